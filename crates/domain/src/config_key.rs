@@ -1,0 +1,377 @@
+//! Typed per-tenant configuration: a closed set of keys, each with a value type,
+//! a validation rule, a default and an audience (who may change it).
+
+use crate::{ChatId, Language};
+use serde_json::Value as Json;
+use std::fmt;
+use std::str::FromStr;
+
+/// The fiat currency a tenant prices in. Iranian rial and toman (1 toman = 10 rial)
+/// are both common; the choice is explicit so amounts are never ambiguous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Currency {
+    /// Iranian rial.
+    Irr,
+    /// Iranian toman (10 rial).
+    Irt,
+}
+
+impl Currency {
+    /// ISO-like code as stored and shown.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Irr => "IRR",
+            Self::Irt => "IRT",
+        }
+    }
+}
+
+impl FromStr for Currency {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.to_ascii_uppercase().as_str() {
+            "IRR" => Ok(Self::Irr),
+            "IRT" => Ok(Self::Irt),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Who may change a configuration key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigAudience {
+    /// The tenant's admins (bot menus, tenant API) and the platform.
+    Tenant,
+    /// Only the platform owner (CLI, master bot, platform API).
+    Platform,
+}
+
+/// A configuration key. Closed set: unknown keys are refused at the edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ConfigKey {
+    /// Language for customers whose Telegram language we do not speak.
+    DefaultLanguage,
+    /// Currency the tenant prices in.
+    Currency,
+    /// Length of the free trial, in days.
+    TrialDays,
+    /// Traffic of the free trial, in megabytes.
+    TrialTrafficMb,
+    /// Where customers reach a human: a `@username` or an `https://` link.
+    SupportContact,
+    /// Chat that receives receipts, tickets and alerts (a user, group or supergroup id).
+    AdminChatId,
+    /// Days before expiry on which customers are reminded, e.g. `3,1`.
+    ReminderDays,
+    /// Percent of a referee's purchase credited to the referrer.
+    ReferralRewardPercent,
+    /// Platform-only: most customers this tenant may have (`unlimited` for no cap).
+    MaxCustomers,
+    /// Platform-only: most admins this tenant may have.
+    MaxAdmins,
+    /// Platform-only: requests per minute allowed per tenant API token.
+    ApiRateLimitPerMinute,
+    /// Platform-only: whether the tenant may bring its own VPN panel.
+    OwnPanelAllowed,
+}
+
+/// A validated configuration value. Stored as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigValue {
+    /// A yes/no switch.
+    Bool(bool),
+    /// A whole number within the key's range.
+    Int(i64),
+    /// A whole number, or no limit at all.
+    Limit(Option<i64>),
+    /// Free text that passed the key's rule.
+    Text(String),
+    /// A language.
+    Language(Language),
+    /// A currency.
+    Currency(Currency),
+    /// A Telegram chat id.
+    Chat(ChatId),
+    /// Distinct whole numbers, largest first.
+    IntList(Vec<i64>),
+    /// Explicitly unset (the key's default is "nothing").
+    Unset,
+}
+
+/// Why a configuration key or value was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The key is not one of [`ConfigKey::ALL`].
+    #[error("unknown configuration key `{0}`")]
+    UnknownKey(String),
+    /// The value does not have the key's type or is out of range.
+    #[error("invalid value for `{key}`: expected {expected}")]
+    InvalidValue {
+        /// The key being set.
+        key: ConfigKey,
+        /// What the key accepts, in words.
+        expected: &'static str,
+    },
+    /// A tenant tried to change a platform-only key.
+    #[error("`{0}` can only be changed by the platform owner")]
+    PlatformOnly(ConfigKey),
+}
+
+impl ConfigKey {
+    /// Every key, in display order.
+    pub const ALL: [ConfigKey; 12] = [
+        Self::DefaultLanguage,
+        Self::Currency,
+        Self::TrialDays,
+        Self::TrialTrafficMb,
+        Self::SupportContact,
+        Self::AdminChatId,
+        Self::ReminderDays,
+        Self::ReferralRewardPercent,
+        Self::MaxCustomers,
+        Self::MaxAdmins,
+        Self::ApiRateLimitPerMinute,
+        Self::OwnPanelAllowed,
+    ];
+
+    /// The stored and typed key.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::DefaultLanguage => "default_language",
+            Self::Currency => "currency",
+            Self::TrialDays => "trial_days",
+            Self::TrialTrafficMb => "trial_traffic_mb",
+            Self::SupportContact => "support_contact",
+            Self::AdminChatId => "admin_chat_id",
+            Self::ReminderDays => "reminder_days",
+            Self::ReferralRewardPercent => "referral_reward_percent",
+            Self::MaxCustomers => "max_customers",
+            Self::MaxAdmins => "max_admins",
+            Self::ApiRateLimitPerMinute => "api_rate_limit_per_minute",
+            Self::OwnPanelAllowed => "own_panel_allowed",
+        }
+    }
+
+    /// Who may change the key.
+    pub const fn audience(self) -> ConfigAudience {
+        match self {
+            Self::MaxCustomers | Self::MaxAdmins | Self::ApiRateLimitPerMinute | Self::OwnPanelAllowed => {
+                ConfigAudience::Platform
+            }
+            _ => ConfigAudience::Tenant,
+        }
+    }
+
+    /// What the key accepts, in words (for errors and help).
+    pub const fn expected(self) -> &'static str {
+        match self {
+            Self::DefaultLanguage => "one of fa, ru, en",
+            Self::Currency => "IRR or IRT",
+            Self::TrialDays => "a whole number of days from 1 to 30",
+            Self::TrialTrafficMb => "a whole number of megabytes from 1 to 1048576",
+            Self::SupportContact => "a @username (5-32 letters, digits or _) or an https:// link",
+            Self::AdminChatId => "a Telegram chat id (a non-zero whole number, negative for groups)",
+            Self::ReminderDays => "up to 5 distinct whole numbers of days from 1 to 30, comma-separated",
+            Self::ReferralRewardPercent => "a whole number from 0 to 100",
+            Self::MaxCustomers => "a whole number from 1, or `unlimited`",
+            Self::MaxAdmins => "a whole number from 1 to 100",
+            Self::ApiRateLimitPerMinute => "a whole number from 1 to 100000",
+            Self::OwnPanelAllowed => "on or off",
+        }
+    }
+
+    /// The value a tenant has until someone sets the key.
+    pub fn default_value(self) -> ConfigValue {
+        match self {
+            Self::DefaultLanguage => ConfigValue::Language(Language::Fa),
+            Self::Currency => ConfigValue::Currency(Currency::Irt),
+            Self::TrialDays => ConfigValue::Int(1),
+            Self::TrialTrafficMb => ConfigValue::Int(1024),
+            Self::SupportContact | Self::AdminChatId => ConfigValue::Unset,
+            Self::ReminderDays => ConfigValue::IntList(vec![3, 1]),
+            Self::ReferralRewardPercent => ConfigValue::Int(10),
+            Self::MaxCustomers => ConfigValue::Limit(None),
+            Self::MaxAdmins => ConfigValue::Int(10),
+            Self::ApiRateLimitPerMinute => ConfigValue::Int(600),
+            Self::OwnPanelAllowed => ConfigValue::Bool(false),
+        }
+    }
+
+    /// Parses a value typed by a person (CLI, bot, API).
+    pub fn parse_value(self, text: &str) -> Result<ConfigValue, ConfigError> {
+        let bad = || ConfigError::InvalidValue { key: self, expected: self.expected() };
+        let text = text.trim();
+        let int_in = |lo: i64, hi: i64| -> Result<i64, ConfigError> {
+            let n: i64 = text.parse().map_err(|_| bad())?;
+            if (lo..=hi).contains(&n) { Ok(n) } else { Err(bad()) }
+        };
+        Ok(match self {
+            Self::DefaultLanguage => ConfigValue::Language(text.parse().map_err(|_| bad())?),
+            Self::Currency => ConfigValue::Currency(text.parse().map_err(|_| bad())?),
+            Self::TrialDays => ConfigValue::Int(int_in(1, 30)?),
+            Self::TrialTrafficMb => ConfigValue::Int(int_in(1, 1_048_576)?),
+            Self::SupportContact => ConfigValue::Text(parse_contact(text).ok_or_else(bad)?),
+            Self::AdminChatId => ConfigValue::Chat(text.parse().map_err(|_| bad())?),
+            Self::ReminderDays => ConfigValue::IntList(parse_days(text).ok_or_else(bad)?),
+            Self::ReferralRewardPercent => ConfigValue::Int(int_in(0, 100)?),
+            Self::MaxCustomers if text.eq_ignore_ascii_case("unlimited") => ConfigValue::Limit(None),
+            Self::MaxCustomers => ConfigValue::Limit(Some(int_in(1, i64::MAX)?)),
+            Self::MaxAdmins => ConfigValue::Int(int_in(1, 100)?),
+            Self::ApiRateLimitPerMinute => ConfigValue::Int(int_in(1, 100_000)?),
+            Self::OwnPanelAllowed => ConfigValue::Bool(parse_switch(text).ok_or_else(bad)?),
+        })
+    }
+
+    /// Parses a stored JSON value, re-checking it against today's rules.
+    pub fn from_json(self, json: &Json) -> Result<ConfigValue, ConfigError> {
+        let text = match json {
+            Json::Null => return Ok(ConfigValue::Unset),
+            Json::String(s) => s.clone(),
+            Json::Bool(b) => if *b { "on" } else { "off" }.to_owned(),
+            Json::Number(n) => n.to_string(),
+            Json::Array(items) => items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","),
+            Json::Object(_) => {
+                return Err(ConfigError::InvalidValue { key: self, expected: self.expected() });
+            }
+        };
+        self.parse_value(&text)
+    }
+
+    /// Refuses platform-only keys for tenant-side callers.
+    pub fn check_tenant_may_edit(self) -> Result<(), ConfigError> {
+        match self.audience() {
+            ConfigAudience::Tenant => Ok(()),
+            ConfigAudience::Platform => Err(ConfigError::PlatformOnly(self)),
+        }
+    }
+}
+
+impl ConfigValue {
+    /// The JSON stored in the database.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Self::Bool(b) => Json::Bool(*b),
+            Self::Int(n) => Json::from(*n),
+            Self::Limit(Some(n)) => Json::from(*n),
+            Self::Limit(None) => Json::String("unlimited".into()),
+            Self::Text(s) => Json::String(s.clone()),
+            Self::Language(l) => Json::String(l.code().into()),
+            Self::Currency(c) => Json::String(c.code().into()),
+            Self::Chat(c) => Json::from(c.0),
+            Self::IntList(v) => Json::from(v.clone()),
+            Self::Unset => Json::Null,
+        }
+    }
+}
+
+impl fmt::Display for ConfigValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bool(b) => f.write_str(if *b { "on" } else { "off" }),
+            Self::Int(n) | Self::Limit(Some(n)) => write!(f, "{n}"),
+            Self::Limit(None) => f.write_str("unlimited"),
+            Self::Text(s) => f.write_str(s),
+            Self::Language(l) => f.write_str(l.code()),
+            Self::Currency(c) => f.write_str(c.code()),
+            Self::Chat(c) => write!(f, "{c}"),
+            Self::IntList(v) => {
+                let parts: Vec<String> = v.iter().map(i64::to_string).collect();
+                f.write_str(&parts.join(","))
+            }
+            Self::Unset => f.write_str("(not set)"),
+        }
+    }
+}
+
+impl fmt::Display for ConfigKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for ConfigKey {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|k| k.key() == s).ok_or_else(|| ConfigError::UnknownKey(s.to_owned()))
+    }
+}
+
+/// `on`/`off` and the usual spellings of yes and no.
+pub fn parse_switch(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "on" | "true" | "yes" | "1" | "enabled" => Some(true),
+        "off" | "false" | "no" | "0" | "disabled" => Some(false),
+        _ => None,
+    }
+}
+
+fn parse_contact(text: &str) -> Option<String> {
+    if let Some(name) = text.strip_prefix('@') {
+        let ok = (5..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        return ok.then(|| text.to_owned());
+    }
+    let ok = text.starts_with("https://")
+        && text.len() > "https://".len()
+        && text.len() <= 256
+        && !text.contains(char::is_whitespace);
+    ok.then(|| text.to_owned())
+}
+
+fn parse_days(text: &str) -> Option<Vec<i64>> {
+    let mut days = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let d: i64 = part.parse().ok()?;
+        if !(1..=30).contains(&d) || days.contains(&d) {
+            return None;
+        }
+        days.push(d);
+    }
+    if days.len() > 5 {
+        return None;
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    Some(days)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_round_trips_and_defaults_survive_storage() {
+        for key in ConfigKey::ALL {
+            assert_eq!(key.key().parse::<ConfigKey>().unwrap(), key);
+            let default = key.default_value();
+            assert_eq!(key.from_json(&default.to_json()).unwrap(), default, "{key}");
+        }
+    }
+
+    #[test]
+    fn typed_values_are_validated() {
+        assert_eq!(ConfigKey::TrialDays.parse_value("7").unwrap(), ConfigValue::Int(7));
+        assert!(ConfigKey::TrialDays.parse_value("0").is_err());
+        assert!(ConfigKey::TrialDays.parse_value("seven").is_err());
+        assert_eq!(ConfigKey::DefaultLanguage.parse_value("ru").unwrap(), ConfigValue::Language(Language::Ru));
+        assert!(ConfigKey::DefaultLanguage.parse_value("de").is_err());
+        assert_eq!(ConfigKey::ReminderDays.parse_value("1, 3,7").unwrap(), ConfigValue::IntList(vec![7, 3, 1]));
+        assert!(ConfigKey::ReminderDays.parse_value("3,3").is_err());
+        assert!(ConfigKey::SupportContact.parse_value("@ab").is_err());
+        assert!(ConfigKey::SupportContact.parse_value("@support_team").is_ok());
+        assert!(ConfigKey::SupportContact.parse_value("http://x").is_err());
+        assert_eq!(ConfigKey::AdminChatId.parse_value("-100123").unwrap(), ConfigValue::Chat(ChatId(-100123)));
+        assert_eq!(ConfigKey::MaxCustomers.parse_value("Unlimited").unwrap(), ConfigValue::Limit(None));
+        assert_eq!(ConfigKey::OwnPanelAllowed.parse_value("yes").unwrap(), ConfigValue::Bool(true));
+    }
+
+    #[test]
+    fn errors_say_what_is_expected() {
+        let err = ConfigKey::TrialDays.parse_value("x").unwrap_err().to_string();
+        assert_eq!(err, "invalid value for `trial_days`: expected a whole number of days from 1 to 30");
+    }
+
+    #[test]
+    fn platform_only_keys_are_refused_for_tenants() {
+        assert!(ConfigKey::TrialDays.check_tenant_may_edit().is_ok());
+        assert_eq!(ConfigKey::MaxAdmins.check_tenant_may_edit(), Err(ConfigError::PlatformOnly(ConfigKey::MaxAdmins)));
+    }
+}

@@ -1,0 +1,113 @@
+//! Identifier newtypes. Each id is its own type so a customer id can never be
+//! passed where a bot id is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a text is not a valid identifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// Not a whole number at all.
+    #[error("`{0}` is not a number")]
+    NotANumber(String),
+    /// A number, but not a positive one.
+    #[error("`{0}` is not a positive id")]
+    NotPositive(String),
+}
+
+macro_rules! positive_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(i64);
+
+        impl $name {
+            /// Wraps a raw database/Telegram value. Callers must only pass values that
+            /// came from the database or from Telegram, never from user input; user
+            /// input goes through [`FromStr`].
+            pub const fn from_raw(raw: i64) -> Self {
+                Self(raw)
+            }
+
+            /// The raw integer, for storage and wire formats.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = IdError;
+            fn from_str(s: &str) -> Result<Self, IdError> {
+                let n: i64 = s.trim().parse().map_err(|_| IdError::NotANumber(s.to_owned()))?;
+                if n <= 0 {
+                    return Err(IdError::NotPositive(s.to_owned()));
+                }
+                Ok(Self(n))
+            }
+        }
+    };
+}
+
+positive_id!(
+    /// A tenant: one Telegram bot registered on the platform (our own row id,
+    /// not Telegram's bot user id).
+    BotId
+);
+positive_id!(
+    /// A customer row: one Telegram user *as seen by one bot*.
+    CustomerId
+);
+positive_id!(
+    /// A Telegram user id (the same human has the same id in every bot).
+    TelegramUserId
+);
+
+/// A Telegram chat id. Unlike user ids it may be negative (groups, channels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ChatId(pub i64);
+
+impl fmt::Display for ChatId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl FromStr for ChatId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, IdError> {
+        let n: i64 = s.trim().parse().map_err(|_| IdError::NotANumber(s.to_owned()))?;
+        if n == 0 {
+            return Err(IdError::NotPositive(s.to_owned()));
+        }
+        Ok(Self(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bot_id_parses_only_positive_numbers() {
+        assert_eq!("42".parse::<BotId>().unwrap().get(), 42);
+        assert_eq!(" 7 ".parse::<BotId>().unwrap().get(), 7);
+        assert!(matches!("0".parse::<BotId>(), Err(IdError::NotPositive(_))));
+        assert!(matches!("-3".parse::<BotId>(), Err(IdError::NotPositive(_))));
+        assert!(matches!("x".parse::<BotId>(), Err(IdError::NotANumber(_))));
+    }
+
+    #[test]
+    fn chat_ids_may_be_negative_but_not_zero() {
+        assert_eq!("-1001234".parse::<ChatId>().unwrap(), ChatId(-1001234));
+        assert!("0".parse::<ChatId>().is_err());
+    }
+}

@@ -1,0 +1,20 @@
+//! Pure domain types and rules of Bazar.
+//!
+//! Everything here *parses* instead of validating: once a value of one of these
+//! types exists, it is well-formed (a [`BotToken`] has the shape Telegram issues,
+//! a [`ConfigValue`] has the type its [`ConfigKey`] demands). This crate does no
+//! IO and knows nothing about databases, HTTP or Telegram's wire format.
+
+mod bot_status;
+mod bot_token;
+mod config_key;
+mod feature_flag;
+mod ids;
+mod language;
+
+pub use bot_status::{BotStatus, UnknownBotStatus};
+pub use bot_token::{BotToken, BotTokenError};
+pub use config_key::{ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, parse_switch};
+pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
+pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
+pub use language::{Language, UnknownLanguage};

@@ -1,0 +1,51 @@
+//! Bazar's storage layer.
+//!
+//! One schema on two backends (SQLite by default, PostgreSQL for production),
+//! reached through `sqlx`'s `Any` driver so every query is written once.
+//!
+//! # Tenancy
+//! Every tenant-scoped function takes a [`TenantScope`] (or a [`TenantTx`] opened
+//! from one). A `TenantScope` has no public constructor: it is handed out only by
+//! * [`Store::resolve_active_bot`] — the webhook/poller looking up an active bot,
+//! * [`Store::authenticate_api_token`] — the REST API's bearer-token extractor,
+//! * [`Platform::tenant`] — an explicit platform path (CLI, master bot) that names
+//!   the tenant it acts on and needs a [`PlatformScope`] to do so.
+//!
+//! There is no "all tenants" variant of a tenant function; platform-wide reads
+//! live on [`Platform`]. On PostgreSQL each tenant transaction also sets
+//! `app.bot_id` transaction-locally, and row-level security policies refuse
+//! every row of other tenants (see `migrations/postgres`).
+
+mod admins;
+mod api_tokens;
+mod backend;
+mod bots;
+mod clock;
+mod config;
+mod customers;
+mod error;
+mod flags;
+mod migrate;
+mod platform;
+mod row;
+mod settings;
+mod store;
+mod tenancy;
+mod tenant;
+
+pub use admins::Admin;
+pub use api_tokens::{ApiTokenInfo, AuthError};
+pub use backend::{Backend, Database, DatabaseOptions, redact_url};
+pub use bots::{BotRecord, NewBot, RemovalImpact, ResolveError, ResolvedBot};
+pub use customers::{Customer, CustomerContact};
+pub use error::StoreError;
+pub use platform::Platform;
+pub use settings::TenantSettings;
+
+/// Upper bound for a settings write made by another process to be seen here.
+pub fn settings_ttl() -> std::time::Duration {
+    settings::CROSS_PROCESS_TTL
+}
+pub use store::Store;
+pub use tenancy::{PlatformScope, PlatformTx, TenantScope, TenantTx};
+pub use tenant::Tenant;

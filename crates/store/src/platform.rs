@@ -1,0 +1,267 @@
+//! Operations across tenants, reachable only with a [`PlatformScope`].
+
+use crate::api_tokens::ApiTokenInfo;
+use crate::bots::{BOT_COLUMNS, BotRecord, NewBot, RemovalImpact, TOKEN_PURPOSE, bot_from_row};
+use crate::clock::now_ms;
+use crate::{PlatformScope, PlatformTx, Store, StoreError, TenantScope};
+use bazar_domain::{BotId, BotStatus, BotToken, ConfigKey, ConfigValue};
+use bazar_secrets::{ApiToken, Sealed, sha256_hex};
+use secrecy::ExposeSecret;
+use sqlx::Row;
+
+/// The operator's view of the platform. Every method here may touch any tenant,
+/// which is why it exists only behind a [`PlatformScope`].
+pub struct Platform<'a> {
+    store: &'a Store,
+    scope: &'a PlatformScope,
+}
+
+impl<'a> Platform<'a> {
+    pub(crate) fn new(store: &'a Store, scope: &'a PlatformScope) -> Self {
+        Self { store, scope }
+    }
+
+    async fn begin(&self) -> Result<PlatformTx, StoreError> {
+        PlatformTx::begin(&self.store.db, self.scope).await
+    }
+
+    /// The explicit platform path to one tenant: names the tenant it acts on.
+    /// Works for bots in any status (the operator manages disabled bots too).
+    pub async fn tenant(&self, bot_id: BotId) -> Result<TenantScope, StoreError> {
+        self.bot(bot_id).await.map(|b| TenantScope::new(b.id))
+    }
+
+    /// Registers a bot: seals its token (bound to the new bot id), adds its
+    /// first admins and issues its first API token, all in one transaction.
+    /// Returns the API token: the only time it exists in clear.
+    pub async fn add_bot(&self, new: NewBot) -> Result<(BotRecord, ApiToken), StoreError> {
+        let mut tx = self.begin().await?;
+        let existing: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM bots WHERE telegram_bot_id = $1 OR token_hash = $2")
+                .bind(new.token.telegram_bot_id())
+                .bind(token_hash(&new.token))
+                .fetch_optional(tx.conn())
+                .await?;
+        if let Some(id) = existing {
+            return Err(StoreError::DuplicateBot(BotId::from_raw(id)));
+        }
+        if new.is_master {
+            let master: Option<i64> = sqlx::query_scalar("SELECT id FROM bots WHERE is_master = $1")
+                .bind(true)
+                .fetch_optional(tx.conn())
+                .await?;
+            if let Some(id) = master {
+                return Err(StoreError::MasterExists(BotId::from_raw(id)));
+            }
+        }
+        let now = now_ms();
+        let inserted = sqlx::query(
+            "INSERT INTO bots (name, username, telegram_bot_id, token_hash, token_key_id, token_sealed, is_master, status, owner_telegram_id, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, '', $5, $6, 'active', $7, $8, $8) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.username)
+        .bind(new.token.telegram_bot_id())
+        .bind(token_hash(&new.token))
+        .bind(Vec::<u8>::new())
+        .bind(new.is_master)
+        .bind(new.owner.map(|o| o.get()))
+        .bind(now)
+        .fetch_one(tx.conn())
+        .await;
+        let id: i64 = match inserted {
+            Ok(row) => row.try_get("id")?,
+            // A concurrent `add` of the same bot lost the race: the database said no.
+            Err(e) if StoreError::is_unique_violation(&e) => {
+                return Err(StoreError::Conflict(
+                    "the same bot, or another master bot, was registered at the same moment",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let sealed = self.store.keyring.seal(TOKEN_PURPOSE, id, new.token.expose().as_bytes());
+        sqlx::query("UPDATE bots SET token_key_id = $1, token_sealed = $2 WHERE id = $3")
+            .bind(&sealed.key_id)
+            .bind(&sealed.blob)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        for admin in &new.admins {
+            sqlx::query(
+                "INSERT INTO bot_admins (bot_id, telegram_id, can_manage_admins, added_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (bot_id, telegram_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(admin.get())
+            .bind(true)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+        let api_token = insert_api_token(&mut tx, id, now).await?;
+        let record = fetch_bot(&mut tx, BotId::from_raw(id)).await?;
+        tx.commit().await?;
+        Ok((record, api_token))
+    }
+
+    /// Every bot, oldest first. Never includes secrets.
+    pub async fn list_bots(&self) -> Result<Vec<BotRecord>, StoreError> {
+        let mut tx = self.begin().await?;
+        let rows = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b ORDER BY b.id")).fetch_all(tx.conn()).await?;
+        tx.commit().await?;
+        rows.iter().map(bot_from_row).collect()
+    }
+
+    /// One bot.
+    pub async fn bot(&self, bot_id: BotId) -> Result<BotRecord, StoreError> {
+        let mut tx = self.begin().await?;
+        let record = fetch_bot(&mut tx, bot_id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Opens a bot's sealed Telegram token (for the Telegram client only).
+    pub async fn bot_token(&self, bot_id: BotId) -> Result<BotToken, StoreError> {
+        let mut tx = self.begin().await?;
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT token_key_id, token_sealed FROM bots WHERE id = $1")
+                .bind(bot_id.get())
+                .fetch_optional(tx.conn())
+                .await?;
+        tx.commit().await?;
+        let (key_id, blob) = row.ok_or(StoreError::UnknownBot(bot_id))?;
+        let text = self.store.keyring.open_text(TOKEN_PURPOSE, bot_id.get(), &Sealed { key_id, blob })?;
+        BotToken::parse(text.expose_secret())
+            .map_err(|_| StoreError::Corrupt(format!("bot {bot_id}: stored token is malformed")))
+    }
+
+    /// Changes a bot's status; returns the updated record.
+    pub async fn set_status(&self, bot_id: BotId, status: BotStatus) -> Result<BotRecord, StoreError> {
+        let mut tx = self.begin().await?;
+        let changed = sqlx::query("UPDATE bots SET status = $1, updated_at = $2 WHERE id = $3")
+            .bind(status.as_str())
+            .bind(now_ms())
+            .bind(bot_id.get())
+            .execute(tx.conn())
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::UnknownBot(bot_id));
+        }
+        let record = fetch_bot(&mut tx, bot_id).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// What [`Platform::remove_bot`] would delete.
+    pub async fn removal_impact(&self, bot_id: BotId) -> Result<RemovalImpact, StoreError> {
+        let mut tx = self.begin().await?;
+        fetch_bot(&mut tx, bot_id).await?;
+        let count = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE bot_id = $1");
+        let mut counts = [0i64; 5];
+        for (slot, table) in counts.iter_mut().zip([
+            "customers",
+            "bot_admins",
+            "bot_api_tokens",
+            "bot_feature_flags",
+            "bot_configurations",
+        ]) {
+            *slot = sqlx::query_scalar(&count(table)).bind(bot_id.get()).fetch_one(tx.conn()).await?;
+        }
+        tx.commit().await?;
+        Ok(RemovalImpact {
+            customers: counts[0],
+            admins: counts[1],
+            api_tokens: counts[2],
+            settings: counts[3] + counts[4],
+        })
+    }
+
+    /// Deletes a bot and, by cascade, every row of its tenant.
+    pub async fn remove_bot(&self, bot_id: BotId) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let deleted = sqlx::query("DELETE FROM bots WHERE id = $1").bind(bot_id.get()).execute(tx.conn()).await?;
+        if deleted.rows_affected() == 0 {
+            return Err(StoreError::UnknownBot(bot_id));
+        }
+        tx.commit().await?;
+        self.store.settings.invalidate(bot_id).await;
+        Ok(())
+    }
+
+    /// Revokes every API token of the bot and issues a new one (returned once).
+    pub async fn rotate_api_token(&self, bot_id: BotId) -> Result<ApiToken, StoreError> {
+        let mut tx = self.begin().await?;
+        fetch_bot(&mut tx, bot_id).await?;
+        let now = now_ms();
+        sqlx::query("UPDATE bot_api_tokens SET revoked_at = $1 WHERE bot_id = $2 AND revoked_at IS NULL")
+            .bind(now)
+            .bind(bot_id.get())
+            .execute(tx.conn())
+            .await?;
+        let token = insert_api_token(&mut tx, bot_id.get(), now).await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// A bot's API tokens (prefixes and dates only).
+    pub async fn api_tokens(&self, bot_id: BotId) -> Result<Vec<ApiTokenInfo>, StoreError> {
+        let mut tx = self.begin().await?;
+        let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT id, prefix, created_at, last_used_at, revoked_at FROM bot_api_tokens WHERE bot_id = $1 ORDER BY id",
+        )
+        .bind(bot_id.get())
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, prefix, created_at, last_used_at, revoked_at)| ApiTokenInfo {
+                id,
+                prefix,
+                created_at,
+                last_used_at,
+                revoked_at,
+            })
+            .collect())
+    }
+
+    /// Sets any configuration key of a tenant, platform-only keys included.
+    pub async fn set_tenant_config(
+        &self,
+        scope: &TenantScope,
+        key: ConfigKey,
+        value: &ConfigValue,
+    ) -> Result<(), StoreError> {
+        self.store.tenant(scope).write_config(key, Some(value)).await
+    }
+
+    /// Resets any configuration key of a tenant to its default.
+    pub async fn unset_tenant_config(&self, scope: &TenantScope, key: ConfigKey) -> Result<(), StoreError> {
+        self.store.tenant(scope).write_config(key, None).await
+    }
+}
+
+fn token_hash(token: &BotToken) -> String {
+    sha256_hex(token.expose().as_bytes())
+}
+
+async fn fetch_bot(tx: &mut PlatformTx, bot_id: BotId) -> Result<BotRecord, StoreError> {
+    let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
+        .bind(bot_id.get())
+        .fetch_optional(tx.conn())
+        .await?
+        .ok_or(StoreError::UnknownBot(bot_id))?;
+    bot_from_row(&row)
+}
+
+async fn insert_api_token(tx: &mut PlatformTx, bot_id: i64, now: i64) -> Result<ApiToken, StoreError> {
+    let token = ApiToken::generate();
+    sqlx::query("INSERT INTO bot_api_tokens (bot_id, token_hash, prefix, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(bot_id)
+        .bind(token.hash())
+        .bind(token.display_prefix())
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    Ok(token)
+}

@@ -1,0 +1,114 @@
+//! The entry point: a database, the keyring, and the settings cache.
+
+use crate::api_tokens::AuthError;
+use crate::bots::{BOT_COLUMNS, ResolveError, ResolvedBot, bot_from_row};
+use crate::clock::now_ms;
+use crate::settings::SettingsCache;
+use crate::{Database, DatabaseOptions, Platform, PlatformScope, PlatformTx, StoreError, Tenant, TenantScope};
+use bazar_domain::{BotId, BotStatus};
+use bazar_secrets::{ApiToken, Keyring, SealError};
+use std::sync::Arc;
+
+/// Bazar's storage: open once per process and share (it is cheap to clone).
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: Database,
+    pub(crate) keyring: Arc<Keyring>,
+    pub(crate) settings: SettingsCache,
+}
+
+impl Store {
+    /// Connects, applies pending migrations, and checks that the keyring opens
+    /// the secrets already stored (a wrong master key fails here, at start).
+    pub async fn open(options: &DatabaseOptions, keyring: Keyring) -> Result<Self, StoreError> {
+        let db = Database::connect(options).await?;
+        crate::migrate::run(&db, options).await?;
+        let store = Self { db, keyring: Arc::new(keyring), settings: SettingsCache::new() };
+        store.check_keyring().await?;
+        Ok(store)
+    }
+
+    /// Applies pending migrations and nothing else (`bazar migrate`).
+    pub async fn migrate(options: &DatabaseOptions) -> Result<(), StoreError> {
+        let db = Database::connect(options).await?;
+        crate::migrate::run(&db, options).await?;
+        db.close().await;
+        Ok(())
+    }
+
+    /// The database, for health checks.
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Platform-wide operations (the operator's path).
+    pub fn platform<'a>(&'a self, scope: &'a PlatformScope) -> Platform<'a> {
+        Platform::new(self, scope)
+    }
+
+    /// Operations on one tenant.
+    pub fn tenant<'a>(&'a self, scope: &'a TenantScope) -> Tenant<'a> {
+        Tenant::new(self, scope)
+    }
+
+    /// Resolves the bot an update arrived for. Only an *active* bot yields a
+    /// [`TenantScope`]; the caller acknowledges and drops everything else.
+    pub async fn resolve_active_bot(&self, bot_id: BotId) -> Result<ResolvedBot, ResolveError> {
+        let unavailable = |e: StoreError| ResolveError::Unavailable(e.to_string());
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await.map_err(unavailable)?;
+        let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
+            .bind(bot_id.get())
+            .fetch_optional(tx.conn())
+            .await
+            .map_err(|e| unavailable(e.into()))?
+            .ok_or(ResolveError::Unknown)?;
+        let record = bot_from_row(&row).map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        if record.status != BotStatus::Active {
+            return Err(ResolveError::Inactive(record.status));
+        }
+        Ok(ResolvedBot { scope: TenantScope::new(record.id), record })
+    }
+
+    /// Resolves a presented API token to its tenant (the REST API's extractor).
+    pub async fn authenticate_api_token(&self, token: &ApiToken) -> Result<TenantScope, AuthError> {
+        let unavailable = |e: StoreError| AuthError::Unavailable(e.to_string());
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await.map_err(unavailable)?;
+        let row: Option<(i64, i64, String)> = sqlx::query_as(
+            "SELECT t.id, t.bot_id, b.status FROM bot_api_tokens t JOIN bots b ON b.id = t.bot_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(token.hash())
+        .fetch_optional(tx.conn())
+        .await
+        .map_err(|e| unavailable(e.into()))?;
+        let (token_id, bot_id, status) = row.ok_or(AuthError::InvalidToken)?;
+        let status: BotStatus =
+            status.parse().map_err(|e: bazar_domain::UnknownBotStatus| AuthError::Unavailable(e.to_string()))?;
+        if status != BotStatus::Active {
+            return Err(AuthError::TenantInactive(status));
+        }
+        sqlx::query("UPDATE bot_api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(token_id)
+            .execute(tx.conn())
+            .await
+            .map_err(|e| unavailable(e.into()))?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(TenantScope::new(BotId::from_raw(bot_id)))
+    }
+
+    async fn check_keyring(&self) -> Result<(), StoreError> {
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await?;
+        let key_ids: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT token_key_id FROM bots").fetch_all(tx.conn()).await?;
+        tx.commit().await?;
+        for key_id in key_ids {
+            let probe = bazar_secrets::Sealed { key_id, blob: Vec::new() };
+            if let Err(err @ SealError::UnknownKey { .. }) = self.keyring.open("probe", 0, &probe) {
+                return Err(err.into());
+            }
+        }
+        Ok(())
+    }
+}

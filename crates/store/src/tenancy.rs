@@ -1,0 +1,139 @@
+//! The two capabilities to touch data: [`TenantScope`] (one tenant) and
+//! [`PlatformScope`] (the operator, across tenants), and the transactions they open.
+//!
+//! Architecture invariant: only this crate constructs a `TenantScope`, and only
+//! in three places — resolving an active bot, authenticating an API token, and
+//! [`crate::Platform::tenant`], which itself needs a `PlatformScope`.
+
+use crate::{Backend, Database, StoreError};
+use bazar_domain::BotId;
+use sqlx::{Any, AnyConnection, Transaction};
+
+/// Proof that the caller acts for exactly one tenant.
+///
+/// No public constructor, no `Default`, no `Deserialize`: a value exists only
+/// because the webhook lookup, the API-token extractor or an explicit platform
+/// path produced it. Every tenant-scoped query needs one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TenantScope {
+    bot_id: BotId,
+}
+
+impl TenantScope {
+    pub(crate) fn new(bot_id: BotId) -> Self {
+        Self { bot_id }
+    }
+
+    /// The tenant this scope grants access to.
+    pub fn bot_id(&self) -> BotId {
+        self.bot_id
+    }
+}
+
+/// The platform owner's capability: read and manage every tenant.
+///
+/// Created explicitly, by name, only on platform paths (the CLI, the master
+/// bot, platform jobs, the platform API). Tenant-facing code never holds one.
+#[derive(Debug, Clone)]
+pub struct PlatformScope {
+    _private: (),
+}
+
+impl PlatformScope {
+    /// Claims platform-wide access. Call only from operator-facing code.
+    pub fn for_operator() -> Self {
+        Self { _private: () }
+    }
+}
+
+/// A database transaction bound to one tenant.
+///
+/// On PostgreSQL it has `app.bot_id` set transaction-locally, so row-level
+/// security hides and refuses every other tenant's rows; the setting ends with
+/// the transaction and never leaks to the next user of the pooled connection.
+/// On SQLite the write lock is taken at `BEGIN` (`BEGIN IMMEDIATE`) so
+/// concurrent writers queue instead of failing on lock upgrade.
+pub struct TenantTx {
+    tx: Transaction<'static, Any>,
+    bot_id: BotId,
+}
+
+impl TenantTx {
+    pub(crate) async fn begin(db: &Database, scope: &TenantScope) -> Result<Self, StoreError> {
+        let mut tx = begin(db).await?;
+        if db.backend() == Backend::Postgres {
+            sqlx::query("SELECT set_config('app.bot_id', $1, true)")
+                .bind(scope.bot_id.get().to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(Self { tx, bot_id: scope.bot_id })
+    }
+
+    /// The tenant every statement in this transaction belongs to.
+    pub fn bot_id(&self) -> BotId {
+        self.bot_id
+    }
+
+    /// The raw bot id, for binding into queries.
+    pub(crate) fn bot(&self) -> i64 {
+        self.bot_id.get()
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Hand-written SQL inside the tenant transaction. Exists only so tests can
+    /// prove that row-level security holds even for queries that forget `bot_id`.
+    #[cfg(feature = "testing")]
+    pub fn raw_connection(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+/// A database transaction with platform-wide visibility (`app.platform = 'on'`
+/// on PostgreSQL, transaction-locally).
+pub struct PlatformTx {
+    tx: Transaction<'static, Any>,
+}
+
+impl PlatformTx {
+    pub(crate) async fn begin(db: &Database, _scope: &PlatformScope) -> Result<Self, StoreError> {
+        let mut tx = begin(db).await?;
+        if db.backend() == Backend::Postgres {
+            sqlx::query("SELECT set_config('app.platform', 'on', true)").execute(&mut *tx).await?;
+        }
+        Ok(Self { tx })
+    }
+
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits the transaction.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Hand-written SQL with platform visibility, for tests.
+    #[cfg(feature = "testing")]
+    pub fn raw_connection(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+}
+
+async fn begin(db: &Database) -> Result<Transaction<'static, Any>, StoreError> {
+    let statement = match db.backend() {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    Ok(db.pool().begin_with(statement).await?)
+}

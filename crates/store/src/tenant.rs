@@ -1,0 +1,154 @@
+//! Operations on one tenant, reachable only with its [`TenantScope`].
+
+use crate::admins::{self, Admin};
+use crate::bots::{BOT_COLUMNS, BotRecord, bot_from_row};
+use crate::customers::{self, Customer, CustomerContact};
+use crate::settings::TenantSettings;
+use crate::{Store, StoreError, TenantScope, TenantTx, config, flags};
+use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, TelegramUserId};
+use std::sync::Arc;
+
+/// One tenant's data. Everything reachable from here is filtered by the
+/// scope's bot id (and, on PostgreSQL, by row-level security as well).
+pub struct Tenant<'a> {
+    store: &'a Store,
+    scope: &'a TenantScope,
+}
+
+impl<'a> Tenant<'a> {
+    pub(crate) fn new(store: &'a Store, scope: &'a TenantScope) -> Self {
+        Self { store, scope }
+    }
+
+    /// Opens a transaction bound to this tenant, for multi-step use cases.
+    pub async fn begin(&self) -> Result<TenantTx, StoreError> {
+        TenantTx::begin(&self.store.db, self.scope).await
+    }
+
+    /// This tenant's own registry entry.
+    pub async fn bot(&self) -> Result<BotRecord, StoreError> {
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
+            .bind(tx.bot())
+            .fetch_optional(tx.conn())
+            .await?
+            .ok_or(StoreError::UnknownBot(self.scope.bot_id()))?;
+        tx.commit().await?;
+        bot_from_row(&row)
+    }
+
+    /// Effective flags and configuration, from the cache when fresh.
+    pub async fn settings(&self) -> Result<Arc<TenantSettings>, StoreError> {
+        let bot_id = self.scope.bot_id();
+        if let Some(hit) = self.store.settings.get(bot_id).await {
+            return Ok(hit);
+        }
+        let mark = self.store.settings.begin_load();
+        let mut tx = self.begin().await?;
+        let stored_flags = flags::load(&mut tx).await?;
+        let stored_config = config::load(&mut tx).await?;
+        tx.commit().await?;
+        let settings = Arc::new(TenantSettings::from_stored(stored_flags, stored_config));
+        self.store.settings.put(bot_id, settings.clone(), mark).await;
+        Ok(settings)
+    }
+
+    /// Switches a feature on or off for this tenant.
+    pub async fn set_flag(&self, flag: FeatureFlag, enabled: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        flags::store(&mut tx, flag, enabled).await?;
+        bump_settings_version(&mut tx).await?;
+        tx.commit().await?;
+        self.store.settings.invalidate(self.scope.bot_id()).await;
+        Ok(())
+    }
+
+    /// Sets a tenant-editable configuration key. Platform-only keys are refused
+    /// here; the operator sets them through `Platform::set_tenant_config`.
+    pub async fn set_config(&self, key: ConfigKey, value: &ConfigValue) -> Result<(), StoreError> {
+        key.check_tenant_may_edit()?;
+        self.write_config(key, Some(value)).await
+    }
+
+    /// Resets a tenant-editable configuration key to its default.
+    pub async fn unset_config(&self, key: ConfigKey) -> Result<(), StoreError> {
+        key.check_tenant_may_edit()?;
+        self.write_config(key, None).await
+    }
+
+    pub(crate) async fn write_config(&self, key: ConfigKey, value: Option<&ConfigValue>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        match value {
+            Some(value) => config::store(&mut tx, key, value).await?,
+            None => config::remove(&mut tx, key).await?,
+        }
+        bump_settings_version(&mut tx).await?;
+        tx.commit().await?;
+        self.store.settings.invalidate(self.scope.bot_id()).await;
+        Ok(())
+    }
+
+    /// Records that a Telegram user talked to this bot: creates the customer on
+    /// first contact, refreshes name and last-seen otherwise.
+    pub async fn record_contact(&self, contact: &CustomerContact) -> Result<(Customer, bool), StoreError> {
+        let mut tx = self.begin().await?;
+        let result = customers::record_contact(&mut tx, contact).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// The customer with this Telegram id, if they ever talked to this bot.
+    pub async fn customer_by_telegram_id(&self, telegram_id: TelegramUserId) -> Result<Option<Customer>, StoreError> {
+        let mut tx = self.begin().await?;
+        let customer = customers::by_telegram_id(&mut tx, telegram_id).await?;
+        tx.commit().await?;
+        Ok(customer)
+    }
+
+    /// Number of customers.
+    pub async fn customer_count(&self) -> Result<i64, StoreError> {
+        let mut tx = self.begin().await?;
+        let n = customers::count(&mut tx).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    /// Adds an admin (idempotent).
+    pub async fn add_admin(&self, telegram_id: TelegramUserId, can_manage_admins: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        admins::add(&mut tx, telegram_id, can_manage_admins).await?;
+        tx.commit().await
+    }
+
+    /// Removes an admin; returns whether they were one.
+    pub async fn remove_admin(&self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let removed = admins::remove(&mut tx, telegram_id).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// The tenant's admins.
+    pub async fn admins(&self) -> Result<Vec<Admin>, StoreError> {
+        let mut tx = self.begin().await?;
+        let list = admins::list(&mut tx).await?;
+        tx.commit().await?;
+        Ok(list)
+    }
+
+    /// Whether a Telegram user is an admin of *this* tenant.
+    pub async fn is_admin(&self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let yes = admins::is_admin(&mut tx, telegram_id).await?;
+        tx.commit().await?;
+        Ok(yes)
+    }
+}
+
+async fn bump_settings_version(tx: &mut TenantTx) -> Result<(), StoreError> {
+    sqlx::query("UPDATE bots SET settings_version = settings_version + 1 WHERE id = $1")
+        .bind(tx.bot())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! Test doubles for Bazar. Dev-only: nothing in production depends on this crate.
+//!
+//! * [`telegram::FakeTelegram`] — the Telegram Bot API on 127.0.0.1, speaking
+//!   the real protocol (`/bot{token}/{method}`, `{"ok":…}` envelopes).
+//! * [`postgres::PgCluster`] — a throwaway PostgreSQL cluster started from the
+//!   installed binaries, with an owner role and a non-superuser application role.
+//! * [`sqlite_url`] — a fresh SQLite file in a temporary directory.
+//!
+//! No test of the project touches the network beyond 127.0.0.1.
+
+pub mod postgres;
+pub mod telegram;
+
+use tempfile::TempDir;
+
+/// A fresh SQLite database URL in its own temporary directory (kept alive by the returned guard).
+pub fn sqlite_url() -> (String, TempDir) {
+    let dir = tempfile::tempdir().expect("create temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bazar.db").display());
+    (url, dir)
+}
