@@ -3,7 +3,7 @@
 use crate::StoreError;
 use crate::row::get_bool;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -90,11 +90,11 @@ impl Database {
             AnyPoolOptions::new().max_connections(max_connections.max(1)).acquire_timeout(acquire_timeout);
         let url = match backend {
             Backend::Sqlite => {
-                if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(PathBuf::from)) {
-                    if !dir.as_os_str().is_empty() {
-                        std::fs::create_dir_all(&dir)
-                            .map_err(|e| connect_error(format!("cannot create {}: {e}", dir.display())))?;
-                    }
+                if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(PathBuf::from))
+                    && !dir.as_os_str().is_empty()
+                {
+                    std::fs::create_dir_all(&dir)
+                        .map_err(|e| connect_error(format!("cannot create {}: {e}", dir.display())))?;
                 }
                 let busy_ms = acquire_timeout.as_millis();
                 pool_options = pool_options.after_connect(move |conn, _meta| {
@@ -110,6 +110,13 @@ impl Database {
             }
             Backend::Postgres => url.to_owned(),
         };
+        // One direct connection first: a pool only reports "timed out", while
+        // this names the real cause (refused, unknown host, authentication…).
+        let probe = tokio::time::timeout(acquire_timeout, AnyConnection::connect(&url))
+            .await
+            .map_err(|_| connect_error(format!("no answer within {}s", acquire_timeout.as_secs())))?
+            .map_err(|e| connect_error(sanitize_sqlx_error(&e, &url)))?;
+        let _ = probe.close().await;
         let pool = pool_options.connect(&url).await.map_err(|e| connect_error(sanitize_sqlx_error(&e, &url)))?;
         Ok(Self { pool, backend })
     }

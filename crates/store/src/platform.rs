@@ -206,7 +206,8 @@ impl<'a> Platform<'a> {
     /// A bot's API tokens (prefixes and dates only).
     pub async fn api_tokens(&self, bot_id: BotId) -> Result<Vec<ApiTokenInfo>, StoreError> {
         let mut tx = self.begin().await?;
-        let rows: Vec<(i64, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        type Row = (i64, String, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, prefix, created_at, last_used_at, revoked_at FROM bot_api_tokens WHERE bot_id = $1 ORDER BY id",
         )
         .bind(bot_id.get())

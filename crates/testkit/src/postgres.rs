@@ -194,6 +194,8 @@ fn spawn_watchdog(bin: &Path, data: &Path, root: &Path, as_root: bool) {
         pid = std::process::id(),
         root = root.display()
     );
+    // Deliberately detached: it must outlive this process to clean up after it.
+    #[allow(clippy::zombie_processes)]
     Command::new("sh")
         .args(["-c", &script])
         .stdin(Stdio::null())

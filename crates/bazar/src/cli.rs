@@ -1,0 +1,184 @@
+//! The command line.
+
+use bazar_domain::{BotId, TelegramUserId};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Bazar: many VPN resellers' Telegram shop bots from one deployment.
+#[derive(Debug, Parser)]
+#[command(name = "bazar", version, about, after_long_help = crate::config::Config::help_text())]
+pub struct Cli {
+    /// Configuration file (default: ./bazar.toml when present).
+    #[arg(long, global = true, env = "BAZAR_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the platform: HTTP server (health, metrics) and every active bot.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Register and manage tenant bots.
+    #[command(subcommand)]
+    Bot(BotCommand),
+    /// Read or switch a tenant's feature flags.
+    #[command(subcommand)]
+    Flag(FlagCommand),
+    /// Read or change a tenant's typed configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Manage a tenant's admins.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `bazar bot …`
+#[derive(Debug, Subcommand)]
+pub enum BotCommand {
+    /// Register a bot. Prints its id and its API token, once.
+    Add(BotAdd),
+    /// List every bot (never prints secrets).
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop serving a bot; its data is kept.
+    Disable {
+        /// The bot's id (see `bazar bot list`).
+        id: BotId,
+    },
+    /// Serve a disabled or suspended bot again.
+    Enable {
+        /// The bot's id.
+        id: BotId,
+    },
+    /// Suspend a bot: customers are told the shop is unavailable; data is kept.
+    Suspend {
+        /// The bot's id.
+        id: BotId,
+    },
+    /// Delete a bot and all of its tenant's data.
+    Remove {
+        /// The bot's id.
+        id: BotId,
+        /// Confirm the deletion.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Revoke the bot's API tokens and issue a new one (printed once).
+    RotateApiToken {
+        /// The bot's id.
+        id: BotId,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Arguments of `bazar bot add`.
+#[derive(Debug, Args)]
+pub struct BotAdd {
+    /// The token from @BotFather; `-` reads it from standard input (keeps it out of shell history).
+    #[arg(long, env = "BAZAR_BOT_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Display name (default: the bot's name on Telegram).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Make this the platform owner's master bot (only one may exist).
+    #[arg(long)]
+    pub master: bool,
+    /// Telegram user id of an admin of this bot (repeatable).
+    #[arg(long = "admin", value_name = "TG_ID")]
+    pub admins: Vec<TelegramUserId>,
+    /// Telegram user id of the reseller who owns this tenant.
+    #[arg(long, value_name = "TG_ID")]
+    pub owner: Option<TelegramUserId>,
+    /// Do not call getMe to check the token (offline set-up).
+    #[arg(long)]
+    pub no_verify: bool,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `bazar flag …`
+#[derive(Debug, Subcommand)]
+pub enum FlagCommand {
+    /// Show one flag, or all flags with their effective values.
+    Get {
+        /// The bot's id.
+        bot: BotId,
+        /// A flag key; all when omitted.
+        key: Option<String>,
+    },
+    /// Switch a flag on or off.
+    Set {
+        /// The bot's id.
+        bot: BotId,
+        /// A flag key (see `bazar flag get BOT`).
+        key: String,
+        /// on or off.
+        value: String,
+    },
+}
+
+/// `bazar config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Show one key, or every key with its effective value.
+    Get {
+        /// The bot's id.
+        bot: BotId,
+        /// A configuration key; all when omitted.
+        key: Option<String>,
+    },
+    /// Set a key (validated against its type).
+    Set {
+        /// The bot's id.
+        bot: BotId,
+        /// A configuration key (see `bazar config get BOT`).
+        key: String,
+        /// The new value.
+        value: String,
+    },
+    /// Reset a key to its default.
+    Unset {
+        /// The bot's id.
+        bot: BotId,
+        /// A configuration key.
+        key: String,
+    },
+}
+
+/// `bazar admin …`
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// List a bot's admins.
+    List {
+        /// The bot's id.
+        bot: BotId,
+    },
+    /// Make a Telegram user an admin of the bot.
+    Add {
+        /// The bot's id.
+        bot: BotId,
+        /// The user's Telegram id.
+        telegram_id: TelegramUserId,
+        /// Allow them to add and remove other admins.
+        #[arg(long)]
+        manage_admins: bool,
+    },
+    /// Remove an admin.
+    Remove {
+        /// The bot's id.
+        bot: BotId,
+        /// The user's Telegram id.
+        telegram_id: TelegramUserId,
+    },
+}

@@ -1,0 +1,19 @@
+//! One module per command group. Each command is a platform path: it claims a
+//! `PlatformScope` explicitly and names the tenant it acts on.
+
+pub mod admin;
+pub mod bot;
+pub mod config;
+pub mod flag;
+
+use crate::config::Config;
+use crate::context::database_options;
+use crate::error::CliError;
+
+/// `bazar migrate`.
+pub async fn migrate(config: &Config) -> Result<(), CliError> {
+    let options = database_options(config);
+    bazar_store::Store::migrate(&options).await?;
+    println!("database is up to date ({})", bazar_store::redact_url(&options.url));
+    Ok(())
+}

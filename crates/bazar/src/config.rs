@@ -1,0 +1,233 @@
+//! Configuration: defaults, then `bazar.toml`, then `BAZAR_*` environment variables.
+//!
+//! Every key is listed once in [`KEYS`]; `bazar --help` and the README are
+//! generated from / checked against that table.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// One documented configuration key.
+pub struct KeyDoc {
+    /// Key in `bazar.toml`; the environment variable is `BAZAR_` + upper case.
+    pub key: &'static str,
+    /// Default, as text.
+    pub default: &'static str,
+    /// What it does.
+    pub description: &'static str,
+}
+
+/// Every configuration key.
+pub const KEYS: &[KeyDoc] = &[
+    KeyDoc {
+        key: "database_url",
+        default: "sqlite://data/bazar.db",
+        description: "sqlite://PATH (created on first run) or postgres://USER[:PASSWORD]@HOST[:PORT]/DB",
+    },
+    KeyDoc {
+        key: "database_migration_url",
+        default: "(none)",
+        description: "PostgreSQL only: the tables' owner, used to apply migrations; the app then connects as database_url's ordinary role",
+    },
+    KeyDoc { key: "database_max_connections", default: "8", description: "size of the connection pool" },
+    KeyDoc { key: "listen", default: "127.0.0.1:8080", description: "address the HTTP server binds" },
+    KeyDoc {
+        key: "public_url",
+        default: "(none)",
+        description: "https URL Telegram reaches this server at; when set, bots use webhooks instead of long polling",
+    },
+    KeyDoc {
+        key: "telegram_api_url",
+        default: "https://api.telegram.org",
+        description: "Bot API base URL (a self-hosted Bot API server, or a fake in tests)",
+    },
+    KeyDoc {
+        key: "master_key",
+        default: "(key file)",
+        description: "32 bytes, base64 or hex, sealing bot tokens at rest; required with PostgreSQL",
+    },
+    KeyDoc {
+        key: "master_key_file",
+        default: "beside the SQLite file",
+        description: "file holding the master key; on SQLite without master_key it is generated (mode 0600)",
+    },
+    KeyDoc {
+        key: "previous_master_keys",
+        default: "(none)",
+        description: "comma-separated older master keys that may still open secrets sealed before a rotation",
+    },
+    KeyDoc {
+        key: "log_format",
+        default: "text",
+        description: "text or json (log level: RUST_LOG, e.g. info,bazar=debug)",
+    },
+];
+
+/// How logs are written (always to standard error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The effective configuration.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// See [`KEYS`].
+    #[serde(default = "default_database_url")]
+    pub database_url: SecretString,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub database_migration_url: Option<SecretString>,
+    /// See [`KEYS`].
+    #[serde(default = "default_max_connections")]
+    pub database_max_connections: u32,
+    /// See [`KEYS`].
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub public_url: Option<url::Url>,
+    /// See [`KEYS`].
+    #[serde(default = "default_telegram_api_url")]
+    pub telegram_api_url: url::Url,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub master_key: Option<SecretString>,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub master_key_file: Option<PathBuf>,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub previous_master_keys: Option<SecretString>,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub log_format: LogFormat,
+}
+
+fn default_database_url() -> SecretString {
+    SecretString::from("sqlite://data/bazar.db")
+}
+fn default_max_connections() -> u32 {
+    8
+}
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+fn default_telegram_api_url() -> url::Url {
+    url::Url::parse("https://api.telegram.org").expect("valid default URL")
+}
+
+/// Why the configuration could not be loaded. Never contains a secret value.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigLoadError {
+    /// The explicitly named file does not exist.
+    #[error("configuration file {0} not found")]
+    MissingFile(String),
+    /// A key has a value of the wrong shape, or is unknown.
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// Loads defaults, then `path` (if it exists, or must exist when `explicit`), then `BAZAR_*`.
+    pub fn load(path: &Path, explicit: bool) -> Result<Self, ConfigLoadError> {
+        if explicit && !path.exists() {
+            return Err(ConfigLoadError::MissingFile(path.display().to_string()));
+        }
+        let keys: Vec<&str> = KEYS.iter().map(|k| k.key).collect();
+        Figment::new()
+            .merge(Toml::file(path))
+            .merge(Env::prefixed("BAZAR_").only(&keys))
+            .extract()
+            .map_err(|e| ConfigLoadError::Invalid(describe(e)))
+    }
+
+    /// The text shown after `bazar --help`.
+    pub fn help_text() -> String {
+        let mut out = String::from(
+            "Configuration: bazar.toml (or --config FILE), overridden by BAZAR_<KEY> environment variables:\n",
+        );
+        for k in KEYS {
+            let env = format!("BAZAR_{}", k.key.to_ascii_uppercase());
+            out.push_str(&format!("  {:<26} {}\n      {} (default: {})\n", k.key, env, k.description, k.default));
+        }
+        out
+    }
+}
+
+/// A figment error as one line, without echoing the offending value (it may be a secret).
+fn describe(error: figment::Error) -> String {
+    let mut parts = Vec::new();
+    for e in error {
+        let key = e.path.join(".");
+        let kind = match &e.kind {
+            figment::error::Kind::InvalidType(_, expected) => format!("expected {expected}"),
+            figment::error::Kind::InvalidValue(_, expected) => format!("expected {expected}"),
+            figment::error::Kind::UnknownField(field, _) => format!("unknown key `{field}`"),
+            other => other.to_string(),
+        };
+        let source = e.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
+        parts.push(if key.is_empty() { format!("{kind}{source}") } else { format!("`{key}`: {kind}{source}") });
+    }
+    parts.join("; ")
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail API fixes the closure's error type
+mod tests {
+    use super::*;
+    use figment::Jail;
+    use secrecy::ExposeSecret;
+
+    #[test]
+    fn defaults_file_then_environment() {
+        Jail::expect_with(|jail| {
+            jail.create_file("bazar.toml", "listen = \"0.0.0.0:9000\"\nlog_format = \"json\"\n")?;
+            jail.set_env("BAZAR_LISTEN", "127.0.0.1:7000");
+            jail.set_env("BAZAR_PG_BIN", "/not/a/config/key");
+            let config = Config::load(Path::new("bazar.toml"), true).unwrap();
+            assert_eq!(config.listen.port(), 7000);
+            assert_eq!(config.log_format, LogFormat::Json);
+            assert_eq!(config.database_url.expose_secret(), "sqlite://data/bazar.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn bad_values_are_named_but_not_echoed() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BAZAR_LISTEN", "hunter2-not-an-address");
+            let err = Config::load(Path::new("absent.toml"), false).unwrap_err().to_string();
+            assert!(err.contains("listen"), "{err}");
+            assert!(!err.contains("hunter2"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_file_keys_are_refused() {
+        Jail::expect_with(|jail| {
+            jail.create_file("bazar.toml", "listne = \"x\"\n")?;
+            let err = Config::load(Path::new("bazar.toml"), true).unwrap_err().to_string();
+            assert!(err.contains("unknown key `listne`"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn help_lists_every_key() {
+        let help = Config::help_text();
+        for k in KEYS {
+            assert!(help.contains(k.key) && help.contains(&format!("BAZAR_{}", k.key.to_ascii_uppercase())));
+        }
+    }
+}

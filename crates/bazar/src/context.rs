@@ -1,0 +1,22 @@
+//! What every command needs: configuration and an open store.
+
+use crate::config::Config;
+use crate::error::CliError;
+use bazar_store::{Backend, DatabaseOptions, Store};
+use secrecy::ExposeSecret;
+
+/// Database options from configuration.
+pub fn database_options(config: &Config) -> DatabaseOptions {
+    let mut options = DatabaseOptions::new(config.database_url.expose_secret());
+    options.migration_url = config.database_migration_url.as_ref().map(|u| u.expose_secret().to_owned());
+    options.max_connections = config.database_max_connections;
+    options
+}
+
+/// Opens the store: connects, migrates, and checks the master key.
+pub async fn open_store(config: &Config) -> Result<Store, CliError> {
+    let options = database_options(config);
+    let backend = Backend::from_url(&options.url)?;
+    let keyring = crate::keys::keyring(config, backend)?;
+    Ok(Store::open(&options, keyring).await?)
+}
