@@ -3,9 +3,14 @@
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
+use bazar_bot::CustomerBot;
 use bazar_http::{AppState, install_metrics_recorder, router};
+use bazar_runtime::{Mode, Runtime, RuntimeOptions};
 use bazar_store::{PlatformScope, redact_url};
+use bazar_telegram::BotApi;
 use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// Runs the platform until a shutdown signal, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), CliError> {
@@ -25,8 +30,18 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         public_url = config.public_url.as_ref().map(|u| u.as_str()).unwrap_or("(none)"),
         "bazar is serving"
     );
-    let state = AppState { store: store.clone(), metrics: install_metrics_recorder() };
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let metrics = install_metrics_recorder();
+    let mode = match &config.public_url {
+        Some(url) => Mode::Webhook { public_url: url.as_str().to_owned() },
+        None => Mode::Polling,
+    };
+    let api = BotApi::new(config.telegram_api_url.as_str());
+    let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), Arc::new(CustomerBot)).await?;
+    let state = AppState { store: store.clone(), metrics };
+    let app = router(state).merge(runtime.router());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    // No more webhooks arrive; finish what was accepted, send what it produced.
+    runtime.shutdown(Duration::from_secs(10)).await;
     store.database().close().await;
     tracing::info!("bazar stopped");
     Ok(())

@@ -105,6 +105,19 @@ impl Keyring {
     }
 }
 
+impl Keyring {
+    /// A stable secret derived from the current key for `purpose` and `owner`
+    /// (HMAC-SHA256, hex): e.g. the per-bot webhook secret Telegram echoes back.
+    /// Nothing to store; it changes when the master key is rotated, and callers
+    /// re-register whatever depends on it.
+    pub fn derive_hex(&self, purpose: &str, owner: i64) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.current.bytes()).expect("any key length");
+        mac.update(&associated_data(purpose, owner));
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
 fn associated_data(purpose: &str, owner: i64) -> Vec<u8> {
     format!("bazar/v1/{purpose}/{owner}").into_bytes()
 }
@@ -151,6 +164,15 @@ mod tests {
         let rotated = Keyring::new(MasterKey::generate(), vec![old_copy]);
         assert_eq!(rotated.open("bot-token", 1, &sealed).unwrap(), b"x");
         assert!(rotated.needs_reseal(&sealed.key_id));
+    }
+
+    #[test]
+    fn derived_secrets_are_stable_and_distinct() {
+        let ring = ring();
+        assert_eq!(ring.derive_hex("webhook", 1), ring.derive_hex("webhook", 1));
+        assert_ne!(ring.derive_hex("webhook", 1), ring.derive_hex("webhook", 2));
+        assert_ne!(ring.derive_hex("webhook", 1), Keyring::new(MasterKey::generate(), vec![]).derive_hex("webhook", 1));
+        assert_eq!(ring.derive_hex("webhook", 1).len(), 64);
     }
 
     #[test]

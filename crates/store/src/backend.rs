@@ -55,6 +55,11 @@ impl DatabaseOptions {
 pub struct Database {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: the one connection every write transaction of this process
+    /// uses. SQLite allows a single writer anyway; queuing for it here keeps
+    /// writers out of SQLite's busy handler (which sleeps whole milliseconds),
+    /// and its page cache stays warm because no other connection of ours writes.
+    sqlite_writer: Option<AnyPool>,
 }
 
 impl Database {
@@ -88,6 +93,7 @@ impl Database {
         let connect_error = |reason: String| StoreError::Connect { url: redact_url(url), reason };
         let mut pool_options =
             AnyPoolOptions::new().max_connections(max_connections.max(1)).acquire_timeout(acquire_timeout);
+        let mut writer_options = AnyPoolOptions::new().max_connections(1).acquire_timeout(acquire_timeout * 6);
         let url = match backend {
             Backend::Sqlite => {
                 if let Some(dir) = sqlite_path(url).and_then(|p| p.parent().map(PathBuf::from))
@@ -96,16 +102,8 @@ impl Database {
                     std::fs::create_dir_all(&dir)
                         .map_err(|e| connect_error(format!("cannot create {}: {e}", dir.display())))?;
                 }
-                let busy_ms = acquire_timeout.as_millis();
-                pool_options = pool_options.after_connect(move |conn, _meta| {
-                    Box::pin(async move {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute(format!("PRAGMA busy_timeout = {busy_ms}").as_str()).await?;
-                        Ok(())
-                    })
-                });
+                pool_options = pool_options.after_connect(sqlite_pragmas);
+                writer_options = writer_options.after_connect(sqlite_pragmas);
                 with_sqlite_create_mode(url)
             }
             Backend::Postgres => url.to_owned(),
@@ -118,12 +116,26 @@ impl Database {
             .map_err(|e| connect_error(sanitize_sqlx_error(&e, &url)))?;
         let _ = probe.close().await;
         let pool = pool_options.connect(&url).await.map_err(|e| connect_error(sanitize_sqlx_error(&e, &url)))?;
-        Ok(Self { pool, backend })
+        let sqlite_writer = match backend {
+            Backend::Sqlite => {
+                Some(writer_options.connect(&url).await.map_err(|e| connect_error(sanitize_sqlx_error(&e, &url)))?)
+            }
+            Backend::Postgres => None,
+        };
+        Ok(Self { pool, backend, sqlite_writer })
     }
 
     /// The backend in use.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The pool a transaction of `mode` runs on.
+    pub(crate) fn pool_for(&self, write: bool) -> &AnyPool {
+        match (&self.sqlite_writer, write) {
+            (Some(writer), true) => writer,
+            _ => &self.pool,
+        }
     }
 
     /// The pool, for this crate's scoped transactions.
@@ -145,8 +157,29 @@ impl Database {
 
     /// Closes every pooled connection.
     pub async fn close(&self) {
+        if let Some(writer) = &self.sqlite_writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
+}
+
+/// Per-connection SQLite settings: WAL (readers never block the writer), normal
+/// sync (durable at checkpoints; a power cut may lose the last transactions,
+/// never corrupt), foreign keys (cascading tenant deletes), a 16 MiB page cache,
+/// and a busy timeout for writers from other processes (the CLI).
+fn sqlite_pragmas(
+    conn: &mut AnyConnection,
+    _meta: sqlx::pool::PoolConnectionMetadata,
+) -> futures::future::BoxFuture<'_, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        conn.execute("PRAGMA journal_mode = WAL").await?;
+        conn.execute("PRAGMA synchronous = NORMAL").await?;
+        conn.execute("PRAGMA foreign_keys = ON").await?;
+        conn.execute("PRAGMA cache_size = -16384").await?;
+        conn.execute("PRAGMA busy_timeout = 10000").await?;
+        Ok(())
+    })
 }
 
 /// The file path of a `sqlite:` URL, if it names a file.

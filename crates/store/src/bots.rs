@@ -73,6 +73,15 @@ pub struct ResolvedBot {
     pub record: BotRecord,
 }
 
+/// An active bot with its token, as the Telegram runtime holds it.
+#[derive(Debug, Clone)]
+pub struct ActiveBot {
+    /// The bot and the capability to act for it.
+    pub resolved: ResolvedBot,
+    /// Its Telegram token (never printed).
+    pub token: BotToken,
+}
+
 /// Why an update's bot is not served.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {

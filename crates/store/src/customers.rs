@@ -65,34 +65,25 @@ pub(crate) async fn record_contact(
     tx: &mut TenantTx,
     contact: &CustomerContact,
 ) -> Result<(Customer, bool), StoreError> {
-    let now = now_ms();
-    let created = sqlx::query(&format!(
-        "INSERT INTO customers (bot_id, telegram_id, username, first_name, language, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (bot_id, telegram_id) DO NOTHING RETURNING {COLUMNS}"
+    // One statement either way: the `(bot_id, telegram_id)` key decides whether
+    // this is the first contact, and `contacts` tells which branch was taken.
+    let row = sqlx::query(&format!(
+        "INSERT INTO customers (bot_id, telegram_id, username, first_name, language, created_at, last_seen_at, contacts) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6, 1) ON CONFLICT (bot_id, telegram_id) DO UPDATE SET \
+         username = excluded.username, first_name = excluded.first_name, last_seen_at = excluded.last_seen_at, \
+         blocked_at = NULL, contacts = customers.contacts + 1 \
+         RETURNING {COLUMNS}, contacts"
     ))
     .bind(tx.bot())
     .bind(contact.telegram_id.get())
     .bind(&contact.username)
     .bind(&contact.first_name)
     .bind(contact.language.map(|l| l.code()))
-    .bind(now)
-    .fetch_optional(tx.conn())
-    .await?;
-    if let Some(row) = created {
-        return Ok((from_row(&row)?, true));
-    }
-    let row = sqlx::query(&format!(
-        "UPDATE customers SET username = $3, first_name = $4, last_seen_at = $5 \
-         WHERE bot_id = $1 AND telegram_id = $2 RETURNING {COLUMNS}"
-    ))
-    .bind(tx.bot())
-    .bind(contact.telegram_id.get())
-    .bind(&contact.username)
-    .bind(&contact.first_name)
-    .bind(now)
+    .bind(now_ms())
     .fetch_one(tx.conn())
     .await?;
-    Ok((from_row(&row)?, false))
+    let contacts: i64 = row.try_get("contacts")?;
+    Ok((from_row(&row)?, contacts == 1))
 }
 
 pub(crate) async fn by_telegram_id(
@@ -112,4 +103,43 @@ pub(crate) async fn count(tx: &mut TenantTx) -> Result<i64, StoreError> {
         .bind(tx.bot())
         .fetch_one(tx.conn())
         .await?)
+}
+
+impl TenantTx {
+    /// Records that the customer blocked the bot, or came back.
+    pub async fn set_customer_blocked(&mut self, telegram_id: TelegramUserId, blocked: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE customers SET blocked_at = $1 WHERE bot_id = $2 AND telegram_id = $3")
+            .bind(blocked.then(now_ms))
+            .bind(self.bot())
+            .bind(telegram_id.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Creates the customer on first contact (`true`) or refreshes them (`false`).
+    pub async fn record_contact(&mut self, contact: &CustomerContact) -> Result<(Customer, bool), StoreError> {
+        record_contact(self, contact).await
+    }
+
+    /// Remembers the customer's chosen language.
+    pub async fn set_customer_language(&mut self, customer: CustomerId, language: Language) -> Result<(), StoreError> {
+        sqlx::query("UPDATE customers SET language = $1 WHERE bot_id = $2 AND id = $3")
+            .bind(language.code())
+            .bind(self.bot())
+            .bind(customer.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl crate::Tenant<'_> {
+    /// Records that the customer blocked the bot (Telegram answered 403), or
+    /// clears it when they come back (`blocked = false`).
+    pub async fn set_customer_blocked(&self, telegram_id: TelegramUserId, blocked: bool) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        tx.set_customer_blocked(telegram_id, blocked).await?;
+        tx.commit().await
+    }
 }

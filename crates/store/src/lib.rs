@@ -6,7 +6,8 @@
 //! # Tenancy
 //! Every tenant-scoped function takes a [`TenantScope`] (or a [`TenantTx`] opened
 //! from one). A `TenantScope` has no public constructor: it is handed out only by
-//! * [`Store::resolve_active_bot`] — the webhook/poller looking up an active bot,
+//! * [`Store::resolve_active_bot`] / [`Platform::active_bots`] — the Telegram
+//!   runtime resolving active bots for incoming updates,
 //! * [`Store::authenticate_api_token`] — the REST API's bearer-token extractor,
 //! * [`Platform::tenant`] — an explicit platform path (CLI, master bot) that names
 //!   the tenant it acts on and needs a [`PlatformScope`] to do so.
@@ -22,9 +23,11 @@ mod backend;
 mod bots;
 mod clock;
 mod config;
+mod conversation;
 mod customers;
 mod error;
 mod flags;
+mod inbox;
 mod migrate;
 mod platform;
 mod row;
@@ -36,9 +39,10 @@ mod tenant;
 pub use admins::Admin;
 pub use api_tokens::{ApiTokenInfo, AuthError};
 pub use backend::{Backend, Database, DatabaseOptions, redact_url};
-pub use bots::{BotRecord, NewBot, RemovalImpact, ResolveError, ResolvedBot};
+pub use bots::{ActiveBot, BotRecord, NewBot, RemovalImpact, ResolveError, ResolvedBot};
 pub use customers::{Customer, CustomerContact};
 pub use error::StoreError;
+pub use inbox::{PendingUpdate, UpdateOutcome};
 pub use platform::Platform;
 pub use settings::TenantSettings;
 

@@ -1,8 +1,9 @@
 //! Operations across tenants, reachable only with a [`PlatformScope`].
 
 use crate::api_tokens::ApiTokenInfo;
-use crate::bots::{BOT_COLUMNS, BotRecord, NewBot, RemovalImpact, TOKEN_PURPOSE, bot_from_row};
+use crate::bots::{ActiveBot, BOT_COLUMNS, BotRecord, NewBot, RemovalImpact, ResolvedBot, TOKEN_PURPOSE, bot_from_row};
 use crate::clock::now_ms;
+use crate::tenancy::Mode;
 use crate::{PlatformScope, PlatformTx, Store, StoreError, TenantScope};
 use bazar_domain::{BotId, BotStatus, BotToken, ConfigKey, ConfigValue};
 use bazar_secrets::{ApiToken, Sealed, sha256_hex};
@@ -22,7 +23,15 @@ impl<'a> Platform<'a> {
     }
 
     async fn begin(&self) -> Result<PlatformTx, StoreError> {
-        PlatformTx::begin(&self.store.db, self.scope).await
+        self.begin_tx(Mode::Write).await
+    }
+
+    pub(crate) async fn begin_tx(&self, mode: Mode) -> Result<PlatformTx, StoreError> {
+        PlatformTx::begin(&self.store.db, self.scope, mode).await
+    }
+
+    async fn begin_read(&self) -> Result<PlatformTx, StoreError> {
+        PlatformTx::begin(&self.store.db, self.scope, Mode::Read).await
     }
 
     /// The explicit platform path to one tenant: names the tenant it acts on.
@@ -106,7 +115,7 @@ impl<'a> Platform<'a> {
 
     /// Every bot, oldest first. Never includes secrets.
     pub async fn list_bots(&self) -> Result<Vec<BotRecord>, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let rows = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b ORDER BY b.id")).fetch_all(tx.conn()).await?;
         tx.commit().await?;
         rows.iter().map(bot_from_row).collect()
@@ -114,7 +123,7 @@ impl<'a> Platform<'a> {
 
     /// One bot.
     pub async fn bot(&self, bot_id: BotId) -> Result<BotRecord, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let record = fetch_bot(&mut tx, bot_id).await?;
         tx.commit().await?;
         Ok(record)
@@ -122,7 +131,7 @@ impl<'a> Platform<'a> {
 
     /// Opens a bot's sealed Telegram token (for the Telegram client only).
     pub async fn bot_token(&self, bot_id: BotId) -> Result<BotToken, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let row: Option<(String, Vec<u8>)> =
             sqlx::query_as("SELECT token_key_id, token_sealed FROM bots WHERE id = $1")
                 .bind(bot_id.get())
@@ -133,6 +142,47 @@ impl<'a> Platform<'a> {
         let text = self.store.keyring.open_text(TOKEN_PURPOSE, bot_id.get(), &Sealed { key_id, blob })?;
         BotToken::parse(text.expose_secret())
             .map_err(|_| StoreError::Corrupt(format!("bot {bot_id}: stored token is malformed")))
+    }
+
+    /// Every active bot, resolved (with its scope) and with its opened token, in
+    /// one query: the runtime's registry load, the bulk form of `Store::resolve_active_bot`.
+    pub async fn active_bots(&self) -> Result<Vec<ActiveBot>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {BOT_COLUMNS}, b.token_key_id, b.token_sealed FROM bots b WHERE b.status = 'active' ORDER BY b.id"
+        ))
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|row| {
+                let record = bot_from_row(row)?;
+                let sealed = Sealed { key_id: row.try_get("token_key_id")?, blob: row.try_get("token_sealed")? };
+                let text = self.store.keyring.open_text(TOKEN_PURPOSE, record.id.get(), &sealed)?;
+                let token = BotToken::parse(text.expose_secret())
+                    .map_err(|_| StoreError::Corrupt(format!("bot {}: stored token is malformed", record.id)))?;
+                Ok(ActiveBot { resolved: ResolvedBot { scope: TenantScope::new(record.id), record }, token })
+            })
+            .collect()
+    }
+
+    /// A cheap summary of the set of active bots; it changes whenever a bot is
+    /// added, removed, disabled, enabled or suspended (the runtime polls it).
+    pub async fn active_bots_fingerprint(&self) -> Result<String, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let (count, ids, updated): (i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(id), 0) AS BIGINT), CAST(COALESCE(MAX(updated_at), 0) AS BIGINT) \
+             FROM bots WHERE status = 'active'",
+        )
+        .fetch_one(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(format!("{count}:{ids}:{updated}"))
+    }
+
+    /// The secret Telegram must echo in `X-Telegram-Bot-Api-Secret-Token` for this bot's webhook.
+    pub fn webhook_secret(&self, bot_id: BotId) -> String {
+        self.store.keyring.derive_hex("webhook-secret", bot_id.get())
     }
 
     /// Changes a bot's status; returns the updated record.
@@ -154,7 +204,7 @@ impl<'a> Platform<'a> {
 
     /// What [`Platform::remove_bot`] would delete.
     pub async fn removal_impact(&self, bot_id: BotId) -> Result<RemovalImpact, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         fetch_bot(&mut tx, bot_id).await?;
         let count = |table: &str| format!("SELECT COUNT(*) FROM {table} WHERE bot_id = $1");
         let mut counts = [0i64; 5];
@@ -205,7 +255,7 @@ impl<'a> Platform<'a> {
 
     /// A bot's API tokens (prefixes and dates only).
     pub async fn api_tokens(&self, bot_id: BotId) -> Result<Vec<ApiTokenInfo>, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         type Row = (i64, String, i64, Option<i64>, Option<i64>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, prefix, created_at, last_used_at, revoked_at FROM bot_api_tokens WHERE bot_id = $1 ORDER BY id",

@@ -4,6 +4,7 @@ use crate::api_tokens::AuthError;
 use crate::bots::{BOT_COLUMNS, ResolveError, ResolvedBot, bot_from_row};
 use crate::clock::now_ms;
 use crate::settings::SettingsCache;
+use crate::tenancy::Mode;
 use crate::{Database, DatabaseOptions, Platform, PlatformScope, PlatformTx, StoreError, Tenant, TenantScope};
 use bazar_domain::{BotId, BotStatus};
 use bazar_secrets::{ApiToken, Keyring, SealError};
@@ -55,7 +56,8 @@ impl Store {
     /// [`TenantScope`]; the caller acknowledges and drops everything else.
     pub async fn resolve_active_bot(&self, bot_id: BotId) -> Result<ResolvedBot, ResolveError> {
         let unavailable = |e: StoreError| ResolveError::Unavailable(e.to_string());
-        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await.map_err(unavailable)?;
+        let mut tx =
+            PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Read).await.map_err(unavailable)?;
         let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
             .bind(bot_id.get())
             .fetch_optional(tx.conn())
@@ -73,7 +75,8 @@ impl Store {
     /// Resolves a presented API token to its tenant (the REST API's extractor).
     pub async fn authenticate_api_token(&self, token: &ApiToken) -> Result<TenantScope, AuthError> {
         let unavailable = |e: StoreError| AuthError::Unavailable(e.to_string());
-        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await.map_err(unavailable)?;
+        let mut tx =
+            PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Write).await.map_err(unavailable)?;
         let row: Option<(i64, i64, String)> = sqlx::query_as(
             "SELECT t.id, t.bot_id, b.status FROM bot_api_tokens t JOIN bots b ON b.id = t.bot_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
@@ -99,7 +102,7 @@ impl Store {
     }
 
     async fn check_keyring(&self) -> Result<(), StoreError> {
-        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator()).await?;
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Read).await?;
         let key_ids: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT token_key_id FROM bots").fetch_all(tx.conn()).await?;
         tx.commit().await?;

@@ -2,7 +2,8 @@
 //! [`PlatformScope`] (the operator, across tenants), and the transactions they open.
 //!
 //! Architecture invariant: only this crate constructs a `TenantScope`, and only
-//! in three places — resolving an active bot, authenticating an API token, and
+//! in three kinds of places — resolving active bots (`Store::resolve_active_bot`,
+//! `Platform::active_bots`), authenticating an API token, and
 //! [`crate::Platform::tenant`], which itself needs a `PlatformScope`.
 
 use crate::{Backend, Database, StoreError};
@@ -51,7 +52,8 @@ impl PlatformScope {
 /// On PostgreSQL it has `app.bot_id` set transaction-locally, so row-level
 /// security hides and refuses every other tenant's rows; the setting ends with
 /// the transaction and never leaks to the next user of the pooled connection.
-/// On SQLite the write lock is taken at `BEGIN` (`BEGIN IMMEDIATE`) so
+/// On SQLite a writing transaction runs on the process's single writer
+/// connection and takes the write lock at `BEGIN` (`BEGIN IMMEDIATE`), so
 /// concurrent writers queue instead of failing on lock upgrade.
 pub struct TenantTx {
     tx: Transaction<'static, Any>,
@@ -59,8 +61,8 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    pub(crate) async fn begin(db: &Database, scope: &TenantScope) -> Result<Self, StoreError> {
-        let mut tx = begin(db).await?;
+    pub(crate) async fn begin(db: &Database, scope: &TenantScope, mode: Mode) -> Result<Self, StoreError> {
+        let mut tx = begin(db, mode).await?;
         if db.backend() == Backend::Postgres {
             sqlx::query("SELECT set_config('app.bot_id', $1, true)")
                 .bind(scope.bot_id.get().to_string())
@@ -105,8 +107,8 @@ pub struct PlatformTx {
 }
 
 impl PlatformTx {
-    pub(crate) async fn begin(db: &Database, _scope: &PlatformScope) -> Result<Self, StoreError> {
-        let mut tx = begin(db).await?;
+    pub(crate) async fn begin(db: &Database, _scope: &PlatformScope, mode: Mode) -> Result<Self, StoreError> {
+        let mut tx = begin(db, mode).await?;
         if db.backend() == Backend::Postgres {
             sqlx::query("SELECT set_config('app.platform', 'on', true)").execute(&mut *tx).await?;
         }
@@ -130,10 +132,21 @@ impl PlatformTx {
     }
 }
 
-async fn begin(db: &Database) -> Result<Transaction<'static, Any>, StoreError> {
-    let statement = match db.backend() {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
+/// Whether a transaction may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Reads only: on SQLite a deferred transaction that takes no lock.
+    Read,
+    /// May write: on SQLite, queue on the process's write lock, then `BEGIN IMMEDIATE`.
+    Write,
+}
+
+async fn begin(db: &Database, mode: Mode) -> Result<Transaction<'static, Any>, StoreError> {
+    // On SQLite, writes queue for the process's single writer connection and take
+    // the database's write lock at BEGIN, so they never fail on lock upgrade.
+    let statement = match (db.backend(), mode) {
+        (Backend::Sqlite, Mode::Write) => "BEGIN IMMEDIATE",
+        _ => "BEGIN",
     };
-    Ok(db.pool().begin_with(statement).await?)
+    Ok(db.pool_for(mode == Mode::Write).begin_with(statement).await?)
 }

@@ -4,6 +4,7 @@ use crate::admins::{self, Admin};
 use crate::bots::{BOT_COLUMNS, BotRecord, bot_from_row};
 use crate::customers::{self, Customer, CustomerContact};
 use crate::settings::TenantSettings;
+use crate::tenancy::Mode;
 use crate::{Store, StoreError, TenantScope, TenantTx, config, flags};
 use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, TelegramUserId};
 use std::sync::Arc;
@@ -22,12 +23,17 @@ impl<'a> Tenant<'a> {
 
     /// Opens a transaction bound to this tenant, for multi-step use cases.
     pub async fn begin(&self) -> Result<TenantTx, StoreError> {
-        TenantTx::begin(&self.store.db, self.scope).await
+        TenantTx::begin(&self.store.db, self.scope, Mode::Write).await
+    }
+
+    /// A read-only transaction (takes no write lock on SQLite).
+    pub async fn begin_read(&self) -> Result<TenantTx, StoreError> {
+        TenantTx::begin(&self.store.db, self.scope, Mode::Read).await
     }
 
     /// This tenant's own registry entry.
     pub async fn bot(&self) -> Result<BotRecord, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
             .bind(tx.bot())
             .fetch_optional(tx.conn())
@@ -44,7 +50,7 @@ impl<'a> Tenant<'a> {
             return Ok(hit);
         }
         let mark = self.store.settings.begin_load();
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let stored_flags = flags::load(&mut tx).await?;
         let stored_config = config::load(&mut tx).await?;
         tx.commit().await?;
@@ -99,7 +105,7 @@ impl<'a> Tenant<'a> {
 
     /// The customer with this Telegram id, if they ever talked to this bot.
     pub async fn customer_by_telegram_id(&self, telegram_id: TelegramUserId) -> Result<Option<Customer>, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let customer = customers::by_telegram_id(&mut tx, telegram_id).await?;
         tx.commit().await?;
         Ok(customer)
@@ -107,7 +113,7 @@ impl<'a> Tenant<'a> {
 
     /// Number of customers.
     pub async fn customer_count(&self) -> Result<i64, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let n = customers::count(&mut tx).await?;
         tx.commit().await?;
         Ok(n)
@@ -130,7 +136,7 @@ impl<'a> Tenant<'a> {
 
     /// The tenant's admins.
     pub async fn admins(&self) -> Result<Vec<Admin>, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let list = admins::list(&mut tx).await?;
         tx.commit().await?;
         Ok(list)
@@ -138,7 +144,7 @@ impl<'a> Tenant<'a> {
 
     /// Whether a Telegram user is an admin of *this* tenant.
     pub async fn is_admin(&self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
+        let mut tx = self.begin_read().await?;
         let yes = admins::is_admin(&mut tx, telegram_id).await?;
         tx.commit().await?;
         Ok(yes)

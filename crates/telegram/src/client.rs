@@ -66,6 +66,57 @@ impl BotApi {
         serde_json::from_value(result).map_err(|e| TelegramError::Protocol { method, reason: e.to_string() })
     }
 
+    /// Calls `method` and returns `result` as raw JSON.
+    pub async fn call_json(
+        &self,
+        token: &BotToken,
+        method: &'static str,
+        params: &Value,
+    ) -> Result<Value, TelegramError> {
+        self.call(token, method, params).await
+    }
+
+    /// `getUpdates` long polling; returns the raw updates (parsed later, one by one,
+    /// so one update of a shape we do not know cannot block the others).
+    pub async fn get_updates(
+        &self,
+        token: &BotToken,
+        offset: i64,
+        timeout_secs: u64,
+        allowed_updates: &[&str],
+    ) -> Result<Vec<Value>, TelegramError> {
+        let params = serde_json::json!({
+            "offset": offset,
+            "timeout": timeout_secs,
+            "limit": 100,
+            "allowed_updates": allowed_updates,
+        });
+        self.call(token, "getUpdates", &params).await
+    }
+
+    /// `setWebhook` with a secret Telegram echoes in `X-Telegram-Bot-Api-Secret-Token`.
+    pub async fn set_webhook(
+        &self,
+        token: &BotToken,
+        url: &str,
+        secret: &str,
+        allowed_updates: &[&str],
+    ) -> Result<(), TelegramError> {
+        let params = serde_json::json!({
+            "url": url,
+            "secret_token": secret,
+            "allowed_updates": allowed_updates,
+            "max_connections": 40,
+        });
+        self.call::<bool>(token, "setWebhook", &params).await.map(|_| ())
+    }
+
+    /// `deleteWebhook`, keeping pending updates for the poller.
+    pub async fn delete_webhook(&self, token: &BotToken) -> Result<(), TelegramError> {
+        let params = serde_json::json!({"drop_pending_updates": false});
+        self.call::<bool>(token, "deleteWebhook", &params).await.map(|_| ())
+    }
+
     /// `getMe`: who the token belongs to.
     pub async fn get_me(&self, token: &BotToken) -> Result<User, TelegramError> {
         self.call(token, "getMe", &Value::Object(Default::default())).await

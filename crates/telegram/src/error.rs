@@ -38,4 +38,31 @@ impl TelegramError {
     pub fn is_unauthorized(&self) -> bool {
         matches!(self, Self::Api { code: 401 | 404, .. })
     }
+
+    /// Seconds Telegram asked us to wait (429 Too Many Requests).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Api { code: 429, retry_after, .. } => Some(retry_after.unwrap_or(1)),
+            _ => None,
+        }
+    }
+
+    /// Whether the user blocked the bot or the chat is gone (403 Forbidden).
+    pub fn is_forbidden(&self) -> bool {
+        matches!(self, Self::Api { code: 403, .. })
+    }
+
+    /// Whether trying again later may succeed: network failures and 5xx answers.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Network { .. } => true,
+            Self::Api { code, .. } => *code >= 500 || *code == 0,
+            Self::Protocol { .. } => false,
+        }
+    }
+
+    /// 409: a webhook is set (for getUpdates) or another poller took over.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Self::Api { code: 409, .. })
+    }
 }

@@ -15,3 +15,6 @@ mod types;
 pub use client::BotApi;
 pub use error::TelegramError;
 pub use types::User;
+
+/// The Bot API types (updates, messages, keyboards, method parameters), from `frankenstein`.
+pub use frankenstein;

@@ -1,7 +1,9 @@
 //! Test doubles for Bazar. Dev-only: nothing in production depends on this crate.
 //!
 //! * [`telegram::FakeTelegram`] — the Telegram Bot API on 127.0.0.1, speaking
-//!   the real protocol (`/bot{token}/{method}`, `{"ok":…}` envelopes).
+//!   the real protocol (`/bot{token}/{method}`, `{"ok":…}` envelopes), with
+//!   updates (long polling and webhooks), recorded messages, flood limits and
+//!   failure injection; [`telegram::updates`] builds the updates users cause.
 //! * [`postgres::PgCluster`] — a throwaway PostgreSQL cluster started from the
 //!   installed binaries, with an owner role and a non-superuser application role.
 //! * [`sqlite_url`] — a fresh SQLite file in a temporary directory.

@@ -13,6 +13,8 @@ pub struct Platform {
     pub env: Vec<(String, String)>,
     pub telegram: FakeTelegram,
     pub postgres: bool,
+    /// A URL that sees every row (SQLite file, or the PostgreSQL superuser), for assertions.
+    pub inspect_url: String,
 }
 
 /// The result of one `bazar` invocation.
@@ -42,26 +44,36 @@ impl Platform {
     pub async fn sqlite() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("data/bazar.db").display());
-        Self::with(dir, vec![("BAZAR_DATABASE_URL".into(), url)], false).await
+        Self::with(dir, vec![("BAZAR_DATABASE_URL".into(), url.clone())], false, url).await
     }
 
     /// `None` when PostgreSQL is not installed (and not required).
     pub async fn postgres() -> Option<Self> {
         let pg = PgCluster::shared()?.create_database();
         let key = bazar_secrets::MasterKey::generate().to_base64();
+        let inspect = pg.superuser_url.clone();
         let env = vec![
             ("BAZAR_DATABASE_URL".into(), pg.app_url),
             ("BAZAR_DATABASE_MIGRATION_URL".into(), pg.owner_url),
             ("BAZAR_MASTER_KEY".into(), key),
         ];
-        Some(Self::with(tempfile::tempdir().unwrap(), env, true).await)
+        Some(Self::with(tempfile::tempdir().unwrap(), env, true, inspect).await)
     }
 
-    async fn with(dir: tempfile::TempDir, mut env: Vec<(String, String)>, postgres: bool) -> Self {
+    async fn with(dir: tempfile::TempDir, mut env: Vec<(String, String)>, postgres: bool, inspect_url: String) -> Self {
         let telegram = FakeTelegram::start().await;
         env.push(("BAZAR_TELEGRAM_API_URL".into(), telegram.url()));
         env.push(("RUST_LOG".into(), "warn".into()));
-        Self { dir, env, telegram, postgres }
+        Self { dir, env, telegram, postgres, inspect_url }
+    }
+
+    /// Runs a query returning one integer, with full visibility (assertions only).
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.inspect_url).await.unwrap();
+        let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap();
+        let _ = sqlx::Connection::close(conn).await;
+        n
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
@@ -110,4 +122,79 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// A running `bazar serve` process.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub log: PathBuf,
+}
+
+impl Platform {
+    /// Starts `bazar serve` (webhook mode when `webhook`, else long polling) and
+    /// waits until `/healthz` answers.
+    pub async fn serve(&self, webhook: bool) -> Server {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let log = self.path(&format!("serve-{port}.log"));
+        let mut cmd = self.command(&["serve"]);
+        cmd.env("BAZAR_LISTEN", format!("127.0.0.1:{port}"));
+        cmd.env("RUST_LOG", "info");
+        if webhook {
+            cmd.env("BAZAR_PUBLIC_URL", format!("http://127.0.0.1:{port}"));
+        }
+        cmd.stdout(Stdio::null()).stderr(std::fs::File::create(&log).unwrap());
+        let child = cmd.spawn().unwrap();
+        let server = Server { child, port, log };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Ok(r) = reqwest::get(format!("{}/healthz", server.url())).await
+                && r.status() == 200
+            {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "bazar serve did not start:\n{}", server.logs());
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        server
+    }
+}
+
+impl Server {
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGTERM, then waits for a clean exit.
+    pub async fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "unclean exit {status}:\n{}", self.logs());
+                return self.logs();
+            }
+            assert!(std::time::Instant::now() < deadline, "no graceful stop:\n{}", self.logs());
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    /// SIGKILL: the process dies wherever it is.
+    pub fn kill(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        self.logs()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -1,0 +1,114 @@
+//! Callback data of inline buttons: a typed, versioned codec under Telegram's 64-byte limit.
+//!
+//! Format: `v1.<menu>.<action>[.<arg>]`, where `<menu>` is the chat's menu
+//! generation (base 36). A new menu message bumps the generation, so a button on
+//! an older menu — or data from another version of the bot — decodes as
+//! [`Decoded::Expired`] and the customer gets a friendly "menu expired" answer.
+
+use bazar_domain::Language;
+
+const VERSION: &str = "v1";
+/// Telegram's limit on `callback_data`.
+pub const MAX_LEN: usize = 64;
+
+/// What a button does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Back to the main menu.
+    Home,
+    /// Show the language picker.
+    LanguageMenu,
+    /// Switch to a language.
+    SetLanguage(Language),
+}
+
+/// A decoded button press.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decoded {
+    /// A current button.
+    Current(Action),
+    /// A button of an older menu or an unknown format.
+    Expired,
+}
+
+/// Encodes an action for the menu of generation `menu`.
+pub fn encode(menu: u64, action: Action) -> String {
+    let menu = to_base36(menu);
+    let data = match action {
+        Action::Home => format!("{VERSION}.{menu}.home"),
+        Action::LanguageMenu => format!("{VERSION}.{menu}.lang"),
+        Action::SetLanguage(l) => format!("{VERSION}.{menu}.lang.{}", l.code()),
+    };
+    debug_assert!(data.len() <= MAX_LEN);
+    data
+}
+
+/// Decodes button data pressed while the chat's current menu is `current_menu`.
+pub fn decode(data: &str, current_menu: u64) -> Decoded {
+    let mut parts = data.split('.');
+    if parts.next() != Some(VERSION) {
+        return Decoded::Expired;
+    }
+    let Some(menu) = parts.next().and_then(from_base36) else {
+        return Decoded::Expired;
+    };
+    if menu != current_menu {
+        return Decoded::Expired;
+    }
+    let action = match (parts.next(), parts.next(), parts.next()) {
+        (Some("home"), None, None) => Action::Home,
+        (Some("lang"), None, None) => Action::LanguageMenu,
+        (Some("lang"), Some(code), None) => match code.parse() {
+            Ok(l) => Action::SetLanguage(l),
+            Err(_) => return Decoded::Expired,
+        },
+        _ => return Decoded::Expired,
+    };
+    Decoded::Current(action)
+}
+
+fn to_base36(mut n: u64) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ascii")
+}
+
+fn from_base36(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 13 {
+        return None;
+    }
+    u64::from_str_radix(text, 36).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_within_the_limit() {
+        for action in [Action::Home, Action::LanguageMenu, Action::SetLanguage(Language::Fa)] {
+            for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {
+                let data = encode(menu, action);
+                assert!(data.len() <= MAX_LEN, "{data}");
+                assert_eq!(decode(&data, menu), Decoded::Current(action));
+            }
+        }
+    }
+
+    #[test]
+    fn stale_and_foreign_data_is_expired() {
+        let data = encode(3, Action::Home);
+        assert_eq!(decode(&data, 4), Decoded::Expired);
+        for junk in ["", "v0.1.home", "v1.zz", "v1.1.buy", "v1.1.lang.de", "v1.1.home.extra", "v1..home"] {
+            assert_eq!(decode(junk, 1), Decoded::Expired, "{junk}");
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Bazar's bot conversations.
+//!
+//! [`CustomerBot`] is the [`bazar_runtime::Handler`] every tenant bot runs: it
+//! routes an update (command, button press, text) to a screen, answers in the
+//! customer's language, and keeps the chat's menu generation in the
+//! conversation state so stale buttons are recognised.
+//!
+//! Architecture invariant: this crate never constructs a scope; it works only
+//! with the `TenantScope` and transaction the runtime hands it.
+
+pub mod callback;
+mod handler;
+pub mod i18n;
+mod menu;
+mod route;
+mod state;
+
+pub use handler::CustomerBot;

@@ -1,0 +1,56 @@
+//! Screens: the text and inline keyboard of each menu, in one language.
+
+use crate::callback::{Action, encode};
+use crate::i18n::{native_name, t, t_args};
+use bazar_domain::{ConfigKey, ConfigValue, Language};
+use bazar_store::TenantSettings;
+use serde_json::{Value, json};
+
+/// A screen: text plus inline keyboard.
+pub struct Screen {
+    /// Message text.
+    pub text: String,
+    /// `reply_markup` (an inline keyboard).
+    pub keyboard: Value,
+}
+
+fn button(text: String, menu: u64, action: Action) -> Value {
+    json!({"text": text, "callback_data": encode(menu, action)})
+}
+
+/// The main menu. Grows with the storefront; today: language and support.
+pub fn main_menu(
+    language: Language,
+    shop: &str,
+    settings: &TenantSettings,
+    menu: u64,
+    intro: Option<String>,
+) -> Screen {
+    let mut rows = vec![vec![button(t(language, "btn-language"), menu, Action::LanguageMenu)]];
+    if let ConfigValue::Text(contact) = settings.config(ConfigKey::SupportContact) {
+        let url = match contact.strip_prefix('@') {
+            Some(name) => format!("https://t.me/{name}"),
+            None => contact.clone(),
+        };
+        rows.push(vec![json!({"text": t(language, "btn-support"), "url": url})]);
+    }
+    let title = t_args(language, "menu-title", &[("shop", shop)]);
+    let text = match intro {
+        Some(intro) => format!("{intro}\n\n{title}"),
+        None => title,
+    };
+    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+}
+
+/// The language picker, each language in its own script.
+pub fn language_menu(language: Language, menu: u64) -> Screen {
+    let rows: Vec<Vec<Value>> = Language::ALL
+        .iter()
+        .map(|l| {
+            let mark = if *l == language { "✅ " } else { "" };
+            vec![button(format!("{mark}{}", native_name(*l)), menu, Action::SetLanguage(*l))]
+        })
+        .chain(std::iter::once(vec![button(t(language, "btn-back"), menu, Action::Home)]))
+        .collect();
+    Screen { text: t(language, "language-choose"), keyboard: json!({ "inline_keyboard": rows }) }
+}

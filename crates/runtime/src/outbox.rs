@@ -1,0 +1,352 @@
+//! Outgoing requests, paced under Telegram's limits.
+//!
+//! Telegram allows about 30 messages a second per bot and one a second per
+//! chat, and answers 429 with `retry_after` beyond that. Each bot with pending
+//! messages has one pacing task that releases a message when both its bot-wide
+//! slot and its chat's slot are free, never two at once to the same chat (so a
+//! chat's messages keep their order), without letting one slow chat hold up the
+//! others. Requests that are not messages (`answerCallbackQuery`, …) are not
+//! limited by Telegram and go out at once.
+
+use bazar_domain::{BotToken, TelegramUserId};
+use bazar_store::{Store, TenantScope};
+use bazar_telegram::{BotApi, TelegramError};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio::time::Instant;
+
+/// One Bot API call to make on behalf of a bot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    /// Bot API method, e.g. `sendMessage`.
+    pub method: &'static str,
+    /// Its parameters (JSON), including `chat_id` for messages.
+    pub params: Value,
+}
+
+impl Outgoing {
+    /// A call of `method` with `params`.
+    pub fn new(method: &'static str, params: Value) -> Self {
+        Self { method, params }
+    }
+
+    /// Whether Telegram counts this call against the message limits.
+    fn is_message(&self) -> bool {
+        self.method.starts_with("send")
+            || self.method.starts_with("edit")
+            || self.method == "copyMessage"
+            || self.method == "forwardMessage"
+    }
+
+    fn chat_id(&self) -> Option<i64> {
+        self.params.get("chat_id").and_then(Value::as_i64)
+    }
+}
+
+/// Pacing parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxOptions {
+    /// Minimum gap between two messages of one bot (34 ms ≈ 29.4/s, under Telegram's 30/s).
+    pub per_bot_interval: Duration,
+    /// Minimum gap between two messages to one chat (Telegram: about 1 s).
+    pub per_chat_interval: Duration,
+    /// Attempts for a request that fails transiently (5xx, network).
+    pub max_attempts: u32,
+}
+
+impl Default for OutboxOptions {
+    fn default() -> Self {
+        Self {
+            per_bot_interval: Duration::from_millis(34),
+            per_chat_interval: Duration::from_millis(1010),
+            max_attempts: 6,
+        }
+    }
+}
+
+/// The process-wide outbox.
+#[derive(Clone)]
+pub struct Outbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: BotApi,
+    store: Store,
+    options: OutboxOptions,
+    queues: Mutex<HashMap<i64, Arc<BotQueue>>>,
+    pending: AtomicUsize,
+    drained: Notify,
+}
+
+struct BotQueue {
+    scope: TenantScope,
+    token: BotToken,
+    state: Mutex<QueueState>,
+    wake: Notify,
+}
+
+struct QueueState {
+    items: VecDeque<Item>,
+    chat_ready_at: HashMap<i64, Instant>,
+    chat_in_flight: HashSet<i64>,
+    bot_ready_at: Instant,
+    running: bool,
+}
+
+struct Item {
+    request: Outgoing,
+    chat: Option<i64>,
+    attempt: u32,
+}
+
+enum Next {
+    Send(Item),
+    WaitUntil(Instant),
+    WaitForWake,
+    Exit,
+}
+
+impl Outbox {
+    /// An outbox sending through `api`; 403 answers are recorded in `store`.
+    pub fn new(api: BotApi, store: Store, options: OutboxOptions) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                api,
+                store,
+                options,
+                queues: Mutex::new(HashMap::new()),
+                pending: AtomicUsize::new(0),
+                drained: Notify::new(),
+            }),
+        }
+    }
+
+    /// Queues requests of one bot, in order.
+    pub fn enqueue(&self, scope: &TenantScope, token: &BotToken, requests: Vec<Outgoing>) {
+        let mut paced = Vec::new();
+        for request in requests {
+            self.inner.pending.fetch_add(1, Ordering::AcqRel);
+            if request.is_message() {
+                let chat = request.chat_id();
+                paced.push(Item { request, chat, attempt: 0 });
+            } else {
+                let inner = self.inner.clone();
+                let (scope, token) = (scope.clone(), token.clone());
+                tokio::spawn(async move { inner.send_unpaced(&scope, &token, request).await });
+            }
+        }
+        if paced.is_empty() {
+            return;
+        }
+        let queue = {
+            let mut queues = self.inner.queues.lock().expect("outbox lock");
+            queues
+                .entry(scope.bot_id().get())
+                .or_insert_with(|| {
+                    Arc::new(BotQueue {
+                        scope: scope.clone(),
+                        token: token.clone(),
+                        state: Mutex::new(QueueState {
+                            items: VecDeque::new(),
+                            chat_ready_at: HashMap::new(),
+                            chat_in_flight: HashSet::new(),
+                            bot_ready_at: Instant::now(),
+                            running: false,
+                        }),
+                        wake: Notify::new(),
+                    })
+                })
+                .clone()
+        };
+        let start = {
+            let mut state = queue.state.lock().expect("queue lock");
+            state.items.extend(paced);
+            !std::mem::replace(&mut state.running, true)
+        };
+        if start {
+            tokio::spawn(self.inner.clone().pace(queue));
+        } else {
+            queue.wake.notify_one();
+        }
+    }
+
+    /// Requests queued or in flight.
+    pub fn pending(&self) -> usize {
+        self.inner.pending.load(Ordering::Acquire)
+    }
+
+    /// Waits until everything queued has been sent (or given up), at most `timeout`.
+    pub async fn flush(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.inner.drained.notified();
+            if self.pending() == 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.pending() == 0;
+            }
+        }
+    }
+}
+
+impl Inner {
+    fn done(&self) {
+        if self.pending.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.drained.notify_waiters();
+        }
+    }
+
+    async fn send_unpaced(self: Arc<Self>, scope: &TenantScope, token: &BotToken, request: Outgoing) {
+        for attempt in 0..self.options.max_attempts {
+            match self.api.call_json(token, request.method, &request.params).await {
+                Ok(_) => break,
+                Err(e) if e.is_transient() || e.retry_after().is_some() => {
+                    let wait = e.retry_after().map(Duration::from_secs).unwrap_or_else(|| backoff(attempt));
+                    tokio::time::sleep(wait).await;
+                }
+                Err(e) => {
+                    log_refusal(scope, request.method, &e);
+                    break;
+                }
+            }
+        }
+        self.done();
+    }
+
+    /// The pacing task of one bot: runs while the bot has queued messages.
+    async fn pace(self: Arc<Self>, queue: Arc<BotQueue>) {
+        loop {
+            let next = self.next(&queue);
+            match next {
+                Next::Send(item) => {
+                    let inner = self.clone();
+                    let queue = queue.clone();
+                    tokio::spawn(async move { inner.send_paced(queue, item).await });
+                }
+                Next::WaitUntil(at) => {
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = queue.wake.notified() => {}
+                    }
+                }
+                Next::WaitForWake => queue.wake.notified().await,
+                Next::Exit => return,
+            }
+        }
+    }
+
+    fn next(&self, queue: &BotQueue) -> Next {
+        let mut state = queue.state.lock().expect("queue lock");
+        let now = Instant::now();
+        if state.items.is_empty() {
+            if state.chat_in_flight.is_empty() {
+                state.running = false;
+                state.chat_ready_at.retain(|_, at| *at > now);
+                return Next::Exit;
+            }
+            return Next::WaitForWake;
+        }
+        if state.bot_ready_at > now {
+            return Next::WaitUntil(state.bot_ready_at);
+        }
+        let mut earliest: Option<Instant> = None;
+        let mut pick = None;
+        for (i, item) in state.items.iter().enumerate() {
+            let Some(chat) = item.chat else {
+                pick = Some(i);
+                break;
+            };
+            if state.chat_in_flight.contains(&chat) {
+                continue;
+            }
+            match state.chat_ready_at.get(&chat) {
+                Some(at) if *at > now => earliest = Some(earliest.map_or(*at, |e| e.min(*at))),
+                _ => {
+                    pick = Some(i);
+                    break;
+                }
+            }
+        }
+        match pick {
+            Some(i) => {
+                let item = state.items.remove(i).expect("index in range");
+                state.bot_ready_at = now + self.options.per_bot_interval;
+                if let Some(chat) = item.chat {
+                    state.chat_in_flight.insert(chat);
+                    state.chat_ready_at.insert(chat, now + self.options.per_chat_interval);
+                }
+                Next::Send(item)
+            }
+            None => earliest.map_or(Next::WaitForWake, Next::WaitUntil),
+        }
+    }
+
+    async fn send_paced(self: Arc<Self>, queue: Arc<BotQueue>, mut item: Item) {
+        let result = self.api.call_json(&queue.token, item.request.method, &item.request.params).await;
+        let mut finished = true;
+        {
+            let mut state = queue.state.lock().expect("queue lock");
+            if let Some(chat) = item.chat {
+                state.chat_in_flight.remove(&chat);
+            }
+            match &result {
+                Ok(_) => metrics::counter!("bazar_telegram_sends_total", "outcome" => "ok").increment(1),
+                Err(e) if e.retry_after().is_some() => {
+                    // Telegram's flood control is bot-wide: pause the whole bot, keep the order.
+                    let wait = Duration::from_secs(e.retry_after().unwrap_or(1));
+                    metrics::counter!("bazar_telegram_429_total").increment(1);
+                    tracing::warn!(bot_id = %queue.scope.bot_id(), retry_after_s = wait.as_secs(), "Telegram asked us to slow down");
+                    state.bot_ready_at = Instant::now() + wait;
+                    if let Some(chat) = item.chat {
+                        state.chat_ready_at.insert(chat, Instant::now() + wait);
+                    }
+                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt };
+                    state.items.push_front(retry);
+                    finished = false;
+                }
+                Err(e) if e.is_transient() && item.attempt + 1 < self.options.max_attempts => {
+                    item.attempt += 1;
+                    if let Some(chat) = item.chat {
+                        state.chat_ready_at.insert(chat, Instant::now() + backoff(item.attempt));
+                    }
+                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt };
+                    state.items.push_front(retry);
+                    finished = false;
+                }
+                Err(_) => {}
+            }
+        }
+        queue.wake.notify_one();
+        if let Err(e) = &result {
+            if e.is_forbidden() {
+                metrics::counter!("bazar_telegram_sends_total", "outcome" => "blocked").increment(1);
+                if let Some(chat) = item.chat.filter(|c| *c > 0) {
+                    let tenant = self.store.tenant(&queue.scope);
+                    if let Err(err) = tenant.set_customer_blocked(TelegramUserId::from_raw(chat), true).await {
+                        tracing::warn!(bot_id = %queue.scope.bot_id(), error = %err, "could not record a blocked customer");
+                    }
+                }
+            } else if finished {
+                metrics::counter!("bazar_telegram_sends_total", "outcome" => "failed").increment(1);
+                log_refusal(&queue.scope, item.request.method, e);
+            }
+        }
+        if finished {
+            self.done();
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(200u64.saturating_mul(1 << attempt.min(6)))
+}
+
+fn log_refusal(scope: &TenantScope, method: &str, error: &TelegramError) {
+    tracing::warn!(bot_id = %scope.bot_id(), method, error = %error, "Telegram request given up");
+}

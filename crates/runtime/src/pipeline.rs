@@ -1,0 +1,253 @@
+//! Handling one update: customer, conversation state, the bot's handler, and
+//! one transaction that commits the handler's writes with "handled".
+
+use crate::dispatch::{Answer, Job, Source};
+use crate::outbox::{Outbox, Outgoing};
+use crate::registry::BotHandle;
+use bazar_domain::{ChatId, Language, TelegramUserId};
+use bazar_store::{Customer, CustomerContact, Store, StoreError, TenantSettings, TenantTx, UpdateOutcome};
+use bazar_telegram::frankenstein::types::{ChatMember, MaybeInaccessibleMessage, User};
+use bazar_telegram::frankenstein::updates::{Update, UpdateContent};
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything a handler sees and may change for one update.
+pub struct UpdateContext {
+    /// The bot (tenant) the update arrived for, with its scope.
+    pub bot: Arc<BotHandle>,
+    /// The tenant's effective flags and configuration.
+    pub settings: Arc<TenantSettings>,
+    /// The sender, as this tenant's customer (created on first contact).
+    pub customer: Customer,
+    /// Whether this update created the customer.
+    pub is_new_customer: bool,
+    /// The chat to answer in.
+    pub chat: ChatId,
+    /// The update, parsed.
+    pub update: Update,
+    /// The tenant transaction the handler's writes go into; committed with "handled".
+    pub tx: TenantTx,
+    /// The storage layer (for cached reads such as settings after a change).
+    pub store: Store,
+    state: Option<String>,
+    state_changed: bool,
+    replies: Vec<Outgoing>,
+}
+
+impl UpdateContext {
+    /// The chat's conversation state, as the handler last stored it.
+    pub fn state(&self) -> Option<&str> {
+        self.state.as_deref()
+    }
+
+    /// Replaces the conversation state (saved with the transaction).
+    pub fn set_state(&mut self, state: Option<String>) {
+        if self.state != state {
+            self.state = state;
+            self.state_changed = true;
+        }
+    }
+
+    /// Queues a Bot API call, sent (paced) once the transaction has committed.
+    pub fn send(&mut self, request: Outgoing) {
+        self.replies.push(request);
+    }
+
+    /// The calls queued so far.
+    pub fn replies(&self) -> &[Outgoing] {
+        &self.replies
+    }
+}
+
+/// Why a handler gave up on an update.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Anything else, described.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The bot layer: turns an update into state changes and replies.
+pub trait Handler: Send + Sync + 'static {
+    /// Handles one update. Writes go to `ctx.tx`; replies through `ctx.send`.
+    fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>>;
+}
+
+/// Runs jobs through the handler.
+pub struct Pipeline {
+    pub(crate) store: Store,
+    pub(crate) outbox: Outbox,
+    pub(crate) handler: Arc<dyn Handler>,
+}
+
+const ATTEMPTS: u32 = 3;
+
+impl Pipeline {
+    /// Handles one job to completion (retrying transient database failures)
+    /// and, for a webhook job, answers the waiting request.
+    pub async fn run(&self, mut job: Job) {
+        let source = std::mem::replace(&mut job.source, Source::Inbox);
+        let claim = matches!(source, Source::Webhook(_));
+        let answer = self.handle(&job, claim).await;
+        if let Source::Webhook(reply) = source {
+            let _ = reply.send(answer);
+        }
+    }
+
+    async fn handle(&self, job: &Job, claim: bool) -> Answer {
+        let started = std::time::Instant::now();
+        let update: Update = match serde_json::from_str(&job.payload) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(bot_id = %job.bot.scope.bot_id(), update_id = job.update_id, error = %e, "update of an unknown shape; skipped");
+                return self.finish_alone(job, UpdateOutcome::Failed, claim).await;
+            }
+        };
+        for attempt in 1..=ATTEMPTS {
+            match self.attempt(job, update.clone(), claim).await {
+                Ok(inline) => {
+                    metrics::counter!("bazar_updates_handled_total").increment(1);
+                    metrics::histogram!("bazar_update_seconds").record(started.elapsed().as_secs_f64());
+                    return Answer::Done(inline);
+                }
+                Err(HandlerError::Store(e)) if attempt < ATTEMPTS => {
+                    tracing::warn!(bot_id = %job.bot.scope.bot_id(), update_id = job.update_id, attempt, error = %e, "retrying update");
+                    tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+                }
+                Err(e) => {
+                    tracing::error!(bot_id = %job.bot.scope.bot_id(), update_id = job.update_id, error = %e, "update failed");
+                    metrics::counter!("bazar_updates_failed_total").increment(1);
+                    return self.finish_alone(job, UpdateOutcome::Failed, claim).await;
+                }
+            }
+        }
+        Answer::Retry
+    }
+
+    /// One try. Returns the call to put into the webhook answer, if any.
+    async fn attempt(&self, job: &Job, update: Update, claim: bool) -> Result<Option<Outgoing>, HandlerError> {
+        let bot = &job.bot;
+        let tenant = self.store.tenant(&bot.scope);
+        let Some((user, chat)) = sender_and_chat(&update) else {
+            // Nothing a customer said (channel posts, …): acknowledge only.
+            return match self.finish_alone(job, UpdateOutcome::Handled, claim).await {
+                Answer::Done(_) => Ok(None),
+                Answer::Retry => Err(HandlerError::Other("could not record the update".into())),
+            };
+        };
+        let settings = tenant.settings().await?;
+        let mut tx = tenant.begin().await?;
+        if claim && !tx.claim_update(job.update_id, &job.payload).await? {
+            metrics::counter!("bazar_updates_dropped_total", "reason" => "duplicate").increment(1);
+            return Ok(None);
+        }
+        if let UpdateContent::MyChatMember(change) = &update.content {
+            // The user blocked (kicked) or unblocked the bot in their private chat.
+            let blocked = matches!(change.new_chat_member, ChatMember::Kicked(_));
+            tx.set_customer_blocked(TelegramUserId::from_raw(user.id as i64), blocked).await?;
+            if !claim {
+                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
+            }
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let contact = CustomerContact {
+            telegram_id: TelegramUserId::from_raw(user.id as i64),
+            username: user.username.clone(),
+            first_name: Some(user.first_name.clone()),
+            language: user.language_code.as_deref().and_then(Language::from_telegram_code),
+        };
+        let (customer, is_new_customer) = tx.record_contact(&contact).await?;
+        if customer.banned {
+            if !claim {
+                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
+            }
+            tx.commit().await?;
+            return Ok(None);
+        }
+        let state = tx.conversation_state(chat).await?;
+        let mut ctx = UpdateContext {
+            bot: bot.clone(),
+            settings,
+            customer,
+            is_new_customer,
+            chat,
+            update,
+            tx,
+            store: self.store.clone(),
+            state,
+            state_changed: false,
+            replies: Vec::new(),
+        };
+        self.handler.handle(&mut ctx).await?;
+        let UpdateContext { mut tx, state, state_changed, mut replies, .. } = ctx;
+        if state_changed {
+            tx.set_conversation_state(chat, state.as_deref()).await?;
+        }
+        if !claim {
+            tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
+        }
+        tx.commit().await?;
+        // A webhook answer can carry one call: use it for the query answer
+        // Telegram is waiting for, which saves a request and its latency.
+        let inline = claim
+            .then(|| replies.iter().position(|r| matches!(r.method, "answerCallbackQuery" | "answerPreCheckoutQuery")))
+            .flatten()
+            .map(|i| replies.remove(i));
+        self.outbox.enqueue(&bot.scope, &bot.token, replies);
+        Ok(inline)
+    }
+
+    /// Records an update's end in a transaction of its own (stores it first when `claim`).
+    async fn finish_alone(&self, job: &Job, outcome: UpdateOutcome, claim: bool) -> Answer {
+        let tenant = self.store.tenant(&job.bot.scope);
+        let result = match (claim, outcome) {
+            (true, UpdateOutcome::Failed) => tenant.record_failed_update(job.update_id, &job.payload).await,
+            (true, UpdateOutcome::Handled) => {
+                async {
+                    let mut tx = tenant.begin().await?;
+                    tx.claim_update(job.update_id, &job.payload).await?;
+                    tx.commit().await
+                }
+                .await
+            }
+            (false, outcome) => {
+                async {
+                    let mut tx = tenant.begin().await?;
+                    tx.finish_update(job.update_id, outcome).await?;
+                    tx.commit().await
+                }
+                .await
+            }
+        };
+        match result {
+            Ok(()) => Answer::Done(None),
+            Err(e) => {
+                tracing::error!(bot_id = %job.bot.scope.bot_id(), update_id = job.update_id, error = %e, "could not record the update's end");
+                Answer::Retry
+            }
+        }
+    }
+}
+
+/// The human behind an update and the chat to answer in.
+fn sender_and_chat(update: &Update) -> Option<(&User, ChatId)> {
+    match &update.content {
+        UpdateContent::Message(m) => Some((m.from.as_deref()?, ChatId(m.chat.id))),
+        UpdateContent::CallbackQuery(q) => {
+            let chat = match &q.message {
+                Some(MaybeInaccessibleMessage::Message(m)) => m.chat.id,
+                Some(MaybeInaccessibleMessage::InaccessibleMessage(m)) => m.chat.id,
+                None => q.from.id as i64,
+            };
+            Some((&q.from, ChatId(chat)))
+        }
+        UpdateContent::PreCheckoutQuery(q) => Some((&q.from, ChatId(q.from.id as i64))),
+        UpdateContent::MyChatMember(c) => Some((&c.from, ChatId(c.chat.id))),
+        _ => None,
+    }
+}

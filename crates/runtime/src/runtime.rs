@@ -1,0 +1,319 @@
+//! Wiring: registry, pollers or webhooks, dispatcher, pipeline, outbox.
+
+use crate::dispatch::{Answer, Dispatcher, Job, Source, Work};
+use crate::outbox::{Outbox, OutboxOptions};
+use crate::pipeline::{Handler, Pipeline};
+use crate::registry::{BotHandle, Registry};
+use crate::update_meta::{ALLOWED_UPDATES, UpdateMeta};
+use bazar_domain::BotId;
+use bazar_store::{PlatformScope, Store, StoreError};
+use bazar_telegram::BotApi;
+use futures::StreamExt;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// How updates reach the process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Telegram POSTs to `{public_url}/webhook/{bot_id}`.
+    Webhook {
+        /// The externally reachable base URL.
+        public_url: String,
+    },
+    /// One `getUpdates` long-polling loop per bot.
+    Polling,
+}
+
+/// Runtime settings.
+#[derive(Debug, Clone)]
+pub struct RuntimeOptions {
+    /// Webhooks or long polling.
+    pub mode: Mode,
+    /// Number of ordering shards (parallel handlers).
+    pub shards: usize,
+    /// Pacing of outgoing messages.
+    pub outbox: OutboxOptions,
+    /// How often the registry checks the database for added/disabled/removed bots.
+    pub registry_refresh: Duration,
+    /// `getUpdates` long-poll timeout.
+    pub poll_timeout: Duration,
+}
+
+impl RuntimeOptions {
+    /// Defaults for a mode.
+    pub fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            shards: 64,
+            outbox: OutboxOptions::default(),
+            registry_refresh: Duration::from_secs(1),
+            poll_timeout: Duration::from_secs(25),
+        }
+    }
+}
+
+/// The running Telegram side of the platform. Cheap to clone.
+#[derive(Clone)]
+pub struct Runtime {
+    pub(crate) inner: Arc<RuntimeInner>,
+}
+
+pub(crate) struct RuntimeInner {
+    pub(crate) store: Store,
+    pub(crate) api: BotApi,
+    pub(crate) options: RuntimeOptions,
+    pub(crate) registry: Registry,
+    dispatcher: Dispatcher,
+    outbox: Outbox,
+    cancel: CancellationToken,
+    pollers: Mutex<HashMap<BotId, (CancellationToken, JoinHandle<()>)>>,
+    background: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Runtime {
+    /// Loads the active bots, re-queues updates a previous run accepted but did
+    /// not finish, then starts polling or registers webhooks, and follows the
+    /// database for bot changes.
+    pub async fn start(
+        store: Store,
+        api: BotApi,
+        options: RuntimeOptions,
+        handler: Arc<dyn Handler>,
+    ) -> Result<Self, StoreError> {
+        let outbox = Outbox::new(api.clone(), store.clone(), options.outbox);
+        let pipeline = Arc::new(Pipeline { store: store.clone(), outbox: outbox.clone(), handler });
+        let work: Work = Arc::new(move |job: Job| {
+            let pipeline = pipeline.clone();
+            Box::pin(async move { pipeline.run(job).await })
+        });
+        let inner = Arc::new(RuntimeInner {
+            dispatcher: Dispatcher::start(options.shards, work),
+            store,
+            api,
+            options,
+            registry: Registry::default(),
+            outbox,
+            cancel: CancellationToken::new(),
+            pollers: Mutex::new(HashMap::new()),
+            background: Mutex::new(Vec::new()),
+        });
+        let changes = inner.registry.reload(&inner.store, true).await?;
+        inner.recover().await?;
+        inner.clone().apply(changes.added, Vec::new());
+        let watcher = tokio::spawn(inner.clone().watch());
+        inner.background.lock().expect("runtime lock").push(watcher);
+        tracing::info!(bots = inner.registry.len(), mode = ?inner.options.mode, "Telegram runtime started");
+        Ok(Self { inner })
+    }
+
+    /// The webhook route (`POST /webhook/{bot_id}`).
+    pub fn router(&self) -> axum::Router {
+        crate::webhook::router(self.clone())
+    }
+
+    /// The active bots.
+    pub fn registry(&self) -> &Registry {
+        &self.inner.registry
+    }
+
+    /// Updates queued or being handled.
+    pub fn queued_updates(&self) -> usize {
+        self.inner.dispatcher.queued()
+    }
+
+    /// Outgoing requests not yet sent.
+    pub fn pending_sends(&self) -> usize {
+        self.inner.outbox.pending()
+    }
+
+    /// Stops polling, handles every update already accepted, and sends what
+    /// they produced (waiting at most `timeout` for the sends).
+    pub async fn shutdown(&self, timeout: Duration) {
+        self.inner.cancel.cancel();
+        let pollers: Vec<_> = self.inner.pollers.lock().expect("runtime lock").drain().map(|(_, p)| p).collect();
+        for (cancel, handle) in pollers {
+            cancel.cancel();
+            let _ = handle.await;
+        }
+        let background = std::mem::take(&mut *self.inner.background.lock().expect("runtime lock"));
+        for task in background {
+            task.abort();
+        }
+        self.inner.dispatcher.drain().await;
+        if !self.inner.outbox.flush(timeout).await {
+            tracing::warn!(unsent = self.inner.outbox.pending(), "shutdown: some replies were not sent in time");
+        }
+        tracing::info!("Telegram runtime stopped");
+    }
+}
+
+impl RuntimeInner {
+    /// Stores new updates (dropping repeats) and queues them for handling.
+    pub(crate) async fn ingest(
+        &self,
+        bot: &Arc<BotHandle>,
+        updates: Vec<(String, Value)>,
+        next_offset: Option<i64>,
+    ) -> Result<usize, StoreError> {
+        let mut rows = Vec::with_capacity(updates.len());
+        let mut chats = HashMap::with_capacity(updates.len());
+        for (payload, value) in updates {
+            match UpdateMeta::of(&value) {
+                Some(meta) => {
+                    chats.insert(meta.update_id, meta.chat_id);
+                    rows.push((meta.update_id, payload));
+                }
+                None => tracing::debug!(bot_id = %bot.scope.bot_id(), "update without update_id ignored"),
+            }
+        }
+        let fresh = self.store.tenant(&bot.scope).ingest_updates(&rows, next_offset).await?;
+        metrics::counter!("bazar_updates_received_total").increment(rows.len() as u64);
+        metrics::counter!("bazar_updates_dropped_total", "reason" => "duplicate")
+            .increment((rows.len() - fresh.len()) as u64);
+        let fresh_count = fresh.len();
+        let mut by_id: HashMap<i64, String> = rows.into_iter().collect();
+        for update_id in fresh {
+            let payload = by_id.remove(&update_id).unwrap_or_default();
+            let chat = chats.get(&update_id).copied().flatten();
+            self.dispatcher.dispatch(Job { bot: bot.clone(), update_id, payload, source: Source::Inbox }, chat);
+        }
+        Ok(fresh_count)
+    }
+
+    /// Handles a webhook update and says how to answer Telegram: stored and
+    /// handled in one transaction, behind earlier updates of the same chat.
+    pub(crate) async fn handle_webhook(&self, bot: &Arc<BotHandle>, payload: String, meta: UpdateMeta) -> Answer {
+        metrics::counter!("bazar_updates_received_total").increment(1);
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let job = Job { bot: bot.clone(), update_id: meta.update_id, payload, source: Source::Webhook(reply) };
+        if !self.dispatcher.dispatch(job, meta.chat_id) {
+            return Answer::Retry; // shutting down: Telegram delivers it again later
+        }
+        answer.await.unwrap_or(Answer::Retry)
+    }
+
+    /// Re-queues updates accepted by an earlier run but never handled.
+    async fn recover(&self) -> Result<(), StoreError> {
+        let platform = PlatformScope::for_operator();
+        let pending = self.store.platform(&platform).pending_updates(100_000).await?;
+        let mut requeued = 0;
+        for update in pending {
+            let Some(bot) = self.registry.get(update.bot_id) else { continue };
+            let chat = serde_json::from_str::<Value>(&update.payload).ok().and_then(|v| UpdateMeta::of(&v)?.chat_id);
+            self.dispatcher.dispatch(
+                Job { bot, update_id: update.update_id, payload: update.payload, source: Source::Inbox },
+                chat,
+            );
+            requeued += 1;
+        }
+        if requeued > 0 {
+            tracing::info!(requeued, "re-queued updates accepted before the last stop");
+        }
+        Ok(())
+    }
+
+    /// Follows the database: bots added, enabled, disabled or removed.
+    async fn watch(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(self.options.registry_refresh);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut prune = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tokio::select! {
+                () = self.cancel.cancelled() => return,
+                _ = tick.tick() => {
+                    match self.registry.reload(&self.store, false).await {
+                        Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
+                            tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
+                            self.clone().apply(changes.added, changes.removed);
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "cannot refresh the bot registry"),
+                    }
+                }
+                _ = prune.tick() => {
+                    let platform = PlatformScope::for_operator();
+                    match self.store.platform(&platform).prune_updates(24 * 3600 * 1000).await {
+                        Ok(n) if n > 0 => tracing::debug!(pruned = n, "old handled updates pruned"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "cannot prune handled updates"),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts serving added bots and stops serving removed ones.
+    fn apply(self: Arc<Self>, added: Vec<Arc<BotHandle>>, removed: Vec<Arc<BotHandle>>) {
+        for bot in &removed {
+            if let Some((cancel, _)) = self.pollers.lock().expect("runtime lock").remove(&bot.scope.bot_id()) {
+                cancel.cancel();
+            }
+        }
+        match self.options.mode.clone() {
+            Mode::Polling => {
+                for bot in added {
+                    let cancel = self.cancel.child_token();
+                    let handle = tokio::spawn(crate::poller::run(self.clone(), bot.clone(), cancel.clone()));
+                    if let Some((old, _)) =
+                        self.pollers.lock().expect("runtime lock").insert(bot.scope.bot_id(), (cancel, handle))
+                    {
+                        old.cancel();
+                    }
+                }
+            }
+            Mode::Webhook { public_url } => {
+                let this = self.clone();
+                let task = tokio::spawn(async move {
+                    futures::stream::iter(added)
+                        .for_each_concurrent(32, |bot| {
+                            let this = this.clone();
+                            let public_url = public_url.clone();
+                            async move { this.ensure_webhook(&bot, &public_url).await }
+                        })
+                        .await;
+                });
+                self.background.lock().expect("runtime lock").push(task);
+            }
+        }
+    }
+
+    /// Registers the bot's webhook with Telegram unless the same one already is.
+    async fn ensure_webhook(&self, bot: &BotHandle, public_url: &str) {
+        let bot_id = bot.scope.bot_id();
+        let url = format!("{}/webhook/{bot_id}", public_url.trim_end_matches('/'));
+        let fingerprint = bazar_secrets::sha256_hex(
+            format!("{url}\n{}\n{}", bot.webhook_secret, ALLOWED_UPDATES.join(",")).as_bytes(),
+        );
+        let tenant = self.store.tenant(&bot.scope);
+        if matches!(tenant.webhook_fingerprint().await, Ok(Some(ref fp)) if *fp == fingerprint) {
+            return;
+        }
+        for attempt in 0..5u32 {
+            match self.api.set_webhook(&bot.token, &url, &bot.webhook_secret, ALLOWED_UPDATES).await {
+                Ok(()) => {
+                    if let Err(e) = tenant.set_webhook_fingerprint(Some(&fingerprint)).await {
+                        tracing::warn!(%bot_id, error = %e, "webhook set but not recorded");
+                    }
+                    tracing::info!(%bot_id, "webhook registered");
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(%bot_id, error = %e, attempt, "setWebhook failed");
+                    if !(e.is_transient() || e.retry_after().is_some()) {
+                        return;
+                    }
+                    let wait =
+                        e.retry_after().map(Duration::from_secs).unwrap_or(Duration::from_millis(500 << attempt));
+                    tokio::select! {
+                        () = self.cancel.cancelled() => return,
+                        () = tokio::time::sleep(wait) => {}
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The update inbox (`telegram_updates`) and per-bot runtime bookkeeping (`bot_runtime`).
+//!
+//! An update is stored before it is acknowledged (webhook) or before the poll
+//! offset moves past it (polling), in one transaction, so a crash loses nothing;
+//! it is marked handled in the same transaction as the handler's own writes, so
+//! a restart does not handle it twice.
+
+use crate::clock::now_ms;
+use crate::tenancy::Mode;
+use crate::{Platform, StoreError, Tenant, TenantTx};
+use bazar_domain::BotId;
+use sqlx::Row;
+
+/// How an update ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateOutcome {
+    /// The handler ran to completion.
+    Handled,
+    /// The handler failed for good (logged); the update is not retried.
+    Failed,
+}
+
+/// An update accepted but not yet handled (found again after a restart).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingUpdate {
+    /// The bot it arrived for.
+    pub bot_id: BotId,
+    /// Telegram's update id.
+    pub update_id: i64,
+    /// The update as Telegram sent it (JSON).
+    pub payload: String,
+}
+
+impl Tenant<'_> {
+    /// Stores updates not seen before and returns the ids that are new.
+    /// With `next_offset`, also advances the poll offset, in the same transaction.
+    pub async fn ingest_updates(
+        &self,
+        updates: &[(i64, String)],
+        next_offset: Option<i64>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let mut fresh = Vec::with_capacity(updates.len());
+        for (update_id, payload) in updates {
+            let inserted = sqlx::query(
+                "INSERT INTO telegram_updates (bot_id, update_id, payload, received_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (bot_id, update_id) DO NOTHING",
+            )
+            .bind(tx.bot())
+            .bind(*update_id)
+            .bind(payload)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+            if inserted.rows_affected() == 1 {
+                fresh.push(*update_id);
+            }
+        }
+        if let Some(offset) = next_offset {
+            sqlx::query(
+                "INSERT INTO bot_runtime (bot_id, poll_offset, updated_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (bot_id) DO UPDATE SET poll_offset = CASE WHEN excluded.poll_offset > bot_runtime.poll_offset \
+                 THEN excluded.poll_offset ELSE bot_runtime.poll_offset END, updated_at = excluded.updated_at",
+            )
+            .bind(tx.bot())
+            .bind(offset)
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(fresh)
+    }
+
+    /// Records an update that could not be handled, so it is not retried forever.
+    pub async fn record_failed_update(&self, update_id: i64, payload: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO telegram_updates (bot_id, update_id, payload, status, received_at, handled_at) \
+             VALUES ($1, $2, $3, 'failed', $4, $4) \
+             ON CONFLICT (bot_id, update_id) DO UPDATE SET status = 'failed', handled_at = excluded.handled_at",
+        )
+        .bind(tx.bot())
+        .bind(update_id)
+        .bind(payload)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// The offset to pass to the next `getUpdates` (0 before the first poll).
+    pub async fn poll_offset(&self) -> Result<i64, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let offset: Option<i64> = sqlx::query_scalar("SELECT poll_offset FROM bot_runtime WHERE bot_id = $1")
+            .bind(tx.bot())
+            .fetch_optional(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(offset.unwrap_or(0))
+    }
+
+    /// The fingerprint of the webhook last registered with Telegram, if any.
+    pub async fn webhook_fingerprint(&self) -> Result<Option<String>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let fp: Option<Option<String>> =
+            sqlx::query_scalar("SELECT webhook_fingerprint FROM bot_runtime WHERE bot_id = $1")
+                .bind(tx.bot())
+                .fetch_optional(tx.conn())
+                .await?;
+        tx.commit().await?;
+        Ok(fp.flatten())
+    }
+
+    /// Records what was registered with Telegram (`None` after `deleteWebhook`).
+    pub async fn set_webhook_fingerprint(&self, fingerprint: Option<&str>) -> Result<(), StoreError> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO bot_runtime (bot_id, webhook_fingerprint, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (bot_id) DO UPDATE SET webhook_fingerprint = excluded.webhook_fingerprint, updated_at = excluded.updated_at",
+        )
+        .bind(tx.bot())
+        .bind(fingerprint)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+}
+
+impl TenantTx {
+    /// Stores a webhook update as handled, inside the transaction that handles
+    /// it. Returns false when the update was seen before (a redelivery): the
+    /// caller then handles nothing. If the transaction rolls back, so does the
+    /// claim, and Telegram's redelivery is handled afresh.
+    pub async fn claim_update(&mut self, update_id: i64, payload: &str) -> Result<bool, StoreError> {
+        let now = now_ms();
+        let done = sqlx::query(
+            "INSERT INTO telegram_updates (bot_id, update_id, payload, status, received_at, handled_at) \
+             VALUES ($1, $2, $3, 'handled', $4, $4) ON CONFLICT (bot_id, update_id) DO NOTHING",
+        )
+        .bind(self.bot())
+        .bind(update_id)
+        .bind(payload)
+        .bind(now)
+        .execute(self.conn())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Marks an update handled (or failed) as part of the handler's transaction.
+    pub async fn finish_update(&mut self, update_id: i64, outcome: UpdateOutcome) -> Result<(), StoreError> {
+        let status = match outcome {
+            UpdateOutcome::Handled => "handled",
+            UpdateOutcome::Failed => "failed",
+        };
+        sqlx::query("UPDATE telegram_updates SET status = $1, handled_at = $2 WHERE bot_id = $3 AND update_id = $4")
+            .bind(status)
+            .bind(now_ms())
+            .bind(self.bot())
+            .bind(update_id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
+
+impl Platform<'_> {
+    /// Updates accepted but never handled (the process stopped in between), oldest first.
+    pub async fn pending_updates(&self, limit: i64) -> Result<Vec<PendingUpdate>, StoreError> {
+        let mut tx = self.begin_tx(Mode::Read).await?;
+        let rows = sqlx::query(
+            "SELECT bot_id, update_id, payload FROM telegram_updates WHERE status = 'received' \
+             ORDER BY received_at, bot_id, update_id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PendingUpdate {
+                    bot_id: BotId::from_raw(r.try_get("bot_id")?),
+                    update_id: r.try_get("update_id")?,
+                    payload: r.try_get("payload")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes handled and failed updates older than `age_ms`; returns how many.
+    pub async fn prune_updates(&self, age_ms: i64) -> Result<u64, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let done = sqlx::query("DELETE FROM telegram_updates WHERE status <> 'received' AND received_at < $1")
+            .bind(now_ms() - age_ms)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+}
