@@ -50,8 +50,17 @@ impl Outgoing {
 /// Pacing parameters.
 #[derive(Debug, Clone, Copy)]
 pub struct OutboxOptions {
-    /// Minimum gap between two messages of one bot (34 ms ≈ 29.4/s, under Telegram's 30/s).
+    /// Minimum gap between two messages of one bot (smooths bursts).
     pub per_bot_interval: Duration,
+    /// At most this many messages of one bot …
+    pub per_bot_burst: usize,
+    /// … in any window of this length (Telegram: 30 per second).
+    ///
+    /// Counted on *completion* times, with requests still in flight counting as
+    /// "now": Telegram sees a request somewhere between our send and its answer,
+    /// so however the scheduler delays or bunches requests in between, no
+    /// window of Telegram's can hold more than the burst.
+    pub per_bot_window: Duration,
     /// Minimum gap between two messages to one chat (Telegram: about 1 s).
     pub per_chat_interval: Duration,
     /// Attempts for a request that fails transiently (5xx, network).
@@ -61,7 +70,9 @@ pub struct OutboxOptions {
 impl Default for OutboxOptions {
     fn default() -> Self {
         Self {
-            per_bot_interval: Duration::from_millis(34),
+            per_bot_interval: Duration::from_millis(30),
+            per_bot_burst: 30,
+            per_bot_window: Duration::from_millis(1020),
             per_chat_interval: Duration::from_millis(1010),
             max_attempts: 6,
         }
@@ -95,6 +106,10 @@ struct QueueState {
     chat_ready_at: HashMap<i64, Instant>,
     chat_in_flight: HashSet<i64>,
     bot_ready_at: Instant,
+    /// The bot's recent messages, oldest first: sequence number and completion
+    /// time (`None` while in flight).
+    recent: VecDeque<(u64, Option<Instant>)>,
+    next_seq: u64,
     running: bool,
 }
 
@@ -102,6 +117,8 @@ struct Item {
     request: Outgoing,
     chat: Option<i64>,
     attempt: u32,
+    /// Slot in `recent` while being sent.
+    seq: u64,
 }
 
 enum Next {
@@ -133,7 +150,7 @@ impl Outbox {
             self.inner.pending.fetch_add(1, Ordering::AcqRel);
             if request.is_message() {
                 let chat = request.chat_id();
-                paced.push(Item { request, chat, attempt: 0 });
+                paced.push(Item { request, chat, attempt: 0, seq: 0 });
             } else {
                 let inner = self.inner.clone();
                 let (scope, token) = (scope.clone(), token.clone());
@@ -156,6 +173,8 @@ impl Outbox {
                             chat_ready_at: HashMap::new(),
                             chat_in_flight: HashSet::new(),
                             bot_ready_at: Instant::now(),
+                            recent: VecDeque::new(),
+                            next_seq: 0,
                             running: false,
                         }),
                         wake: Notify::new(),
@@ -225,9 +244,13 @@ impl Inner {
             let next = self.next(&queue);
             match next {
                 Next::Send(item) => {
+                    // Wait until the request really starts before pacing the next one, so a
+                    // busy scheduler cannot bunch several sends that were decided apart.
+                    let (started, on_start) = tokio::sync::oneshot::channel();
                     let inner = self.clone();
-                    let queue = queue.clone();
-                    tokio::spawn(async move { inner.send_paced(queue, item).await });
+                    let sender = queue.clone();
+                    tokio::spawn(async move { inner.send_paced(sender, item, started).await });
+                    let _ = on_start.await;
                 }
                 Next::WaitUntil(at) => {
                     tokio::select! {
@@ -255,6 +278,19 @@ impl Inner {
         if state.bot_ready_at > now {
             return Next::WaitUntil(state.bot_ready_at);
         }
+        while state
+            .recent
+            .front()
+            .is_some_and(|(_, done)| done.is_some_and(|t| now.duration_since(t) >= self.options.per_bot_window))
+        {
+            state.recent.pop_front();
+        }
+        if state.recent.len() >= self.options.per_bot_burst {
+            return match state.recent.front().and_then(|(_, done)| *done) {
+                Some(done) => Next::WaitUntil(done + self.options.per_bot_window),
+                None => Next::WaitForWake, // its completion wakes us
+            };
+        }
         let mut earliest: Option<Instant> = None;
         let mut pick = None;
         for (i, item) in state.items.iter().enumerate() {
@@ -275,11 +311,13 @@ impl Inner {
         }
         match pick {
             Some(i) => {
-                let item = state.items.remove(i).expect("index in range");
+                let mut item = state.items.remove(i).expect("index in range");
                 state.bot_ready_at = now + self.options.per_bot_interval;
+                item.seq = state.next_seq;
+                state.next_seq += 1;
+                state.recent.push_back((item.seq, None));
                 if let Some(chat) = item.chat {
                     state.chat_in_flight.insert(chat);
-                    state.chat_ready_at.insert(chat, now + self.options.per_chat_interval);
                 }
                 Next::Send(item)
             }
@@ -287,13 +325,36 @@ impl Inner {
         }
     }
 
-    async fn send_paced(self: Arc<Self>, queue: Arc<BotQueue>, mut item: Item) {
+    async fn send_paced(
+        self: Arc<Self>,
+        queue: Arc<BotQueue>,
+        mut item: Item,
+        started: tokio::sync::oneshot::Sender<()>,
+    ) {
+        {
+            let mut state = queue.state.lock().expect("queue lock");
+            let now = Instant::now();
+            state.bot_ready_at = state.bot_ready_at.max(now + self.options.per_bot_interval);
+        }
+        let _ = started.send(());
         let result = self.api.call_json(&queue.token, item.request.method, &item.request.params).await;
         let mut finished = true;
         {
             let mut state = queue.state.lock().expect("queue lock");
+            let now = Instant::now();
             if let Some(chat) = item.chat {
                 state.chat_in_flight.remove(&chat);
+                // Like the bot-wide window: measured from the answer, not the send.
+                state.chat_ready_at.insert(chat, now + self.options.per_chat_interval);
+            }
+            let refused = result.as_ref().err().and_then(TelegramError::retry_after).is_some();
+            if let Some(pos) = state.recent.iter().position(|(seq, _)| *seq == item.seq) {
+                if refused {
+                    // Telegram did not count a refused message.
+                    state.recent.remove(pos);
+                } else {
+                    state.recent[pos].1 = Some(now);
+                }
             }
             match &result {
                 Ok(_) => metrics::counter!("bazar_telegram_sends_total", "outcome" => "ok").increment(1),
@@ -306,7 +367,7 @@ impl Inner {
                     if let Some(chat) = item.chat {
                         state.chat_ready_at.insert(chat, Instant::now() + wait);
                     }
-                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt };
+                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt, seq: 0 };
                     state.items.push_front(retry);
                     finished = false;
                 }
@@ -315,7 +376,7 @@ impl Inner {
                     if let Some(chat) = item.chat {
                         state.chat_ready_at.insert(chat, Instant::now() + backoff(item.attempt));
                     }
-                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt };
+                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt, seq: 0 };
                     state.items.push_front(retry);
                     finished = false;
                 }
