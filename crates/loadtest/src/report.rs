@@ -21,6 +21,8 @@ pub struct Report {
     pub peak_rss_kb: u64,
     /// Server resident memory at the end (kB).
     pub rss_kb: u64,
+    /// CPU time the server spent on the measured updates.
+    pub server_cpu: Duration,
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -51,6 +53,10 @@ impl Report {
             self.latencies.last().copied().unwrap_or_default().as_secs_f64() * 1000.0
         );
         println!("429 from Telegram     {}", self.too_many_requests);
+        if answered > 0 {
+            let per_update = self.server_cpu.as_secs_f64() * 1e6 / answered as f64;
+            println!("server CPU            {per_update:.0} µs per update ({:.0} updates/s per core)", 1e6 / per_update.max(1.0));
+        }
         println!("server peak RSS       {:.1} MB", self.peak_rss_kb as f64 / 1024.0);
         println!("server RSS at end     {:.1} MB", self.rss_kb as f64 / 1024.0);
     }

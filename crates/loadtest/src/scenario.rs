@@ -108,6 +108,19 @@ pub async fn run(o: Options) -> Result<(), String> {
             bots.len()
         );
         server.stop();
+        // A restart: webhooks already registered are not registered again.
+        let set_before = fake.calls_of("setwebhook").len();
+        let (server, ready) = Server::start(&o.bazar, &env, port).await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let set_again = fake.calls_of("setwebhook").len() - set_before;
+        let (peak, now) = server.rss_kb();
+        println!(
+            "restart: healthy {:.0} ms after start, {set_again} setWebhook calls, idle RSS {:.1} MB (peak {:.1} MB)",
+            ready.as_secs_f64() * 1000.0,
+            now as f64 / 1024.0,
+            peak as f64 / 1024.0
+        );
+        server.stop();
         return Ok(());
     }
 
@@ -160,6 +173,7 @@ pub async fn run(o: Options) -> Result<(), String> {
     };
     let total = measured.len();
     let expects: HashMap<(usize, i64), usize> = measured.iter().map(|d| ((d.bot, d.user.id), d.expect)).collect();
+    let cpu_before = server.cpu_time();
     let t0s = deliver(&o, &fake, &bots, measured).await;
     let expect = *expects.values().next().unwrap_or(&1);
     wait_all(&fake, &bots, &users, expect, Duration::from_secs(o.drain_secs)).await;
@@ -183,6 +197,7 @@ pub async fn run(o: Options) -> Result<(), String> {
     }
     report.wall = last.saturating_duration_since(first);
     report.too_many_requests = fake.too_many_requests();
+    report.server_cpu = server.cpu_time().saturating_sub(cpu_before);
     (report.peak_rss_kb, report.rss_kb) = server.rss_kb();
     report.print(&format!(
         "{:?} x{} over {:?}, {} bots x {} users, {:?}, rate {}, Telegram limits {}",
