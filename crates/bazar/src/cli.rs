@@ -35,6 +35,122 @@ pub enum Command {
     /// Manage a tenant's admins.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage what a tenant sells.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// Look at or correct a customer's wallet.
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+    /// Check a tenant's books.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+/// `bazar plan …`
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Add a plan, priced in the tenant's configured currency.
+    Add {
+        /// The bot's id.
+        bot: BotId,
+        #[command(flatten)]
+        fields: PlanFields,
+    },
+    /// List the tenant's plans (inactive ones too).
+    List {
+        /// The bot's id.
+        bot: BotId,
+    },
+    /// Change a plan; only the options given change.
+    Update {
+        /// The bot's id.
+        bot: BotId,
+        /// The plan's id (see `bazar plan list`).
+        plan: i64,
+        #[command(flatten)]
+        fields: PlanFields,
+    },
+    /// Stop offering a plan (existing subscriptions are not touched).
+    Disable {
+        /// The bot's id.
+        bot: BotId,
+        /// The plan's id.
+        plan: i64,
+    },
+    /// Offer a disabled plan again.
+    Enable {
+        /// The bot's id.
+        bot: BotId,
+        /// The plan's id.
+        plan: i64,
+    },
+}
+
+/// A plan's fields on the command line.
+#[derive(Debug, Args)]
+pub struct PlanFields {
+    /// Name in English.
+    #[arg(long = "name-en", alias = "name")]
+    pub name_en: Option<String>,
+    /// Name in Persian.
+    #[arg(long = "name-fa")]
+    pub name_fa: Option<String>,
+    /// Name in Russian.
+    #[arg(long = "name-ru")]
+    pub name_ru: Option<String>,
+    /// Length in days (1-3650).
+    #[arg(long)]
+    pub days: Option<u32>,
+    /// Traffic in GB, or `unlimited`.
+    #[arg(long = "traffic-gb")]
+    pub traffic_gb: Option<String>,
+    /// Simultaneous devices (1-100), or 0 for no limit.
+    #[arg(long)]
+    pub devices: Option<u32>,
+    /// Price in the tenant's currency (whole units, e.g. 150000).
+    #[arg(long)]
+    pub price: Option<String>,
+    /// Display order (smaller first).
+    #[arg(long, allow_negative_numbers = true)]
+    pub sort: Option<i32>,
+}
+
+/// `bazar wallet …`
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Balance and recent entries of a customer.
+    Show {
+        /// The bot's id.
+        bot: BotId,
+        /// The customer's Telegram id.
+        telegram_id: TelegramUserId,
+    },
+    /// Credit (positive) or debit (negative) a customer's wallet, with a reason.
+    Adjust {
+        /// The bot's id.
+        bot: BotId,
+        /// The customer's Telegram id.
+        telegram_id: TelegramUserId,
+        /// Signed amount in the tenant's currency, e.g. 50000 or -20000.
+        #[arg(allow_hyphen_values = true)]
+        amount: String,
+        /// Why (kept in the ledger).
+        #[arg(long)]
+        reason: String,
+        /// Idempotency key: the same key never posts twice (default: a fresh one).
+        #[arg(long)]
+        key: Option<String>,
+    },
+}
+
+/// `bazar ledger …`
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Prove every balance equals the sum of its ledger entries.
+    Check {
+        /// The bot's id.
+        bot: BotId,
+    },
 }
 
 /// `bazar bot …`

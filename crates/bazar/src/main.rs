@@ -37,6 +37,9 @@ fn main() -> ExitCode {
             Command::Flag(cmd) => commands::flag::run(&config, cmd).await,
             Command::Config(cmd) => commands::config::run(&config, cmd).await,
             Command::Admin(cmd) => commands::admin::run(&config, cmd).await,
+            Command::Plan(cmd) => commands::plan::run(&config, cmd).await,
+            Command::Wallet(cmd) => commands::wallet::run(&config, cmd).await,
+            Command::Ledger(cmd) => commands::wallet::check(&config, cmd).await,
         }
     });
     match result {

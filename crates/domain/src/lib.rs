@@ -11,6 +11,8 @@ mod config_key;
 mod feature_flag;
 mod ids;
 mod language;
+mod money;
+mod plan;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
@@ -18,3 +20,5 @@ pub use config_key::{ConfigAudience, ConfigError, ConfigKey, ConfigValue, Curren
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use language::{Language, UnknownLanguage};
+pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
+pub use plan::{PlanError, PlanNames, check_devices, check_duration, parse_traffic_gb};

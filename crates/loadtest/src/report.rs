@@ -55,7 +55,10 @@ impl Report {
         println!("429 from Telegram     {}", self.too_many_requests);
         if answered > 0 {
             let per_update = self.server_cpu.as_secs_f64() * 1e6 / answered as f64;
-            println!("server CPU            {per_update:.0} µs per update ({:.0} updates/s per core)", 1e6 / per_update.max(1.0));
+            println!(
+                "server CPU            {per_update:.0} µs per update ({:.0} updates/s per core)",
+                1e6 / per_update.max(1.0)
+            );
         }
         println!("server peak RSS       {:.1} MB", self.peak_rss_kb as f64 / 1024.0);
         println!("server RSS at end     {:.1} MB", self.rss_kb as f64 / 1024.0);

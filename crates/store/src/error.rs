@@ -47,6 +47,16 @@ pub enum StoreError {
     /// A configuration key or value was refused.
     #[error(transparent)]
     Config(#[from] bazar_domain::ConfigError),
+    /// A debit larger than the wallet's balance.
+    #[error("insufficient balance: {balance} {currency} available, {needed} {currency} needed")]
+    InsufficientFunds {
+        /// Balance before the debit (minor units).
+        balance: i64,
+        /// Amount of the debit (minor units).
+        needed: i64,
+        /// Currency code.
+        currency: &'static str,
+    },
     /// A stored value no longer parses (e.g. edited by hand).
     #[error("corrupt stored value: {0}")]
     Corrupt(String),

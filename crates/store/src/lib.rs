@@ -28,7 +28,9 @@ mod customers;
 mod error;
 mod flags;
 mod inbox;
+mod ledger;
 mod migrate;
+mod plans;
 mod platform;
 mod row;
 mod settings;
@@ -43,6 +45,8 @@ pub use bots::{ActiveBot, BotRecord, NewBot, RemovalImpact, ResolveError, Resolv
 pub use customers::{Customer, CustomerContact};
 pub use error::StoreError;
 pub use inbox::{PendingUpdate, UpdateOutcome};
+pub use ledger::{EntryKind, LedgerEntry, Mismatch, Posting};
+pub use plans::{NewPlan, Plan, PlanUpdate};
 pub use platform::Platform;
 pub use settings::TenantSettings;
 

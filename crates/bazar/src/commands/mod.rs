@@ -5,6 +5,8 @@ pub mod admin;
 pub mod bot;
 pub mod config;
 pub mod flag;
+pub mod plan;
+pub mod wallet;
 
 use crate::config::Config;
 use crate::context::database_options;

@@ -1,0 +1,190 @@
+//! Rows of `bot_plans`: what one tenant sells.
+
+use crate::clock::now_ms;
+use crate::row::get_bool;
+use crate::{StoreError, Tenant, TenantTx};
+use bazar_domain::PlanNames;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A plan as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Row id.
+    pub id: i64,
+    /// Names per language.
+    pub names: PlanNames,
+    /// Length of a subscription.
+    pub duration_days: u32,
+    /// Traffic limit in bytes (`None`: unlimited).
+    pub traffic_bytes: Option<u64>,
+    /// Simultaneous devices (`None`: no limit).
+    pub device_limit: Option<u32>,
+    /// Price in minor units of `currency`.
+    pub price: i64,
+    /// Currency code of the price (the tenant's currency when the plan was made).
+    pub currency: String,
+    /// Offered to customers.
+    pub active: bool,
+    /// Display order (ascending).
+    pub sort: i32,
+    /// Panel-specific options (squads, inbounds) as JSON.
+    pub panel_options: serde_json::Value,
+}
+
+/// A new plan (validated by the caller through the domain's parsers).
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    /// Names per language.
+    pub names: PlanNames,
+    /// Length in days.
+    pub duration_days: u32,
+    /// Traffic limit in bytes, `None` for unlimited.
+    pub traffic_bytes: Option<u64>,
+    /// Device limit.
+    pub device_limit: Option<u32>,
+    /// Price in minor units.
+    pub price: i64,
+    /// Currency code.
+    pub currency: &'static str,
+    /// Display order.
+    pub sort: i32,
+    /// Panel-specific options.
+    pub panel_options: serde_json::Value,
+}
+
+/// Changes to a plan; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PlanUpdate {
+    /// New names (replacing those given).
+    pub names: Option<PlanNames>,
+    /// New length.
+    pub duration_days: Option<u32>,
+    /// New traffic limit.
+    pub traffic_bytes: Option<Option<u64>>,
+    /// New device limit.
+    pub device_limit: Option<Option<u32>>,
+    /// New price.
+    pub price: Option<i64>,
+    /// New display order.
+    pub sort: Option<i32>,
+    /// Offered or not.
+    pub active: Option<bool>,
+}
+
+const COLUMNS: &str = "id, name_fa, name_ru, name_en, duration_days, traffic_bytes, device_limit, price, currency, \
+                       active, sort, panel_options";
+
+fn from_row(row: &AnyRow) -> Result<Plan, StoreError> {
+    let options: String = row.try_get("panel_options")?;
+    Ok(Plan {
+        id: row.try_get("id")?,
+        names: PlanNames { fa: row.try_get("name_fa")?, ru: row.try_get("name_ru")?, en: row.try_get("name_en")? },
+        duration_days: row.try_get::<i64, _>("duration_days")? as u32,
+        traffic_bytes: row.try_get::<Option<i64>, _>("traffic_bytes")?.map(|b| b as u64),
+        device_limit: row.try_get::<Option<i64>, _>("device_limit")?.map(|d| d as u32),
+        price: row.try_get("price")?,
+        currency: row.try_get("currency")?,
+        active: get_bool(row, "active")?,
+        sort: row.try_get::<i64, _>("sort")? as i32,
+        panel_options: serde_json::from_str(&options).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+impl TenantTx {
+    /// One plan of this tenant.
+    pub async fn plan(&mut self, id: i64) -> Result<Option<Plan>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 AND id = $2"))
+            .bind(self.bot())
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+}
+
+impl Tenant<'_> {
+    /// Adds a plan; returns it.
+    pub async fn add_plan(&self, plan: &NewPlan) -> Result<Plan, StoreError> {
+        let mut tx = self.begin().await?;
+        let now = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO bot_plans (bot_id, name_fa, name_ru, name_en, duration_days, traffic_bytes, device_limit, price, \
+             currency, active, sort, panel_options, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+        )
+        .bind(tx.bot())
+        .bind(&plan.names.fa)
+        .bind(&plan.names.ru)
+        .bind(&plan.names.en)
+        .bind(i64::from(plan.duration_days))
+        .bind(plan.traffic_bytes.map(|b| b as i64))
+        .bind(plan.device_limit.map(i64::from))
+        .bind(plan.price)
+        .bind(plan.currency)
+        .bind(true)
+        .bind(i64::from(plan.sort))
+        .bind(plan.panel_options.to_string())
+        .bind(now)
+        .fetch_one(tx.conn())
+        .await?;
+        let created = tx.plan(id).await?.ok_or_else(|| StoreError::Corrupt("plan vanished".into()))?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    /// The tenant's plans in display order (only active ones with `active_only`).
+    pub async fn plans(&self, active_only: bool) -> Result<Vec<Plan>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let filter = if active_only { "AND active = $2" } else { "AND $2 = $2" };
+        let rows =
+            sqlx::query(&format!("SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 {filter} ORDER BY sort, id"))
+                .bind(tx.bot())
+                .bind(true)
+                .fetch_all(tx.conn())
+                .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Changes a plan; `Ok(None)` when this tenant has no such plan.
+    pub async fn update_plan(&self, id: i64, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
+        let mut tx = self.begin().await?;
+        let Some(mut plan) = tx.plan(id).await? else {
+            return Ok(None);
+        };
+        if let Some(names) = &update.names {
+            plan.names = PlanNames {
+                fa: names.fa.clone().or(plan.names.fa),
+                ru: names.ru.clone().or(plan.names.ru),
+                en: names.en.clone().or(plan.names.en),
+            };
+        }
+        plan.duration_days = update.duration_days.unwrap_or(plan.duration_days);
+        plan.traffic_bytes = update.traffic_bytes.unwrap_or(plan.traffic_bytes);
+        plan.device_limit = update.device_limit.unwrap_or(plan.device_limit);
+        plan.price = update.price.unwrap_or(plan.price);
+        plan.sort = update.sort.unwrap_or(plan.sort);
+        plan.active = update.active.unwrap_or(plan.active);
+        sqlx::query(
+            "UPDATE bot_plans SET name_fa = $3, name_ru = $4, name_en = $5, duration_days = $6, traffic_bytes = $7, \
+             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12 WHERE bot_id = $1 AND id = $2",
+        )
+        .bind(tx.bot())
+        .bind(id)
+        .bind(&plan.names.fa)
+        .bind(&plan.names.ru)
+        .bind(&plan.names.en)
+        .bind(i64::from(plan.duration_days))
+        .bind(plan.traffic_bytes.map(|b| b as i64))
+        .bind(plan.device_limit.map(i64::from))
+        .bind(plan.price)
+        .bind(i64::from(plan.sort))
+        .bind(plan.active)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(Some(plan))
+    }
+}
