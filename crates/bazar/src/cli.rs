@@ -44,6 +44,50 @@ pub enum Command {
     /// Check a tenant's books.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Register VPN panels and choose which one serves a tenant.
+    #[command(subcommand)]
+    Panel(PanelCommand),
+}
+
+/// `bazar panel …`
+#[derive(Debug, Subcommand)]
+pub enum PanelCommand {
+    /// Register a panel (its credentials are sealed at rest). Checks it answers first.
+    Add {
+        /// A unique name for it.
+        #[arg(long)]
+        name: String,
+        /// `remnawave` or `marzban`.
+        #[arg(long)]
+        kind: String,
+        /// Base URL of the panel's API, e.g. https://panel.example.com
+        #[arg(long)]
+        url: String,
+        /// Remnawave API token (`-` reads it from standard input).
+        #[arg(long, env = "BAZAR_PANEL_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Marzban admin user name.
+        #[arg(long)]
+        username: Option<String>,
+        /// Marzban admin password (`-` reads it from standard input).
+        #[arg(long, env = "BAZAR_PANEL_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+        /// Serve every tenant that has no panel of its own.
+        #[arg(long)]
+        default: bool,
+        /// Do not contact the panel before saving it.
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// List panels (never their credentials).
+    List,
+    /// Give a tenant its own panel, or `default` to use the platform's default.
+    Assign {
+        /// The bot's id.
+        bot: BotId,
+        /// A panel id, or `default`.
+        panel: String,
+    },
 }
 
 /// `bazar plan …`

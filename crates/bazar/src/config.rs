@@ -60,6 +60,16 @@ pub const KEYS: &[KeyDoc] = &[
         description: "comma-separated older master keys that may still open secrets sealed before a rotation",
     },
     KeyDoc {
+        key: "provisioning_max_attempts",
+        default: "8",
+        description: "attempts to create a paid subscription on the VPN panel before refunding it",
+    },
+    KeyDoc {
+        key: "provisioning_retry_ms",
+        default: "15000",
+        description: "wait after the first failed attempt; doubled after each further one (at most 30 minutes)",
+    },
+    KeyDoc {
         key: "log_format",
         default: "text",
         description: "text or json (log level: RUST_LOG, e.g. info,bazar=debug)",
@@ -109,8 +119,21 @@ pub struct Config {
     #[serde(default)]
     pub previous_master_keys: Option<SecretString>,
     /// See [`KEYS`].
+    #[serde(default = "default_provisioning_attempts")]
+    pub provisioning_max_attempts: u32,
+    /// See [`KEYS`].
+    #[serde(default = "default_provisioning_retry_ms")]
+    pub provisioning_retry_ms: u64,
+    /// See [`KEYS`].
     #[serde(default)]
     pub log_format: LogFormat,
+}
+
+fn default_provisioning_attempts() -> u32 {
+    8
+}
+fn default_provisioning_retry_ms() -> u64 {
+    15_000
 }
 
 fn default_database_url() -> SecretString {

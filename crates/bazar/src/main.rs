@@ -40,6 +40,7 @@ fn main() -> ExitCode {
             Command::Plan(cmd) => commands::plan::run(&config, cmd).await,
             Command::Wallet(cmd) => commands::wallet::run(&config, cmd).await,
             Command::Ledger(cmd) => commands::wallet::check(&config, cmd).await,
+            Command::Panel(cmd) => commands::panel::run(&config, cmd).await,
         }
     });
     match result {

@@ -6,6 +6,7 @@ use crate::error::CliError;
 use bazar_bot::CustomerBot;
 use bazar_http::{AppState, install_metrics_recorder, router};
 use bazar_runtime::{Mode, Runtime, RuntimeOptions};
+use bazar_shop::{Provisioner, ProvisionerOptions};
 use bazar_store::{PlatformScope, redact_url};
 use bazar_telegram::BotApi;
 use secrecy::ExposeSecret;
@@ -36,7 +37,16 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         None => Mode::Polling,
     };
     let api = BotApi::new(config.telegram_api_url.as_str());
-    let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), Arc::new(CustomerBot)).await?;
+    let provisioner = Provisioner::new(
+        store.clone(),
+        reqwest::Client::new(),
+        ProvisionerOptions {
+            max_attempts: config.provisioning_max_attempts.max(1),
+            retry_base: Duration::from_millis(config.provisioning_retry_ms),
+        },
+    );
+    let handler = Arc::new(CustomerBot::new(provisioner));
+    let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
     let state = AppState { store: store.clone(), metrics };
     let app = router(state).merge(runtime.router());
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;

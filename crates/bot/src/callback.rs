@@ -20,6 +20,18 @@ pub enum Action {
     LanguageMenu,
     /// Switch to a language.
     SetLanguage(Language),
+    /// The list of plans.
+    Plans,
+    /// One plan's summary.
+    Plan(i64),
+    /// Pay for a plan from the wallet.
+    Pay(i64),
+    /// The customer's subscriptions.
+    Subscriptions,
+    /// The wallet.
+    Wallet,
+    /// Start the free trial.
+    Trial,
 }
 
 /// A decoded button press.
@@ -38,6 +50,12 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Home => format!("{VERSION}.{menu}.home"),
         Action::LanguageMenu => format!("{VERSION}.{menu}.lang"),
         Action::SetLanguage(l) => format!("{VERSION}.{menu}.lang.{}", l.code()),
+        Action::Plans => format!("{VERSION}.{menu}.plans"),
+        Action::Plan(id) => format!("{VERSION}.{menu}.plan.{}", to_base36(id as u64)),
+        Action::Pay(id) => format!("{VERSION}.{menu}.pay.{}", to_base36(id as u64)),
+        Action::Subscriptions => format!("{VERSION}.{menu}.subs"),
+        Action::Wallet => format!("{VERSION}.{menu}.wallet"),
+        Action::Trial => format!("{VERSION}.{menu}.trial"),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -62,6 +80,18 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
             Ok(l) => Action::SetLanguage(l),
             Err(_) => return Decoded::Expired,
         },
+        (Some("plans"), None, None) => Action::Plans,
+        (Some("plan"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
+            Some(id) => Action::Plan(id),
+            None => return Decoded::Expired,
+        },
+        (Some("pay"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
+            Some(id) => Action::Pay(id),
+            None => return Decoded::Expired,
+        },
+        (Some("subs"), None, None) => Action::Subscriptions,
+        (Some("wallet"), None, None) => Action::Wallet,
+        (Some("trial"), None, None) => Action::Trial,
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
@@ -94,7 +124,18 @@ mod tests {
 
     #[test]
     fn round_trips_within_the_limit() {
-        for action in [Action::Home, Action::LanguageMenu, Action::SetLanguage(Language::Fa)] {
+        let all = [
+            Action::Home,
+            Action::LanguageMenu,
+            Action::SetLanguage(Language::Fa),
+            Action::Plans,
+            Action::Plan(i64::MAX),
+            Action::Pay(42),
+            Action::Subscriptions,
+            Action::Wallet,
+            Action::Trial,
+        ];
+        for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {
                 let data = encode(menu, action);
                 assert!(data.len() <= MAX_LEN, "{data}");

@@ -1,36 +1,60 @@
-//! The customer bot: `/start`, the main menu, the language picker.
+//! The customer bot: `/start`, the main menu, languages, and the storefront.
 
 use crate::callback::{self, Action, Decoded};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
+use crate::shop_screens;
 use crate::state::ChatState;
-use bazar_domain::{ConfigKey, ConfigValue, Language};
-use bazar_runtime::{Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_domain::{ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language};
+use bazar_runtime::{BotHandle, Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_shop::{BuyOutcome, Provisioner, TrialOutcome};
+use bazar_store::Job;
 use futures::future::BoxFuture;
 use serde_json::json;
+use std::sync::Arc;
 
 /// The handler of every tenant bot's customers.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct CustomerBot;
+pub struct CustomerBot {
+    provisioner: Provisioner,
+}
+
+impl CustomerBot {
+    /// A customer bot whose subscriptions are provisioned by `provisioner`.
+    pub fn new(provisioner: Provisioner) -> Self {
+        Self { provisioner }
+    }
+}
 
 impl Handler for CustomerBot {
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>> {
         Box::pin(handle(ctx))
     }
+
+    fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
+        Box::pin(crate::jobs::run(&self.provisioner, bot, job))
+    }
 }
 
 /// The customer's language: chosen, else from Telegram at first contact, else the tenant's default.
-fn language_of(ctx: &UpdateContext) -> Language {
-    ctx.customer.language.unwrap_or(match ctx.settings.config(ConfigKey::DefaultLanguage) {
+pub(crate) fn language_of(customer_language: Option<Language>, settings: &bazar_store::TenantSettings) -> Language {
+    customer_language.unwrap_or(match settings.config(ConfigKey::DefaultLanguage) {
         ConfigValue::Language(l) => *l,
         _ => Language::Fa,
     })
 }
 
+/// The tenant's fiat currency.
+pub(crate) fn currency_of(settings: &bazar_store::TenantSettings) -> Currency {
+    match settings.config(ConfigKey::Currency) {
+        ConfigValue::Currency(c) => *c,
+        _ => Currency::Irt,
+    }
+}
+
 async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
     let mut state = ChatState::parse(ctx.state());
-    let language = language_of(ctx);
+    let language = language_of(ctx.customer.language, &ctx.settings);
     match Route::of(&ctx.update) {
         Route::Start { .. } => {
             let name = ctx.customer.first_name.clone().unwrap_or_default();
@@ -52,25 +76,147 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
                 send_new_menu(ctx, &mut state, language, None);
             }
             Decoded::Current(action) => {
-                let (screen, toast) = match action {
-                    Action::Home => (home(ctx, language, state.menu), None),
-                    Action::LanguageMenu => (language_menu(language, state.menu), None),
-                    Action::SetLanguage(chosen) => {
-                        ctx.tx.set_customer_language(ctx.customer.id, chosen).await?;
-                        ctx.customer.language = Some(chosen);
-                        (home(ctx, chosen, state.menu), Some(t(chosen, "language-set")))
-                    }
-                };
+                let (screen, toast) = press(ctx, action, language, state.menu, message_id).await?;
                 answer(ctx, &query_id, toast);
-                match message_id {
-                    Some(message_id) => edit_screen(ctx, message_id, screen),
-                    None => send_screen(ctx, screen),
+                match (screen, message_id) {
+                    (Some(screen), Some(message_id)) => edit_screen(ctx, message_id, screen),
+                    (Some(screen), None) => send_screen(ctx, screen),
+                    (None, _) => {}
                 }
             }
         },
     }
     ctx.set_state(Some(state.to_json()));
     Ok(())
+}
+
+/// A current button: the screen to show in place, and a toast.
+async fn press(
+    ctx: &mut UpdateContext,
+    action: Action,
+    language: Language,
+    menu: u64,
+    message_id: Option<i32>,
+) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    Ok(match action {
+        Action::Home => (Some(home(ctx, language, menu)), None),
+        Action::LanguageMenu => (Some(language_menu(language, menu)), None),
+        Action::SetLanguage(chosen) => {
+            ctx.tx.set_customer_language(ctx.customer.id, chosen).await?;
+            ctx.customer.language = Some(chosen);
+            (Some(home(ctx, chosen, menu)), Some(t(chosen, "language-set")))
+        }
+        Action::Plans => {
+            let code = currency_code(currency_of(&ctx.settings));
+            let plans: Vec<_> = ctx.tx.active_plans().await?.into_iter().filter(|p| p.currency == code).collect();
+            (Some(shop_screens::plans(language, &plans, menu)), None)
+        }
+        Action::Plan(id) => match currency_of(&ctx.settings) {
+            Currency::Irr => plan_summary::<Irr>(ctx, id, language, menu).await?,
+            Currency::Irt => plan_summary::<Irt>(ctx, id, language, menu).await?,
+        },
+        Action::Pay(id) => {
+            // The same button pressed twice carries the same key: one purchase.
+            let key = format!("buy:{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
+            match currency_of(&ctx.settings) {
+                Currency::Irr => pay::<Irr>(ctx, id, &key, language, menu).await?,
+                Currency::Irt => pay::<Irt>(ctx, id, &key, language, menu).await?,
+            }
+        }
+        Action::Subscriptions => {
+            let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
+            (Some(shop_screens::subscriptions(language, &subs, now_ms(), menu)), None)
+        }
+        Action::Wallet => {
+            let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;
+            let screen = match currency_of(&ctx.settings) {
+                Currency::Irr => {
+                    shop_screens::wallet(language, ctx.tx.balance::<Irr>(ctx.customer.id).await?, &entries, menu)
+                }
+                Currency::Irt => {
+                    shop_screens::wallet(language, ctx.tx.balance::<Irt>(ctx.customer.id).await?, &entries, menu)
+                }
+            };
+            (Some(screen), None)
+        }
+        Action::Trial => {
+            if !ctx.settings.flag(FeatureFlag::Trial) {
+                return Ok((Some(home(ctx, language, menu)), None));
+            }
+            let days = match ctx.settings.config(ConfigKey::TrialDays) {
+                ConfigValue::Int(d) => *d as u32,
+                _ => 1,
+            };
+            let traffic_mb = match ctx.settings.config(ConfigKey::TrialTrafficMb) {
+                ConfigValue::Int(mb) => *mb as u64,
+                _ => 1024,
+            };
+            let code = currency_code(currency_of(&ctx.settings));
+            let outcome = bazar_shop::start_trial(&mut ctx.tx, ctx.customer.id, days, traffic_mb, code).await?;
+            let key = match outcome {
+                TrialOutcome::Started(_) => "trial-started",
+                TrialOutcome::AlreadyUsed => "trial-used",
+                TrialOutcome::NoPanel => "no-panel",
+            };
+            (None, Some(t(language, key)))
+        }
+    })
+}
+
+async fn plan_summary<C: CurrencyUnit>(
+    ctx: &mut UpdateContext,
+    id: i64,
+    language: Language,
+    menu: u64,
+) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let plan = ctx.tx.plan(id).await?.filter(|p| p.active && p.currency == C::CODE);
+    let Some(plan) = plan else {
+        return Ok((Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))));
+    };
+    let balance = ctx.tx.balance::<C>(ctx.customer.id).await?;
+    Ok((Some(shop_screens::plan_summary(language, &plan, balance, menu)), None))
+}
+
+async fn pay<C: CurrencyUnit>(
+    ctx: &mut UpdateContext,
+    plan: i64,
+    key: &str,
+    language: Language,
+    menu: u64,
+) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key).await?;
+    Ok(match outcome {
+        BuyOutcome::Bought { subscription, .. } => {
+            let price = shop_screens::price(language, subscription.price, &subscription.currency);
+            let text = t_args(language, "bought", &[("price", &price)]);
+            (Some(Screen { text, keyboard: json!({"inline_keyboard": []}) }), None)
+        }
+        BuyOutcome::AlreadyBought(_) => (None, Some(t(language, "already-bought"))),
+        BuyOutcome::NotEnough { balance, price } => {
+            let text = t_args(
+                language,
+                "not-enough",
+                &[
+                    ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
+                    ("price", &shop_screens::price(language, price.minor(), C::CODE)),
+                ],
+            );
+            (None, Some(text))
+        }
+        BuyOutcome::PlanUnavailable => (Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))),
+        BuyOutcome::NoPanel => (None, Some(t(language, "no-panel"))),
+    })
+}
+
+fn currency_code(currency: Currency) -> &'static str {
+    match currency {
+        Currency::Irr => Irr::CODE,
+        Currency::Irt => Irt::CODE,
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn home(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {
@@ -104,6 +250,7 @@ fn answer(ctx: &mut UpdateContext, query_id: &str, text: Option<String>) {
     let mut params = json!({"callback_query_id": query_id});
     if let Some(text) = text {
         params["text"] = json!(text);
+        params["show_alert"] = json!(false);
     }
     ctx.send(Outgoing::new("answerCallbackQuery", params));
 }

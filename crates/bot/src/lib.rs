@@ -11,8 +11,11 @@
 pub mod callback;
 mod handler;
 pub mod i18n;
+mod jobs;
 mod menu;
+mod qr;
 mod route;
+mod shop_screens;
 mod state;
 
 pub use handler::CustomerBot;

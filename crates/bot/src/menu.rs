@@ -2,7 +2,7 @@
 
 use crate::callback::{Action, encode};
 use crate::i18n::{native_name, t, t_args};
-use bazar_domain::{ConfigKey, ConfigValue, Language};
+use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language};
 use bazar_store::TenantSettings;
 use serde_json::{Value, json};
 
@@ -14,11 +14,11 @@ pub struct Screen {
     pub keyboard: Value,
 }
 
-fn button(text: String, menu: u64, action: Action) -> Value {
+pub(crate) fn button(text: String, menu: u64, action: Action) -> Value {
     json!({"text": text, "callback_data": encode(menu, action)})
 }
 
-/// The main menu. Grows with the storefront; today: language and support.
+/// The main menu: buy, subscriptions, wallet, trial (when on), language, support (when set).
 pub fn main_menu(
     language: Language,
     shop: &str,
@@ -26,7 +26,17 @@ pub fn main_menu(
     menu: u64,
     intro: Option<String>,
 ) -> Screen {
-    let mut rows = vec![vec![button(t(language, "btn-language"), menu, Action::LanguageMenu)]];
+    let mut rows = vec![
+        vec![button(t(language, "btn-buy"), menu, Action::Plans)],
+        vec![
+            button(t(language, "btn-my-subs"), menu, Action::Subscriptions),
+            button(t(language, "btn-wallet"), menu, Action::Wallet),
+        ],
+    ];
+    if settings.flag(FeatureFlag::Trial) {
+        rows.push(vec![button(t(language, "btn-trial"), menu, Action::Trial)]);
+    }
+    rows.push(vec![button(t(language, "btn-language"), menu, Action::LanguageMenu)]);
     if let ConfigValue::Text(contact) = settings.config(ConfigKey::SupportContact) {
         let url = match contact.strip_prefix('@') {
             Some(name) => format!("https://t.me/{name}"),

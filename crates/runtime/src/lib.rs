@@ -31,5 +31,6 @@ pub mod webhook;
 
 pub use outbox::Outgoing;
 pub use pipeline::{Handler, HandlerError, UpdateContext};
+pub use registry::BotHandle;
 pub use runtime::{Mode, Runtime, RuntimeOptions};
 pub use update_meta::{ALLOWED_UPDATES, UpdateMeta};

@@ -10,7 +10,7 @@
 
 use bazar_domain::{BotToken, TelegramUserId};
 use bazar_store::{Store, TenantScope};
-use bazar_telegram::{BotApi, TelegramError};
+use bazar_telegram::{Attachment, BotApi, TelegramError};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,12 +26,26 @@ pub struct Outgoing {
     pub method: &'static str,
     /// Its parameters (JSON), including `chat_id` for messages.
     pub params: Value,
+    /// A file uploaded with the call (`sendPhoto` of a generated QR code).
+    pub file: Option<Attachment>,
 }
 
 impl Outgoing {
     /// A call of `method` with `params`.
     pub fn new(method: &'static str, params: Value) -> Self {
-        Self { method, params }
+        Self { method, params, file: None }
+    }
+
+    /// A call that uploads `file`.
+    pub fn with_file(method: &'static str, params: Value, file: Attachment) -> Self {
+        Self { method, params, file: Some(file) }
+    }
+
+    async fn send(&self, api: &BotApi, token: &BotToken) -> Result<Value, TelegramError> {
+        match &self.file {
+            Some(file) => api.call_with_file(token, self.method, &self.params, file).await,
+            None => api.call_json(token, self.method, &self.params).await,
+        }
     }
 
     /// Whether Telegram counts this call against the message limits.
@@ -223,7 +237,7 @@ impl Inner {
 
     async fn send_unpaced(self: Arc<Self>, scope: &TenantScope, token: &BotToken, request: Outgoing) {
         for attempt in 0..self.options.max_attempts {
-            match self.api.call_json(token, request.method, &request.params).await {
+            match request.send(&self.api, token).await {
                 Ok(_) => break,
                 Err(e) if e.is_transient() || e.retry_after().is_some() => {
                     let wait = e.retry_after().map(Duration::from_secs).unwrap_or_else(|| backoff(attempt));
@@ -337,7 +351,7 @@ impl Inner {
             state.bot_ready_at = state.bot_ready_at.max(now + self.options.per_bot_interval);
         }
         let _ = started.send(());
-        let result = self.api.call_json(&queue.token, item.request.method, &item.request.params).await;
+        let result = item.request.send(&self.api, &queue.token).await;
         let mut finished = true;
         {
             let mut state = queue.state.lock().expect("queue lock");

@@ -71,10 +71,18 @@ pub enum HandlerError {
     Other(String),
 }
 
-/// The bot layer: turns an update into state changes and replies.
+/// The bot layer: turns an update into state changes and replies, and runs
+/// the background jobs its use cases queue.
 pub trait Handler: Send + Sync + 'static {
     /// Handles one update. Writes go to `ctx.tx`; replies through `ctx.send`.
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>>;
+
+    /// Runs one attempt of a claimed job of `bot` and returns the messages to
+    /// send. The job must record its own end (`TenantTx::finish_job`).
+    fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a bazar_store::Job) -> BoxFuture<'a, Vec<Outgoing>> {
+        let _ = (bot, job);
+        Box::pin(async { Vec::new() })
+    }
 }
 
 /// Runs jobs through the handler.

@@ -1,4 +1,4 @@
-//! Wiring: registry, pollers or webhooks, dispatcher, pipeline, outbox.
+//! Wiring: registry, pollers or webhooks, dispatcher, pipeline, outbox, jobs.
 
 use crate::dispatch::{Answer, Dispatcher, Job, Source, Work};
 use crate::outbox::{Outbox, OutboxOptions};
@@ -41,6 +41,8 @@ pub struct RuntimeOptions {
     pub registry_refresh: Duration,
     /// `getUpdates` long-poll timeout.
     pub poll_timeout: Duration,
+    /// How often due background jobs are claimed.
+    pub job_poll: Duration,
 }
 
 impl RuntimeOptions {
@@ -52,6 +54,7 @@ impl RuntimeOptions {
             outbox: OutboxOptions::default(),
             registry_refresh: Duration::from_secs(1),
             poll_timeout: Duration::from_secs(25),
+            job_poll: Duration::from_millis(200),
         }
     }
 }
@@ -72,6 +75,7 @@ pub(crate) struct RuntimeInner {
     cancel: CancellationToken,
     pollers: Mutex<HashMap<BotId, (CancellationToken, JoinHandle<()>)>>,
     background: Mutex<Vec<JoinHandle<()>>>,
+    handler: Arc<dyn Handler>,
 }
 
 impl Runtime {
@@ -85,7 +89,7 @@ impl Runtime {
         handler: Arc<dyn Handler>,
     ) -> Result<Self, StoreError> {
         let outbox = Outbox::new(api.clone(), store.clone(), options.outbox);
-        let pipeline = Arc::new(Pipeline { store: store.clone(), outbox: outbox.clone(), handler });
+        let pipeline = Arc::new(Pipeline { store: store.clone(), outbox: outbox.clone(), handler: handler.clone() });
         let work: Work = Arc::new(move |job: Job| {
             let pipeline = pipeline.clone();
             Box::pin(async move { pipeline.run(job).await })
@@ -100,12 +104,14 @@ impl Runtime {
             cancel: CancellationToken::new(),
             pollers: Mutex::new(HashMap::new()),
             background: Mutex::new(Vec::new()),
+            handler,
         });
         let changes = inner.registry.reload(&inner.store, true).await?;
         inner.recover().await?;
         inner.clone().apply(changes.added, Vec::new());
         let watcher = tokio::spawn(inner.clone().watch());
-        inner.background.lock().expect("runtime lock").push(watcher);
+        let jobs = tokio::spawn(inner.clone().run_jobs());
+        inner.background.lock().expect("runtime lock").extend([watcher, jobs]);
         tracing::info!(bots = inner.registry.len(), mode = ?inner.options.mode, "Telegram runtime started");
         Ok(Self { inner })
     }
@@ -216,6 +222,40 @@ impl RuntimeInner {
         Ok(())
     }
 
+    /// Claims due background jobs and runs them through the handler; their
+    /// messages go out through the outbox like replies.
+    async fn run_jobs(self: Arc<Self>) {
+        let platform = PlatformScope::for_operator();
+        let mut tick = tokio::time::interval(self.options.job_poll);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = self.cancel.cancelled() => return,
+                _ = tick.tick() => {}
+            }
+            let jobs = match self.store.platform(&platform).claim_jobs(32, 120_000).await {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot claim jobs");
+                    continue;
+                }
+            };
+            let runs = jobs.into_iter().map(|job| {
+                let this = self.clone();
+                async move {
+                    let Some(bot) = this.registry.get(job.bot_id) else {
+                        let later = now_ms() + 60_000;
+                        let _ = this.store.platform(&PlatformScope::for_operator()).defer_job(job.id, later).await;
+                        return;
+                    };
+                    let messages = this.handler.run_job(&bot, &job).await;
+                    this.outbox.enqueue(&bot.scope, &bot.token, messages);
+                }
+            });
+            futures::future::join_all(runs).await;
+        }
+    }
+
     /// Follows the database: bots added, enabled, disabled or removed.
     async fn watch(self: Arc<Self>) {
         let mut tick = tokio::time::interval(self.options.registry_refresh);
@@ -316,4 +356,8 @@ impl RuntimeInner {
             }
         }
     }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -106,6 +106,16 @@ pub(crate) async fn count(tx: &mut TenantTx) -> Result<i64, StoreError> {
 }
 
 impl TenantTx {
+    /// One customer of this tenant.
+    pub async fn customer(&mut self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE bot_id = $1 AND id = $2"))
+            .bind(self.bot())
+            .bind(id.get())
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     /// Records that the customer blocked the bot, or came back.
     pub async fn set_customer_blocked(&mut self, telegram_id: TelegramUserId, blocked: bool) -> Result<(), StoreError> {
         sqlx::query("UPDATE customers SET blocked_at = $1 WHERE bot_id = $2 AND telegram_id = $3")

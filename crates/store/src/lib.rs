@@ -28,13 +28,16 @@ mod customers;
 mod error;
 mod flags;
 mod inbox;
+mod jobs;
 mod ledger;
 mod migrate;
+mod panels;
 mod plans;
 mod platform;
 mod row;
 mod settings;
 mod store;
+mod subscriptions;
 mod tenancy;
 mod tenant;
 
@@ -45,10 +48,13 @@ pub use bots::{ActiveBot, BotRecord, NewBot, RemovalImpact, ResolveError, Resolv
 pub use customers::{Customer, CustomerContact};
 pub use error::StoreError;
 pub use inbox::{PendingUpdate, UpdateOutcome};
+pub use jobs::{Job, JobEnd};
 pub use ledger::{EntryKind, LedgerEntry, Mismatch, Posting};
+pub use panels::{NewPanel, PanelRecord};
 pub use plans::{NewPlan, Plan, PlanUpdate};
 pub use platform::Platform;
 pub use settings::TenantSettings;
+pub use subscriptions::{Created, NewSubscription, Subscription, SubscriptionStatus};
 
 /// Upper bound for a settings write made by another process to be seen here.
 pub fn settings_ttl() -> std::time::Duration {

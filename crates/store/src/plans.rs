@@ -92,6 +92,18 @@ fn from_row(row: &AnyRow) -> Result<Plan, StoreError> {
 }
 
 impl TenantTx {
+    /// The plans on sale, in display order.
+    pub async fn active_plans(&mut self) -> Result<Vec<Plan>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 AND active = $2 ORDER BY sort, id"
+        ))
+        .bind(self.bot())
+        .bind(true)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// One plan of this tenant.
     pub async fn plan(&mut self, id: i64) -> Result<Option<Plan>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 AND id = $2"))

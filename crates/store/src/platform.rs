@@ -22,6 +22,10 @@ impl<'a> Platform<'a> {
         Self { store, scope }
     }
 
+    pub(crate) fn store(&self) -> &Store {
+        self.store
+    }
+
     async fn begin(&self) -> Result<PlatformTx, StoreError> {
         self.begin_tx(Mode::Write).await
     }

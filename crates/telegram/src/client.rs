@@ -7,6 +7,19 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Duration;
 
+/// A file to upload with a call (e.g. the `photo` of `sendPhoto`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    /// Form field the method expects (`photo`, `document`).
+    pub field: String,
+    /// File name shown to the user.
+    pub file_name: String,
+    /// MIME type.
+    pub mime: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
 /// The Bot API client shared by every bot of the process.
 #[derive(Debug, Clone)]
 pub struct BotApi {
@@ -52,7 +65,42 @@ impl BotApi {
         let network = |e: reqwest::Error| TelegramError::Network { method, reason: e.without_url().to_string() };
         let response = self.http.post(url).json(params).send().await.map_err(network)?;
         let body = response.bytes().await.map_err(network)?;
-        let envelope: Envelope = serde_json::from_slice(&body)
+        Self::decode(method, &body)
+    }
+
+    /// Calls `method` with a file upload (`multipart/form-data`): `params` become
+    /// form fields (objects and arrays as JSON text), `file` the named part.
+    pub async fn call_with_file(
+        &self,
+        token: &BotToken,
+        method: &'static str,
+        params: &Value,
+        file: &Attachment,
+    ) -> Result<Value, TelegramError> {
+        let url = format!("{}/bot{}/{method}", self.base_url, token.expose());
+        let network = |e: reqwest::Error| TelegramError::Network { method, reason: e.without_url().to_string() };
+        let mut form = reqwest::multipart::Form::new();
+        if let Value::Object(fields) = params {
+            for (key, value) in fields {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                form = form.text(key.clone(), text);
+            }
+        }
+        let part = reqwest::multipart::Part::bytes(file.bytes.clone())
+            .file_name(file.file_name.clone())
+            .mime_str(&file.mime)
+            .map_err(network)?;
+        form = form.part(file.field.clone(), part);
+        let response = self.http.post(url).multipart(form).send().await.map_err(network)?;
+        let body = response.bytes().await.map_err(network)?;
+        Self::decode(method, &body)
+    }
+
+    fn decode<T: DeserializeOwned>(method: &'static str, body: &[u8]) -> Result<T, TelegramError> {
+        let envelope: Envelope = serde_json::from_slice(body)
             .map_err(|e| TelegramError::Protocol { method, reason: format!("not a Bot API envelope ({e})") })?;
         if !envelope.ok {
             return Err(TelegramError::Api {

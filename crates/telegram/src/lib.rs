@@ -12,7 +12,7 @@ mod client;
 mod error;
 mod types;
 
-pub use client::BotApi;
+pub use client::{Attachment, BotApi};
 pub use error::TelegramError;
 pub use types::User;
 

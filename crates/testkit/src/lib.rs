@@ -10,6 +10,7 @@
 //!
 //! No test of the project touches the network beyond 127.0.0.1.
 
+pub mod panels;
 pub mod postgres;
 pub mod telegram;
 

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod bot;
 pub mod config;
 pub mod flag;
+pub mod panel;
 pub mod plan;
 pub mod wallet;
 

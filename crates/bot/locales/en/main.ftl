@@ -9,3 +9,37 @@ language-choose = Choose your language:
 language-set = Language set to English.
 menu-expired = This menu has expired — here is a fresh one.
 unknown-input = Sorry, I did not understand that. Please use the menu below.
+btn-buy = 🛒 Buy a subscription
+btn-my-subs = 📋 My subscriptions
+btn-wallet = 👛 Wallet
+btn-trial = 🎁 Free trial
+plans-title = Choose a plan:
+plans-empty = No plans are on sale yet.
+plan-summary = { $name }
+    ⏳ { $days } days · 📶 { $traffic } · 📱 { $devices }
+    💰 Price: { $price }
+    👛 Your balance: { $balance }
+btn-pay = ✅ Pay { $price } from the wallet
+not-enough = Your balance ({ $balance }) does not cover { $price }. Please top up your wallet first.
+plan-gone = This plan is no longer available.
+bought = ✅ Paid { $price }. Your subscription is being created…
+already-bought = This purchase is already done.
+no-panel = The shop cannot create subscriptions right now. Please contact support.
+delivered = 🎉 Your subscription is ready until { $until }.
+    Tap the link to copy it into your VPN app, or scan the QR code:
+refunded = We could not create your subscription, so { $price } went back to your wallet. Sorry for the trouble!
+trial-started = 🎁 Your free trial is being created…
+trial-used = You have already used your free trial.
+subs-empty = You have no subscriptions yet.
+subs-title = Your subscriptions:
+wallet-title = 👛 Balance: { $balance }
+wallet-empty = No transactions yet.
+traffic-unlimited = unlimited traffic
+devices-any = any devices
+devices-n = { $n } devices
+status-active = ✅ active, { $days } days left
+status-provisioning = ⏳ being created
+status-expired = ⌛ expired
+status-disabled = ⛔ disabled
+status-failed = ❌ failed (refunded)
+admin-refunded = ⚠️ Subscription #{ $id } of customer { $customer } could not be provisioned ({ $error }); { $price } was refunded to the wallet.

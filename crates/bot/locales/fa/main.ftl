@@ -9,3 +9,37 @@ language-choose = زبان خود را انتخاب کنید:
 language-set = زبان به فارسی تغییر کرد.
 menu-expired = این منو منقضی شده است؛ منوی تازه در ادامه آمده است.
 unknown-input = متوجه نشدم. لطفاً از منوی زیر استفاده کنید.
+btn-buy = 🛒 خرید اشتراک
+btn-my-subs = 📋 اشتراک‌های من
+btn-wallet = 👛 کیف پول
+btn-trial = 🎁 اشتراک رایگان آزمایشی
+plans-title = یک طرح را انتخاب کنید:
+plans-empty = هنوز طرحی برای فروش نیست.
+plan-summary = { $name }
+    ⏳ { $days } روز · 📶 { $traffic } · 📱 { $devices }
+    💰 قیمت: { $price }
+    👛 موجودی شما: { $balance }
+btn-pay = ✅ پرداخت { $price } از کیف پول
+not-enough = موجودی شما ({ $balance }) برای { $price } کافی نیست. لطفاً ابتدا کیف پول را شارژ کنید.
+plan-gone = این طرح دیگر در دسترس نیست.
+bought = ✅ مبلغ { $price } پرداخت شد. اشتراک شما در حال ساخت است…
+already-bought = این خرید قبلاً انجام شده است.
+no-panel = فروشگاه فعلاً نمی‌تواند اشتراک بسازد. لطفاً با پشتیبانی تماس بگیرید.
+delivered = 🎉 اشتراک شما تا { $until } آماده است.
+    روی لینک بزنید تا کپی شود و در برنامه VPN وارد کنید، یا کد QR را اسکن کنید:
+refunded = ساخت اشتراک شما ممکن نشد و { $price } به کیف پول شما برگشت. بابت این مشکل پوزش می‌خواهیم!
+trial-started = 🎁 اشتراک آزمایشی شما در حال ساخت است…
+trial-used = شما قبلاً از اشتراک آزمایشی استفاده کرده‌اید.
+subs-empty = هنوز اشتراکی ندارید.
+subs-title = اشتراک‌های شما:
+wallet-title = 👛 موجودی: { $balance }
+wallet-empty = هنوز تراکنشی ندارید.
+traffic-unlimited = حجم نامحدود
+devices-any = بدون محدودیت دستگاه
+devices-n = { $n } دستگاه
+status-active = ✅ فعال، { $days } روز باقی‌مانده
+status-provisioning = ⏳ در حال ساخت
+status-expired = ⌛ منقضی شده
+status-disabled = ⛔ غیرفعال
+status-failed = ❌ ناموفق (بازپرداخت شد)
+admin-refunded = ⚠️ اشتراک #{ $id } مشتری { $customer } ساخته نشد ({ $error })؛ مبلغ { $price } به کیف پول برگشت.

@@ -1,0 +1,125 @@
+//! `bazar panel add|list|assign`.
+
+use crate::cli::PanelCommand;
+use crate::config::Config;
+use crate::context::open_store;
+use crate::error::CliError;
+use bazar_panels::{PanelConfig, PanelCredentials, PanelKind};
+use bazar_store::{NewPanel, PlatformScope};
+use secrecy::{ExposeSecret, SecretString};
+use std::io::Read;
+
+/// Runs a panel command.
+pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError> {
+    match command {
+        PanelCommand::Add { name, kind, url, token, username, password, default, no_verify } => {
+            let kind: PanelKind = kind.parse().map_err(|_| CliError::input("--kind must be remnawave or marzban"))?;
+            let parsed = url::Url::parse(url.trim()).map_err(|_| CliError::input("--url must be an http(s) URL"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(CliError::input("--url must be an http(s) URL"));
+            }
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.chars().count() > 64 {
+                return Err(CliError::input("--name must be 1 to 64 characters"));
+            }
+            let (credentials, json) = match (kind, token, username, password) {
+                (PanelKind::Remnawave, Some(token), None, None) => {
+                    let token = secret_arg(token)?;
+                    let json = serde_json::json!({"token": token.expose_secret()}).to_string();
+                    (PanelCredentials::Token(token), json)
+                }
+                (PanelKind::Marzban, None, Some(username), Some(password)) => {
+                    let password = secret_arg(password)?;
+                    let json =
+                        serde_json::json!({"username": username, "password": password.expose_secret()}).to_string();
+                    (PanelCredentials::Login { username, password }, json)
+                }
+                (PanelKind::Remnawave, ..) => {
+                    return Err(CliError::input("a Remnawave panel needs --token (and nothing else)"));
+                }
+                (PanelKind::Marzban, ..) => {
+                    return Err(CliError::input("a Marzban panel needs --username and --password (and no --token)"));
+                }
+            };
+            let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+            if !no_verify {
+                let panel = bazar_panels::connect(
+                    PanelConfig { kind, base_url: base_url.clone(), credentials },
+                    reqwest::Client::new(),
+                )
+                .map_err(|e| CliError::input(format!("panel: {e}")))?;
+                panel
+                    .get_user("bazar-connection-check")
+                    .await
+                    .map_err(|e| CliError::input(format!("the panel did not answer as expected: {e}")))?;
+            }
+            let store = open_store(config).await?;
+            let platform = PlatformScope::for_operator();
+            let record = store
+                .platform(&platform)
+                .add_panel(NewPanel {
+                    name,
+                    kind: kind.as_str().to_owned(),
+                    base_url,
+                    credentials: SecretString::from(json),
+                    make_default: default,
+                })
+                .await?;
+            println!(
+                "added panel {} ({}, {}){}",
+                record.id,
+                record.name,
+                record.kind,
+                if record.is_default { ", the default" } else { "" }
+            );
+        }
+        PanelCommand::List => {
+            let store = open_store(config).await?;
+            let platform = PlatformScope::for_operator();
+            let panels = store.platform(&platform).panels().await?;
+            if panels.is_empty() {
+                println!("no panels yet; add one with `bazar panel add --name … --kind remnawave --url … --token …`");
+            }
+            for p in panels {
+                println!(
+                    "{:>4}  {:<20} {:<10} {}{}",
+                    p.id,
+                    p.name,
+                    p.kind,
+                    p.base_url,
+                    if p.is_default { "  (default)" } else { "" }
+                );
+            }
+        }
+        PanelCommand::Assign { bot, panel } => {
+            let store = open_store(config).await?;
+            let platform = PlatformScope::for_operator();
+            let scope = store.platform(&platform).tenant(bot).await?;
+            let panel = match panel.as_str() {
+                "default" => None,
+                id => {
+                    let id: i64 = id.parse().map_err(|_| CliError::input("PANEL must be a panel id or `default`"))?;
+                    if !store.platform(&platform).panels().await?.iter().any(|p| p.id == id) {
+                        return Err(CliError::input(format!("no panel with id {id}")));
+                    }
+                    Some(id)
+                }
+            };
+            store.platform(&platform).assign_panel(&scope, panel).await?;
+            match panel {
+                Some(id) => println!("bot {bot} now uses panel {id}"),
+                None => println!("bot {bot} now uses the default panel"),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn secret_arg(value: String) -> Result<SecretString, CliError> {
+    if value == "-" {
+        let mut buf = String::new();
+        std::io::stdin().read_to_string(&mut buf)?;
+        return Ok(SecretString::from(buf.trim().to_owned()));
+    }
+    Ok(SecretString::from(value))
+}

@@ -1,0 +1,222 @@
+//! The storefront end to end: the real `bazar serve`, the fake Telegram, and a
+//! fake VPN panel of each kind. Buy with the wallet, double taps, a panel that
+//! fails and recovers, a panel down for good (refund), the free trial.
+
+mod helpers;
+
+use bazar_testkit::panels::{FakeMarzban, FakeRemnawave};
+use bazar_testkit::telegram::SentMessage;
+use bazar_testkit::telegram::updates::{self, FakeUser};
+use helpers::Platform;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+const TG: i64 = 8801;
+
+enum Panel {
+    Remnawave(FakeRemnawave),
+    Marzban(FakeMarzban),
+}
+
+impl Panel {
+    fn users(&self) -> Vec<Value> {
+        match self {
+            Panel::Remnawave(p) => p.users(),
+            Panel::Marzban(p) => p.users(),
+        }
+    }
+    fn fail_next(&self, times: usize, status: u16) {
+        match self {
+            Panel::Remnawave(p) => p.fail_next(times, status),
+            Panel::Marzban(p) => p.fail_next(times, status),
+        }
+    }
+    fn set_down(&self, down: bool) {
+        match self {
+            Panel::Remnawave(p) => p.set_down(down),
+            Panel::Marzban(p) => p.set_down(down),
+        }
+    }
+}
+
+fn button(message: &SentMessage, label: &str) -> String {
+    let markup = message.reply_markup.as_ref().expect("a keyboard");
+    for row in markup["inline_keyboard"].as_array().unwrap() {
+        for b in row.as_array().unwrap() {
+            if b["text"].as_str().unwrap_or_default().contains(label) {
+                return b["callback_data"].as_str().unwrap().to_owned();
+            }
+        }
+    }
+    panic!("no button {label:?} in {markup}");
+}
+
+/// Presses a button of `message` and waits for the chat's next message or edit.
+async fn press(p: &Platform, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
+    let before = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::callback(user, message.message_id, &button(message, label)));
+    p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap()
+}
+
+async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !check() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn shop(p: Platform, panel: Panel) {
+    let token = p.telegram.add_bot(TG, "vpn_shop_bot");
+    let added = p.run(&["bot", "add", "--token", &token, "--json"]).await;
+    let id = serde_json::from_str::<Value>(added.ok().stdout.trim()).unwrap()["id"].to_string();
+    let panel_args: Vec<String> = match &panel {
+        Panel::Remnawave(f) => {
+            vec!["--kind".into(), "remnawave".into(), "--url".into(), f.url(), "--token".into(), f.token()]
+        }
+        Panel::Marzban(f) => {
+            let (user, pass) = f.admin_credentials();
+            vec![
+                "--kind".into(),
+                "marzban".into(),
+                "--url".into(),
+                f.url(),
+                "--username".into(),
+                user,
+                "--password".into(),
+                pass,
+            ]
+        }
+    };
+    let mut args: Vec<&str> = vec!["panel", "add", "--name", "main", "--default"];
+    args.extend(panel_args.iter().map(String::as_str));
+    p.run(&args).await.ok();
+    p.run(&[
+        "plan",
+        "add",
+        &id,
+        "--name",
+        "Monthly",
+        "--days",
+        "30",
+        "--traffic-gb",
+        "50",
+        "--devices",
+        "2",
+        "--price",
+        "100000",
+    ])
+    .await
+    .ok();
+    p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
+
+    let mut p = p;
+    p.env.push(("BAZAR_PROVISIONING_RETRY_MS".into(), "100".into()));
+    p.env.push(("BAZAR_PROVISIONING_MAX_ATTEMPTS".into(), "4".into()));
+    let server = p.serve(true).await;
+    let user = FakeUser::new(4242, "Sara").with_language("en");
+    p.telegram.push_update(TG, updates::command(&user, "/start", None));
+    let menu = p.telegram.wait_for_sent(TG, user.id, 1, WAIT).await.pop().unwrap();
+    p.run(&["wallet", "adjust", &id, "4242", "250000", "--reason", "test top-up"]).await.ok();
+
+    // Buy: plans → summary → pay.
+    let plans = press(&p, &user, &menu, "Buy").await;
+    assert!(plans.text.as_deref().unwrap().contains("Choose a plan"), "{:?}", plans.text);
+    let summary = press(&p, &user, &plans, "Monthly").await;
+    let text = summary.text.clone().unwrap();
+    assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
+    let paid = press(&p, &user, &summary, "Pay").await;
+    assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
+    let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
+    assert_eq!(delivered.method, "sendphoto", "link and QR code");
+    let caption = delivered.text.clone().unwrap();
+    assert!(caption.contains("ready until"), "{caption}");
+    assert_eq!(panel.users().len(), 1);
+    let panel_user = &panel.users()[0];
+    let url = panel_user.to_string();
+    assert!(caption.contains("http"), "the link is in the caption: {caption}");
+    let _ = url;
+
+    // A double tap on the same Pay button buys nothing more.
+    p.telegram.push_update(TG, updates::callback(&user, summary.message_id, &button(&summary, "Pay")));
+    wait_until("the second tap to be answered", || p.telegram.callback_answers(TG).len() >= 4).await;
+    let last = p.telegram.callback_answers(TG).last().cloned().unwrap();
+    assert!(last["text"].as_str().unwrap_or_default().contains("already"), "{last}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(panel.users().len(), 1);
+    assert!(p.run(&["wallet", "show", &id, "4242"]).await.ok().stdout.contains("balance 150,000 IRT"));
+
+    // The panel fails three times, then recovers: delivered once.
+    panel.fail_next(3, 503);
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::command(&user, "/start", None));
+    let menu = p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap();
+    let plans = press(&p, &user, &menu, "Buy").await;
+    let summary = press(&p, &user, &plans, "Monthly").await;
+    press(&p, &user, &summary, "Pay").await;
+    let after = p.telegram.wait_for_sent(TG, user.id, sent + 5, WAIT).await;
+    assert_eq!(after.last().unwrap().method, "sendphoto");
+    assert_eq!(panel.users().len(), 2);
+
+    // The panel is down for good: the money comes back, once.
+    p.run(&["wallet", "adjust", &id, "4242", "100000", "--reason", "second top-up"]).await.ok();
+    panel.set_down(true);
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::command(&user, "/start", None));
+    let menu = p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap();
+    let plans = press(&p, &user, &menu, "Buy").await;
+    let summary = press(&p, &user, &plans, "Monthly").await;
+    press(&p, &user, &summary, "Pay").await;
+    let after = p.telegram.wait_for_sent(TG, user.id, sent + 5, WAIT).await;
+    let refund = after.last().unwrap().text.clone().unwrap();
+    assert!(refund.contains("went back to your wallet"), "{refund}");
+    panel.set_down(false);
+    let wallet = p.run(&["wallet", "show", &id, "4242"]).await;
+    assert!(wallet.ok().stdout.contains("balance 150,000 IRT"), "{}", wallet.stdout);
+    assert_eq!(wallet.stdout.matches("refund").count(), 1, "refunded once: {}", wallet.stdout);
+    assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
+
+    // The free trial: once.
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::command(&user, "/start", None));
+    let menu = p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap();
+    p.telegram.push_update(TG, updates::callback(&user, menu.message_id, &button(&menu, "Free trial")));
+    p.telegram.wait_for_sent(TG, user.id, sent + 2, WAIT).await;
+    assert_eq!(panel.users().len(), 3, "trial provisioned");
+    p.telegram.push_update(TG, updates::callback(&user, menu.message_id, &button(&menu, "Free trial")));
+    wait_until("the second trial press", || {
+        p.telegram
+            .callback_answers(TG)
+            .last()
+            .and_then(|a| a["text"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+            .contains("already used")
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(panel.users().len(), 3, "no second trial");
+
+    // My subscriptions lists them.
+    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let text = subs.text.unwrap();
+    assert!(text.contains("active") && text.contains("failed"), "{text}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn remnawave_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Remnawave(FakeRemnawave::start().await)).await;
+}
+
+#[tokio::test]
+async fn marzban_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Marzban(FakeMarzban::start().await)).await;
+}
+
+#[tokio::test]
+async fn remnawave_on_postgres() {
+    if let Some(p) = Platform::postgres().await {
+        shop(p, Panel::Remnawave(FakeRemnawave::start().await)).await;
+    }
+}

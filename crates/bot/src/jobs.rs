@@ -1,0 +1,135 @@
+//! Background jobs of the customer bot: provisioning outcomes become messages.
+
+use crate::handler::{currency_of, language_of};
+use crate::i18n::{t, t_args};
+use crate::qr;
+use crate::shop_screens::price;
+use bazar_runtime::{BotHandle, Outgoing};
+use bazar_shop::{PROVISION_JOB, ProvisionOutcome, Provisioner};
+use bazar_store::{Job, Store, Subscription};
+use bazar_telegram::Attachment;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Runs one job and returns what to tell whom.
+pub(crate) async fn run(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &Job) -> Vec<Outgoing> {
+    if job.kind != PROVISION_JOB {
+        tracing::warn!(bot_id = %bot.scope.bot_id(), kind = job.kind, "unknown job kind");
+        return Vec::new();
+    }
+    match provisioner.run(&bot.scope, job).await {
+        Ok(ProvisionOutcome::Delivered(subscription)) => {
+            notify(provisioner.store(), bot, &subscription, true, None).await
+        }
+        Ok(ProvisionOutcome::Refunded { subscription, error }) => {
+            notify(provisioner.store(), bot, &subscription, false, Some(error)).await
+        }
+        Ok(ProvisionOutcome::Retrying { .. } | ProvisionOutcome::Skipped) => Vec::new(),
+        Err(e) => {
+            // The job's lease runs out and it is claimed again.
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "job failed on the database");
+            Vec::new()
+        }
+    }
+}
+
+async fn notify(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    subscription: &Subscription,
+    delivered: bool,
+    error: Option<String>,
+) -> Vec<Outgoing> {
+    let tenant = store.tenant(&bot.scope);
+    let (Ok(settings), Ok(mut tx)) = (tenant.settings().await, tenant.begin_read().await) else {
+        return Vec::new();
+    };
+    let customer = tx.customer(subscription.customer_id).await.ok().flatten();
+    let _ = tx.commit().await;
+    let Some(customer) = customer else { return Vec::new() };
+    let language = language_of(customer.language, &settings);
+    let chat = customer.telegram_id.get();
+    let mut out = Vec::new();
+    if delivered {
+        let url = subscription.subscription_url.clone().unwrap_or_default();
+        let until = subscription.expires_at.map(format_date).unwrap_or_default();
+        let caption = format!(
+            "{}\n\n<code>{}</code>",
+            escape(&t_args(language, "delivered", &[("until", &until)])),
+            escape(&url)
+        );
+        match qr::png(&url) {
+            Some(png) => out.push(Outgoing::with_file(
+                "sendPhoto",
+                json!({"chat_id": chat, "caption": caption, "parse_mode": "HTML"}),
+                Attachment {
+                    field: "photo".into(),
+                    file_name: "subscription.png".into(),
+                    mime: "image/png".into(),
+                    bytes: png,
+                },
+            )),
+            None => {
+                out.push(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": caption, "parse_mode": "HTML"})))
+            }
+        }
+    } else {
+        let amount = price(language, subscription.price, &subscription.currency);
+        if subscription.price > 0 {
+            out.push(Outgoing::new(
+                "sendMessage",
+                json!({"chat_id": chat, "text": t_args(language, "refunded", &[("price", &amount)])}),
+            ));
+        } else {
+            out.push(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": t(language, "no-panel")})));
+        }
+        if let bazar_domain::ConfigValue::Chat(admin_chat) = settings.config(bazar_domain::ConfigKey::AdminChatId) {
+            let admin_language = language_of(None, &settings);
+            let text = t_args(
+                admin_language,
+                "admin-refunded",
+                &[
+                    ("id", &subscription.id.to_string()),
+                    ("customer", &chat.to_string()),
+                    ("error", error.as_deref().unwrap_or("-")),
+                    ("price", &price(admin_language, subscription.price, &subscription.currency)),
+                ],
+            );
+            out.push(Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": text})));
+        }
+    }
+    let _ = currency_of(&settings);
+    out
+}
+
+/// `2026-12-25` from unix ms (UTC).
+fn format_date(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(1_795_600_000_000), "2026-11-25");
+        assert_eq!(escape("<a&b>"), "&lt;a&amp;b&gt;");
+    }
+}

@@ -1,0 +1,128 @@
+//! Storefront screens: plans, a plan's summary, subscriptions, the wallet.
+
+use crate::callback::Action;
+use crate::i18n::{t, t_args};
+use crate::menu::{Screen, button};
+use bazar_domain::{CurrencyUnit, Language, Money, group_thousands};
+use bazar_store::{LedgerEntry, Plan, Subscription, SubscriptionStatus};
+use serde_json::json;
+
+/// `150,000 IRT` in the customer's language (Persian shows تومان / ریال).
+pub fn price(language: Language, minor: i64, currency: &str) -> String {
+    let unit = match (language, currency) {
+        (Language::Fa, "IRT") => "تومان",
+        (Language::Fa, "IRR") => "ریال",
+        (_, code) => code,
+    };
+    format!("{} {unit}", group_thousands(minor))
+}
+
+fn traffic(language: Language, bytes: Option<u64>) -> String {
+    match bytes {
+        None => t(language, "traffic-unlimited"),
+        Some(b) if b >= 1 << 30 => format!("{} GB", b >> 30),
+        Some(b) => format!("{} MB", (b >> 20).max(1)),
+    }
+}
+
+fn devices(language: Language, limit: Option<u32>) -> String {
+    match limit {
+        None => t(language, "devices-any"),
+        Some(n) => t_args(language, "devices-n", &[("n", &n.to_string())]),
+    }
+}
+
+fn back(language: Language, menu: u64) -> Vec<serde_json::Value> {
+    vec![button(t(language, "btn-back"), menu, Action::Home)]
+}
+
+/// The plans on sale, one button each.
+pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
+    let mut rows: Vec<Vec<serde_json::Value>> = plans
+        .iter()
+        .map(|p| {
+            let label = format!("{} — {}", p.names.name(language), price(language, p.price, &p.currency));
+            vec![button(label, menu, Action::Plan(p.id))]
+        })
+        .collect();
+    rows.push(back(language, menu));
+    let text = if plans.is_empty() { t(language, "plans-empty") } else { t(language, "plans-title") };
+    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+}
+
+/// A plan's summary with the pay button (or the shortfall).
+pub fn plan_summary<C: CurrencyUnit>(language: Language, plan: &Plan, balance: Money<C>, menu: u64) -> Screen {
+    let price_text = price(language, plan.price, &plan.currency);
+    let text = t_args(
+        language,
+        "plan-summary",
+        &[
+            ("name", plan.names.name(language)),
+            ("days", &plan.duration_days.to_string()),
+            ("traffic", &traffic(language, plan.traffic_bytes)),
+            ("devices", &devices(language, plan.device_limit)),
+            ("price", &price_text),
+            ("balance", &price(language, balance.minor(), C::CODE)),
+        ],
+    );
+    let mut rows = Vec::new();
+    if balance.minor() >= plan.price {
+        rows.push(vec![button(t_args(language, "btn-pay", &[("price", &price_text)]), menu, Action::Pay(plan.id))]);
+    }
+    rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
+    rows.push(back(language, menu));
+    let text = if balance.minor() >= plan.price {
+        text
+    } else {
+        format!(
+            "{text}\n\n{}",
+            t_args(
+                language,
+                "not-enough",
+                &[("balance", &price(language, balance.minor(), C::CODE)), ("price", &price_text)]
+            )
+        )
+    };
+    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+}
+
+/// Days left until `expires_at` (unix ms), rounded up.
+pub fn days_left(expires_at: Option<i64>, now_ms: i64) -> i64 {
+    expires_at.map(|e| ((e - now_ms).max(0) + 86_399_999) / 86_400_000).unwrap_or(0)
+}
+
+/// The customer's subscriptions with status, days left and link.
+pub fn subscriptions(language: Language, subs: &[Subscription], now_ms: i64, menu: u64) -> Screen {
+    let mut text = if subs.is_empty() { t(language, "subs-empty") } else { t(language, "subs-title") };
+    for s in subs {
+        let status = match s.status {
+            SubscriptionStatus::Active if s.expires_at.is_some_and(|e| e <= now_ms) => t(language, "status-expired"),
+            SubscriptionStatus::Active => {
+                t_args(language, "status-active", &[("days", &days_left(s.expires_at, now_ms).to_string())])
+            }
+            SubscriptionStatus::Provisioning => t(language, "status-provisioning"),
+            SubscriptionStatus::Expired => t(language, "status-expired"),
+            SubscriptionStatus::Disabled => t(language, "status-disabled"),
+            SubscriptionStatus::Failed => t(language, "status-failed"),
+        };
+        text.push_str(&format!("\n\n#{} · {} · {}", s.id, traffic(language, s.traffic_bytes), status));
+        if let (SubscriptionStatus::Active, Some(url)) = (s.status, &s.subscription_url) {
+            text.push_str(&format!("\n{url}"));
+        }
+    }
+    Screen { text, keyboard: json!({ "inline_keyboard": [back(language, menu)] }) }
+}
+
+/// Balance and the latest entries.
+pub fn wallet<C: CurrencyUnit>(language: Language, balance: Money<C>, entries: &[LedgerEntry], menu: u64) -> Screen {
+    let mut text = t_args(language, "wallet-title", &[("balance", &price(language, balance.minor(), C::CODE))]);
+    if entries.is_empty() {
+        text.push_str(&format!("\n\n{}", t(language, "wallet-empty")));
+    }
+    for e in entries {
+        let sign = if e.amount > 0 { "+" } else { "" };
+        text.push_str(&format!("\n{sign}{} · {}", price(language, e.amount, &e.currency), e.kind.as_str()));
+    }
+    let rows = vec![vec![button(t(language, "btn-buy"), menu, Action::Plans)], back(language, menu)];
+    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+}

@@ -1,0 +1,18 @@
+//! The storefront's use cases, shared by the bot, the API and jobs.
+//!
+//! * [`buy`] — pay for a plan from the wallet and create the subscription in
+//!   the caller's one transaction, and queue its provisioning.
+//! * [`start_trial`] — the free trial, once per customer (the database decides).
+//! * [`Provisioner`] — the `provision` job: creates the user on the tenant's
+//!   panel (idempotently, by a user name derived from the subscription id),
+//!   retries with backoff while the panel is unavailable, and when it finally
+//!   gives up, refunds the payment once and reports it.
+
+mod provision;
+mod purchase;
+
+pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};
+pub use purchase::{BuyOutcome, TrialOutcome, buy, start_trial};
+
+/// The job kind that provisions a subscription.
+pub const PROVISION_JOB: &str = "provision";

@@ -1,0 +1,218 @@
+//! The `provision` job: the paid (or trial) subscription becomes a user on the
+//! tenant's VPN panel — or, if the panel keeps failing, the money goes back.
+
+use bazar_domain::{CurrencyUnit, Irr, Irt, Money};
+use bazar_panels::{PanelConfig, PanelCredentials, PanelKind, PlanOptions, UserSpec, VpnPanel};
+use bazar_store::{
+    EntryKind, Job, JobEnd, PlatformScope, Store, StoreError, Subscription, SubscriptionStatus, TenantScope,
+};
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct ProvisionerOptions {
+    /// Attempts before giving up and refunding.
+    pub max_attempts: u32,
+    /// Wait after the first failure; doubled after each further one (capped at 30 min).
+    pub retry_base: Duration,
+}
+
+impl Default for ProvisionerOptions {
+    fn default() -> Self {
+        Self { max_attempts: 8, retry_base: Duration::from_secs(15) }
+    }
+}
+
+/// How one attempt ended, for the bot to tell the customer (and admins).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProvisionOutcome {
+    /// Live on the panel: deliver the link.
+    Delivered(Subscription),
+    /// The panel failed; another attempt is scheduled.
+    Retrying {
+        /// Attempts so far.
+        attempt: u32,
+        /// What went wrong (no secrets).
+        error: String,
+    },
+    /// Given up; the payment was refunded to the wallet (once).
+    Refunded {
+        /// The failed subscription.
+        subscription: Subscription,
+        /// What went wrong last.
+        error: String,
+    },
+    /// Nothing to do (already provisioned, or gone).
+    Skipped,
+}
+
+/// Runs `provision` jobs; keeps one client per panel.
+pub struct Provisioner {
+    store: Store,
+    http: reqwest::Client,
+    options: ProvisionerOptions,
+    panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
+}
+
+impl Provisioner {
+    /// A provisioner using `http` for every panel.
+    pub fn new(store: Store, http: reqwest::Client, options: ProvisionerOptions) -> Self {
+        Self { store, http, options, panels: Mutex::new(HashMap::new()) }
+    }
+
+    /// The storage layer.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// One attempt at the job's subscription; records the job's end in the same
+    /// transaction as its effects.
+    pub async fn run(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+        let tenant = self.store.tenant(scope);
+        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let mut tx = tenant.begin_read().await?;
+        let subscription = tx.subscription(id).await?;
+        let customer = match &subscription {
+            Some(s) => tx.customer(s.customer_id).await?,
+            None => None,
+        };
+        let plan = match subscription.as_ref().and_then(|s| s.plan_id) {
+            Some(plan) => tx.plan(plan).await?,
+            None => None,
+        };
+        tx.commit().await?;
+        let (Some(subscription), Some(customer)) = (subscription, customer) else {
+            return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
+        };
+        if subscription.status != SubscriptionStatus::Provisioning {
+            return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
+        }
+        let options: PlanOptions = plan.and_then(|p| serde_json::from_value(p.panel_options).ok()).unwrap_or_default();
+        let now = now_secs();
+        let spec = UserSpec {
+            username: subscription.panel_username.clone(),
+            expire_at: now + i64::from(subscription.duration_days) * 86_400,
+            traffic_limit_bytes: subscription.traffic_bytes,
+            device_limit: subscription.device_limit,
+            telegram_id: Some(customer.telegram_id.get()),
+            description: Some(format!("bazar bot {} subscription {}", scope.bot_id(), subscription.id)),
+            options,
+        };
+        let result = match self.panel(subscription.panel_id).await {
+            Ok(panel) => panel.ensure_user(&spec).await.map_err(|e| (e.is_retryable(), e.to_string())),
+            Err(e) => Err((true, e)),
+        };
+        match result {
+            Ok(user) => {
+                let mut tx = tenant.begin().await?;
+                let fresh = tx.subscription(id).await?;
+                if fresh.as_ref().map(|s| s.status) != Some(SubscriptionStatus::Provisioning) {
+                    tx.finish_job(job.id, &JobEnd::Done).await?;
+                    tx.commit().await?;
+                    return Ok(ProvisionOutcome::Skipped);
+                }
+                let starts = now * 1000;
+                let expires = user.expire_at.unwrap_or(spec.expire_at) * 1000;
+                tx.activate_subscription(id, &user.subscription_url, starts, expires).await?;
+                tx.finish_job(job.id, &JobEnd::Done).await?;
+                let delivered = tx.subscription(id).await?.unwrap_or(subscription);
+                tx.commit().await?;
+                Ok(ProvisionOutcome::Delivered(delivered))
+            }
+            Err((retryable, error)) if retryable && job.attempts < self.options.max_attempts => {
+                let wait = self.options.retry_base.saturating_mul(1 << (job.attempts.saturating_sub(1)).min(10));
+                let wait = wait.min(Duration::from_secs(1800));
+                let run_at = now_ms() + wait.as_millis() as i64;
+                tracing::warn!(bot_id = %scope.bot_id(), subscription = id, attempt = job.attempts, %error, "provisioning failed; will retry");
+                self.end(scope, job, JobEnd::Retry { run_at, error: error.clone() }).await?;
+                Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
+            }
+            Err((_, error)) => {
+                tracing::error!(bot_id = %scope.bot_id(), subscription = id, %error, "provisioning failed for good; refunding");
+                let mut tx = tenant.begin().await?;
+                if subscription.price > 0 {
+                    let key = format!("refund:subscription:{id}");
+                    let reference = format!("subscription {id} could not be provisioned");
+                    match subscription.currency.as_str() {
+                        Irr::CODE => {
+                            tx.post(
+                                customer.id,
+                                Money::<Irr>::new(subscription.price),
+                                EntryKind::Refund,
+                                &key,
+                                Some(&reference),
+                            )
+                            .await?;
+                        }
+                        _ => {
+                            tx.post(
+                                customer.id,
+                                Money::<Irt>::new(subscription.price),
+                                EntryKind::Refund,
+                                &key,
+                                Some(&reference),
+                            )
+                            .await?;
+                        }
+                    }
+                }
+                tx.set_subscription_status(id, SubscriptionStatus::Failed).await?;
+                tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
+                let failed = tx.subscription(id).await?.unwrap_or(subscription);
+                tx.commit().await?;
+                Ok(ProvisionOutcome::Refunded { subscription: failed, error })
+            }
+        }
+    }
+
+    async fn end(&self, scope: &TenantScope, job: &Job, end: JobEnd) -> Result<(), StoreError> {
+        let mut tx = self.store.tenant(scope).begin().await?;
+        tx.finish_job(job.id, &end).await?;
+        tx.commit().await
+    }
+
+    /// The client of a panel, built once from its sealed credentials.
+    async fn panel(&self, panel_id: Option<i64>) -> Result<Arc<dyn VpnPanel>, String> {
+        let panel_id = panel_id.ok_or("no panel assigned")?;
+        if let Some(panel) = self.panels.lock().expect("panel cache").get(&panel_id) {
+            return Ok(panel.clone());
+        }
+        let platform = PlatformScope::for_operator();
+        let (record, credentials) = self
+            .store
+            .platform(&platform)
+            .panel_with_credentials(panel_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the panel was removed")?;
+        let kind: PanelKind = record.kind.parse().map_err(|_| format!("unknown panel kind {}", record.kind))?;
+        let credentials = parse_credentials(&credentials).ok_or("unreadable panel credentials")?;
+        let client =
+            bazar_panels::connect(PanelConfig { kind, base_url: record.base_url, credentials }, self.http.clone())
+                .map_err(|e| e.to_string())?;
+        self.panels.lock().expect("panel cache").insert(panel_id, client.clone());
+        Ok(client)
+    }
+}
+
+/// `{"token": …}` or `{"username": …, "password": …}`.
+fn parse_credentials(json: &SecretString) -> Option<PanelCredentials> {
+    let value: serde_json::Value = serde_json::from_str(json.expose_secret()).ok()?;
+    if let Some(token) = value.get("token").and_then(|t| t.as_str()) {
+        return Some(PanelCredentials::Token(SecretString::from(token.to_owned())));
+    }
+    let username = value.get("username")?.as_str()?.to_owned();
+    let password = SecretString::from(value.get("password")?.as_str()?.to_owned());
+    Some(PanelCredentials::Login { username, password })
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+fn now_secs() -> i64 {
+    now_ms() / 1000
+}

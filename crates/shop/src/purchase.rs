@@ -1,0 +1,135 @@
+//! Buying a plan from the wallet, and the free trial.
+
+use crate::PROVISION_JOB;
+use bazar_domain::{CurrencyUnit, CustomerId, Money};
+use bazar_store::{Created, EntryKind, NewSubscription, Plan, StoreError, Subscription, TenantTx};
+use serde_json::json;
+
+/// How a purchase ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuyOutcome<C: CurrencyUnit> {
+    /// Paid; the subscription is being provisioned.
+    Bought {
+        /// The new subscription.
+        subscription: Subscription,
+        /// The wallet balance after paying.
+        balance: Money<C>,
+    },
+    /// The same purchase (same key: a double tap) happened before.
+    AlreadyBought(Subscription),
+    /// The wallet does not cover the price; nothing was written.
+    NotEnough {
+        /// Balance now.
+        balance: Money<C>,
+        /// Price of the plan.
+        price: Money<C>,
+    },
+    /// The plan is gone, disabled, or priced in another currency.
+    PlanUnavailable,
+    /// The platform has no panel for this tenant yet.
+    NoPanel,
+}
+
+/// Buys `plan_id` for `customer` inside `tx`: debits the wallet (ledger key
+/// `purchase:{subscription}`), creates the subscription and queues its
+/// provisioning — all or nothing with the caller's commit.
+pub async fn buy<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+    plan_id: i64,
+    purchase_key: &str,
+) -> Result<BuyOutcome<C>, StoreError> {
+    let Some(plan) = tx.plan(plan_id).await?.filter(|p| p.active && p.currency == C::CODE) else {
+        return Ok(BuyOutcome::PlanUnavailable);
+    };
+    // A double tap finds the first purchase before anything else.
+    if let Some(existing) = tx.subscription_by_key(purchase_key).await? {
+        return Ok(BuyOutcome::AlreadyBought(existing));
+    }
+    let price = Money::<C>::new(plan.price);
+    let balance = tx.balance::<C>(customer).await?;
+    if balance < price {
+        return Ok(BuyOutcome::NotEnough { balance, price });
+    }
+    let Some(panel) = tx.tenant_panel().await? else {
+        return Ok(BuyOutcome::NoPanel);
+    };
+    let new = subscription_for(customer, &plan, panel, purchase_key, C::CODE);
+    let subscription = match tx.create_subscription(&new).await? {
+        Created::New(s) => s,
+        Created::Existing(s) => return Ok(BuyOutcome::AlreadyBought(s)),
+        Created::TrialUsed => return Ok(BuyOutcome::PlanUnavailable),
+    };
+    let key = format!("purchase:{}", subscription.id);
+    let reference = format!("subscription {}", subscription.id);
+    let balance = match tx.post(customer, -price, EntryKind::Purchase, &key, Some(&reference)).await? {
+        bazar_store::Posting::Applied { balance } => balance,
+        bazar_store::Posting::Duplicate => balance,
+    };
+    tx.enqueue_job(PROVISION_JOB, &json!({"subscription": subscription.id}), 0).await?;
+    Ok(BuyOutcome::Bought { subscription, balance })
+}
+
+fn subscription_for(
+    customer: CustomerId,
+    plan: &Plan,
+    panel: i64,
+    key: &str,
+    currency: &'static str,
+) -> NewSubscription {
+    NewSubscription {
+        customer_id: customer,
+        plan_id: Some(plan.id),
+        is_trial: false,
+        panel_id: Some(panel),
+        duration_days: plan.duration_days,
+        traffic_bytes: plan.traffic_bytes,
+        device_limit: plan.device_limit,
+        price: plan.price,
+        currency,
+        purchase_key: key.to_owned(),
+    }
+}
+
+/// How a trial request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrialOutcome {
+    /// Started; being provisioned.
+    Started(Subscription),
+    /// The customer had their trial already.
+    AlreadyUsed,
+    /// The platform has no panel for this tenant yet.
+    NoPanel,
+}
+
+/// Starts the free trial of `days` and `traffic_mb`, once per customer.
+pub async fn start_trial(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+    days: u32,
+    traffic_mb: u64,
+    currency: &'static str,
+) -> Result<TrialOutcome, StoreError> {
+    let Some(panel) = tx.tenant_panel().await? else {
+        return Ok(TrialOutcome::NoPanel);
+    };
+    let new = NewSubscription {
+        customer_id: customer,
+        plan_id: None,
+        is_trial: true,
+        panel_id: Some(panel),
+        duration_days: days,
+        traffic_bytes: Some(traffic_mb * 1024 * 1024),
+        device_limit: Some(1),
+        price: 0,
+        currency,
+        purchase_key: format!("trial:{customer}"),
+    };
+    match tx.create_subscription(&new).await? {
+        Created::New(s) => {
+            tx.enqueue_job(PROVISION_JOB, &json!({"subscription": s.id}), 0).await?;
+            Ok(TrialOutcome::Started(s))
+        }
+        Created::Existing(_) | Created::TrialUsed => Ok(TrialOutcome::AlreadyUsed),
+    }
+}

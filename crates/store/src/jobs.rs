@@ -1,0 +1,144 @@
+//! Background jobs: work a use case hands off (provisioning on a panel, …),
+//! claimed by any process, retried with backoff, finished in the same
+//! transaction as the job's own effects.
+
+use crate::clock::now_ms;
+use crate::tenancy::Mode;
+use crate::{Backend, Platform, StoreError, TenantTx};
+use bazar_domain::BotId;
+use sqlx::Row;
+
+/// A claimed job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Row id.
+    pub id: i64,
+    /// The tenant it works for.
+    pub bot_id: BotId,
+    /// What to do (e.g. `provision`).
+    pub kind: String,
+    /// Its arguments (JSON).
+    pub payload: serde_json::Value,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+/// How a job attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobEnd {
+    /// Done for good.
+    Done,
+    /// Try again at `run_at` (unix ms).
+    Retry {
+        /// When.
+        run_at: i64,
+        /// Why this attempt failed.
+        error: String,
+    },
+    /// Given up.
+    Failed {
+        /// Why.
+        error: String,
+    },
+}
+
+impl TenantTx {
+    /// Queues a job for this tenant, due at `run_at` (unix ms).
+    pub async fn enqueue_job(
+        &mut self,
+        kind: &str,
+        payload: &serde_json::Value,
+        run_at: i64,
+    ) -> Result<i64, StoreError> {
+        let now = now_ms();
+        Ok(sqlx::query_scalar(
+            "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(self.bot())
+        .bind(kind)
+        .bind(payload.to_string())
+        .bind(run_at)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    /// Records how an attempt ended, in the transaction that made its effects.
+    pub async fn finish_job(&mut self, id: i64, end: &JobEnd) -> Result<(), StoreError> {
+        let (status, run_at, error) = match end {
+            JobEnd::Done => ("done", None, None),
+            JobEnd::Retry { run_at, error } => ("pending", Some(*run_at), Some(error.as_str())),
+            JobEnd::Failed { error } => ("failed", None, Some(error.as_str())),
+        };
+        sqlx::query(
+            "UPDATE jobs SET status = $1, run_at = COALESCE($2, run_at), last_error = $3, locked_until = NULL, \
+             updated_at = $4 WHERE bot_id = $5 AND id = $6",
+        )
+        .bind(status)
+        .bind(run_at)
+        .bind(error)
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+}
+
+impl Platform<'_> {
+    /// Puts a claimed job back for later without counting the attempt (its bot
+    /// is not active right now).
+    pub async fn defer_job(&self, id: i64, run_at: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        sqlx::query(
+            "UPDATE jobs SET status = 'pending', attempts = attempts - 1, run_at = $1, locked_until = NULL, updated_at = $2 \
+             WHERE id = $3 AND status = 'running'",
+        )
+        .bind(run_at)
+        .bind(now_ms())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// Claims up to `limit` due jobs of any tenant for `lease_ms`. Jobs whose
+    /// lease ran out (their process died) are due again. On PostgreSQL,
+    /// `SKIP LOCKED` lets several processes claim side by side.
+    pub async fn claim_jobs(&self, limit: i64, lease_ms: i64) -> Result<Vec<Job>, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let now = now_ms();
+        sqlx::query("UPDATE jobs SET status = 'pending' WHERE status = 'running' AND locked_until < $1")
+            .bind(now)
+            .execute(tx.conn())
+            .await?;
+        let skip_locked = match self.store().db.backend() {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let rows = sqlx::query(&format!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
+             WHERE status = 'pending' AND id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $2 \
+             ORDER BY run_at LIMIT $3 {skip_locked}) RETURNING id, bot_id, kind, payload, attempts"
+        ))
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(Job {
+                    id: r.try_get("id")?,
+                    bot_id: BotId::from_raw(r.try_get("bot_id")?),
+                    kind: r.try_get("kind")?,
+                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                    attempts: r.try_get::<i64, _>("attempts")? as u32,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,166 @@
+//! VPN panels registered with the platform, and which one serves a tenant.
+
+use crate::clock::now_ms;
+use crate::row::get_bool;
+use crate::tenancy::Mode;
+use crate::{Platform, StoreError, TenantScope, TenantTx};
+use bazar_secrets::Sealed;
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+const PURPOSE: &str = "panel-credentials";
+
+/// A registered panel (never its credentials).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PanelRecord {
+    /// Row id.
+    pub id: i64,
+    /// Operator's name for it.
+    pub name: String,
+    /// `remnawave` or `marzban`.
+    pub kind: String,
+    /// Base URL of its API.
+    pub base_url: String,
+    /// Whether tenants without their own panel use it.
+    pub is_default: bool,
+}
+
+/// A panel to register.
+#[derive(Debug)]
+pub struct NewPanel {
+    /// Unique name.
+    pub name: String,
+    /// `remnawave` or `marzban`.
+    pub kind: String,
+    /// Base URL.
+    pub base_url: String,
+    /// Credentials as JSON text (sealed before storage).
+    pub credentials: SecretString,
+    /// Make it the default panel.
+    pub make_default: bool,
+}
+
+fn from_row(row: &AnyRow) -> Result<PanelRecord, StoreError> {
+    Ok(PanelRecord {
+        id: row.try_get("id")?,
+        name: row.try_get("name")?,
+        kind: row.try_get("kind")?,
+        base_url: row.try_get("base_url")?,
+        is_default: get_bool(row, "is_default")?,
+    })
+}
+
+impl Platform<'_> {
+    /// Registers a panel; its credentials are sealed, bound to its id.
+    pub async fn add_panel(&self, new: NewPanel) -> Result<PanelRecord, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM panels WHERE name = $1")
+            .bind(&new.name)
+            .fetch_optional(tx.conn())
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict("a panel with this name exists"));
+        }
+        if new.make_default {
+            sqlx::query("UPDATE panels SET is_default = $1 WHERE is_default = $2")
+                .bind(false)
+                .bind(true)
+                .execute(tx.conn())
+                .await?;
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO panels (name, kind, base_url, credentials_key_id, credentials_sealed, is_default, created_at) \
+             VALUES ($1, $2, $3, '', $4, $5, $6) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(&new.kind)
+        .bind(&new.base_url)
+        .bind(Vec::<u8>::new())
+        .bind(new.make_default)
+        .bind(now_ms())
+        .fetch_one(tx.conn())
+        .await?;
+        let sealed = self.store().keyring.seal(PURPOSE, id, new.credentials.expose_secret().as_bytes());
+        sqlx::query("UPDATE panels SET credentials_key_id = $1, credentials_sealed = $2 WHERE id = $3")
+            .bind(&sealed.key_id)
+            .bind(&sealed.blob)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        let row = sqlx::query("SELECT id, name, kind, base_url, is_default FROM panels WHERE id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+        tx.commit().await?;
+        from_row(&row)
+    }
+
+    /// Every panel.
+    pub async fn panels(&self) -> Result<Vec<PanelRecord>, StoreError> {
+        let mut tx = self.begin_tx(Mode::Read).await?;
+        let rows = sqlx::query("SELECT id, name, kind, base_url, is_default FROM panels ORDER BY id")
+            .fetch_all(tx.conn())
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// A panel with its opened credentials (JSON text), for building its client.
+    pub async fn panel_with_credentials(&self, id: i64) -> Result<Option<(PanelRecord, SecretString)>, StoreError> {
+        let mut tx = self.begin_tx(Mode::Read).await?;
+        let row = sqlx::query(
+            "SELECT id, name, kind, base_url, is_default, credentials_key_id, credentials_sealed FROM panels WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+        tx.commit().await?;
+        let Some(row) = row else { return Ok(None) };
+        let sealed = Sealed { key_id: row.try_get("credentials_key_id")?, blob: row.try_get("credentials_sealed")? };
+        let credentials = self.store().keyring.open_text(PURPOSE, id, &sealed)?;
+        Ok(Some((from_row(&row)?, credentials)))
+    }
+
+    /// Gives a tenant its own panel (`Some`) or returns it to the default (`None`).
+    pub async fn assign_panel(&self, scope: &TenantScope, panel: Option<i64>) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        match panel {
+            Some(panel) => {
+                sqlx::query(
+                    "INSERT INTO bot_panels (bot_id, panel_id, assigned_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (bot_id) DO UPDATE SET panel_id = excluded.panel_id, assigned_at = excluded.assigned_at",
+                )
+                .bind(scope.bot_id().get())
+                .bind(panel)
+                .bind(now_ms())
+                .execute(tx.conn())
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM bot_panels WHERE bot_id = $1")
+                    .bind(scope.bot_id().get())
+                    .execute(tx.conn())
+                    .await?;
+            }
+        }
+        tx.commit().await
+    }
+}
+
+impl TenantTx {
+    /// The panel serving this tenant: its own, else the platform default.
+    pub async fn tenant_panel(&mut self) -> Result<Option<i64>, StoreError> {
+        let own: Option<i64> = sqlx::query_scalar("SELECT panel_id FROM bot_panels WHERE bot_id = $1")
+            .bind(self.bot())
+            .fetch_optional(self.conn())
+            .await?;
+        if own.is_some() {
+            return Ok(own);
+        }
+        Ok(sqlx::query_scalar("SELECT id FROM panels WHERE is_default = $1")
+            .bind(true)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+}

@@ -1,0 +1,261 @@
+//! Rows of `subscriptions`: what a customer bought (or got as a trial) and its
+//! state on the VPN panel.
+
+use crate::clock::now_ms;
+use crate::row::get_bool;
+use crate::{StoreError, TenantTx};
+use bazar_domain::CustomerId;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// Where a subscription is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionStatus {
+    /// Paid; the panel user is being created (a retried job).
+    Provisioning,
+    /// Live on the panel.
+    Active,
+    /// Past its end.
+    Expired,
+    /// Switched off by an admin.
+    Disabled,
+    /// Could not be provisioned; the payment was refunded.
+    Failed,
+}
+
+impl SubscriptionStatus {
+    /// The stored spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Provisioning => "provisioning",
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Disabled => "disabled",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [Self::Provisioning, Self::Active, Self::Expired, Self::Disabled, Self::Failed]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// A subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    /// Row id.
+    pub id: i64,
+    /// The customer it belongs to.
+    pub customer_id: CustomerId,
+    /// The plan bought (`None` for a trial, or a deleted plan).
+    pub plan_id: Option<i64>,
+    /// A free trial.
+    pub is_trial: bool,
+    /// The panel it lives on.
+    pub panel_id: Option<i64>,
+    /// Its user name on the panel (deterministic, so a retried creation finds it).
+    pub panel_username: String,
+    /// Where it is in its life.
+    pub status: SubscriptionStatus,
+    /// Length bought.
+    pub duration_days: u32,
+    /// Traffic limit in bytes (`None`: unlimited).
+    pub traffic_bytes: Option<u64>,
+    /// Device limit.
+    pub device_limit: Option<u32>,
+    /// What was paid, in minor units of `currency`.
+    pub price: i64,
+    /// Currency code.
+    pub currency: String,
+    /// The link the customer's app subscribes to.
+    pub subscription_url: Option<String>,
+    /// Start (unix ms), once provisioned.
+    pub starts_at: Option<i64>,
+    /// End (unix ms), once provisioned.
+    pub expires_at: Option<i64>,
+}
+
+/// A subscription to create.
+#[derive(Debug, Clone)]
+pub struct NewSubscription {
+    /// Buyer.
+    pub customer_id: CustomerId,
+    /// Plan bought (`None` for a trial).
+    pub plan_id: Option<i64>,
+    /// A free trial (the database allows one per customer).
+    pub is_trial: bool,
+    /// The tenant's panel.
+    pub panel_id: Option<i64>,
+    /// Length.
+    pub duration_days: u32,
+    /// Traffic limit.
+    pub traffic_bytes: Option<u64>,
+    /// Device limit.
+    pub device_limit: Option<u32>,
+    /// Price paid (minor units).
+    pub price: i64,
+    /// Currency code.
+    pub currency: &'static str,
+    /// Idempotency key of the purchase: a double tap finds the first one.
+    pub purchase_key: String,
+}
+
+/// Whether creating found an earlier subscription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    /// Created now.
+    New(Subscription),
+    /// The purchase key was used before: this is that subscription.
+    Existing(Subscription),
+    /// A trial was asked for, but the customer already had one.
+    TrialUsed,
+}
+
+const COLUMNS: &str = "id, customer_id, plan_id, is_trial, panel_id, panel_username, status, duration_days, \
+                       traffic_bytes, device_limit, price, currency, subscription_url, starts_at, expires_at";
+
+fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(Subscription {
+        id: row.try_get("id")?,
+        customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
+        plan_id: row.try_get("plan_id")?,
+        is_trial: get_bool(row, "is_trial")?,
+        panel_id: row.try_get("panel_id")?,
+        panel_username: row.try_get::<Option<String>, _>("panel_username")?.unwrap_or_default(),
+        status: SubscriptionStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
+        duration_days: row.try_get::<i64, _>("duration_days")? as u32,
+        traffic_bytes: row.try_get::<Option<i64>, _>("traffic_bytes")?.map(|b| b as u64),
+        device_limit: row.try_get::<Option<i64>, _>("device_limit")?.map(|d| d as u32),
+        price: row.try_get("price")?,
+        currency: row.try_get("currency")?,
+        subscription_url: row.try_get("subscription_url")?,
+        starts_at: row.try_get("starts_at")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
+impl TenantTx {
+    /// Creates a subscription in `provisioning`, unless the purchase key (or,
+    /// for a trial, the customer) was seen before — the database decides.
+    pub async fn create_subscription(&mut self, new: &NewSubscription) -> Result<Created, StoreError> {
+        if let Some(existing) = self.subscription_by_key(&new.purchase_key).await? {
+            return Ok(Created::Existing(existing));
+        }
+        if new.is_trial && self.has_trial(new.customer_id).await? {
+            return Ok(Created::TrialUsed);
+        }
+        let now = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO subscriptions (bot_id, customer_id, plan_id, is_trial, panel_id, status, duration_days, \
+             traffic_bytes, device_limit, price, currency, purchase_key, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'provisioning', $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+        )
+        .bind(self.bot())
+        .bind(new.customer_id.get())
+        .bind(new.plan_id)
+        .bind(new.is_trial)
+        .bind(new.panel_id)
+        .bind(i64::from(new.duration_days))
+        .bind(new.traffic_bytes.map(|b| b as i64))
+        .bind(new.device_limit.map(i64::from))
+        .bind(new.price)
+        .bind(new.currency)
+        .bind(&new.purchase_key)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await?;
+        // The panel user name is derived from ids, so a retried creation finds the user it made.
+        let username = format!("bz{}s{id}", self.bot());
+        sqlx::query("UPDATE subscriptions SET panel_username = $1 WHERE bot_id = $2 AND id = $3")
+            .bind(&username)
+            .bind(self.bot())
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        let created =
+            self.subscription(id).await?.ok_or_else(|| StoreError::Corrupt("subscription vanished".into()))?;
+        Ok(Created::New(created))
+    }
+
+    /// One subscription of this tenant.
+    pub async fn subscription(&mut self, id: i64) -> Result<Option<Subscription>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 AND id = $2"))
+            .bind(self.bot())
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// The subscription a purchase key created, if any.
+    pub async fn subscription_by_key(&mut self, key: &str) -> Result<Option<Subscription>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 AND purchase_key = $2"))
+            .bind(self.bot())
+            .bind(key)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Whether the customer ever had a trial here.
+    pub async fn has_trial(&mut self, customer: CustomerId) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM subscriptions WHERE bot_id = $1 AND customer_id = $2 AND is_trial = $3")
+                .bind(self.bot())
+                .bind(customer.get())
+                .bind(true)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// The customer's subscriptions, newest first.
+    pub async fn customer_subscriptions(&mut self, customer: CustomerId) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 AND customer_id = $2 ORDER BY id DESC"
+        ))
+        .bind(self.bot())
+        .bind(customer.get())
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Marks a subscription live on the panel.
+    pub async fn activate_subscription(
+        &mut self,
+        id: i64,
+        url: &str,
+        starts_at: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'active', subscription_url = $1, starts_at = $2, expires_at = $3, \
+             updated_at = $4 WHERE bot_id = $5 AND id = $6",
+        )
+        .bind(url)
+        .bind(starts_at)
+        .bind(expires_at)
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Sets a subscription's status.
+    pub async fn set_subscription_status(&mut self, id: i64, status: SubscriptionStatus) -> Result<(), StoreError> {
+        sqlx::query("UPDATE subscriptions SET status = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
+            .bind(status.as_str())
+            .bind(now_ms())
+            .bind(self.bot())
+            .bind(id)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+}
