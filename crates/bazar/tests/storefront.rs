@@ -220,3 +220,83 @@ async fn remnawave_on_postgres() {
         shop(p, Panel::Remnawave(FakeRemnawave::start().await)).await;
     }
 }
+
+/// `/start` and wait for the menu.
+async fn start(p: &Platform, user: &FakeUser, payload: Option<&str>) -> SentMessage {
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::command(user, "/start", payload));
+    p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap()
+}
+
+/// Buy → plan → pay from a fresh menu; returns the "paid" screen and the summary it came from.
+async fn buy(p: &Platform, user: &FakeUser) -> (SentMessage, SentMessage) {
+    let menu = start(p, user, None).await;
+    let plans = press(p, user, &menu, "Buy").await;
+    let summary = press(p, user, &plans, "Monthly").await;
+    let paid = press(p, user, &summary, "Pay").await;
+    (paid, summary)
+}
+
+#[tokio::test]
+async fn referrals_pay_the_inviter_once_per_purchase() {
+    let p = Platform::sqlite().await;
+    let panel = FakeRemnawave::start().await;
+    let token = p.telegram.add_bot(TG, "vpn_shop_bot");
+    let added = p.run(&["bot", "add", "--token", &token, "--json"]).await;
+    let id = serde_json::from_str::<Value>(added.ok().stdout.trim()).unwrap()["id"].to_string();
+    p.run(&[
+        "panel",
+        "add",
+        "--name",
+        "main",
+        "--default",
+        "--kind",
+        "remnawave",
+        "--url",
+        &panel.url(),
+        "--token",
+        &panel.token(),
+    ])
+    .await
+    .ok();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    p.run(&["flag", "set", &id, "referral", "on"]).await.ok();
+    p.run(&["config", "set", &id, "referral_reward_percent", "10"]).await.ok();
+    let server = p.serve(true).await;
+
+    let inviter = FakeUser::new(5001, "Ali").with_language("en");
+    let friend = FakeUser::new(5002, "Reza").with_language("en");
+    let menu = start(&p, &inviter, None).await;
+    let invite = press(&p, &inviter, &menu, "Invite friends").await;
+    let text = invite.text.unwrap();
+    let code = text.split("start=ref_").nth(1).expect("an invite link").split_whitespace().next().unwrap().to_owned();
+    assert!(text.contains("https://t.me/vpn_shop_bot?start=ref_"), "{text}");
+
+    start(&p, &friend, Some(&format!("ref_{code}"))).await;
+    p.run(&["wallet", "adjust", &id, "5002", "250000", "--reason", "top-up"]).await.ok();
+    let (paid, summary) = buy(&p, &friend).await;
+    assert!(paid.text.unwrap().contains("Paid"));
+    let told = p.telegram.wait_for_sent(TG, inviter.id, 3, WAIT).await.pop().unwrap();
+    assert!(told.text.unwrap().contains("10,000 IRT"), "the inviter hears about it");
+    // A double tap on Pay: no second purchase, no second reward.
+    p.telegram.push_update(TG, updates::callback(&friend, summary.message_id, &button(&summary, "Pay")));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(p.run(&["wallet", "show", &id, "5001"]).await.ok().stdout.contains("balance 10,000 IRT"));
+    // Another purchase: another reward.
+    buy(&p, &friend).await;
+    wait_until("the second reward", || p.telegram.sent_to(TG, inviter.id).len() >= 4).await;
+    let wallet = p.run(&["wallet", "show", &id, "5001"]).await;
+    assert!(wallet.ok().stdout.contains("balance 20,000 IRT"), "{}", wallet.stdout);
+    assert_eq!(wallet.stdout.matches("referral_reward").count(), 2);
+
+    // An existing customer cannot be claimed by a link later; nobody refers themselves.
+    start(&p, &inviter, Some(&format!("ref_{code}"))).await;
+    let stranger = FakeUser::new(5003, "Old").with_language("en");
+    start(&p, &stranger, None).await;
+    start(&p, &stranger, Some(&format!("ref_{code}"))).await;
+    let menu = start(&p, &inviter, None).await;
+    let invite = press(&p, &inviter, &menu, "Invite friends").await;
+    assert!(invite.text.unwrap().contains("Friends joined: 1"), "only the friend who joined through the link");
+    assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
+    server.stop().await;
+}

@@ -32,6 +32,8 @@ pub enum Action {
     Wallet,
     /// Start the free trial.
     Trial,
+    /// The invite link and referral stats.
+    Invite,
 }
 
 /// A decoded button press.
@@ -56,6 +58,7 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Subscriptions => format!("{VERSION}.{menu}.subs"),
         Action::Wallet => format!("{VERSION}.{menu}.wallet"),
         Action::Trial => format!("{VERSION}.{menu}.trial"),
+        Action::Invite => format!("{VERSION}.{menu}.invite"),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -92,6 +95,7 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("subs"), None, None) => Action::Subscriptions,
         (Some("wallet"), None, None) => Action::Wallet,
         (Some("trial"), None, None) => Action::Trial,
+        (Some("invite"), None, None) => Action::Invite,
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
@@ -134,6 +138,7 @@ mod tests {
             Action::Subscriptions,
             Action::Wallet,
             Action::Trial,
+            Action::Invite,
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {

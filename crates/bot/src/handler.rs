@@ -56,7 +56,13 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
     let mut state = ChatState::parse(ctx.state());
     let language = language_of(ctx.customer.language, &ctx.settings);
     match Route::of(&ctx.update) {
-        Route::Start { .. } => {
+        Route::Start { payload } => {
+            if let Some(code) = payload.as_deref().and_then(|p| p.strip_prefix("ref_"))
+                && ctx.is_new_customer
+                && ctx.settings.flag(FeatureFlag::Referral)
+            {
+                ctx.tx.link_referrer(ctx.customer.id, code).await?;
+            }
             let name = ctx.customer.first_name.clone().unwrap_or_default();
             let key = if ctx.is_new_customer { "welcome" } else { "welcome-back" };
             let intro = t_args(language, key, &[("shop", &ctx.bot.record.name), ("name", &name)]);
@@ -139,6 +145,29 @@ async fn press(
             };
             (Some(screen), None)
         }
+        Action::Invite => {
+            if !ctx.settings.flag(FeatureFlag::Referral) {
+                return Ok((Some(home(ctx, language, menu)), None));
+            }
+            let code = ctx.tx.referral_code(ctx.customer.id).await?;
+            let stats = ctx.tx.referral_stats(ctx.customer.id).await?;
+            let username = ctx.bot.record.username.clone().unwrap_or_default();
+            let link = format!("https://t.me/{username}?start=ref_{code}");
+            let currency = currency_code(currency_of(&ctx.settings));
+            let text = t_args(
+                language,
+                "invite-text",
+                &[
+                    ("percent", &referral_percent(&ctx.settings).unwrap_or(0).to_string()),
+                    ("link", &link),
+                    ("count", &stats.referees.to_string()),
+                    ("earned", &shop_screens::price(language, stats.earned, currency)),
+                ],
+            );
+            let keyboard =
+                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+            (Some(Screen { text, keyboard }), None)
+        }
         Action::Trial => {
             if !ctx.settings.flag(FeatureFlag::Trial) {
                 return Ok((Some(home(ctx, language, menu)), None));
@@ -184,9 +213,18 @@ async fn pay<C: CurrencyUnit>(
     language: Language,
     menu: u64,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
-    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key).await?;
+    let percent = referral_percent(&ctx.settings);
+    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key, percent).await?;
     Ok(match outcome {
-        BuyOutcome::Bought { subscription, .. } => {
+        BuyOutcome::Bought { subscription, referral, .. } => {
+            if let Some((referrer, reward)) = referral
+                && let Some(referrer) = ctx.tx.customer(referrer).await?
+            {
+                let their_language = language_of(referrer.language, &ctx.settings);
+                let amount = shop_screens::price(their_language, reward.minor(), C::CODE);
+                let text = t_args(their_language, "referral-earned", &[("amount", &amount)]);
+                ctx.send(Outgoing::new("sendMessage", json!({"chat_id": referrer.telegram_id.get(), "text": text})));
+            }
             let price = shop_screens::price(language, subscription.price, &subscription.currency);
             let text = t_args(language, "bought", &[("price", &price)]);
             (Some(Screen { text, keyboard: json!({"inline_keyboard": []}) }), None)
@@ -206,6 +244,17 @@ async fn pay<C: CurrencyUnit>(
         BuyOutcome::PlanUnavailable => (Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))),
         BuyOutcome::NoPanel => (None, Some(t(language, "no-panel"))),
     })
+}
+
+/// The referral share, when the tenant's referral programme is on.
+fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
+    if !settings.flag(FeatureFlag::Referral) {
+        return None;
+    }
+    match settings.config(ConfigKey::ReferralRewardPercent) {
+        ConfigValue::Int(p) => u8::try_from(*p).ok(),
+        _ => None,
+    }
 }
 
 fn currency_code(currency: Currency) -> &'static str {

@@ -36,6 +36,9 @@ pub fn main_menu(
     if settings.flag(FeatureFlag::Trial) {
         rows.push(vec![button(t(language, "btn-trial"), menu, Action::Trial)]);
     }
+    if settings.flag(FeatureFlag::Referral) {
+        rows.push(vec![button(t(language, "btn-invite"), menu, Action::Invite)]);
+    }
     rows.push(vec![button(t(language, "btn-language"), menu, Action::LanguageMenu)]);
     if let ConfigValue::Text(contact) = settings.config(ConfigKey::SupportContact) {
         let url = match contact.strip_prefix('@') {

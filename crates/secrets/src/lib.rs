@@ -13,8 +13,10 @@ mod digest;
 pub mod key_file;
 mod keyring;
 mod master_key;
+mod random;
 
 pub use api_token::{ApiToken, ApiTokenError};
 pub use digest::sha256_hex;
 pub use keyring::{Keyring, SealError, Sealed};
 pub use master_key::{MasterKey, MasterKeyError};
+pub use random::random_code;

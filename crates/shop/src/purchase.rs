@@ -14,6 +14,8 @@ pub enum BuyOutcome<C: CurrencyUnit> {
         subscription: Subscription,
         /// The wallet balance after paying.
         balance: Money<C>,
+        /// The customer who invited the buyer, and the reward credited to them.
+        referral: Option<(CustomerId, Money<C>)>,
     },
     /// The same purchase (same key: a double tap) happened before.
     AlreadyBought(Subscription),
@@ -33,11 +35,15 @@ pub enum BuyOutcome<C: CurrencyUnit> {
 /// Buys `plan_id` for `customer` inside `tx`: debits the wallet (ledger key
 /// `purchase:{subscription}`), creates the subscription and queues its
 /// provisioning — all or nothing with the caller's commit.
+/// With `referral_percent` (the tenant's referral programme is on), whoever
+/// invited the buyer is credited that share of the price, once per purchase
+/// (ledger key `referral:{subscription}`).
 pub async fn buy<C: CurrencyUnit>(
     tx: &mut TenantTx,
     customer: CustomerId,
     plan_id: i64,
     purchase_key: &str,
+    referral_percent: Option<u8>,
 ) -> Result<BuyOutcome<C>, StoreError> {
     let Some(plan) = tx.plan(plan_id).await?.filter(|p| p.active && p.currency == C::CODE) else {
         return Ok(BuyOutcome::PlanUnavailable);
@@ -66,8 +72,21 @@ pub async fn buy<C: CurrencyUnit>(
         bazar_store::Posting::Applied { balance } => balance,
         bazar_store::Posting::Duplicate => balance,
     };
+    let mut referral = None;
+    if let (Some(percent), Some(referrer)) = (referral_percent, tx.referrer_of(customer).await?) {
+        let reward = price.percent(percent.min(100));
+        if reward.is_positive() {
+            let key = format!("referral:{}", subscription.id);
+            let reference = format!("referee's subscription {}", subscription.id);
+            if let bazar_store::Posting::Applied { .. } =
+                tx.post(referrer, reward, EntryKind::ReferralReward, &key, Some(&reference)).await?
+            {
+                referral = Some((referrer, reward));
+            }
+        }
+    }
     tx.enqueue_job(PROVISION_JOB, &json!({"subscription": subscription.id}), 0).await?;
-    Ok(BuyOutcome::Bought { subscription, balance })
+    Ok(BuyOutcome::Bought { subscription, balance, referral })
 }
 
 fn subscription_for(

@@ -34,6 +34,7 @@ mod migrate;
 mod panels;
 mod plans;
 mod platform;
+mod referrals;
 mod row;
 mod settings;
 mod store;
@@ -53,6 +54,7 @@ pub use ledger::{EntryKind, LedgerEntry, Mismatch, Posting};
 pub use panels::{NewPanel, PanelRecord};
 pub use plans::{NewPlan, Plan, PlanUpdate};
 pub use platform::Platform;
+pub use referrals::ReferralStats;
 pub use settings::TenantSettings;
 pub use subscriptions::{Created, NewSubscription, Subscription, SubscriptionStatus};
 

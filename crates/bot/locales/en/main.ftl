@@ -43,3 +43,10 @@ status-expired = ⌛ expired
 status-disabled = ⛔ disabled
 status-failed = ❌ failed (refunded)
 admin-refunded = ⚠️ Subscription #{ $id } of customer { $customer } could not be provisioned ({ $error }); { $price } was refunded to the wallet.
+btn-invite = 👥 Invite friends
+invite-text = Share your link: friends who join through it and buy a plan earn you { $percent }% of what they pay, straight into your wallet.
+
+    { $link }
+
+    Friends joined: { $count } · Earned: { $earned }
+referral-earned = 🎉 A friend you invited bought a plan: { $amount } was added to your wallet.
