@@ -5,6 +5,7 @@ use crate::i18n::{t, t_args};
 use crate::qr;
 use crate::shop_screens::price;
 use bazar_runtime::{BotHandle, Outgoing};
+use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::{PROVISION_JOB, ProvisionOutcome, Provisioner};
 use bazar_store::{Job, Store, Subscription};
 use bazar_telegram::Attachment;
@@ -13,9 +14,40 @@ use std::sync::Arc;
 
 /// Runs one job and returns what to tell whom.
 pub(crate) async fn run(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &Job) -> Vec<Outgoing> {
-    if job.kind != PROVISION_JOB {
-        tracing::warn!(bot_id = %bot.scope.bot_id(), kind = job.kind, "unknown job kind");
-        return Vec::new();
+    let store = provisioner.store();
+    let now = now_ms();
+    match job.kind.as_str() {
+        PROVISION_JOB => {}
+        lifecycle::REMIND_JOB => {
+            return match lifecycle::remind(store, &bot.scope, job, now).await {
+                Ok(Notice::Reminder { subscription, days }) => {
+                    let days = days.to_string();
+                    lifecycle_message(store, bot, &subscription, "reminder", &days).await
+                }
+                Ok(_) => Vec::new(),
+                Err(e) => {
+                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "reminder failed");
+                    Vec::new()
+                }
+            };
+        }
+        lifecycle::EXPIRE_JOB => {
+            return match lifecycle::expire_due(store, &bot.scope, job, now).await {
+                Ok(Some(subscription)) => {
+                    provisioner.disable_on_panel(&subscription).await;
+                    lifecycle_message(store, bot, &subscription, "expired", "0").await
+                }
+                Ok(None) => Vec::new(),
+                Err(e) => {
+                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "expiry failed");
+                    Vec::new()
+                }
+            };
+        }
+        other => {
+            tracing::warn!(bot_id = %bot.scope.bot_id(), kind = other, "unknown job kind");
+            return Vec::new();
+        }
     }
     match provisioner.run(&bot.scope, job).await {
         Ok(ProvisionOutcome::Delivered(subscription)) => {
@@ -100,6 +132,30 @@ async fn notify(
     }
     let _ = currency_of(&settings);
     out
+}
+
+/// A reminder or expiry message to the subscription's customer.
+async fn lifecycle_message(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    subscription: &Subscription,
+    key: &str,
+    days: &str,
+) -> Vec<Outgoing> {
+    let tenant = store.tenant(&bot.scope);
+    let (Ok(settings), Ok(mut tx)) = (tenant.settings().await, tenant.begin_read().await) else {
+        return Vec::new();
+    };
+    let customer = tx.customer(subscription.customer_id).await.ok().flatten();
+    let _ = tx.commit().await;
+    let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Vec::new() };
+    let language = language_of(customer.language, &settings);
+    let text = t_args(language, key, &[("id", &subscription.id.to_string()), ("days", days)]);
+    vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))]
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// `2026-12-25` from unix ms (UTC).

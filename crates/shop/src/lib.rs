@@ -7,7 +7,10 @@
 //!   panel (idempotently, by a user name derived from the subscription id),
 //!   retries with backoff while the panel is unavailable, and when it finally
 //!   gives up, refunds the payment once and reports it.
+//! * [`lifecycle`] — reminders before a subscription ends and its expiry,
+//!   scheduled as jobs when it goes live.
 
+pub mod lifecycle;
 mod provision;
 mod purchase;
 

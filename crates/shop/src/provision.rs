@@ -117,6 +117,8 @@ impl Provisioner {
                 let starts = now * 1000;
                 let expires = user.expire_at.unwrap_or(spec.expire_at) * 1000;
                 tx.activate_subscription(id, &user.subscription_url, starts, expires).await?;
+                let settings = tenant.settings().await?;
+                crate::lifecycle::schedule(&mut tx, &settings, id, expires, now_ms()).await?;
                 tx.finish_job(job.id, &JobEnd::Done).await?;
                 let delivered = tx.subscription(id).await?.unwrap_or(subscription);
                 tx.commit().await?;
@@ -172,6 +174,22 @@ impl Provisioner {
         let mut tx = self.store.tenant(scope).begin().await?;
         tx.finish_job(job.id, &end).await?;
         tx.commit().await
+    }
+
+    /// Disables an expired subscription's user on its panel (best effort:
+    /// the panel also stops it at its own expiry time).
+    pub async fn disable_on_panel(&self, subscription: &Subscription) {
+        let change = bazar_panels::UserChange { enabled: Some(false), ..Default::default() };
+        match self.panel(subscription.panel_id).await {
+            Ok(panel) => {
+                if let Err(e) = panel.update_user(&subscription.panel_username, &change).await {
+                    tracing::warn!(subscription = subscription.id, error = %e, "could not disable an expired user on the panel");
+                }
+            }
+            Err(e) => {
+                tracing::warn!(subscription = subscription.id, error = %e, "no panel to disable an expired user on")
+            }
+        }
     }
 
     /// The client of a panel, built once from its sealed credentials.

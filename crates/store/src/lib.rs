@@ -31,6 +31,7 @@ mod inbox;
 mod jobs;
 mod ledger;
 mod migrate;
+mod notices;
 mod panels;
 mod plans;
 mod platform;

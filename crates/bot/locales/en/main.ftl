@@ -50,3 +50,5 @@ invite-text = Share your link: friends who join through it and buy a plan earn y
 
     Friends joined: { $count } · Earned: { $earned }
 referral-earned = 🎉 A friend you invited bought a plan: { $amount } was added to your wallet.
+reminder = ⏰ Your subscription #{ $id } ends in { $days } day(s). Buy a new plan in time to stay connected.
+expired = ⌛ Your subscription #{ $id } has ended. You can buy a new plan from the menu.

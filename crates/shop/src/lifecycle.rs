@@ -1,0 +1,112 @@
+//! A subscription's life after delivery: reminders before it ends, and the end
+//! itself (disabled on the panel, marked expired). Scheduled as jobs when the
+//! subscription goes live, so nothing scans the whole table.
+
+use bazar_domain::{ConfigKey, ConfigValue};
+use bazar_store::{Job, JobEnd, StoreError, Subscription, SubscriptionStatus, TenantScope, TenantSettings, TenantTx};
+use serde_json::json;
+
+/// Job kind: remind the customer `days` before the end.
+pub const REMIND_JOB: &str = "remind";
+/// Job kind: end the subscription.
+pub const EXPIRE_JOB: &str = "expire";
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Queues the reminders (per the tenant's `reminder_days`) and the expiry of a
+/// subscription that just went live, in the transaction that activated it.
+pub async fn schedule(
+    tx: &mut TenantTx,
+    settings: &TenantSettings,
+    subscription: i64,
+    expires_at: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    if let ConfigValue::IntList(days) = settings.config(ConfigKey::ReminderDays) {
+        for days in days {
+            let at = expires_at - days * DAY_MS;
+            if at > now {
+                tx.enqueue_job(REMIND_JOB, &json!({"subscription": subscription, "days": days}), at).await?;
+            }
+        }
+    }
+    tx.enqueue_job(EXPIRE_JOB, &json!({"subscription": subscription}), expires_at).await?;
+    Ok(())
+}
+
+/// What a lifecycle job decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Tell the customer the subscription ends in `days` days.
+    Reminder {
+        /// The subscription.
+        subscription: Subscription,
+        /// Days left, as configured.
+        days: i64,
+    },
+    /// The subscription ended and was disabled on the panel.
+    Expired(Subscription),
+    /// Nothing to say (renewed, already told, no longer active).
+    Nothing,
+}
+
+/// The `remind` job: once per subscription and day count, only while active
+/// and still ending when the reminder was planned.
+pub async fn remind(
+    store: &bazar_store::Store,
+    scope: &TenantScope,
+    job: &Job,
+    now: i64,
+) -> Result<Notice, StoreError> {
+    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
+    let days = job.payload.get("days").and_then(|v| v.as_i64()).unwrap_or(0);
+    let mut tx = store.tenant(scope).begin().await?;
+    let subscription = tx.subscription(id).await?;
+    let due = subscription.as_ref().is_some_and(|s| {
+        s.status == SubscriptionStatus::Active
+            && s.expires_at.is_some_and(|e| e > now && e - now <= (days + 1) * DAY_MS)
+    });
+    let notice = match subscription {
+        Some(subscription) if due && tx.record_notice(id, &format!("remind:{days}")).await? => {
+            Notice::Reminder { subscription, days }
+        }
+        _ => Notice::Nothing,
+    };
+    tx.finish_job(job.id, &JobEnd::Done).await?;
+    tx.commit().await?;
+    Ok(notice)
+}
+
+/// Marks the subscription expired (once) if its end has come; the caller
+/// disables it on the panel. Returns the expired subscription, if it is one.
+pub async fn expire_due(
+    store: &bazar_store::Store,
+    scope: &TenantScope,
+    job: &Job,
+    now: i64,
+) -> Result<Option<Subscription>, StoreError> {
+    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
+    let mut tx = store.tenant(scope).begin().await?;
+    let subscription = tx.subscription(id).await?;
+    let expired = match subscription {
+        Some(s) if s.status == SubscriptionStatus::Active && s.expires_at.is_some_and(|e| e <= now) => {
+            if tx.record_notice(id, "expired").await? {
+                tx.set_subscription_status(id, SubscriptionStatus::Expired).await?;
+                Some(s)
+            } else {
+                None
+            }
+        }
+        Some(s) if s.status == SubscriptionStatus::Active => {
+            // Renewed since: come back at the new end.
+            if let Some(end) = s.expires_at {
+                tx.enqueue_job(EXPIRE_JOB, &json!({"subscription": id}), end).await?;
+            }
+            None
+        }
+        _ => None,
+    };
+    tx.finish_job(job.id, &JobEnd::Done).await?;
+    tx.commit().await?;
+    Ok(expired)
+}

@@ -1,0 +1,121 @@
+//! A subscription's life: bought, provisioned (with its reminders and expiry
+//! scheduled), reminded once, expired once and disabled on the panel.
+
+use bazar_domain::{BotToken, Irt, Money, PlanNames, TelegramUserId};
+use bazar_secrets::{Keyring, MasterKey};
+use bazar_shop::lifecycle::{self, Notice};
+use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
+use bazar_store::{
+    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
+    SubscriptionStatus,
+};
+use bazar_testkit::panels::FakeRemnawave;
+use std::time::Duration;
+
+const DAY: i64 = 86_400_000;
+
+#[tokio::test]
+async fn bought_provisioned_reminded_expired() {
+    let (url, _dir) = bazar_testkit::sqlite_url();
+    let store =
+        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let platform = PlatformScope::for_operator();
+    let bot = NewBot {
+        token: BotToken::parse("4242:AAE00000000000000000000000000000000").unwrap(),
+        name: "shop".into(),
+        username: Some("shop_bot".into()),
+        is_master: false,
+        admins: vec![],
+        owner: None,
+    };
+    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
+    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
+    let panel = FakeRemnawave::start().await;
+    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    store
+        .platform(&platform)
+        .add_panel(NewPanel {
+            name: "main".into(),
+            kind: "remnawave".into(),
+            base_url: panel.url(),
+            credentials: credentials.into(),
+            make_default: true,
+        })
+        .await
+        .unwrap();
+    let plan = NewPlan {
+        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
+        duration_days: 3,
+        traffic_bytes: Some(10 << 30),
+        device_limit: None,
+        price: 30_000,
+        currency: "IRT",
+        sort: 0,
+        panel_options: serde_json::json!({}),
+    };
+    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
+    let contact =
+        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
+    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
+
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    let bought = bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None).await.unwrap();
+    assert!(matches!(bought, BuyOutcome::Bought { .. }));
+    tx.commit().await.unwrap();
+
+    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    let outcome = provisioner.run(&scope, &jobs[0]).await.unwrap();
+    let ProvisionOutcome::Delivered(subscription) = outcome else { panic!("{outcome:?}") };
+    assert_eq!(subscription.status, SubscriptionStatus::Active);
+    let expires = subscription.expires_at.unwrap();
+    assert_eq!(panel.users().len(), 1);
+
+    // Scheduled with it: the 1-day reminder (the 3-day one would be now) and the expiry.
+    let scheduled = scheduled_jobs(&url).await;
+    assert_eq!(scheduled.len(), 2, "{scheduled:?}");
+    let remind = scheduled.iter().find(|j| j.kind == lifecycle::REMIND_JOB).unwrap();
+    let expire = scheduled.iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
+    assert_eq!(remind.payload["days"], 1);
+
+    let in_a_day = expires - DAY / 2;
+    let notice = lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap();
+    assert!(matches!(notice, Notice::Reminder { days: 1, .. }), "{notice:?}");
+    assert_eq!(lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap(), Notice::Nothing, "once");
+
+    // Not yet at the end: nothing; at the end: expired once, and disabled on the panel.
+    assert!(lifecycle::expire_due(&store, &scope, expire, expires - 1).await.unwrap().is_none());
+    let expired = lifecycle::expire_due(&store, &scope, expire, expires + 1).await.unwrap().expect("expired");
+    assert!(lifecycle::expire_due(&store, &scope, expire, expires + 2).await.unwrap().is_none(), "once");
+    provisioner.disable_on_panel(&expired).await;
+    let user = panel.users().pop().unwrap();
+    assert_eq!(user["status"], "DISABLED", "{user}");
+    let mut tx = store.tenant(&scope).begin_read().await.unwrap();
+    assert_eq!(tx.subscription(expired.id).await.unwrap().unwrap().status, SubscriptionStatus::Expired);
+    tx.commit().await.unwrap();
+}
+
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap()
+}
+
+async fn scheduled_jobs(url: &str) -> Vec<Job> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let rows: Vec<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT id, bot_id, kind, payload FROM jobs WHERE status = 'pending' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(id, bot, kind, payload)| Job {
+            id,
+            bot_id: bazar_domain::BotId::from_raw(bot),
+            kind,
+            payload: serde_json::from_str(&payload).unwrap(),
+            attempts: 1,
+        })
+        .collect()
+}
