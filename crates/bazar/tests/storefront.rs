@@ -150,11 +150,7 @@ async fn shop(p: Platform, panel: Panel) {
     // The panel fails three times, then recovers: delivered once.
     panel.fail_next(3, 503);
     let sent = p.telegram.sent_to(TG, user.id).len();
-    p.telegram.push_update(TG, updates::command(&user, "/start", None));
-    let menu = p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap();
-    let plans = press(&p, &user, &menu, "Buy").await;
-    let summary = press(&p, &user, &plans, "Monthly").await;
-    press(&p, &user, &summary, "Pay").await;
+    buy(&p, &user).await;
     let after = p.telegram.wait_for_sent(TG, user.id, sent + 5, WAIT).await;
     assert_eq!(after.last().unwrap().method, "sendphoto");
     assert_eq!(panel.users().len(), 2);
@@ -163,11 +159,7 @@ async fn shop(p: Platform, panel: Panel) {
     p.run(&["wallet", "adjust", &id, "4242", "100000", "--reason", "second top-up"]).await.ok();
     panel.set_down(true);
     let sent = p.telegram.sent_to(TG, user.id).len();
-    p.telegram.push_update(TG, updates::command(&user, "/start", None));
-    let menu = p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap();
-    let plans = press(&p, &user, &menu, "Buy").await;
-    let summary = press(&p, &user, &plans, "Monthly").await;
-    press(&p, &user, &summary, "Pay").await;
+    buy(&p, &user).await;
     let after = p.telegram.wait_for_sent(TG, user.id, sent + 5, WAIT).await;
     let refund = after.last().unwrap().text.clone().unwrap();
     assert!(refund.contains("went back to your wallet"), "{refund}");

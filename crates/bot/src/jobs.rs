@@ -84,7 +84,7 @@ async fn notify(
     let mut out = Vec::new();
     if delivered {
         let url = subscription.subscription_url.clone().unwrap_or_default();
-        let until = subscription.expires_at.map(format_date).unwrap_or_default();
+        let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
         let caption = format!(
             "{}\n\n<code>{}</code>",
             escape(&t_args(language, "delivered", &[("until", &until)])),
@@ -158,22 +158,6 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
-/// `2026-12-25` from unix ms (UTC).
-fn format_date(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
@@ -183,9 +167,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(1_795_600_000_000), "2026-11-25");
+    fn html_is_escaped() {
         assert_eq!(escape("<a&b>"), "&lt;a&amp;b&gt;");
     }
 }

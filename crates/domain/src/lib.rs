@@ -7,6 +7,7 @@
 
 mod bot_status;
 mod bot_token;
+pub mod calendar;
 mod config_key;
 mod feature_flag;
 mod ids;

@@ -1,35 +1,11 @@
 //! Unix seconds ↔ RFC 3339 (`2025-01-17T15:38:45.000Z`), for Remnawave's dates.
 //!
 //! Two small pure functions do not justify a date-time dependency; the
-//! calendar arithmetic is the proleptic-Gregorian day count of
-//! <https://howardhinnant.github.io/date_algorithms.html>.
+//! calendar arithmetic lives in `bazar_domain::calendar`.
 
 const SECS_PER_DAY: i64 = 86_400;
 
-/// Days since 1970-01-01 of a civil date.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Civil date of a day count since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
+use bazar_domain::calendar::{civil_from_days, days_from_civil};
 
 /// Formats unix seconds as UTC RFC 3339 with milliseconds, the way
 /// JavaScript's `Date.toISOString()` does (what Remnawave itself emits).

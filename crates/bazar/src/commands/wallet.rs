@@ -15,11 +15,7 @@ pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError
     match command {
         WalletCommand::Show { bot, telegram_id } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            let customer = store
-                .tenant(&scope)
-                .customer_by_telegram_id(telegram_id)
-                .await?
-                .ok_or_else(|| CliError::input(format!("{telegram_id} is not a customer of bot {bot}")))?;
+            let customer = customer(&store, &scope, bot, telegram_id).await?;
             let mut tx = store.tenant(&scope).begin_read().await?;
             let balance = match tenant_currency(&store, &scope).await? {
                 Currency::Irr => tx.balance::<Irr>(customer.id).await?.to_string(),
@@ -49,11 +45,7 @@ pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError
                 None => (false, amount.trim().trim_start_matches('+').to_owned()),
             };
             let scope = store.platform(&platform).tenant(bot).await?;
-            let customer = store
-                .tenant(&scope)
-                .customer_by_telegram_id(telegram_id)
-                .await?
-                .ok_or_else(|| CliError::input(format!("{telegram_id} is not a customer of bot {bot}")))?;
+            let customer = customer(&store, &scope, bot, telegram_id).await?;
             let key = key.unwrap_or_else(|| format!("adjust:cli:{}", unique_suffix()));
             let key = format!("adjust:{key}");
             let reference = format!("operator: {reason}");
@@ -69,6 +61,19 @@ pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError
         }
     }
     Ok(())
+}
+
+async fn customer(
+    store: &Store,
+    scope: &TenantScope,
+    bot: bazar_domain::BotId,
+    telegram_id: bazar_domain::TelegramUserId,
+) -> Result<bazar_store::Customer, CliError> {
+    store
+        .tenant(scope)
+        .customer_by_telegram_id(telegram_id)
+        .await?
+        .ok_or_else(|| CliError::input(format!("{telegram_id} is not a customer of bot {bot}")))
 }
 
 async fn adjust<C: CurrencyUnit>(
