@@ -47,6 +47,61 @@ pub enum Command {
     /// Register VPN panels and choose which one serves a tenant.
     #[command(subcommand)]
     Panel(PanelCommand),
+    /// Manage a tenant's promo codes.
+    #[command(subcommand)]
+    Promo(PromoCommand),
+}
+
+/// `bazar promo …`
+#[derive(Debug, Subcommand)]
+pub enum PromoCommand {
+    /// Create a code giving exactly one of --bonus, --percent or --days.
+    Add {
+        /// The bot's id.
+        bot: BotId,
+        /// The code customers type (3-32 letters, digits, `_`, `-`; case does not matter).
+        code: String,
+        /// Wallet bonus in the tenant's currency.
+        #[arg(long, group = "benefit")]
+        bonus: Option<String>,
+        /// Percent off the next purchase (1-100).
+        #[arg(long, group = "benefit")]
+        percent: Option<u8>,
+        /// Extra days on the next purchase (1-365).
+        #[arg(long, group = "benefit")]
+        days: Option<u32>,
+        /// First valid day (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last valid day (YYYY-MM-DD, UTC, inclusive).
+        #[arg(long)]
+        until: Option<String>,
+        /// Uses allowed in total.
+        #[arg(long)]
+        max_uses: Option<i64>,
+        /// Uses allowed per customer.
+        #[arg(long, default_value_t = 1)]
+        per_customer: i64,
+    },
+    /// List the tenant's codes with their uses.
+    List {
+        /// The bot's id.
+        bot: BotId,
+    },
+    /// Stop a code from being used.
+    Disable {
+        /// The bot's id.
+        bot: BotId,
+        /// The code.
+        code: String,
+    },
+    /// Allow a disabled code again.
+    Enable {
+        /// The bot's id.
+        bot: BotId,
+        /// The code.
+        code: String,
+    },
 }
 
 /// `bazar panel …`

@@ -41,6 +41,7 @@ fn main() -> ExitCode {
             Command::Wallet(cmd) => commands::wallet::run(&config, cmd).await,
             Command::Ledger(cmd) => commands::wallet::check(&config, cmd).await,
             Command::Panel(cmd) => commands::panel::run(&config, cmd).await,
+            Command::Promo(cmd) => commands::promo::run(&config, cmd).await,
         }
     });
     match result {

@@ -292,3 +292,92 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
     server.stop().await;
 }
+
+/// Presses "Promo code", types `code`, returns the bot's answer.
+async fn enter_promo(p: &Platform, user: &FakeUser, code: &str) -> String {
+    let menu = start(p, user, None).await;
+    let asked = press(p, user, &menu, "Promo code").await;
+    assert!(asked.text.as_deref().unwrap().contains("promo code"), "{:?}", asked.text);
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::text(user, code));
+    p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await.pop().unwrap().text.unwrap()
+}
+
+#[tokio::test]
+async fn promo_codes_bonus_discount_and_days() {
+    let p = Platform::sqlite().await;
+    let panel = FakeRemnawave::start().await;
+    let token = p.telegram.add_bot(TG, "vpn_shop_bot");
+    let other = p.telegram.add_bot(TG + 1, "other_shop_bot");
+    let id =
+        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
+            .unwrap()["id"]
+            .to_string();
+    let other_id =
+        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &other, "--json"]).await.ok().stdout.trim())
+            .unwrap()["id"]
+            .to_string();
+    p.run(&[
+        "panel",
+        "add",
+        "--name",
+        "main",
+        "--default",
+        "--kind",
+        "remnawave",
+        "--url",
+        &panel.url(),
+        "--token",
+        &panel.token(),
+    ])
+    .await
+    .ok();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    p.run(&["promo", "add", &id, "gift", "--bonus", "20000", "--max-uses", "1"]).await.ok();
+    p.run(&["promo", "add", &id, "OFF20", "--percent", "20"]).await.ok();
+    p.run(&["promo", "add", &id, "plus7", "--days", "7"]).await.ok();
+    p.run(&["promo", "add", &id, "old", "--percent", "50", "--until", "2020-01-01"]).await.ok();
+    p.run(&["promo", "add", &other_id, "theirs", "--percent", "90"]).await.ok();
+    p.run(&["promo", "add", &id, "x", "--percent", "5"]).await.fails_with("promo code is 3 to 32");
+    p.run(&["promo", "add", &id, "both", "--percent", "5", "--days", "3"]).await.fails_with("cannot be used with");
+    p.run(&["promo", "add", &id, "gift", "--days", "3"]).await.fails_with("already has that promo code");
+    let server = p.serve(true).await;
+
+    let sara = FakeUser::new(6001, "Sara").with_language("en");
+    let omid = FakeUser::new(6002, "Omid").with_language("en");
+    assert!(enter_promo(&p, &sara, "Gift").await.contains("20,000 IRT was added"));
+    assert!(enter_promo(&p, &sara, "gift").await.contains("already used"));
+    assert!(enter_promo(&p, &omid, "gift").await.contains("used up"));
+    assert!(enter_promo(&p, &sara, "old").await.contains("not valid"));
+    assert!(enter_promo(&p, &sara, "nope").await.contains("does not exist"));
+    assert!(enter_promo(&p, &sara, "theirs").await.contains("does not exist"), "another shop's code");
+
+    // 20% off the next purchase.
+    assert!(enter_promo(&p, &sara, "off20").await.contains("20% off"));
+    p.run(&["wallet", "adjust", &id, "6001", "100000", "--reason", "top-up"]).await.ok();
+    let menu = start(&p, &sara, None).await;
+    let plans = press(&p, &sara, &menu, "Buy").await;
+    let summary = press(&p, &sara, &plans, "Monthly").await;
+    let text = summary.text.clone().unwrap();
+    assert!(text.contains("80,000 IRT") && text.contains("OFF20"), "{text}");
+    let paid = press(&p, &sara, &summary, "Pay").await;
+    assert!(paid.text.unwrap().contains("Paid 80,000 IRT"));
+    assert!(p.run(&["wallet", "show", &id, "6001"]).await.ok().stdout.contains("balance 40,000 IRT"));
+
+    // Seven extra days; the code is spent with the purchase.
+    assert!(enter_promo(&p, &omid, "plus7").await.contains("7 extra days"));
+    p.run(&["wallet", "adjust", &id, "6002", "100000", "--reason", "top-up"]).await.ok();
+    let (paid, _) = buy(&p, &omid).await;
+    assert!(paid.text.unwrap().contains("Paid 100,000 IRT"));
+    let delivered =
+        p.telegram.wait_for_sent(TG, omid.id, p.telegram.sent_to(TG, omid.id).len() + 1, WAIT).await.pop().unwrap();
+    assert_eq!(delivered.method, "sendphoto");
+    let menu = start(&p, &omid, None).await;
+    let subs = press(&p, &omid, &menu, "My subscriptions").await;
+    assert!(subs.text.unwrap().contains("37 days left"));
+    assert!(enter_promo(&p, &omid, "plus7").await.contains("already used"));
+    let list = p.run(&["promo", "list", &id]).await;
+    assert!(list.ok().stdout.lines().any(|l| l.starts_with("GIFT") && l.contains("1/1 used")), "{}", list.stdout);
+    assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
+    server.stop().await;
+}

@@ -34,6 +34,8 @@ pub enum Action {
     Trial,
     /// The invite link and referral stats.
     Invite,
+    /// Enter a promo code.
+    Promo,
 }
 
 /// A decoded button press.
@@ -59,6 +61,7 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Wallet => format!("{VERSION}.{menu}.wallet"),
         Action::Trial => format!("{VERSION}.{menu}.trial"),
         Action::Invite => format!("{VERSION}.{menu}.invite"),
+        Action::Promo => format!("{VERSION}.{menu}.promo"),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -96,6 +99,7 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("wallet"), None, None) => Action::Wallet,
         (Some("trial"), None, None) => Action::Trial,
         (Some("invite"), None, None) => Action::Invite,
+        (Some("promo"), None, None) => Action::Promo,
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
@@ -139,6 +143,7 @@ mod tests {
             Action::Wallet,
             Action::Trial,
             Action::Invite,
+            Action::Promo,
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {

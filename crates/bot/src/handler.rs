@@ -6,10 +6,14 @@ use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
 use crate::shop_screens;
 use crate::state::ChatState;
-use bazar_domain::{ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language};
+use bazar_domain::{
+    ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, PromoBenefit, normalize_promo_code,
+};
 use bazar_runtime::{BotHandle, Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_shop::promo::PromoApplied;
 use bazar_shop::{BuyOutcome, Provisioner, TrialOutcome};
 use bazar_store::Job;
+use bazar_store::PromoRefusal;
 use futures::future::BoxFuture;
 use serde_json::json;
 use std::sync::Arc;
@@ -73,6 +77,14 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
             let screen = language_menu(language, state.menu);
             send_screen(ctx, screen);
         }
+        Route::Text(text) if state.awaiting_promo => {
+            state.awaiting_promo = false;
+            let reply = match currency_of(&ctx.settings) {
+                Currency::Irr => enter_promo::<Irr>(ctx, &mut state, &text, language).await?,
+                Currency::Irt => enter_promo::<Irt>(ctx, &mut state, &text, language).await?,
+            };
+            send_new_menu(ctx, &mut state, language, Some(reply));
+        }
         Route::Command(_) | Route::Text(_) | Route::Other => {
             send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input")));
         }
@@ -82,7 +94,7 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
                 send_new_menu(ctx, &mut state, language, None);
             }
             Decoded::Current(action) => {
-                let (screen, toast) = press(ctx, action, language, state.menu, message_id).await?;
+                let (screen, toast) = press(ctx, action, language, &mut state, message_id).await?;
                 answer(ctx, &query_id, toast);
                 match (screen, message_id) {
                     (Some(screen), Some(message_id)) => edit_screen(ctx, message_id, screen),
@@ -101,11 +113,21 @@ async fn press(
     ctx: &mut UpdateContext,
     action: Action,
     language: Language,
-    menu: u64,
+    state: &mut ChatState,
     message_id: Option<i32>,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let menu = state.menu;
     Ok(match action {
-        Action::Home => (Some(home(ctx, language, menu)), None),
+        Action::Promo => {
+            state.awaiting_promo = true;
+            let keyboard =
+                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+            (Some(Screen { text: t(language, "promo-ask"), keyboard }), None)
+        }
+        Action::Home => {
+            state.awaiting_promo = false;
+            (Some(home(ctx, language, menu)), None)
+        }
         Action::LanguageMenu => (Some(language_menu(language, menu)), None),
         Action::SetLanguage(chosen) => {
             ctx.tx.set_customer_language(ctx.customer.id, chosen).await?;
@@ -118,15 +140,15 @@ async fn press(
             (Some(shop_screens::plans(language, &plans, menu)), None)
         }
         Action::Plan(id) => match currency_of(&ctx.settings) {
-            Currency::Irr => plan_summary::<Irr>(ctx, id, language, menu).await?,
-            Currency::Irt => plan_summary::<Irt>(ctx, id, language, menu).await?,
+            Currency::Irr => plan_summary::<Irr>(ctx, id, language, state, menu).await?,
+            Currency::Irt => plan_summary::<Irt>(ctx, id, language, state, menu).await?,
         },
         Action::Pay(id) => {
             // The same button pressed twice carries the same key: one purchase.
             let key = format!("buy:{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
             match currency_of(&ctx.settings) {
-                Currency::Irr => pay::<Irr>(ctx, id, &key, language, menu).await?,
-                Currency::Irt => pay::<Irt>(ctx, id, &key, language, menu).await?,
+                Currency::Irr => pay::<Irr>(ctx, id, &key, language, state).await?,
+                Currency::Irt => pay::<Irt>(ctx, id, &key, language, state).await?,
             }
         }
         Action::Subscriptions => {
@@ -196,6 +218,7 @@ async fn plan_summary<C: CurrencyUnit>(
     ctx: &mut UpdateContext,
     id: i64,
     language: Language,
+    state: &mut ChatState,
     menu: u64,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let plan = ctx.tx.plan(id).await?.filter(|p| p.active && p.currency == C::CODE);
@@ -203,7 +226,55 @@ async fn plan_summary<C: CurrencyUnit>(
         return Ok((Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))));
     };
     let balance = ctx.tx.balance::<C>(ctx.customer.id).await?;
-    Ok((Some(shop_screens::plan_summary(language, &plan, balance, menu)), None))
+    // A pending code that no longer applies is dropped quietly from the summary.
+    let mut promo = None;
+    if let Some(code) = state.promo.clone() {
+        match ctx.tx.check_promo(&code, ctx.customer.id).await? {
+            Ok(p) => promo = Some((code, p.benefit)),
+            Err(_) => state.promo = None,
+        }
+    }
+    let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
+    Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, menu)), None))
+}
+
+async fn enter_promo<C: CurrencyUnit>(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    text: &str,
+    language: Language,
+) -> Result<String, HandlerError> {
+    let Ok(code) = normalize_promo_code(text) else {
+        return Ok(t(language, "promo-unknown"));
+    };
+    Ok(match bazar_shop::promo::enter_code::<C>(&mut ctx.tx, ctx.customer.id, &code).await? {
+        PromoApplied::Credited { amount, balance } => t_args(
+            language,
+            "promo-credited",
+            &[
+                ("amount", &shop_screens::price(language, amount.minor(), C::CODE)),
+                ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
+            ],
+        ),
+        PromoApplied::Pending(benefit) => {
+            state.promo = Some(code);
+            match benefit {
+                PromoBenefit::PercentOff(p) => t_args(language, "promo-percent", &[("percent", &p.to_string())]),
+                PromoBenefit::ExtraDays(d) => t_args(language, "promo-days", &[("days", &d.to_string())]),
+                PromoBenefit::WalletBonus(_) => t(language, "promo-unknown"),
+            }
+        }
+        PromoApplied::Refused(refusal) => t(language, refusal_key(refusal)),
+    })
+}
+
+fn refusal_key(refusal: PromoRefusal) -> &'static str {
+    match refusal {
+        PromoRefusal::Unknown => "promo-unknown",
+        PromoRefusal::NotValidNow => "promo-not-now",
+        PromoRefusal::UsedUp => "promo-used-up",
+        PromoRefusal::AlreadyUsed => "promo-already",
+    }
 }
 
 async fn pay<C: CurrencyUnit>(
@@ -211,12 +282,19 @@ async fn pay<C: CurrencyUnit>(
     plan: i64,
     key: &str,
     language: Language,
-    menu: u64,
+    state: &mut ChatState,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let menu = state.menu;
     let percent = referral_percent(&ctx.settings);
-    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key, percent).await?;
+    let promo = state.promo.clone();
+    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key, percent, promo.as_deref()).await?;
     Ok(match outcome {
+        BuyOutcome::PromoRefused(refusal) => {
+            state.promo = None;
+            (Some(home(ctx, language, menu)), Some(t(language, refusal_key(refusal))))
+        }
         BuyOutcome::Bought { subscription, referral, .. } => {
+            state.promo = None;
             if let Some((referrer, reward)) = referral
                 && let Some(referrer) = ctx.tx.customer(referrer).await?
             {

@@ -36,6 +36,9 @@ pub fn main_menu(
     if settings.flag(FeatureFlag::Trial) {
         rows.push(vec![button(t(language, "btn-trial"), menu, Action::Trial)]);
     }
+    if settings.flag(FeatureFlag::PromoCodes) {
+        rows.push(vec![button(t(language, "btn-promo"), menu, Action::Promo)]);
+    }
     if settings.flag(FeatureFlag::Referral) {
         rows.push(vec![button(t(language, "btn-invite"), menu, Action::Invite)]);
     }

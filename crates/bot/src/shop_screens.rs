@@ -3,7 +3,8 @@
 use crate::callback::Action;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
-use bazar_domain::{CurrencyUnit, Language, Money, group_thousands};
+use bazar_domain::{CurrencyUnit, Language, Money, PromoBenefit, group_thousands};
+use bazar_shop::promo::with_benefit;
 use bazar_store::{LedgerEntry, Plan, Subscription, SubscriptionStatus};
 use serde_json::json;
 
@@ -50,28 +51,47 @@ pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
     Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
 }
 
-/// A plan's summary with the pay button (or the shortfall).
-pub fn plan_summary<C: CurrencyUnit>(language: Language, plan: &Plan, balance: Money<C>, menu: u64) -> Screen {
-    let price_text = price(language, plan.price, &plan.currency);
+/// A plan's summary with the pay button (or the shortfall); a pending promo
+/// code's effect is shown and included.
+pub fn plan_summary<C: CurrencyUnit>(
+    language: Language,
+    plan: &Plan,
+    balance: Money<C>,
+    promo: Option<(&str, PromoBenefit)>,
+    menu: u64,
+) -> Screen {
+    let (effective, days) = with_benefit(Money::<C>::new(plan.price), plan.duration_days, promo.map(|(_, b)| b));
+    let price_text = price(language, effective.minor(), &plan.currency);
     let text = t_args(
         language,
         "plan-summary",
         &[
             ("name", plan.names.name(language)),
-            ("days", &plan.duration_days.to_string()),
+            ("days", &days.to_string()),
             ("traffic", &traffic(language, plan.traffic_bytes)),
             ("devices", &devices(language, plan.device_limit)),
             ("price", &price_text),
             ("balance", &price(language, balance.minor(), C::CODE)),
         ],
     );
+    let text = match promo {
+        Some((code, benefit)) => {
+            let what = match benefit {
+                PromoBenefit::PercentOff(p) => format!("-{p}%"),
+                PromoBenefit::ExtraDays(d) => format!("+{d}"),
+                PromoBenefit::WalletBonus(_) => String::new(),
+            };
+            format!("{text}\n{}", t_args(language, "promo-line", &[("code", code), ("benefit", &what)]))
+        }
+        None => text,
+    };
     let mut rows = Vec::new();
-    if balance.minor() >= plan.price {
+    if balance >= effective {
         rows.push(vec![button(t_args(language, "btn-pay", &[("price", &price_text)]), menu, Action::Pay(plan.id))]);
     }
     rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
     rows.push(back(language, menu));
-    let text = if balance.minor() >= plan.price {
+    let text = if balance >= effective {
         text
     } else {
         format!(

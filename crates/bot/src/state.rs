@@ -3,24 +3,29 @@
 use serde_json::{Value, json};
 
 /// What the bot remembers about a chat between updates.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChatState {
     /// Generation of the chat's current menu message (see `callback`).
     pub menu: u64,
+    /// The next text message is a promo code.
+    pub awaiting_promo: bool,
+    /// A discount or extra-days code waiting for the next purchase.
+    pub promo: Option<String>,
 }
 
 impl ChatState {
     /// Parses the stored state; anything unreadable starts afresh.
     pub fn parse(stored: Option<&str>) -> Self {
-        let menu = stored
-            .and_then(|s| serde_json::from_str::<Value>(s).ok())
-            .and_then(|v| v.get("menu")?.as_u64())
-            .unwrap_or(0);
-        Self { menu }
+        let value = stored.and_then(|s| serde_json::from_str::<Value>(s).ok()).unwrap_or(Value::Null);
+        Self {
+            menu: value.get("menu").and_then(Value::as_u64).unwrap_or(0),
+            awaiting_promo: value.get("awaiting_promo").and_then(Value::as_bool).unwrap_or(false),
+            promo: value.get("promo").and_then(Value::as_str).map(str::to_owned),
+        }
     }
 
     /// The JSON to store.
-    pub fn to_json(self) -> String {
-        json!({ "menu": self.menu }).to_string()
+    pub fn to_json(&self) -> String {
+        json!({ "menu": self.menu, "awaiting_promo": self.awaiting_promo, "promo": self.promo }).to_string()
     }
 }

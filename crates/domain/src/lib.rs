@@ -14,6 +14,7 @@ mod ids;
 mod language;
 mod money;
 mod plan;
+mod promo;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
@@ -23,3 +24,4 @@ pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
 pub use plan::{PlanError, PlanNames, check_devices, check_duration, parse_traffic_gb};
+pub use promo::{PromoBenefit, PromoError, normalize_promo_code};

@@ -1,8 +1,9 @@
 //! Buying a plan from the wallet, and the free trial.
 
 use crate::PROVISION_JOB;
-use bazar_domain::{CurrencyUnit, CustomerId, Money};
-use bazar_store::{Created, EntryKind, NewSubscription, Plan, StoreError, Subscription, TenantTx};
+use crate::promo::with_benefit;
+use bazar_domain::{CurrencyUnit, CustomerId, Money, PromoBenefit};
+use bazar_store::{Created, EntryKind, NewSubscription, Plan, PromoRefusal, StoreError, Subscription, TenantTx};
 use serde_json::json;
 
 /// How a purchase ended.
@@ -30,6 +31,8 @@ pub enum BuyOutcome<C: CurrencyUnit> {
     PlanUnavailable,
     /// The platform has no panel for this tenant yet.
     NoPanel,
+    /// The promo code given with the purchase cannot be used any more.
+    PromoRefused(PromoRefusal),
 }
 
 /// Buys `plan_id` for `customer` inside `tx`: debits the wallet (ledger key
@@ -44,6 +47,7 @@ pub async fn buy<C: CurrencyUnit>(
     plan_id: i64,
     purchase_key: &str,
     referral_percent: Option<u8>,
+    promo: Option<&str>,
 ) -> Result<BuyOutcome<C>, StoreError> {
     let Some(plan) = tx.plan(plan_id).await?.filter(|p| p.active && p.currency == C::CODE) else {
         return Ok(BuyOutcome::PlanUnavailable);
@@ -52,7 +56,15 @@ pub async fn buy<C: CurrencyUnit>(
     if let Some(existing) = tx.subscription_by_key(purchase_key).await? {
         return Ok(BuyOutcome::AlreadyBought(existing));
     }
-    let price = Money::<C>::new(plan.price);
+    let benefit = match promo {
+        Some(code) => match tx.check_promo(code, customer).await? {
+            Ok(p) if !matches!(p.benefit, PromoBenefit::WalletBonus(_)) => Some(p.benefit),
+            Ok(_) => None,
+            Err(refusal) => return Ok(BuyOutcome::PromoRefused(refusal)),
+        },
+        None => None,
+    };
+    let (price, days) = with_benefit(Money::<C>::new(plan.price), plan.duration_days, benefit);
     let balance = tx.balance::<C>(customer).await?;
     if balance < price {
         return Ok(BuyOutcome::NotEnough { balance, price });
@@ -60,17 +72,29 @@ pub async fn buy<C: CurrencyUnit>(
     let Some(panel) = tx.tenant_panel().await? else {
         return Ok(BuyOutcome::NoPanel);
     };
-    let new = subscription_for(customer, &plan, panel, purchase_key, C::CODE);
+    let mut new = subscription_for(customer, &plan, panel, purchase_key, C::CODE);
+    new.price = price.minor();
+    new.duration_days = days;
     let subscription = match tx.create_subscription(&new).await? {
         Created::New(s) => s,
         Created::Existing(s) => return Ok(BuyOutcome::AlreadyBought(s)),
         Created::TrialUsed => return Ok(BuyOutcome::PlanUnavailable),
     };
+    if let Some(code) = promo.filter(|_| benefit.is_some())
+        && let Err(refusal) = tx.redeem_promo(code, customer, Some(subscription.id)).await?
+    {
+        // Used up by someone else a moment ago: undo everything (the caller retries and reports it).
+        return Err(StoreError::Corrupt(format!("promo code refused while buying: {refusal:?}")));
+    }
     let key = format!("purchase:{}", subscription.id);
     let reference = format!("subscription {}", subscription.id);
-    let balance = match tx.post(customer, -price, EntryKind::Purchase, &key, Some(&reference)).await? {
-        bazar_store::Posting::Applied { balance } => balance,
-        bazar_store::Posting::Duplicate => balance,
+    let balance = if !price.is_positive() {
+        balance
+    } else {
+        match tx.post(customer, -price, EntryKind::Purchase, &key, Some(&reference)).await? {
+            bazar_store::Posting::Applied { balance } => balance,
+            bazar_store::Posting::Duplicate => balance,
+        }
     };
     let mut referral = None;
     if let (Some(percent), Some(referrer)) = (referral_percent, tx.referrer_of(customer).await?) {

@@ -60,7 +60,7 @@ async fn bought_provisioned_reminded_expired() {
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    let bought = bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None).await.unwrap();
+    let bought = bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
     assert!(matches!(bought, BuyOutcome::Bought { .. }));
     tx.commit().await.unwrap();
 

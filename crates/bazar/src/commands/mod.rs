@@ -7,6 +7,7 @@ pub mod config;
 pub mod flag;
 pub mod panel;
 pub mod plan;
+pub mod promo;
 pub mod wallet;
 
 use crate::config::Config;

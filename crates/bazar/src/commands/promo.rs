@@ -1,0 +1,128 @@
+//! `bazar promo add|list|disable|enable`.
+
+use crate::cli::PromoCommand;
+use crate::commands::plan::{code, tenant_currency};
+use crate::config::Config;
+use crate::context::open_store;
+use crate::error::CliError;
+use bazar_domain::calendar::{days_from_civil, iso_date_of_ms};
+use bazar_domain::{Currency, Irr, Irt, Money, PromoBenefit, group_thousands, normalize_promo_code};
+use bazar_store::{NewPromo, PlatformScope};
+
+/// Runs a promo command.
+pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError> {
+    let store = open_store(config).await?;
+    let platform = PlatformScope::for_operator();
+    match command {
+        PromoCommand::Add { bot, code: text, bonus, percent, days, from, until, max_uses, per_customer } => {
+            let scope = store.platform(&platform).tenant(bot).await?;
+            let promo_code = normalize_promo_code(&text).map_err(|e| CliError::input(e.to_string()))?;
+            let currency = tenant_currency(&store, &scope).await?;
+            let benefit = match (bonus, percent, days) {
+                (Some(amount), None, None) => {
+                    let minor = match currency {
+                        Currency::Irr => Money::<Irr>::parse_positive(&amount).map(Money::minor),
+                        Currency::Irt => Money::<Irt>::parse_positive(&amount).map(Money::minor),
+                    }
+                    .map_err(|e| CliError::input(format!("--bonus: {e}")))?;
+                    PromoBenefit::WalletBonus(minor)
+                }
+                (None, Some(p), None) => PromoBenefit::PercentOff(p),
+                (None, None, Some(d)) => PromoBenefit::ExtraDays(d),
+                _ => return Err(CliError::input("give exactly one of --bonus, --percent or --days")),
+            }
+            .validated()
+            .map_err(|e| CliError::input(e.to_string()))?;
+            if max_uses.is_some_and(|m| m < 1) || per_customer < 1 {
+                return Err(CliError::input("--max-uses and --per-customer must be at least 1"));
+            }
+            let starts_at = from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
+            let ends_at = until.as_deref().map(|d| day_start(d, "--until").map(|s| s + 86_400_000 - 1)).transpose()?;
+            if let (Some(s), Some(e)) = (starts_at, ends_at)
+                && e < s
+            {
+                return Err(CliError::input("--until is before --from"));
+            }
+            let promo = store
+                .tenant(&scope)
+                .add_promo(&NewPromo {
+                    code: promo_code,
+                    benefit,
+                    currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then(|| code(currency)),
+                    starts_at,
+                    ends_at,
+                    max_uses,
+                    per_customer,
+                })
+                .await?;
+            println!("bot {bot}: promo code {} created", promo.code);
+        }
+        PromoCommand::List { bot } => {
+            let scope = store.platform(&platform).tenant(bot).await?;
+            let promos = store.tenant(&scope).promos().await?;
+            if promos.is_empty() {
+                println!("bot {bot} has no promo codes");
+            }
+            for p in promos {
+                let benefit = match p.benefit {
+                    PromoBenefit::WalletBonus(n) => {
+                        format!("+{} {} to the wallet", group_thousands(n), p.currency.as_deref().unwrap_or(""))
+                    }
+                    PromoBenefit::PercentOff(n) => format!("{n}% off"),
+                    PromoBenefit::ExtraDays(n) => format!("+{n} days"),
+                };
+                let window = match (p.starts_at, p.ends_at) {
+                    (None, None) => "always".to_owned(),
+                    (s, e) => format!(
+                        "{} … {}",
+                        s.map(iso_date_of_ms).unwrap_or_default(),
+                        e.map(iso_date_of_ms).unwrap_or_default()
+                    ),
+                };
+                let uses = match p.max_uses {
+                    Some(m) => format!("{}/{m} used", p.uses),
+                    None => format!("{} used", p.uses),
+                };
+                println!(
+                    "{:<20} {:<28} {:<26} {:<12} {} per customer{}",
+                    p.code,
+                    benefit,
+                    window,
+                    uses,
+                    p.per_customer,
+                    if p.active { "" } else { "  (disabled)" }
+                );
+            }
+        }
+        PromoCommand::Disable { bot, code: text } => switch(&store, bot, &text, false).await?,
+        PromoCommand::Enable { bot, code: text } => switch(&store, bot, &text, true).await?,
+    }
+    Ok(())
+}
+
+async fn switch(
+    store: &bazar_store::Store,
+    bot: bazar_domain::BotId,
+    text: &str,
+    enable: bool,
+) -> Result<(), CliError> {
+    let platform = PlatformScope::for_operator();
+    let scope = store.platform(&platform).tenant(bot).await?;
+    let promo_code = normalize_promo_code(text).map_err(|e| CliError::input(e.to_string()))?;
+    if !store.tenant(&scope).set_promo_active(&promo_code, enable).await? {
+        return Err(CliError::input(format!("bot {bot} has no promo code {promo_code}")));
+    }
+    println!("bot {bot}: promo code {promo_code} {}", if enable { "enabled" } else { "disabled" });
+    Ok(())
+}
+
+/// Unix ms at 00:00 UTC of a `YYYY-MM-DD` day.
+fn day_start(text: &str, option: &str) -> Result<i64, CliError> {
+    let bad = || CliError::input(format!("{option} must be a date like 2026-03-20"));
+    let parts: Vec<i64> = text.trim().split('-').map(|p| p.parse().map_err(|_| bad())).collect::<Result<_, _>>()?;
+    let [y, m, d] = parts[..] else { return Err(bad()) };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
+        return Err(bad());
+    }
+    Ok(days_from_civil(y, m, d) * 86_400_000)
+}

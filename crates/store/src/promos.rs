@@ -1,0 +1,234 @@
+//! Promo codes per tenant, and their uses.
+
+use crate::clock::now_ms;
+use crate::row::get_bool;
+use crate::{StoreError, Tenant, TenantTx};
+use bazar_domain::{CustomerId, PromoBenefit};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A promo code as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promo {
+    /// Row id.
+    pub id: i64,
+    /// The code (upper case).
+    pub code: String,
+    /// What it gives.
+    pub benefit: PromoBenefit,
+    /// Currency of a wallet bonus.
+    pub currency: Option<String>,
+    /// Valid from (unix ms).
+    pub starts_at: Option<i64>,
+    /// Valid until (unix ms).
+    pub ends_at: Option<i64>,
+    /// Uses allowed in total.
+    pub max_uses: Option<i64>,
+    /// Uses allowed per customer.
+    pub per_customer: i64,
+    /// Uses so far.
+    pub uses: i64,
+    /// Switched on.
+    pub active: bool,
+}
+
+/// A promo code to create.
+#[derive(Debug, Clone)]
+pub struct NewPromo {
+    /// The code (normalised by the caller).
+    pub code: String,
+    /// What it gives (validated by the caller).
+    pub benefit: PromoBenefit,
+    /// Currency of a wallet bonus.
+    pub currency: Option<&'static str>,
+    /// Valid from (unix ms).
+    pub starts_at: Option<i64>,
+    /// Valid until (unix ms).
+    pub ends_at: Option<i64>,
+    /// Uses allowed in total.
+    pub max_uses: Option<i64>,
+    /// Uses allowed per customer.
+    pub per_customer: i64,
+}
+
+/// Why a code cannot be used now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromoRefusal {
+    /// No such code in this shop (or switched off).
+    Unknown,
+    /// Outside its validity window.
+    NotValidNow,
+    /// Its total uses are spent.
+    UsedUp,
+    /// This customer used it as often as allowed.
+    AlreadyUsed,
+}
+
+const COLUMNS: &str = "id, code, kind, value, currency, starts_at, ends_at, max_uses, per_customer, uses, active";
+
+fn from_row(row: &AnyRow) -> Result<Promo, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    let value: i64 = row.try_get("value")?;
+    let benefit = match kind.as_str() {
+        "bonus" => PromoBenefit::WalletBonus(value),
+        "percent" => PromoBenefit::PercentOff(value.clamp(0, 100) as u8),
+        "days" => PromoBenefit::ExtraDays(value.max(0) as u32),
+        other => return Err(StoreError::Corrupt(format!("promo kind {other}"))),
+    };
+    Ok(Promo {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        benefit,
+        currency: row.try_get("currency")?,
+        starts_at: row.try_get("starts_at")?,
+        ends_at: row.try_get("ends_at")?,
+        max_uses: row.try_get("max_uses")?,
+        per_customer: row.try_get("per_customer")?,
+        uses: row.try_get("uses")?,
+        active: get_bool(row, "active")?,
+    })
+}
+
+impl Tenant<'_> {
+    /// Creates a promo code; a code used before in this shop is a conflict.
+    pub async fn add_promo(&self, new: &NewPromo) -> Result<Promo, StoreError> {
+        let mut tx = self.begin().await?;
+        if tx.promo(&new.code).await?.is_some() {
+            return Err(StoreError::Conflict("this shop already has that promo code"));
+        }
+        let (kind, value) = match new.benefit {
+            PromoBenefit::WalletBonus(n) => ("bonus", n),
+            PromoBenefit::PercentOff(p) => ("percent", i64::from(p)),
+            PromoBenefit::ExtraDays(d) => ("days", i64::from(d)),
+        };
+        sqlx::query(
+            "INSERT INTO promo_codes (bot_id, code, kind, value, currency, starts_at, ends_at, max_uses, per_customer, \
+             active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(tx.bot())
+        .bind(&new.code)
+        .bind(kind)
+        .bind(value)
+        .bind(new.currency)
+        .bind(new.starts_at)
+        .bind(new.ends_at)
+        .bind(new.max_uses)
+        .bind(new.per_customer)
+        .bind(true)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        let promo = tx.promo(&new.code).await?.ok_or_else(|| StoreError::Corrupt("promo vanished".into()))?;
+        tx.commit().await?;
+        Ok(promo)
+    }
+
+    /// Every promo code of the shop.
+    pub async fn promos(&self) -> Result<Vec<Promo>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM promo_codes WHERE bot_id = $1 ORDER BY id"))
+            .bind(tx.bot())
+            .fetch_all(tx.conn())
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Switches a code on or off; false when there is no such code.
+    pub async fn set_promo_active(&self, code: &str, active: bool) -> Result<bool, StoreError> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE promo_codes SET active = $1 WHERE bot_id = $2 AND code = $3")
+            .bind(active)
+            .bind(tx.bot())
+            .bind(code)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
+
+impl TenantTx {
+    /// A code of this shop.
+    pub async fn promo(&mut self, code: &str) -> Result<Option<Promo>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM promo_codes WHERE bot_id = $1 AND code = $2"))
+            .bind(self.bot())
+            .bind(code)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// Whether `customer` may use `code` now (without using it).
+    pub async fn check_promo(
+        &mut self,
+        code: &str,
+        customer: CustomerId,
+    ) -> Result<Result<Promo, PromoRefusal>, StoreError> {
+        let Some(promo) = self.promo(code).await?.filter(|p| p.active) else {
+            return Ok(Err(PromoRefusal::Unknown));
+        };
+        let now = now_ms();
+        if promo.starts_at.is_some_and(|s| now < s) || promo.ends_at.is_some_and(|e| now > e) {
+            return Ok(Err(PromoRefusal::NotValidNow));
+        }
+        if self.promo_uses_by(promo.id, customer).await? >= promo.per_customer {
+            return Ok(Err(PromoRefusal::AlreadyUsed));
+        }
+        if promo.max_uses.is_some_and(|m| promo.uses >= m) {
+            return Ok(Err(PromoRefusal::UsedUp));
+        }
+        Ok(Ok(promo))
+    }
+
+    async fn promo_uses_by(&mut self, promo: i64, customer: CustomerId) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM promo_redemptions WHERE bot_id = $1 AND promo_id = $2 AND customer_id = $3",
+        )
+        .bind(self.bot())
+        .bind(promo)
+        .bind(customer.get())
+        .fetch_one(self.conn())
+        .await?)
+    }
+
+    /// Uses `code` once for `customer` (optionally on a purchase). The total
+    /// and per-customer limits are checked here and enforced by the database
+    /// (a `CHECK` on uses, a unique `(promo, customer, nth)`). Returns which
+    /// use this was (1 for the first), or why not.
+    pub async fn redeem_promo(
+        &mut self,
+        code: &str,
+        customer: CustomerId,
+        subscription: Option<i64>,
+    ) -> Result<Result<(Promo, i64), PromoRefusal>, StoreError> {
+        let promo = match self.check_promo(code, customer).await? {
+            Ok(promo) => promo,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let counted = sqlx::query(
+            "UPDATE promo_codes SET uses = uses + 1 WHERE bot_id = $1 AND id = $2 AND (max_uses IS NULL OR uses < max_uses)",
+        )
+        .bind(self.bot())
+        .bind(promo.id)
+        .execute(self.conn())
+        .await?;
+        if counted.rows_affected() == 0 {
+            return Ok(Err(PromoRefusal::UsedUp));
+        }
+        let nth = self.promo_uses_by(promo.id, customer).await? + 1;
+        sqlx::query(
+            "INSERT INTO promo_redemptions (bot_id, promo_id, customer_id, nth, subscription_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(self.bot())
+        .bind(promo.id)
+        .bind(customer.get())
+        .bind(nth)
+        .bind(subscription)
+        .bind(now_ms())
+        .execute(self.conn())
+        .await?;
+        Ok(Ok((promo, nth)))
+    }
+}
