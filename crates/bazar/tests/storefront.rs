@@ -381,3 +381,62 @@ async fn promo_codes_bonus_discount_and_days() {
     assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn support_tickets_reach_admins_and_answers_come_back() {
+    let p = Platform::sqlite().await;
+    let token = p.telegram.add_bot(TG, "vpn_shop_bot");
+    let id = serde_json::from_str::<Value>(
+        p.run(&["bot", "add", "--token", &token, "--admin", "9100", "--json"]).await.ok().stdout.trim(),
+    )
+    .unwrap()["id"]
+        .to_string();
+    p.run(&["config", "set", &id, "admin_chat_id", "9100"]).await.ok();
+    p.run(&["config", "set", &id, "default_language", "en"]).await.ok();
+    let server = p.serve(true).await;
+    let customer = FakeUser::new(7001, "Sara").with_username("sara_k").with_language("en");
+    let admin = FakeUser::new(9100, "Admin").with_language("en");
+    let stranger = FakeUser::new(7002, "Eve").with_language("en");
+
+    let menu = start(&p, &customer, None).await;
+    let asked = press(&p, &customer, &menu, "Write to support").await;
+    assert!(asked.text.unwrap().contains("Write your message"));
+    let sent = p.telegram.sent_to(TG, customer.id).len();
+    p.telegram.push_update(TG, updates::text(&customer, "My VPN is slow today"));
+    let ack = p.telegram.wait_for_sent(TG, customer.id, sent + 1, WAIT).await.pop().unwrap();
+    assert!(ack.text.unwrap().contains("ticket #1"));
+    let ticket = p.telegram.wait_for_sent(TG, admin.id, 1, WAIT).await.pop().unwrap();
+    let text = ticket.text.clone().unwrap();
+    assert!(
+        text.contains("Ticket #1") && text.contains("Sara (@sara_k)") && text.contains("My VPN is slow today"),
+        "{text}"
+    );
+
+    // Someone who is not an admin of this shop presses the (forwarded) Answer button: refused.
+    start(&p, &stranger, None).await;
+    p.telegram.push_update(TG, updates::callback(&stranger, ticket.message_id, &button(&ticket, "Answer")));
+    wait_until("the refusal", || {
+        p.telegram
+            .callback_answers(TG)
+            .iter()
+            .any(|a| a["text"].as_str().unwrap_or_default().contains("Only this shop's admins"))
+    })
+    .await;
+
+    // The admin answers; the customer gets it.
+    p.telegram.push_update(TG, updates::callback(&admin, ticket.message_id, &button(&ticket, "Answer")));
+    let prompt = p.telegram.wait_for_sent(TG, admin.id, 2, WAIT).await.pop().unwrap();
+    assert!(prompt.text.unwrap().contains("answer to ticket #1"));
+    p.telegram.push_update(TG, updates::text(&admin, "Please switch to server 2"));
+    let answer = p.telegram.wait_for_sent(TG, customer.id, sent + 2, WAIT).await.pop().unwrap();
+    let body = answer.text.unwrap();
+    assert!(body.contains("Support (ticket #1)") && body.contains("Please switch to server 2"), "{body}");
+    let confirm = p.telegram.wait_for_sent(TG, admin.id, 3, WAIT).await.pop().unwrap();
+    assert!(confirm.text.unwrap().contains("was sent"));
+
+    // Closed: the customer is told.
+    p.telegram.push_update(TG, updates::callback(&admin, ticket.message_id, &button(&ticket, "Close")));
+    let closed = p.telegram.wait_for_sent(TG, customer.id, sent + 3, WAIT).await.pop().unwrap();
+    assert!(closed.text.unwrap().contains("ticket #1 was closed"));
+    server.stop().await;
+}

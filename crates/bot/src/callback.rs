@@ -36,6 +36,12 @@ pub enum Action {
     Invite,
     /// Enter a promo code.
     Promo,
+    /// Write to support.
+    Support,
+    /// Admin: answer a ticket (not tied to a menu generation).
+    TicketReply(i64),
+    /// Admin: close a ticket (not tied to a menu generation).
+    TicketClose(i64),
 }
 
 /// A decoded button press.
@@ -62,6 +68,9 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Trial => format!("{VERSION}.{menu}.trial"),
         Action::Invite => format!("{VERSION}.{menu}.invite"),
         Action::Promo => format!("{VERSION}.{menu}.promo"),
+        Action::Support => format!("{VERSION}.{menu}.support"),
+        Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
+        Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -69,6 +78,15 @@ pub fn encode(menu: u64, action: Action) -> String {
 
 /// Decodes button data pressed while the chat's current menu is `current_menu`.
 pub fn decode(data: &str, current_menu: u64) -> Decoded {
+    // Ticket buttons live in the admin chat and stay valid whatever its menus do.
+    if let Some(rest) = data.strip_prefix("v1t.") {
+        let id = rest.get(2..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
+        return match (rest.get(..2), id) {
+            (Some("r."), Some(id)) => Decoded::Current(Action::TicketReply(id)),
+            (Some("c."), Some(id)) => Decoded::Current(Action::TicketClose(id)),
+            _ => Decoded::Expired,
+        };
+    }
     let mut parts = data.split('.');
     if parts.next() != Some(VERSION) {
         return Decoded::Expired;
@@ -100,6 +118,7 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("trial"), None, None) => Action::Trial,
         (Some("invite"), None, None) => Action::Invite,
         (Some("promo"), None, None) => Action::Promo,
+        (Some("support"), None, None) => Action::Support,
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
@@ -144,6 +163,9 @@ mod tests {
             Action::Trial,
             Action::Invite,
             Action::Promo,
+            Action::Support,
+            Action::TicketReply(77),
+            Action::TicketClose(77),
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {

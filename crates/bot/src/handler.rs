@@ -77,6 +77,16 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
             let screen = language_menu(language, state.menu);
             send_screen(ctx, screen);
         }
+        Route::Text(text) if state.replying_to.is_some() => {
+            let reply = crate::support::admin_answers(ctx, &mut state, &text, language).await?;
+            let chat = ctx.chat.0;
+            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+        }
+        Route::Text(text) if state.awaiting_ticket => {
+            state.awaiting_ticket = false;
+            let reply = crate::support::customer_writes(ctx, &text, language).await?;
+            send_new_menu(ctx, &mut state, language, Some(reply));
+        }
         Route::Text(text) if state.awaiting_promo => {
             state.awaiting_promo = false;
             let reply = match currency_of(&ctx.settings) {
@@ -118,6 +128,16 @@ async fn press(
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let menu = state.menu;
     Ok(match action {
+        Action::TicketReply(_) | Action::TicketClose(_) => {
+            let toast = crate::support::admin_button(ctx, state, action, language).await?;
+            (None, Some(toast).filter(|t| !t.is_empty()))
+        }
+        Action::Support => {
+            state.awaiting_ticket = true;
+            let keyboard =
+                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+            (Some(Screen { text: t(language, "ticket-ask"), keyboard }), None)
+        }
         Action::Promo => {
             state.awaiting_promo = true;
             let keyboard =
@@ -126,6 +146,7 @@ async fn press(
         }
         Action::Home => {
             state.awaiting_promo = false;
+            state.awaiting_ticket = false;
             (Some(home(ctx, language, menu)), None)
         }
         Action::LanguageMenu => (Some(language_menu(language, menu)), None),

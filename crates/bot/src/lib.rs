@@ -17,5 +17,6 @@ mod qr;
 mod route;
 mod shop_screens;
 mod state;
+mod support;
 
 pub use handler::CustomerBot;

@@ -39,6 +39,9 @@ pub fn main_menu(
     if settings.flag(FeatureFlag::PromoCodes) {
         rows.push(vec![button(t(language, "btn-promo"), menu, Action::Promo)]);
     }
+    if settings.flag(FeatureFlag::SupportTickets) {
+        rows.push(vec![button(t(language, "btn-ticket"), menu, Action::Support)]);
+    }
     if settings.flag(FeatureFlag::Referral) {
         rows.push(vec![button(t(language, "btn-invite"), menu, Action::Invite)]);
     }

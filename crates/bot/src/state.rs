@@ -11,6 +11,10 @@ pub struct ChatState {
     pub awaiting_promo: bool,
     /// A discount or extra-days code waiting for the next purchase.
     pub promo: Option<String>,
+    /// The next text message goes to support.
+    pub awaiting_ticket: bool,
+    /// In the admin chat: the ticket the next text message answers.
+    pub replying_to: Option<i64>,
 }
 
 impl ChatState {
@@ -21,11 +25,20 @@ impl ChatState {
             menu: value.get("menu").and_then(Value::as_u64).unwrap_or(0),
             awaiting_promo: value.get("awaiting_promo").and_then(Value::as_bool).unwrap_or(false),
             promo: value.get("promo").and_then(Value::as_str).map(str::to_owned),
+            awaiting_ticket: value.get("awaiting_ticket").and_then(Value::as_bool).unwrap_or(false),
+            replying_to: value.get("replying_to").and_then(Value::as_i64),
         }
     }
 
     /// The JSON to store.
     pub fn to_json(&self) -> String {
-        json!({ "menu": self.menu, "awaiting_promo": self.awaiting_promo, "promo": self.promo }).to_string()
+        json!({
+            "menu": self.menu,
+            "awaiting_promo": self.awaiting_promo,
+            "promo": self.promo,
+            "awaiting_ticket": self.awaiting_ticket,
+            "replying_to": self.replying_to,
+        })
+        .to_string()
     }
 }

@@ -43,6 +43,7 @@ mod store;
 mod subscriptions;
 mod tenancy;
 mod tenant;
+mod tickets;
 
 pub use admins::Admin;
 pub use api_tokens::{ApiTokenInfo, AuthError};
@@ -68,3 +69,4 @@ pub fn settings_ttl() -> std::time::Duration {
 pub use store::Store;
 pub use tenancy::{PlatformScope, PlatformTx, TenantScope, TenantTx};
 pub use tenant::Tenant;
+pub use tickets::{Ticket, TicketStatus};

@@ -62,3 +62,19 @@ promo-not-now = This promo code is not valid at the moment.
 promo-used-up = This promo code has been used up.
 promo-already = You have already used this promo code.
 promo-line = 🏷 { $code }: { $benefit }
+btn-ticket = ✉️ Write to support
+ticket-ask = Write your message for support; an admin will answer here.
+ticket-sent = ✅ Sent to support (ticket #{ $id }). You will get the answer here.
+ticket-admin = 🎫 Ticket #{ $id } from { $name } (id { $customer }):
+
+    { $text }
+btn-ticket-reply = ✍️ Answer
+btn-ticket-close = ✅ Close
+ticket-answer-ask = Write your answer to ticket #{ $id }.
+ticket-answer = 💬 Support (ticket #{ $id }):
+
+    { $text }
+ticket-answered = ✅ Your answer to ticket #{ $id } was sent.
+ticket-closed = ✅ Ticket #{ $id } is closed.
+ticket-closed-customer = Your support ticket #{ $id } was closed. Write again any time.
+admins-only = Only this shop's admins can do that.

@@ -62,3 +62,19 @@ promo-not-now = این کد تخفیف در حال حاضر معتبر نیست.
 promo-used-up = ظرفیت این کد تخفیف تمام شده است.
 promo-already = شما قبلاً از این کد تخفیف استفاده کرده‌اید.
 promo-line = 🏷 { $code }: { $benefit }
+btn-ticket = ✉️ پیام به پشتیبانی
+ticket-ask = پیام خود را برای پشتیبانی بنویسید؛ پاسخ ادمین همین‌جا می‌رسد.
+ticket-sent = ✅ برای پشتیبانی ارسال شد (تیکت #{ $id }). پاسخ را همین‌جا دریافت می‌کنید.
+ticket-admin = 🎫 تیکت #{ $id } از { $name } (شناسه { $customer }):
+
+    { $text }
+btn-ticket-reply = ✍️ پاسخ
+btn-ticket-close = ✅ بستن
+ticket-answer-ask = پاسخ خود به تیکت #{ $id } را بنویسید.
+ticket-answer = 💬 پشتیبانی (تیکت #{ $id }):
+
+    { $text }
+ticket-answered = ✅ پاسخ شما به تیکت #{ $id } ارسال شد.
+ticket-closed = ✅ تیکت #{ $id } بسته شد.
+ticket-closed-customer = تیکت پشتیبانی #{ $id } شما بسته شد. هر زمان خواستید دوباره پیام دهید.
+admins-only = فقط ادمین‌های این فروشگاه می‌توانند این کار را انجام دهند.

@@ -62,3 +62,19 @@ promo-not-now = Этот промокод сейчас недействител�
 promo-used-up = Этот промокод закончился.
 promo-already = Вы уже использовали этот промокод.
 promo-line = 🏷 { $code }: { $benefit }
+btn-ticket = ✉️ Написать в поддержку
+ticket-ask = Напишите сообщение для поддержки; ответ администратора придёт сюда.
+ticket-sent = ✅ Отправлено в поддержку (обращение #{ $id }). Ответ придёт сюда.
+ticket-admin = 🎫 Обращение #{ $id } от { $name } (id { $customer }):
+
+    { $text }
+btn-ticket-reply = ✍️ Ответить
+btn-ticket-close = ✅ Закрыть
+ticket-answer-ask = Напишите ответ на обращение #{ $id }.
+ticket-answer = 💬 Поддержка (обращение #{ $id }):
+
+    { $text }
+ticket-answered = ✅ Ваш ответ на обращение #{ $id } отправлен.
+ticket-closed = ✅ Обращение #{ $id } закрыто.
+ticket-closed-customer = Ваше обращение #{ $id } закрыто. Пишите в любое время.
+admins-only = Это могут делать только администраторы магазина.

@@ -1,0 +1,105 @@
+//! Support tickets: the customer writes, the tenant's admin chat gets the
+//! message with Answer/Close buttons, and an admin's answer reaches the
+//! customer. Only this tenant's admins can answer or close.
+
+use crate::callback::{Action, encode};
+use crate::handler::language_of;
+use crate::i18n::{t, t_args};
+use crate::state::ChatState;
+use bazar_domain::{ConfigKey, ConfigValue, Language};
+use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
+use bazar_store::TicketStatus;
+use serde_json::json;
+
+/// The customer's text goes into their ticket and to the admin chat.
+pub(crate) async fn customer_writes(
+    ctx: &mut UpdateContext,
+    text: &str,
+    language: Language,
+) -> Result<String, HandlerError> {
+    let ticket = ctx.tx.customer_writes(ctx.customer.id, ctx.customer.telegram_id, text).await?;
+    if let ConfigValue::Chat(admin_chat) = ctx.settings.config(ConfigKey::AdminChatId) {
+        let admin_language = language_of(None, &ctx.settings);
+        let name = match (&ctx.customer.first_name, &ctx.customer.username) {
+            (Some(first), Some(user)) => format!("{first} (@{user})"),
+            (Some(first), None) => first.clone(),
+            (None, Some(user)) => format!("@{user}"),
+            (None, None) => "?".to_owned(),
+        };
+        let body = t_args(
+            admin_language,
+            "ticket-admin",
+            &[
+                ("id", &ticket.id.to_string()),
+                ("name", &name),
+                ("customer", &ctx.customer.telegram_id.to_string()),
+                ("text", text),
+            ],
+        );
+        let buttons = json!({"inline_keyboard": [[
+            {"text": t(admin_language, "btn-ticket-reply"), "callback_data": encode(0, Action::TicketReply(ticket.id))},
+            {"text": t(admin_language, "btn-ticket-close"), "callback_data": encode(0, Action::TicketClose(ticket.id))},
+        ]]});
+        ctx.send(Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": body, "reply_markup": buttons})));
+    }
+    Ok(t_args(language, "ticket-sent", &[("id", &ticket.id.to_string())]))
+}
+
+/// An admin pressed Answer or Close; returns the toast.
+pub(crate) async fn admin_button(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: Action,
+    language: Language,
+) -> Result<String, HandlerError> {
+    if !ctx.tx.is_admin(ctx.customer.telegram_id).await? {
+        return Ok(t(language, "admins-only"));
+    }
+    match action {
+        Action::TicketReply(id) if ctx.tx.ticket(id).await?.is_some() => {
+            state.replying_to = Some(id);
+            let chat = ctx.chat.0;
+            let ask = t_args(language, "ticket-answer-ask", &[("id", &id.to_string())]);
+            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": ask})));
+            Ok(String::new())
+        }
+        Action::TicketClose(id) => match ctx.tx.ticket(id).await? {
+            Some(ticket) => {
+                ctx.tx.set_ticket_status(id, TicketStatus::Closed).await?;
+                if let Some(customer) = ctx.tx.customer(ticket.customer_id).await? {
+                    let their = language_of(customer.language, &ctx.settings);
+                    let text = t_args(their, "ticket-closed-customer", &[("id", &id.to_string())]);
+                    ctx.send(Outgoing::new(
+                        "sendMessage",
+                        json!({"chat_id": customer.telegram_id.get(), "text": text}),
+                    ));
+                }
+                Ok(t_args(language, "ticket-closed", &[("id", &id.to_string())]))
+            }
+            None => Ok(t(language, "menu-expired")),
+        },
+        _ => Ok(t(language, "menu-expired")),
+    }
+}
+
+/// The admin's next text after Answer: delivered to the customer.
+pub(crate) async fn admin_answers(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    text: &str,
+    language: Language,
+) -> Result<String, HandlerError> {
+    let Some(id) = state.replying_to.take() else { return Ok(t(language, "unknown-input")) };
+    if !ctx.tx.is_admin(ctx.customer.telegram_id).await? {
+        return Ok(t(language, "admins-only"));
+    }
+    let Some(ticket) = ctx.tx.admin_answers(id, ctx.customer.telegram_id, text).await? else {
+        return Ok(t(language, "menu-expired"));
+    };
+    if let Some(customer) = ctx.tx.customer(ticket.customer_id).await? {
+        let their = language_of(customer.language, &ctx.settings);
+        let body = t_args(their, "ticket-answer", &[("id", &id.to_string()), ("text", text)]);
+        ctx.send(Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": body})));
+    }
+    Ok(t_args(language, "ticket-answered", &[("id", &id.to_string())]))
+}
