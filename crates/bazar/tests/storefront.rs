@@ -440,3 +440,67 @@ async fn support_tickets_reach_admins_and_answers_come_back() {
     assert!(closed.text.unwrap().contains("ticket #1 was closed"));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn renewal_extends_the_same_panel_user_once() {
+    let p = Platform::sqlite().await;
+    let panel = FakeMarzban::start().await;
+    let token = p.telegram.add_bot(TG, "vpn_shop_bot");
+    let id =
+        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
+            .unwrap()["id"]
+            .to_string();
+    let (admin, password) = panel.admin_credentials();
+    p.run(&[
+        "panel",
+        "add",
+        "--name",
+        "m",
+        "--default",
+        "--kind",
+        "marzban",
+        "--url",
+        &panel.url(),
+        "--username",
+        &admin,
+        "--password",
+        &password,
+    ])
+    .await
+    .ok();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(7501, "Nima").with_language("en");
+    start(&p, &user, None).await;
+    p.run(&["wallet", "adjust", &id, "7501", "250000", "--reason", "top-up"]).await.ok();
+    buy(&p, &user).await;
+    let sent = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await;
+
+    let menu = start(&p, &user, None).await;
+    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let renewing = press(&p, &user, &subs, "Renew #1").await;
+    assert!(renewing.text.unwrap().contains("being renewed"));
+    let renewed =
+        p.telegram.wait_for_sent(TG, user.id, p.telegram.sent_to(TG, user.id).len() + 1, WAIT).await.pop().unwrap();
+    let text = renewed.text.unwrap();
+    let now_ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let expected = bazar_domain::calendar::iso_date_of_ms(now_ms + 60 * 86_400_000);
+    assert!(text.contains("renewed until") && text.contains(&expected), "{text} (expected {expected})");
+    assert_eq!(panel.users().len(), 1, "the same panel user, extended");
+
+    // The same Renew button again: nothing more is charged.
+    p.telegram.push_update(TG, updates::callback(&user, subs.message_id, &button(&subs, "Renew #1")));
+    wait_until("the second renew tap", || {
+        p.telegram
+            .callback_answers(TG)
+            .last()
+            .and_then(|a| a["text"].as_str().map(str::to_owned))
+            .unwrap_or_default()
+            .contains("already")
+    })
+    .await;
+    assert!(p.run(&["wallet", "show", &id, "7501"]).await.ok().stdout.contains("balance 50,000 IRT"));
+    assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
+    server.stop().await;
+}

@@ -38,6 +38,8 @@ pub enum Action {
     Promo,
     /// Write to support.
     Support,
+    /// Renew a subscription from the wallet.
+    Renew(i64),
     /// Admin: answer a ticket (not tied to a menu generation).
     TicketReply(i64),
     /// Admin: close a ticket (not tied to a menu generation).
@@ -69,6 +71,7 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Invite => format!("{VERSION}.{menu}.invite"),
         Action::Promo => format!("{VERSION}.{menu}.promo"),
         Action::Support => format!("{VERSION}.{menu}.support"),
+        Action::Renew(id) => format!("{VERSION}.{menu}.renew.{}", to_base36(id as u64)),
         Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
         Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
     };
@@ -119,6 +122,10 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("invite"), None, None) => Action::Invite,
         (Some("promo"), None, None) => Action::Promo,
         (Some("support"), None, None) => Action::Support,
+        (Some("renew"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
+            Some(id) => Action::Renew(id),
+            None => return Decoded::Expired,
+        },
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
@@ -164,6 +171,7 @@ mod tests {
             Action::Invite,
             Action::Promo,
             Action::Support,
+            Action::Renew(12),
             Action::TicketReply(77),
             Action::TicketClose(77),
         ];

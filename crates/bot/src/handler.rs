@@ -11,7 +11,7 @@ use bazar_domain::{
 };
 use bazar_runtime::{BotHandle, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::promo::PromoApplied;
-use bazar_shop::{BuyOutcome, Provisioner, TrialOutcome};
+use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
 use bazar_store::Job;
 use bazar_store::PromoRefusal;
 use futures::future::BoxFuture;
@@ -172,6 +172,13 @@ async fn press(
                 Currency::Irt => pay::<Irt>(ctx, id, &key, language, state).await?,
             }
         }
+        Action::Renew(id) => {
+            let key = format!("{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
+            match currency_of(&ctx.settings) {
+                Currency::Irr => renew::<Irr>(ctx, id, &key, language).await?,
+                Currency::Irt => renew::<Irt>(ctx, id, &key, language).await?,
+            }
+        }
         Action::Subscriptions => {
             let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
             (Some(shop_screens::subscriptions(language, &subs, now_ms(), menu)), None)
@@ -257,6 +264,35 @@ async fn plan_summary<C: CurrencyUnit>(
     }
     let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
     Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, menu)), None))
+}
+
+async fn renew<C: CurrencyUnit>(
+    ctx: &mut UpdateContext,
+    id: i64,
+    key: &str,
+    language: Language,
+) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let percent = referral_percent(&ctx.settings);
+    Ok(match bazar_shop::renew::<C>(&mut ctx.tx, ctx.customer.id, id, key, percent).await? {
+        RenewOutcome::Renewed { price, .. } => {
+            let price = shop_screens::price(language, price.minor(), C::CODE);
+            let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
+            (Some(Screen { text, keyboard: json!({"inline_keyboard": []}) }), None)
+        }
+        RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
+        RenewOutcome::NotEnough { balance, price } => {
+            let text = t_args(
+                language,
+                "not-enough",
+                &[
+                    ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
+                    ("price", &shop_screens::price(language, price.minor(), C::CODE)),
+                ],
+            );
+            (None, Some(text))
+        }
+        RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
+    })
 }
 
 async fn enter_promo<C: CurrencyUnit>(

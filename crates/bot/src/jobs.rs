@@ -6,7 +6,7 @@ use crate::qr;
 use crate::shop_screens::price;
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_shop::lifecycle::{self, Notice};
-use bazar_shop::{PROVISION_JOB, ProvisionOutcome, Provisioner};
+use bazar_shop::{EXTEND_JOB, PROVISION_JOB, ProvisionOutcome, Provisioner};
 use bazar_store::{Job, Store, Subscription};
 use bazar_telegram::Attachment;
 use serde_json::json;
@@ -18,6 +18,22 @@ pub(crate) async fn run(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &J
     let now = now_ms();
     match job.kind.as_str() {
         PROVISION_JOB => {}
+        EXTEND_JOB => {
+            return match provisioner.extend(&bot.scope, job).await {
+                Ok(ProvisionOutcome::Delivered(subscription)) => {
+                    let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
+                    lifecycle_message(store, bot, &subscription, "renewed", &until).await
+                }
+                Ok(ProvisionOutcome::Refunded { subscription, error }) => {
+                    notify(store, bot, &subscription, false, Some(error)).await
+                }
+                Ok(_) => Vec::new(),
+                Err(e) => {
+                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "renewal failed on the database");
+                    Vec::new()
+                }
+            };
+        }
         lifecycle::REMIND_JOB => {
             return match lifecycle::remind(store, &bot.scope, job, now).await {
                 Ok(Notice::Reminder { subscription, days }) => {
@@ -150,7 +166,7 @@ async fn lifecycle_message(
     let _ = tx.commit().await;
     let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Vec::new() };
     let language = language_of(customer.language, &settings);
-    let text = t_args(language, key, &[("id", &subscription.id.to_string()), ("days", days)]);
+    let text = t_args(language, key, &[("id", &subscription.id.to_string()), ("days", days), ("until", days)]);
     vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))]
 }
 

@@ -130,7 +130,18 @@ pub fn subscriptions(language: Language, subs: &[Subscription], now_ms: i64, men
             text.push_str(&format!("\n{url}"));
         }
     }
-    Screen { text, keyboard: json!({ "inline_keyboard": [back(language, menu)] }) }
+    let mut rows: Vec<Vec<serde_json::Value>> = subs
+        .iter()
+        .filter(|s| {
+            !s.is_trial
+                && s.plan_id.is_some()
+                && matches!(s.status, SubscriptionStatus::Active | SubscriptionStatus::Expired)
+        })
+        .take(5)
+        .map(|s| vec![button(t_args(language, "btn-renew", &[("id", &s.id.to_string())]), menu, Action::Renew(s.id))])
+        .collect();
+    rows.push(back(language, menu));
+    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
 }
 
 /// Balance and the latest entries.

@@ -14,9 +14,13 @@ pub mod lifecycle;
 pub mod promo;
 mod provision;
 mod purchase;
+mod renew;
 
 pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 pub use purchase::{BuyOutcome, TrialOutcome, buy, start_trial};
+pub use renew::{RenewOutcome, renew};
 
 /// The job kind that provisions a subscription.
 pub const PROVISION_JOB: &str = "provision";
+/// The job kind that extends a renewed subscription on its panel.
+pub const EXTEND_JOB: &str = "extend";

@@ -67,7 +67,10 @@ pub async fn remind(
             && s.expires_at.is_some_and(|e| e > now && e - now <= (days + 1) * DAY_MS)
     });
     let notice = match subscription {
-        Some(subscription) if due && tx.record_notice(id, &format!("remind:{days}")).await? => {
+        Some(subscription)
+            if due
+                && tx.record_notice(id, &format!("remind:{days}:{}", subscription.expires_at.unwrap_or(0))).await? =>
+        {
             Notice::Reminder { subscription, days }
         }
         _ => Notice::Nothing,
@@ -90,20 +93,15 @@ pub async fn expire_due(
     let subscription = tx.subscription(id).await?;
     let expired = match subscription {
         Some(s) if s.status == SubscriptionStatus::Active && s.expires_at.is_some_and(|e| e <= now) => {
-            if tx.record_notice(id, "expired").await? {
+            if tx.record_notice(id, &format!("expired:{}", s.expires_at.unwrap_or(0))).await? {
                 tx.set_subscription_status(id, SubscriptionStatus::Expired).await?;
                 Some(s)
             } else {
                 None
             }
         }
-        Some(s) if s.status == SubscriptionStatus::Active => {
-            // Renewed since: come back at the new end.
-            if let Some(end) = s.expires_at {
-                tx.enqueue_job(EXPIRE_JOB, &json!({"subscription": id}), end).await?;
-            }
-            None
-        }
+        // Renewed since: the renewal scheduled a new expiry job.
+        Some(_) => None,
         _ => None,
     };
     tx.finish_job(job.id, &JobEnd::Done).await?;

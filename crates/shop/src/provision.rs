@@ -125,9 +125,7 @@ impl Provisioner {
                 Ok(ProvisionOutcome::Delivered(delivered))
             }
             Err((retryable, error)) if retryable && job.attempts < self.options.max_attempts => {
-                let wait = self.options.retry_base.saturating_mul(1 << (job.attempts.saturating_sub(1)).min(10));
-                let wait = wait.min(Duration::from_secs(1800));
-                let run_at = now_ms() + wait.as_millis() as i64;
+                let run_at = now_ms() + self.backoff(job.attempts).as_millis() as i64;
                 tracing::warn!(bot_id = %scope.bot_id(), subscription = id, attempt = job.attempts, %error, "provisioning failed; will retry");
                 self.end(scope, job, JobEnd::Retry { run_at, error: error.clone() }).await?;
                 Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
@@ -176,6 +174,63 @@ impl Provisioner {
         tx.commit().await
     }
 
+    /// The `extend` job of a renewal: moves the panel user's end by the plan's
+    /// length from its current end (or from now, if it already ended).
+    pub async fn extend(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+        let tenant = self.store.tenant(scope);
+        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let days = job.payload.get("days").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let mut tx = tenant.begin_read().await?;
+        let subscription = tx.subscription(id).await?;
+        tx.commit().await?;
+        let Some(subscription) = subscription else {
+            return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
+        };
+        let now = now_ms();
+        let end = subscription.expires_at.unwrap_or(now).max(now) + days * 86_400_000;
+        let change =
+            bazar_panels::UserChange { expire_at: Some(end / 1000), enabled: Some(true), ..Default::default() };
+        let result = match self.panel(subscription.panel_id).await {
+            Ok(panel) => panel
+                .update_user(&subscription.panel_username, &change)
+                .await
+                .map_err(|e| (e.is_retryable(), e.to_string())),
+            Err(e) => Err((true, e)),
+        };
+        match result {
+            Ok(_) => {
+                let mut tx = tenant.begin().await?;
+                tx.extend_subscription(id, end).await?;
+                let settings = tenant.settings().await?;
+                crate::lifecycle::schedule(&mut tx, &settings, id, end, now).await?;
+                tx.finish_job(job.id, &JobEnd::Done).await?;
+                let extended = tx.subscription(id).await?.unwrap_or(subscription);
+                tx.commit().await?;
+                Ok(ProvisionOutcome::Delivered(extended))
+            }
+            Err((retryable, error)) if retryable && job.attempts < self.options.max_attempts => {
+                let run_at = now + self.backoff(job.attempts).as_millis() as i64;
+                self.end(scope, job, JobEnd::Retry { run_at, error: error.clone() }).await?;
+                Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
+            }
+            Err((_, error)) => {
+                let price = job.payload.get("price").and_then(serde_json::Value::as_i64).unwrap_or(0);
+                let currency = job.payload.get("currency").and_then(serde_json::Value::as_str).unwrap_or("IRT");
+                let key = job.payload.get("key").and_then(serde_json::Value::as_str).unwrap_or("renew");
+                let mut tx = tenant.begin().await?;
+                refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), id).await?;
+                tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
+                tx.commit().await?;
+                let refunded = Subscription { price, currency: currency.to_owned(), ..subscription };
+                Ok(ProvisionOutcome::Refunded { subscription: refunded, error })
+            }
+        }
+    }
+
+    fn backoff(&self, attempts: u32) -> Duration {
+        self.options.retry_base.saturating_mul(1 << attempts.saturating_sub(1).min(10)).min(Duration::from_secs(1800))
+    }
+
     /// Disables an expired subscription's user on its panel (best effort:
     /// the panel also stops it at its own expiry time).
     pub async fn disable_on_panel(&self, subscription: &Subscription) {
@@ -214,6 +269,30 @@ impl Provisioner {
         self.panels.lock().expect("panel cache").insert(panel_id, client.clone());
         Ok(client)
     }
+}
+
+/// Returns `price` to the customer's wallet, once per `key`.
+async fn refund(
+    tx: &mut bazar_store::TenantTx,
+    customer: bazar_domain::CustomerId,
+    price: i64,
+    currency: &str,
+    key: &str,
+    subscription: i64,
+) -> Result<(), StoreError> {
+    if price <= 0 {
+        return Ok(());
+    }
+    let reference = format!("subscription {subscription} could not be provisioned");
+    match currency {
+        Irr::CODE => {
+            tx.post(customer, Money::<Irr>::new(price), EntryKind::Refund, key, Some(&reference)).await?;
+        }
+        _ => {
+            tx.post(customer, Money::<Irt>::new(price), EntryKind::Refund, key, Some(&reference)).await?;
+        }
+    }
+    Ok(())
 }
 
 /// `{"token": …}` or `{"username": …, "password": …}`.

@@ -145,6 +145,17 @@ impl TenantTx {
         Ok(Posting::Applied { balance: next })
     }
 
+    /// Whether an entry with this idempotency key was posted.
+    pub async fn ledger_key_exists(&mut self, key: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM ledger_entries WHERE bot_id = $1 AND idempotency_key = $2")
+                .bind(self.bot())
+                .bind(key)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// The customer's balance in `C` (zero without a wallet).
     pub async fn balance<C: CurrencyUnit>(&mut self, customer: CustomerId) -> Result<Money<C>, StoreError> {
         let balance: Option<i64> =

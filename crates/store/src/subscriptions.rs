@@ -247,6 +247,20 @@ impl TenantTx {
         Ok(())
     }
 
+    /// Moves a subscription's end (a renewal) and makes it active again.
+    pub async fn extend_subscription(&mut self, id: i64, expires_at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE subscriptions SET status = 'active', expires_at = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
+        )
+        .bind(expires_at)
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
     /// Sets a subscription's status.
     pub async fn set_subscription_status(&mut self, id: i64, status: SubscriptionStatus) -> Result<(), StoreError> {
         sqlx::query("UPDATE subscriptions SET status = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")

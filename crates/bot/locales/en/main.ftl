@@ -78,3 +78,6 @@ ticket-answered = ✅ Your answer to ticket #{ $id } was sent.
 ticket-closed = ✅ Ticket #{ $id } is closed.
 ticket-closed-customer = Your support ticket #{ $id } was closed. Write again any time.
 admins-only = Only this shop's admins can do that.
+btn-renew = 🔄 Renew #{ $id }
+renewing = ✅ Paid { $price }. Subscription #{ $id } is being renewed…
+renewed = 🔄 Subscription #{ $id } is renewed until { $until }.

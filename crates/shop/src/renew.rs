@@ -1,0 +1,94 @@
+//! Renewing a subscription from the wallet: the same panel user gets more
+//! days (a job, retried like provisioning), and the payment is refunded once
+//! if the panel never accepts it.
+
+use crate::EXTEND_JOB;
+use bazar_domain::{CurrencyUnit, CustomerId, Money};
+use bazar_store::{EntryKind, Posting, StoreError, Subscription, SubscriptionStatus, TenantTx};
+use serde_json::json;
+
+/// How a renewal request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RenewOutcome<C: CurrencyUnit> {
+    /// Paid; the panel user is being extended.
+    Renewed {
+        /// The subscription.
+        subscription: Subscription,
+        /// The price paid.
+        price: Money<C>,
+        /// The inviter's reward, if any.
+        referral: Option<(CustomerId, Money<C>)>,
+    },
+    /// The same renewal (same key) happened before.
+    AlreadyRenewed,
+    /// The wallet does not cover the price; nothing was written.
+    NotEnough {
+        /// Balance now.
+        balance: Money<C>,
+        /// The plan's price.
+        price: Money<C>,
+    },
+    /// Not renewable: a trial, someone else's, failed, or its plan is gone.
+    NotRenewable,
+}
+
+/// Renews `subscription_id` of `customer` for its plan's length and price.
+pub async fn renew<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+    subscription_id: i64,
+    key: &str,
+    referral_percent: Option<u8>,
+) -> Result<RenewOutcome<C>, StoreError> {
+    let ledger_key = format!("renew:{key}");
+    if tx.ledger_key_exists(&ledger_key).await? {
+        return Ok(RenewOutcome::AlreadyRenewed);
+    }
+    let Some(subscription) = tx.subscription(subscription_id).await?.filter(|s| {
+        s.customer_id == customer
+            && !s.is_trial
+            && matches!(s.status, SubscriptionStatus::Active | SubscriptionStatus::Expired)
+    }) else {
+        return Ok(RenewOutcome::NotRenewable);
+    };
+    let plan = match subscription.plan_id {
+        Some(plan) => tx.plan(plan).await?.filter(|p| p.active && p.currency == C::CODE),
+        None => None,
+    };
+    let Some(plan) = plan else { return Ok(RenewOutcome::NotRenewable) };
+    let price = Money::<C>::new(plan.price);
+    let balance = tx.balance::<C>(customer).await?;
+    if balance < price {
+        return Ok(RenewOutcome::NotEnough { balance, price });
+    }
+    if price.is_positive() {
+        let reference = format!("renewal of subscription {subscription_id}");
+        if let Posting::Duplicate =
+            tx.post(customer, -price, EntryKind::Purchase, &ledger_key, Some(&reference)).await?
+        {
+            return Ok(RenewOutcome::AlreadyRenewed);
+        }
+    }
+    let mut referral = None;
+    if let (Some(percent), Some(referrer)) = (referral_percent, tx.referrer_of(customer).await?) {
+        let reward = price.percent(percent.min(100));
+        if reward.is_positive() {
+            let reward_key = format!("referral:{ledger_key}");
+            let reference = format!("referee's renewal of subscription {subscription_id}");
+            if let Posting::Applied { .. } =
+                tx.post(referrer, reward, EntryKind::ReferralReward, &reward_key, Some(&reference)).await?
+            {
+                referral = Some((referrer, reward));
+            }
+        }
+    }
+    let payload = json!({
+        "subscription": subscription_id,
+        "days": plan.duration_days,
+        "price": price.minor(),
+        "currency": C::CODE,
+        "key": ledger_key,
+    });
+    tx.enqueue_job(EXTEND_JOB, &payload, 0).await?;
+    Ok(RenewOutcome::Renewed { subscription, price, referral })
+}
