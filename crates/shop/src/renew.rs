@@ -13,7 +13,7 @@ pub enum RenewOutcome<C: CurrencyUnit> {
     /// Paid; the panel user is being extended.
     Renewed {
         /// The subscription.
-        subscription: Subscription,
+        subscription: Box<Subscription>,
         /// The price paid.
         price: Money<C>,
         /// The inviter's reward, if any.
@@ -90,5 +90,5 @@ pub async fn renew<C: CurrencyUnit>(
         "key": ledger_key,
     });
     tx.enqueue_job(EXTEND_JOB, &payload, 0).await?;
-    Ok(RenewOutcome::Renewed { subscription, price, referral })
+    Ok(RenewOutcome::Renewed { subscription: Box::new(subscription), price, referral })
 }
