@@ -212,6 +212,12 @@ pub struct PlanFields {
     /// Display order (smaller first).
     #[arg(long, allow_negative_numbers = true)]
     pub sort: Option<i32>,
+    /// Remnawave internal squad UUID for subscribers of this plan (repeatable).
+    #[arg(long = "squad", value_name = "UUID")]
+    pub squads: Vec<String>,
+    /// Marzban inbounds as JSON, e.g. '{"vless":["VLESS TCP REALITY"]}'.
+    #[arg(long, value_name = "JSON")]
+    pub inbounds: Option<String>,
 }
 
 /// `bazar wallet …`

@@ -92,23 +92,20 @@ async fn shop(p: Platform, panel: Panel) {
     let mut args: Vec<&str> = vec!["panel", "add", "--name", "main", "--default"];
     args.extend(panel_args.iter().map(String::as_str));
     p.run(&args).await.ok();
-    p.run(&[
-        "plan",
-        "add",
-        &id,
-        "--name",
-        "Monthly",
-        "--days",
-        "30",
-        "--traffic-gb",
-        "50",
-        "--devices",
-        "2",
-        "--price",
-        "100000",
-    ])
-    .await
-    .ok();
+    let mut plan_args: Vec<String> =
+        ["plan", "add", &id, "--name", "Monthly", "--days", "30", "--traffic-gb", "50", "--devices", "2", "--price", "100000"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+    let squad = match &panel {
+        Panel::Remnawave(f) => Some(f.default_squad()),
+        Panel::Marzban(_) => None,
+    };
+    if let Some(squad) = &squad {
+        plan_args.extend(["--squad".to_owned(), squad.clone()]);
+    }
+    p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
+    p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"]).await.fails_with("not a UUID");
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
     let mut p = p;
@@ -133,10 +130,11 @@ async fn shop(p: Platform, panel: Panel) {
     let caption = delivered.text.clone().unwrap();
     assert!(caption.contains("ready until"), "{caption}");
     assert_eq!(panel.users().len(), 1);
-    let panel_user = &panel.users()[0];
-    let url = panel_user.to_string();
+    let panel_user = panel.users()[0].to_string();
     assert!(caption.contains("http"), "the link is in the caption: {caption}");
-    let _ = url;
+    if let Some(squad) = &squad {
+        assert!(panel_user.contains(squad.as_str()), "the plan's squad is set: {panel_user}");
+    }
 
     // A double tap on the same Pay button buys nothing more.
     p.telegram.push_update(TG, updates::callback(&user, summary.message_id, &button(&summary, "Pay")));

@@ -36,7 +36,7 @@ pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> 
                 price,
                 currency: code(currency),
                 sort: fields.sort.unwrap_or(0),
-                panel_options: serde_json::json!({}),
+                panel_options: panel_options(&fields)?,
             };
             let created = store.tenant(&scope).add_plan(&plan).await?;
             println!("bot {bot}: added plan {}", line(&created));
@@ -110,6 +110,28 @@ fn price(text: &str, currency: Currency) -> Result<i64, CliError> {
         Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
     };
     minor.map_err(|e| CliError::input(format!("--price: {e}")))
+}
+
+/// Panel-specific options of a plan (`bazar_panels::PlanOptions` as JSON).
+fn panel_options(fields: &PlanFields) -> Result<serde_json::Value, CliError> {
+    let mut options = serde_json::json!({});
+    if !fields.squads.is_empty() {
+        for squad in &fields.squads {
+            let ok = squad.len() == 36 && squad.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+            if !ok {
+                return Err(CliError::input(format!("--squad `{squad}` is not a UUID")));
+            }
+        }
+        options["remnawave_squads"] = serde_json::json!(fields.squads);
+    }
+    if let Some(inbounds) = &fields.inbounds {
+        let value: serde_json::Value = serde_json::from_str(inbounds)
+            .ok()
+            .filter(|v: &serde_json::Value| v.as_object().is_some_and(|o| o.values().all(|l| l.is_array())))
+            .ok_or_else(|| CliError::input("--inbounds must be JSON like {\"vless\":[\"VLESS TCP\"]}"))?;
+        options["marzban_inbounds"] = value;
+    }
+    Ok(options)
 }
 
 fn devices(devices: Option<u32>) -> Result<Option<Option<u32>>, CliError> {
