@@ -32,6 +32,12 @@ impl Panel {
             Panel::Marzban(p) => p.fail_next(times, status),
         }
     }
+    fn set_used_traffic(&self, username: &str, bytes: u64) {
+        match self {
+            Panel::Remnawave(p) => p.set_used_traffic(username, bytes),
+            Panel::Marzban(p) => p.set_used_traffic(username, bytes),
+        }
+    }
     fn set_down(&self, down: bool) {
         match self {
             Panel::Remnawave(p) => p.set_down(down),
@@ -187,10 +193,12 @@ async fn shop(p: Platform, panel: Panel) {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(panel.users().len(), 3, "no second trial");
 
-    // My subscriptions lists them.
+    // My subscriptions lists them, with the traffic the panel counted.
+    panel.set_used_traffic("bz1s1", 3 << 29);
     let subs = press(&p, &user, &menu, "My subscriptions").await;
     let text = subs.text.unwrap();
     assert!(text.contains("active") && text.contains("failed"), "{text}");
+    assert!(text.contains("1.5 GB / 50 GB"), "{text}");
     server.stop().await;
 }
 

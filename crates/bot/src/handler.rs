@@ -32,7 +32,7 @@ impl CustomerBot {
 
 impl Handler for CustomerBot {
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>> {
-        Box::pin(handle(ctx))
+        Box::pin(handle(&self.provisioner, ctx))
     }
 
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
@@ -56,7 +56,7 @@ pub(crate) fn currency_of(settings: &bazar_store::TenantSettings) -> Currency {
     }
 }
 
-async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
+async fn handle(provisioner: &Provisioner, ctx: &mut UpdateContext) -> Result<(), HandlerError> {
     let mut state = ChatState::parse(ctx.state());
     let language = language_of(ctx.customer.language, &ctx.settings);
     match Route::of(&ctx.update) {
@@ -104,7 +104,7 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
                 send_new_menu(ctx, &mut state, language, None);
             }
             Decoded::Current(action) => {
-                let (screen, toast) = press(ctx, action, language, &mut state, message_id).await?;
+                let (screen, toast) = press(provisioner, ctx, action, language, &mut state, message_id).await?;
                 answer(ctx, &query_id, toast);
                 match (screen, message_id) {
                     (Some(screen), Some(message_id)) => edit_screen(ctx, message_id, screen),
@@ -120,6 +120,7 @@ async fn handle(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
 
 /// A current button: the screen to show in place, and a toast.
 async fn press(
+    provisioner: &Provisioner,
     ctx: &mut UpdateContext,
     action: Action,
     language: Language,
@@ -181,7 +182,12 @@ async fn press(
         }
         Action::Subscriptions => {
             let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
-            (Some(shop_screens::subscriptions(language, &subs, now_ms(), menu)), None)
+            let mut used = Vec::with_capacity(subs.len());
+            for s in &subs {
+                let active = s.status == bazar_store::SubscriptionStatus::Active;
+                used.push(if active { provisioner.used_traffic(s).await } else { None });
+            }
+            (Some(shop_screens::subscriptions(language, &subs, &used, now_ms(), menu)), None)
         }
         Action::Wallet => {
             let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;

@@ -26,6 +26,15 @@ fn traffic(language: Language, bytes: Option<u64>) -> String {
     }
 }
 
+/// Used traffic, e.g. `1.5 GB`.
+fn usage(bytes: u64) -> String {
+    if bytes >= 1 << 30 {
+        format!("{:.1} GB", bytes as f64 / (1u64 << 30) as f64)
+    } else {
+        format!("{} MB", bytes >> 20)
+    }
+}
+
 fn devices(language: Language, limit: Option<u32>) -> String {
     match limit {
         None => t(language, "devices-any"),
@@ -112,9 +121,9 @@ pub fn days_left(expires_at: Option<i64>, now_ms: i64) -> i64 {
 }
 
 /// The customer's subscriptions with status, days left and link.
-pub fn subscriptions(language: Language, subs: &[Subscription], now_ms: i64, menu: u64) -> Screen {
+pub fn subscriptions(language: Language, subs: &[Subscription], used: &[Option<u64>], now_ms: i64, menu: u64) -> Screen {
     let mut text = if subs.is_empty() { t(language, "subs-empty") } else { t(language, "subs-title") };
-    for s in subs {
+    for (i, s) in subs.iter().enumerate() {
         let status = match s.status {
             SubscriptionStatus::Active if s.expires_at.is_some_and(|e| e <= now_ms) => t(language, "status-expired"),
             SubscriptionStatus::Active => {
@@ -125,7 +134,11 @@ pub fn subscriptions(language: Language, subs: &[Subscription], now_ms: i64, men
             SubscriptionStatus::Disabled => t(language, "status-disabled"),
             SubscriptionStatus::Failed => t(language, "status-failed"),
         };
-        text.push_str(&format!("\n\n#{} · {} · {}", s.id, traffic(language, s.traffic_bytes), status));
+        let volume = match used.get(i).copied().flatten() {
+            Some(bytes) => format!("{} / {}", usage(bytes), traffic(language, s.traffic_bytes)),
+            None => traffic(language, s.traffic_bytes),
+        };
+        text.push_str(&format!("\n\n#{} · {} · {}", s.id, volume, status));
         if let (SubscriptionStatus::Active, Some(url)) = (s.status, &s.subscription_url) {
             text.push_str(&format!("\n{url}"));
         }

@@ -55,12 +55,17 @@ pub struct Provisioner {
     http: reqwest::Client,
     options: ProvisionerOptions,
     panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
+    /// Traffic read from panels, kept briefly so menus stay fast.
+    usage: Mutex<HashMap<(i64, String), (std::time::Instant, u64)>>,
 }
+
+/// How long a panel's traffic figure is reused.
+const USAGE_TTL: Duration = Duration::from_secs(60);
 
 impl Provisioner {
     /// A provisioner using `http` for every panel.
     pub fn new(store: Store, http: reqwest::Client, options: ProvisionerOptions) -> Self {
-        Self { store, http, options, panels: Mutex::new(HashMap::new()) }
+        Self { store, http, options, panels: Mutex::new(HashMap::new()), usage: Mutex::new(HashMap::new()) }
     }
 
     /// The storage layer.
@@ -229,6 +234,24 @@ impl Provisioner {
 
     fn backoff(&self, attempts: u32) -> Duration {
         self.options.retry_base.saturating_mul(1 << attempts.saturating_sub(1).min(10)).min(Duration::from_secs(1800))
+    }
+
+    /// Traffic used by a subscription's panel user, from the panel (cached for a
+    /// minute; `None` when the panel does not answer within two seconds).
+    pub async fn used_traffic(&self, subscription: &Subscription) -> Option<u64> {
+        let key = (subscription.panel_id?, subscription.panel_username.clone());
+        if let Some((at, used)) = self.usage.lock().expect("usage cache").get(&key)
+            && at.elapsed() < USAGE_TTL
+        {
+            return Some(*used);
+        }
+        let panel = self.panel(subscription.panel_id).await.ok()?;
+        let user = tokio::time::timeout(Duration::from_secs(2), panel.get_user(&subscription.panel_username))
+            .await
+            .ok()?
+            .ok()??;
+        self.usage.lock().expect("usage cache").insert(key, (std::time::Instant::now(), user.used_traffic_bytes));
+        Some(user.used_traffic_bytes)
     }
 
     /// Disables an expired subscription's user on its panel (best effort:
