@@ -98,11 +98,24 @@ async fn shop(p: Platform, panel: Panel) {
     let mut args: Vec<&str> = vec!["panel", "add", "--name", "main", "--default"];
     args.extend(panel_args.iter().map(String::as_str));
     p.run(&args).await.ok();
-    let mut plan_args: Vec<String> =
-        ["plan", "add", &id, "--name", "Monthly", "--days", "30", "--traffic-gb", "50", "--devices", "2", "--price", "100000"]
-            .iter()
-            .map(|a| a.to_string())
-            .collect();
+    let mut plan_args: Vec<String> = [
+        "plan",
+        "add",
+        &id,
+        "--name",
+        "Monthly",
+        "--days",
+        "30",
+        "--traffic-gb",
+        "50",
+        "--devices",
+        "2",
+        "--price",
+        "100000",
+    ]
+    .iter()
+    .map(|a| a.to_string())
+    .collect();
     let squad = match &panel {
         Panel::Remnawave(f) => Some(f.default_squad()),
         Panel::Marzban(_) => None,
@@ -111,7 +124,9 @@ async fn shop(p: Platform, panel: Panel) {
         plan_args.extend(["--squad".to_owned(), squad.clone()]);
     }
     p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
-    p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"]).await.fails_with("not a UUID");
+    p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"])
+        .await
+        .fails_with("not a UUID");
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
     let mut p = p;
@@ -475,6 +490,7 @@ async fn renewal_extends_the_same_panel_user_once() {
     .await
     .ok();
     p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    p.run(&["flag", "set", &id, "auto_renew", "on"]).await.ok();
     let server = p.serve(true).await;
     let user = FakeUser::new(7501, "Nima").with_language("en");
     start(&p, &user, None).await;
@@ -508,5 +524,13 @@ async fn renewal_extends_the_same_panel_user_once() {
     .await;
     assert!(p.run(&["wallet", "show", &id, "7501"]).await.ok().stdout.contains("balance 50,000 IRT"));
     assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
+
+    // Automatic renewal can be switched on from the same screen.
+    let menu = start(&p, &user, None).await;
+    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    assert!(subs.text.is_some());
+    let toggled = press(&p, &user, &subs, "Auto-renew").await;
+    let on = toggled.reply_markup.unwrap().to_string();
+    assert!(on.contains("Auto-renew from wallet: ON"), "{on}");
     server.stop().await;
 }

@@ -40,6 +40,8 @@ pub enum Action {
     Support,
     /// Renew a subscription from the wallet.
     Renew(i64),
+    /// Turn automatic renewal on or off.
+    AutoRenew,
     /// Admin: answer a ticket (not tied to a menu generation).
     TicketReply(i64),
     /// Admin: close a ticket (not tied to a menu generation).
@@ -72,6 +74,7 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Promo => format!("{VERSION}.{menu}.promo"),
         Action::Support => format!("{VERSION}.{menu}.support"),
         Action::Renew(id) => format!("{VERSION}.{menu}.renew.{}", to_base36(id as u64)),
+        Action::AutoRenew => format!("{VERSION}.{menu}.auto"),
         Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
         Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
     };
@@ -122,6 +125,7 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("invite"), None, None) => Action::Invite,
         (Some("promo"), None, None) => Action::Promo,
         (Some("support"), None, None) => Action::Support,
+        (Some("auto"), None, None) => Action::AutoRenew,
         (Some("renew"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
             Some(id) => Action::Renew(id),
             None => return Decoded::Expired,
@@ -172,6 +176,7 @@ mod tests {
             Action::Promo,
             Action::Support,
             Action::Renew(12),
+            Action::AutoRenew,
             Action::TicketReply(77),
             Action::TicketClose(77),
         ];

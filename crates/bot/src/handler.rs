@@ -187,7 +187,19 @@ async fn press(
                 let active = s.status == bazar_store::SubscriptionStatus::Active;
                 used.push(if active { provisioner.used_traffic(s).await } else { None });
             }
-            (Some(shop_screens::subscriptions(language, &subs, &used, now_ms(), menu)), None)
+            let auto = ctx.settings.flag(FeatureFlag::AutoRenew).then_some(ctx.customer.auto_renew);
+            (Some(shop_screens::subscriptions(language, &subs, &used, auto, now_ms(), menu)), None)
+        }
+        Action::AutoRenew => {
+            if ctx.settings.flag(FeatureFlag::AutoRenew) {
+                let on = !ctx.customer.auto_renew;
+                ctx.tx.set_auto_renew(ctx.customer.id, on).await?;
+                ctx.customer.auto_renew = on;
+            }
+            let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
+            let used = vec![None; subs.len()];
+            let auto = ctx.settings.flag(FeatureFlag::AutoRenew).then_some(ctx.customer.auto_renew);
+            (Some(shop_screens::subscriptions(language, &subs, &used, auto, now_ms(), menu)), None)
         }
         Action::Wallet => {
             let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;
@@ -388,7 +400,7 @@ async fn pay<C: CurrencyUnit>(
 }
 
 /// The referral share, when the tenant's referral programme is on.
-fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
+pub(crate) fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
     if !settings.flag(FeatureFlag::Referral) {
         return None;
     }

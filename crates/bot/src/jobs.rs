@@ -48,6 +48,27 @@ pub(crate) async fn run(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &J
             };
         }
         lifecycle::EXPIRE_JOB => {
+            if let Ok(settings) = store.tenant(&bot.scope).settings().await
+                && settings.flag(bazar_domain::FeatureFlag::AutoRenew)
+            {
+                let percent = crate::handler::referral_percent(&settings);
+                let renewed = match currency_of(&settings) {
+                    bazar_domain::Currency::Irr => {
+                        lifecycle::auto_renew::<bazar_domain::Irr>(store, &bot.scope, job, now, percent).await
+                    }
+                    bazar_domain::Currency::Irt => {
+                        lifecycle::auto_renew::<bazar_domain::Irt>(store, &bot.scope, job, now, percent).await
+                    }
+                };
+                match renewed {
+                    // The extension job tells the customer when it is done.
+                    Ok(true) => return Vec::new(),
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "automatic renewal failed; expiring")
+                    }
+                }
+            }
             return match lifecycle::expire_due(store, &bot.scope, job, now).await {
                 Ok(Some(subscription)) => {
                     provisioner.disable_on_panel(&subscription).await;

@@ -121,7 +121,15 @@ pub fn days_left(expires_at: Option<i64>, now_ms: i64) -> i64 {
 }
 
 /// The customer's subscriptions with status, days left and link.
-pub fn subscriptions(language: Language, subs: &[Subscription], used: &[Option<u64>], now_ms: i64, menu: u64) -> Screen {
+/// `auto_renew` is `Some(current)` when the tenant offers automatic renewal.
+pub fn subscriptions(
+    language: Language,
+    subs: &[Subscription],
+    used: &[Option<u64>],
+    auto_renew: Option<bool>,
+    now_ms: i64,
+    menu: u64,
+) -> Screen {
     let mut text = if subs.is_empty() { t(language, "subs-empty") } else { t(language, "subs-title") };
     for (i, s) in subs.iter().enumerate() {
         let status = match s.status {
@@ -153,6 +161,10 @@ pub fn subscriptions(language: Language, subs: &[Subscription], used: &[Option<u
         .take(5)
         .map(|s| vec![button(t_args(language, "btn-renew", &[("id", &s.id.to_string())]), menu, Action::Renew(s.id))])
         .collect();
+    if let Some(on) = auto_renew {
+        let key = if on { "btn-auto-on" } else { "btn-auto-off" };
+        rows.push(vec![button(t(language, key), menu, Action::AutoRenew)]);
+    }
     rows.push(back(language, menu));
     Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
 }

@@ -108,3 +108,36 @@ pub async fn expire_due(
     tx.commit().await?;
     Ok(expired)
 }
+
+/// At the end of a subscription whose customer turned auto-renewal on: renew it
+/// from the wallet (key `auto:{subscription}:{end}`, so once per period) and
+/// finish the expiry job. False when it was not renewed (off, not enough
+/// balance, not renewable): the caller expires it as usual.
+pub async fn auto_renew<C: bazar_domain::CurrencyUnit>(
+    store: &bazar_store::Store,
+    scope: &TenantScope,
+    job: &Job,
+    now: i64,
+    referral_percent: Option<u8>,
+) -> Result<bool, StoreError> {
+    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
+    let mut tx = store.tenant(scope).begin().await?;
+    let Some(subscription) = tx.subscription(id).await? else { return Ok(false) };
+    let Some(end) = subscription.expires_at.filter(|e| *e <= now && subscription.status == SubscriptionStatus::Active)
+    else {
+        return Ok(false);
+    };
+    let wants = tx.customer(subscription.customer_id).await?.is_some_and(|c| c.auto_renew);
+    if !wants {
+        return Ok(false);
+    }
+    let key = format!("auto:{id}:{end}");
+    match crate::renew::<C>(&mut tx, subscription.customer_id, id, &key, referral_percent).await? {
+        crate::RenewOutcome::Renewed { .. } | crate::RenewOutcome::AlreadyRenewed => {
+            tx.finish_job(job.id, &JobEnd::Done).await?;
+            tx.commit().await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}

@@ -97,6 +97,74 @@ async fn bought_provisioned_reminded_expired() {
     tx.commit().await.unwrap();
 }
 
+#[tokio::test]
+async fn auto_renewal_extends_instead_of_expiring() {
+    let (url, _dir) = bazar_testkit::sqlite_url();
+    let store =
+        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let platform = PlatformScope::for_operator();
+    let bot = NewBot {
+        token: BotToken::parse("4243:AAE00000000000000000000000000000000").unwrap(),
+        name: "shop".into(),
+        username: None,
+        is_master: false,
+        admins: vec![],
+        owner: None,
+    };
+    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
+    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
+    let panel = FakeRemnawave::start().await;
+    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    store
+        .platform(&platform)
+        .add_panel(NewPanel {
+            name: "p".into(),
+            kind: "remnawave".into(),
+            base_url: panel.url(),
+            credentials: credentials.into(),
+            make_default: true,
+        })
+        .await
+        .unwrap();
+    let plan = NewPlan {
+        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
+        duration_days: 3,
+        traffic_bytes: None,
+        device_limit: None,
+        price: 30_000,
+        currency: "IRT",
+        sort: 0,
+        panel_options: serde_json::json!({}),
+    };
+    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
+    let contact =
+        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
+    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    tx.set_auto_renew(customer.id, true).await.unwrap();
+    tx.commit().await.unwrap();
+    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0]).await.unwrap() else { panic!() };
+    let end = subscription.expires_at.unwrap();
+
+    let expire = scheduled_jobs(&url).await.into_iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    // A re-run of the same expiry job renews nothing more (the ledger key decides).
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    let extend = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let extend = extend.iter().find(|j| j.kind == bazar_shop::EXTEND_JOB).expect("an extension job");
+    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend).await.unwrap() else { panic!() };
+    assert_eq!(renewed.expires_at, Some(end + 3 * DAY), "renewed from the old end");
+    assert_eq!(renewed.status, SubscriptionStatus::Active);
+    let mut tx = store.tenant(&scope).begin_read().await.unwrap();
+    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(0), "paid twice, once each");
+    tx.commit().await.unwrap();
+    assert_eq!(panel.users().len(), 1);
+}
+
 fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap()
 }

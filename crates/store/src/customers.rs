@@ -25,6 +25,8 @@ pub struct Customer {
     pub banned: bool,
     /// When the customer blocked the bot (Telegram answered 403), if they did.
     pub blocked_at: Option<i64>,
+    /// Renew subscriptions from the wallet when they end (if the tenant offers it).
+    pub auto_renew: bool,
     /// First contact (unix ms).
     pub created_at: i64,
 }
@@ -42,7 +44,7 @@ pub struct CustomerContact {
     pub language: Option<Language>,
 }
 
-const COLUMNS: &str = "id, telegram_id, username, first_name, language, banned, blocked_at, created_at";
+const COLUMNS: &str = "id, telegram_id, username, first_name, language, banned, blocked_at, auto_renew, created_at";
 
 fn from_row(row: &AnyRow) -> Result<Customer, StoreError> {
     let language: Option<String> = row.try_get("language")?;
@@ -54,6 +56,7 @@ fn from_row(row: &AnyRow) -> Result<Customer, StoreError> {
         language: language.and_then(|l| l.parse().ok()),
         banned: get_bool(row, "banned")?,
         blocked_at: row.try_get("blocked_at")?,
+        auto_renew: get_bool(row, "auto_renew")?,
         created_at: row.try_get("created_at")?,
     })
 }
@@ -130,6 +133,17 @@ impl TenantTx {
     /// Creates the customer on first contact (`true`) or refreshes them (`false`).
     pub async fn record_contact(&mut self, contact: &CustomerContact) -> Result<(Customer, bool), StoreError> {
         record_contact(self, contact).await
+    }
+
+    /// Turns the customer's auto-renewal on or off.
+    pub async fn set_auto_renew(&mut self, customer: CustomerId, on: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE customers SET auto_renew = $1 WHERE bot_id = $2 AND id = $3")
+            .bind(on)
+            .bind(self.bot())
+            .bind(customer.get())
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 
     /// Remembers the customer's chosen language.

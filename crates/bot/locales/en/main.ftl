@@ -81,3 +81,5 @@ admins-only = Only this shop's admins can do that.
 btn-renew = 🔄 Renew #{ $id }
 renewing = ✅ Paid { $price }. Subscription #{ $id } is being renewed…
 renewed = 🔄 Subscription #{ $id } is renewed until { $until }.
+btn-auto-on = 🔁 Auto-renew from wallet: ON
+btn-auto-off = 🔁 Auto-renew from wallet: OFF
