@@ -534,3 +534,81 @@ async fn renewal_extends_the_same_panel_user_once() {
     assert!(on.contains("Auto-renew from wallet: ON"), "{on}");
     server.stop().await;
 }
+
+#[tokio::test]
+async fn two_shops_one_customer_see_nothing_of_each_other() {
+    let p = Platform::sqlite().await;
+    let panel = FakeRemnawave::start().await;
+    let token_a = p.telegram.add_bot(TG, "shop_a_bot");
+    let token_b = p.telegram.add_bot(TG + 1, "shop_b_bot");
+    let json = |out: &str| serde_json::from_str::<Value>(out.trim()).unwrap()["id"].to_string();
+    let a = json(&p.run(&["bot", "add", "--token", &token_a, "--admin", "9100", "--json"]).await.ok().stdout);
+    let b = json(&p.run(&["bot", "add", "--token", &token_b, "--admin", "9200", "--json"]).await.ok().stdout);
+    p.run(&[
+        "panel",
+        "add",
+        "--name",
+        "main",
+        "--default",
+        "--kind",
+        "remnawave",
+        "--url",
+        &panel.url(),
+        "--token",
+        &panel.token(),
+    ])
+    .await
+    .ok();
+    p.run(&["plan", "add", &a, "--name", "A Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    p.run(&["plan", "add", &b, "--name", "B Weekly", "--days", "7", "--price", "30000"]).await.ok();
+    p.run(&["config", "set", &a, "admin_chat_id", "9100"]).await.ok();
+    p.run(&["config", "set", &b, "admin_chat_id", "9200"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(8001, "Same").with_language("en");
+
+    // In shop A: top up, buy, get the link; ask support.
+    start(&p, &user, None).await;
+    p.run(&["wallet", "adjust", &a, "8001", "150000", "--reason", "top-up"]).await.ok();
+    buy(&p, &user).await;
+    p.telegram.wait_for_sent(TG, user.id, p.telegram.sent_to(TG, user.id).len() + 1, WAIT).await;
+    let menu = start(&p, &user, None).await;
+    press(&p, &user, &menu, "Write to support").await;
+    p.telegram.push_update(TG, updates::text(&user, "question for shop A"));
+    p.telegram.wait_for_sent(TG, 9100, 1, WAIT).await;
+
+    // In shop B the same Telegram user is a stranger.
+    let sent = p.telegram.sent_to(TG + 1, user.id).len();
+    p.telegram.push_update(TG + 1, updates::command(&user, "/start", None));
+    let menu_b = p.telegram.wait_for_sent(TG + 1, user.id, sent + 1, WAIT).await.pop().unwrap();
+    let press_b = |message: SentMessage, label: &'static str| {
+        let p = &p;
+        let user = &user;
+        async move {
+            let before = p.telegram.sent_to(TG + 1, user.id).len();
+            p.telegram.push_update(TG + 1, updates::callback(user, message.message_id, &button(&message, label)));
+            p.telegram.wait_for_sent(TG + 1, user.id, before + 1, WAIT).await.pop().unwrap()
+        }
+    };
+    let plans = press_b(menu_b.clone(), "Buy").await;
+    let markup = plans.reply_markup.clone().unwrap().to_string();
+    assert!(markup.contains("B Weekly") && !markup.contains("A Monthly"), "{markup}");
+    let subs = press_b(plans, "Back").await;
+    let subs = press_b(subs, "My subscriptions").await;
+    assert!(subs.text.clone().unwrap().contains("no subscriptions"), "{:?}", subs.text);
+    let back = press_b(subs, "Back").await;
+    let wallet = press_b(back, "Wallet").await;
+    assert!(wallet.text.unwrap().contains("Balance: 0 IRT"));
+    assert!(p.telegram.sent_to(TG + 1, 9200).is_empty(), "B's admins saw nothing of A's ticket");
+    assert!(
+        p.telegram.sent(TG + 1).iter().all(|m| !m.text.clone().unwrap_or_default().contains("question for shop A"))
+    );
+
+    // Back in A: the link and QR code can be asked for again.
+    let menu = start(&p, &user, None).await;
+    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let before = p.telegram.sent_to(TG, user.id).len();
+    p.telegram.push_update(TG, updates::callback(&user, subs.message_id, &button(&subs, "Link & QR")));
+    let again = p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap();
+    assert_eq!(again.method, "sendphoto");
+    server.stop().await;
+}

@@ -42,6 +42,8 @@ pub enum Action {
     Renew(i64),
     /// Turn automatic renewal on or off.
     AutoRenew,
+    /// Send a subscription's link and QR code again.
+    ShowLink(i64),
     /// Admin: answer a ticket (not tied to a menu generation).
     TicketReply(i64),
     /// Admin: close a ticket (not tied to a menu generation).
@@ -75,6 +77,7 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Support => format!("{VERSION}.{menu}.support"),
         Action::Renew(id) => format!("{VERSION}.{menu}.renew.{}", to_base36(id as u64)),
         Action::AutoRenew => format!("{VERSION}.{menu}.auto"),
+        Action::ShowLink(id) => format!("{VERSION}.{menu}.qr.{}", to_base36(id as u64)),
         Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
         Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
     };
@@ -126,6 +129,10 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("promo"), None, None) => Action::Promo,
         (Some("support"), None, None) => Action::Support,
         (Some("auto"), None, None) => Action::AutoRenew,
+        (Some("qr"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
+            Some(id) => Action::ShowLink(id),
+            None => return Decoded::Expired,
+        },
         (Some("renew"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
             Some(id) => Action::Renew(id),
             None => return Decoded::Expired,

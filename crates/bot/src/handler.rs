@@ -190,6 +190,20 @@ async fn press(
             let auto = ctx.settings.flag(FeatureFlag::AutoRenew).then_some(ctx.customer.auto_renew);
             (Some(shop_screens::subscriptions(language, &subs, &used, auto, now_ms(), menu)), None)
         }
+        Action::ShowLink(id) => {
+            let subscription =
+                ctx.tx.subscription(id).await?.filter(|s| {
+                    s.customer_id == ctx.customer.id && s.status == bazar_store::SubscriptionStatus::Active
+                });
+            match subscription {
+                Some(subscription) => {
+                    let chat = ctx.chat.0;
+                    ctx.send(crate::jobs::link_and_qr(language, chat, &subscription));
+                    (None, None)
+                }
+                None => (None, Some(t(language, "plan-gone"))),
+            }
+        }
         Action::AutoRenew => {
             if ctx.settings.flag(FeatureFlag::AutoRenew) {
                 let on = !ctx.customer.auto_renew;

@@ -171,6 +171,27 @@ async fn notify(
     out
 }
 
+/// The subscription's link as copyable text under its QR code.
+pub(crate) fn link_and_qr(language: bazar_domain::Language, chat: i64, subscription: &Subscription) -> Outgoing {
+    let url = subscription.subscription_url.clone().unwrap_or_default();
+    let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
+    let caption =
+        format!("{}\n\n<code>{}</code>", escape(&t_args(language, "delivered", &[("until", &until)])), escape(&url));
+    match qr::png(&url) {
+        Some(png) => Outgoing::with_file(
+            "sendPhoto",
+            json!({"chat_id": chat, "caption": caption, "parse_mode": "HTML"}),
+            Attachment {
+                field: "photo".into(),
+                file_name: "subscription.png".into(),
+                mime: "image/png".into(),
+                bytes: png,
+            },
+        ),
+        None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": caption, "parse_mode": "HTML"})),
+    }
+}
+
 /// A reminder or expiry message to the subscription's customer.
 async fn lifecycle_message(
     store: &Store,

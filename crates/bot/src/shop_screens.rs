@@ -153,14 +153,22 @@ pub fn subscriptions(
     }
     let mut rows: Vec<Vec<serde_json::Value>> = subs
         .iter()
-        .filter(|s| {
-            !s.is_trial
-                && s.plan_id.is_some()
-                && matches!(s.status, SubscriptionStatus::Active | SubscriptionStatus::Expired)
-        })
+        .filter(|s| s.status == SubscriptionStatus::Active && s.subscription_url.is_some())
         .take(5)
-        .map(|s| vec![button(t_args(language, "btn-renew", &[("id", &s.id.to_string())]), menu, Action::Renew(s.id))])
+        .map(|s| vec![button(t_args(language, "btn-qr", &[("id", &s.id.to_string())]), menu, Action::ShowLink(s.id))])
         .collect();
+    rows.extend(
+        subs.iter()
+            .filter(|s| {
+                !s.is_trial
+                    && s.plan_id.is_some()
+                    && matches!(s.status, SubscriptionStatus::Active | SubscriptionStatus::Expired)
+            })
+            .take(5)
+            .map(|s| {
+                vec![button(t_args(language, "btn-renew", &[("id", &s.id.to_string())]), menu, Action::Renew(s.id))]
+            }),
+    );
     if let Some(on) = auto_renew {
         let key = if on { "btn-auto-on" } else { "btn-auto-off" };
         rows.push(vec![button(t(language, key), menu, Action::AutoRenew)]);

@@ -83,3 +83,4 @@ renewing = ✅ Paid { $price }. Subscription #{ $id } is being renewed…
 renewed = 🔄 Subscription #{ $id } is renewed until { $until }.
 btn-auto-on = 🔁 Auto-renew from wallet: ON
 btn-auto-off = 🔁 Auto-renew from wallet: OFF
+btn-qr = 📷 Link & QR #{ $id }
