@@ -75,8 +75,7 @@ async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
 
 async fn shop(p: Platform, panel: Panel) {
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
-    let added = p.run(&["bot", "add", "--token", &token, "--json"]).await;
-    let id = serde_json::from_str::<Value>(added.ok().stdout.trim()).unwrap()["id"].to_string();
+    let id = add_bot(&p, &token, &[]).await;
     let panel_args: Vec<String> = match &panel {
         Panel::Remnawave(f) => {
             vec!["--kind".into(), "remnawave".into(), "--url".into(), f.url(), "--token".into(), f.token()]
@@ -255,23 +254,8 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     let p = Platform::sqlite().await;
     let panel = FakeRemnawave::start().await;
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
-    let added = p.run(&["bot", "add", "--token", &token, "--json"]).await;
-    let id = serde_json::from_str::<Value>(added.ok().stdout.trim()).unwrap()["id"].to_string();
-    p.run(&[
-        "panel",
-        "add",
-        "--name",
-        "main",
-        "--default",
-        "--kind",
-        "remnawave",
-        "--url",
-        &panel.url(),
-        "--token",
-        &panel.token(),
-    ])
-    .await
-    .ok();
+    let id = add_bot(&p, &token, &[]).await;
+    add_remnawave(&p, &panel).await;
     p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
     p.run(&["flag", "set", &id, "referral", "on"]).await.ok();
     p.run(&["config", "set", &id, "referral_reward_percent", "10"]).await.ok();
@@ -330,29 +314,9 @@ async fn promo_codes_bonus_discount_and_days() {
     let panel = FakeRemnawave::start().await;
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
     let other = p.telegram.add_bot(TG + 1, "other_shop_bot");
-    let id =
-        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
-            .unwrap()["id"]
-            .to_string();
-    let other_id =
-        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &other, "--json"]).await.ok().stdout.trim())
-            .unwrap()["id"]
-            .to_string();
-    p.run(&[
-        "panel",
-        "add",
-        "--name",
-        "main",
-        "--default",
-        "--kind",
-        "remnawave",
-        "--url",
-        &panel.url(),
-        "--token",
-        &panel.token(),
-    ])
-    .await
-    .ok();
+    let id = add_bot(&p, &token, &[]).await;
+    let other_id = add_bot(&p, &other, &[]).await;
+    add_remnawave(&p, &panel).await;
     p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
     p.run(&["promo", "add", &id, "gift", "--bonus", "20000", "--max-uses", "1"]).await.ok();
     p.run(&["promo", "add", &id, "OFF20", "--percent", "20"]).await.ok();
@@ -407,11 +371,7 @@ async fn promo_codes_bonus_discount_and_days() {
 async fn support_tickets_reach_admins_and_answers_come_back() {
     let p = Platform::sqlite().await;
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
-    let id = serde_json::from_str::<Value>(
-        p.run(&["bot", "add", "--token", &token, "--admin", "9100", "--json"]).await.ok().stdout.trim(),
-    )
-    .unwrap()["id"]
-        .to_string();
+    let id = add_bot(&p, &token, &["--admin", "9100"]).await;
     p.run(&["config", "set", &id, "admin_chat_id", "9100"]).await.ok();
     p.run(&["config", "set", &id, "default_language", "en"]).await.ok();
     let server = p.serve(true).await;
@@ -467,10 +427,7 @@ async fn renewal_extends_the_same_panel_user_once() {
     let p = Platform::sqlite().await;
     let panel = FakeMarzban::start().await;
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
-    let id =
-        serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
-            .unwrap()["id"]
-            .to_string();
+    let id = add_bot(&p, &token, &[]).await;
     let (admin, password) = panel.admin_credentials();
     p.run(&[
         "panel",
@@ -544,21 +501,7 @@ async fn two_shops_one_customer_see_nothing_of_each_other() {
     let json = |out: &str| serde_json::from_str::<Value>(out.trim()).unwrap()["id"].to_string();
     let a = json(&p.run(&["bot", "add", "--token", &token_a, "--admin", "9100", "--json"]).await.ok().stdout);
     let b = json(&p.run(&["bot", "add", "--token", &token_b, "--admin", "9200", "--json"]).await.ok().stdout);
-    p.run(&[
-        "panel",
-        "add",
-        "--name",
-        "main",
-        "--default",
-        "--kind",
-        "remnawave",
-        "--url",
-        &panel.url(),
-        "--token",
-        &panel.token(),
-    ])
-    .await
-    .ok();
+    add_remnawave(&p, &panel).await;
     p.run(&["plan", "add", &a, "--name", "A Monthly", "--days", "30", "--price", "100000"]).await.ok();
     p.run(&["plan", "add", &b, "--name", "B Weekly", "--days", "7", "--price", "30000"]).await.ok();
     p.run(&["config", "set", &a, "admin_chat_id", "9100"]).await.ok();
@@ -611,4 +554,19 @@ async fn two_shops_one_customer_see_nothing_of_each_other() {
     let again = p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap();
     assert_eq!(again.method, "sendphoto");
     server.stop().await;
+}
+
+/// Registers a bot through the CLI; returns its id.
+async fn add_bot(p: &Platform, token: &str, extra: &[&str]) -> String {
+    let mut args = vec!["bot", "add", "--token", token, "--json"];
+    args.extend_from_slice(extra);
+    serde_json::from_str::<Value>(p.run(&args).await.ok().stdout.trim()).unwrap()["id"].to_string()
+}
+
+/// Registers the fake Remnawave as the platform's default panel.
+async fn add_remnawave(p: &Platform, panel: &FakeRemnawave) {
+    let (url, token) = (panel.url(), panel.token());
+    p.run(&["panel", "add", "--name", "main", "--default", "--kind", "remnawave", "--url", &url, "--token", &token])
+        .await
+        .ok();
 }
