@@ -167,7 +167,6 @@ async fn notify(
             out.push(Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": text})));
         }
     }
-    let _ = currency_of(&settings);
     out
 }
 

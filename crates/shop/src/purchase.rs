@@ -81,10 +81,10 @@ pub async fn buy<C: CurrencyUnit>(
         Created::TrialUsed => return Ok(BuyOutcome::PlanUnavailable),
     };
     if let Some(code) = promo.filter(|_| benefit.is_some())
-        && let Err(refusal) = tx.redeem_promo(code, customer, Some(subscription.id)).await?
+        && tx.redeem_promo(code, customer, Some(subscription.id)).await?.is_err()
     {
         // Used up by someone else a moment ago: undo everything (the caller retries and reports it).
-        return Err(StoreError::Corrupt(format!("promo code refused while buying: {refusal:?}")));
+        return Err(StoreError::Conflict("the promo code was used up while buying"));
     }
     let key = format!("purchase:{}", subscription.id);
     let reference = format!("subscription {}", subscription.id);

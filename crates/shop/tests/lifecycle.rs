@@ -16,47 +16,9 @@ const DAY: i64 = 86_400_000;
 
 #[tokio::test]
 async fn bought_provisioned_reminded_expired() {
-    let (url, _dir) = bazar_testkit::sqlite_url();
-    let store =
-        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let Shop { url, _dir, store, scope, panel, plan, customer } =
+        shop("4242:AAE00000000000000000000000000000000", Some(10 << 30)).await;
     let platform = PlatformScope::for_operator();
-    let bot = NewBot {
-        token: BotToken::parse("4242:AAE00000000000000000000000000000000").unwrap(),
-        name: "shop".into(),
-        username: Some("shop_bot".into()),
-        is_master: false,
-        admins: vec![],
-        owner: None,
-    };
-    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
-    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
-    let panel = FakeRemnawave::start().await;
-    let credentials = serde_json::json!({"token": panel.token()}).to_string();
-    store
-        .platform(&platform)
-        .add_panel(NewPanel {
-            name: "main".into(),
-            kind: "remnawave".into(),
-            base_url: panel.url(),
-            credentials: credentials.into(),
-            make_default: true,
-        })
-        .await
-        .unwrap();
-    let plan = NewPlan {
-        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
-        duration_days: 3,
-        traffic_bytes: Some(10 << 30),
-        device_limit: None,
-        price: 30_000,
-        currency: "IRT",
-        sort: 0,
-        panel_options: serde_json::json!({}),
-    };
-    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
-    let contact =
-        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
-    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
@@ -99,47 +61,9 @@ async fn bought_provisioned_reminded_expired() {
 
 #[tokio::test]
 async fn auto_renewal_extends_instead_of_expiring() {
-    let (url, _dir) = bazar_testkit::sqlite_url();
-    let store =
-        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let Shop { url, _dir, store, scope, panel, plan, customer } =
+        shop("4243:AAE00000000000000000000000000000000", None).await;
     let platform = PlatformScope::for_operator();
-    let bot = NewBot {
-        token: BotToken::parse("4243:AAE00000000000000000000000000000000").unwrap(),
-        name: "shop".into(),
-        username: None,
-        is_master: false,
-        admins: vec![],
-        owner: None,
-    };
-    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
-    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
-    let panel = FakeRemnawave::start().await;
-    let credentials = serde_json::json!({"token": panel.token()}).to_string();
-    store
-        .platform(&platform)
-        .add_panel(NewPanel {
-            name: "p".into(),
-            kind: "remnawave".into(),
-            base_url: panel.url(),
-            credentials: credentials.into(),
-            make_default: true,
-        })
-        .await
-        .unwrap();
-    let plan = NewPlan {
-        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
-        duration_days: 3,
-        traffic_bytes: None,
-        device_limit: None,
-        price: 30_000,
-        currency: "IRT",
-        sort: 0,
-        panel_options: serde_json::json!({}),
-    };
-    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
-    let contact =
-        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
-    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
     bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
@@ -163,6 +87,59 @@ async fn auto_renewal_extends_instead_of_expiring() {
     assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(0), "paid twice, once each");
     tx.commit().await.unwrap();
     assert_eq!(panel.users().len(), 1);
+}
+
+/// A tenant with the fake Remnawave as default panel, a 3-day plan and one customer.
+struct Shop {
+    url: String,
+    _dir: tempfile::TempDir,
+    store: Store,
+    scope: bazar_store::TenantScope,
+    panel: FakeRemnawave,
+    plan: bazar_store::Plan,
+    customer: bazar_store::Customer,
+}
+
+async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
+    let (url, _dir) = bazar_testkit::sqlite_url();
+    let store =
+        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let platform = PlatformScope::for_operator();
+    let bot = NewBot {
+        token: BotToken::parse(token).unwrap(),
+        name: "shop".into(),
+        username: Some("shop_bot".into()),
+        is_master: false,
+        admins: vec![],
+        owner: None,
+    };
+    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
+    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
+    let panel = FakeRemnawave::start().await;
+    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    let new_panel = NewPanel {
+        name: "main".into(),
+        kind: "remnawave".into(),
+        base_url: panel.url(),
+        credentials: credentials.into(),
+        make_default: true,
+    };
+    store.platform(&platform).add_panel(new_panel).await.unwrap();
+    let plan = NewPlan {
+        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
+        duration_days: 3,
+        traffic_bytes,
+        device_limit: None,
+        price: 30_000,
+        currency: "IRT",
+        sort: 0,
+        panel_options: serde_json::json!({}),
+    };
+    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
+    let contact =
+        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
+    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
+    Shop { url, _dir, store, scope, panel, plan, customer }
 }
 
 fn reqwest_client() -> reqwest::Client {

@@ -35,6 +35,9 @@ pub enum StoreError {
     /// A bot with the same Telegram bot id or token is already registered.
     #[error("this bot is already registered (as bot {0})")]
     DuplicateBot(BotId),
+    /// A value handed to the store is out of its allowed shape.
+    #[error("{0}")]
+    InvalidInput(&'static str),
     /// A concurrent write won a race the database arbitrated.
     #[error("conflict: {0}")]
     Conflict(&'static str),

@@ -101,7 +101,7 @@ impl TenantTx {
         reference: Option<&str>,
     ) -> Result<Posting<C>, StoreError> {
         if key.is_empty() || key.len() > 200 {
-            return Err(StoreError::Corrupt("idempotency key must be 1-200 characters".into()));
+            return Err(StoreError::InvalidInput("an idempotency key must be 1 to 200 characters"));
         }
         let now = now_ms();
         let inserted = sqlx::query(
