@@ -50,6 +50,146 @@ pub enum Command {
     /// Manage a tenant's promo codes.
     #[command(subcommand)]
     Promo(PromoCommand),
+    /// Manage a tenant's bank cards for card-to-card payments.
+    #[command(subcommand)]
+    Card(CardCommand),
+    /// Set up a tenant's Zarinpal gateway.
+    #[command(subcommand)]
+    Zarinpal(ZarinpalCommand),
+    /// Look at a tenant's payments; refund Telegram Stars.
+    #[command(subcommand)]
+    Payment(PaymentCommand),
+}
+
+/// `bazar card …`
+#[derive(Debug, Subcommand)]
+pub enum CardCommand {
+    /// Add a card customers transfer to (the number is Luhn-checked; listings show it masked).
+    Add {
+        /// The bot's id.
+        bot: BotId,
+        /// The 16-digit card number (spaces and dashes allowed).
+        #[arg(long)]
+        number: String,
+        /// The account holder's name, as the bank shows it to the payer.
+        #[arg(long)]
+        holder: String,
+        /// The account's IBAN (Sheba), e.g. IR06 2960 0000 0010 0324 2000 01.
+        #[arg(long)]
+        iban: Option<String>,
+        /// Share of payments under weighted rotation (1-100).
+        #[arg(long, default_value_t = 1)]
+        weight: u32,
+        /// Most assigned to this card per Tehran day, in the tenant's currency.
+        #[arg(long)]
+        daily_cap: Option<String>,
+    },
+    /// List the tenant's cards (masked) with today's use.
+    List {
+        /// The bot's id.
+        bot: BotId,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a card; only the options given change.
+    Update {
+        /// The bot's id.
+        bot: BotId,
+        /// The card's id (see `bazar card list`).
+        card: i64,
+        /// New holder name.
+        #[arg(long)]
+        holder: Option<String>,
+        /// New IBAN, or `none` to remove it.
+        #[arg(long)]
+        iban: Option<String>,
+        /// New weight (1-100).
+        #[arg(long)]
+        weight: Option<u32>,
+        /// New daily cap in the tenant's currency, or `none` for no cap.
+        #[arg(long)]
+        daily_cap: Option<String>,
+    },
+    /// Stop showing a card to customers (open payments to it are not touched).
+    Disable {
+        /// The bot's id.
+        bot: BotId,
+        /// The card's id.
+        card: i64,
+    },
+    /// Show a disabled card again.
+    Enable {
+        /// The bot's id.
+        bot: BotId,
+        /// The card's id.
+        card: i64,
+    },
+}
+
+/// `bazar zarinpal …`
+#[derive(Debug, Subcommand)]
+pub enum ZarinpalCommand {
+    /// Store the tenant's merchant id (sealed at rest; never printed).
+    Set {
+        /// The bot's id.
+        bot: BotId,
+        /// The merchant id (a UUID); `-` reads it from standard input.
+        #[arg(long, env = "BAZAR_ZARINPAL_MERCHANT_ID", hide_env_values = true)]
+        merchant_id: String,
+        /// Send payments to Zarinpal's sandbox: on or off.
+        #[arg(long, default_value = "off")]
+        sandbox: String,
+    },
+    /// Whether the tenant has a merchant id, and whether it uses the sandbox.
+    Show {
+        /// The bot's id.
+        bot: BotId,
+    },
+    /// Forget the tenant's merchant id.
+    Remove {
+        /// The bot's id.
+        bot: BotId,
+    },
+}
+
+/// `bazar payment …`
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// The tenant's payments, newest first.
+    List {
+        /// The bot's id.
+        bot: BotId,
+        /// Only this status: pending, submitted, paid, rejected, expired, failed, refunded.
+        #[arg(long)]
+        status: Option<String>,
+        /// Only this method: card, zarinpal, stars.
+        #[arg(long)]
+        method: Option<String>,
+        /// How many (1-500).
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One payment with its status history.
+    Show {
+        /// The bot's id.
+        bot: BotId,
+        /// The payment's id (see `bazar payment list`).
+        payment: i64,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a paid Telegram Stars payment back: Telegram returns the Stars, the wallet gives back its credit.
+    Refund {
+        /// The bot's id.
+        bot: BotId,
+        /// The payment's id.
+        payment: i64,
+    },
 }
 
 /// `bazar promo …`

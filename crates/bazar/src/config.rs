@@ -70,6 +70,21 @@ pub const KEYS: &[KeyDoc] = &[
         description: "wait after the first failed attempt; doubled after each further one (at most 30 minutes)",
     },
     KeyDoc {
+        key: "zarinpal_api_url",
+        default: "https://payment.zarinpal.com",
+        description: "Zarinpal's API (tenants with the sandbox switch off); the callback is {public_url}/pay/zarinpal/…",
+    },
+    KeyDoc {
+        key: "zarinpal_sandbox_url",
+        default: "https://sandbox.zarinpal.com",
+        description: "Zarinpal's sandbox API (tenants with the sandbox switch on)",
+    },
+    KeyDoc {
+        key: "zarinpal_reconcile_ms",
+        default: "600000",
+        description: "how long after a Zarinpal request a payment whose callback never came is verified by a job (repeated until it expires)",
+    },
+    KeyDoc {
         key: "log_format",
         default: "text",
         description: "text or json (log level: RUST_LOG, e.g. info,bazar=debug)",
@@ -125,8 +140,27 @@ pub struct Config {
     #[serde(default = "default_provisioning_retry_ms")]
     pub provisioning_retry_ms: u64,
     /// See [`KEYS`].
+    #[serde(default = "default_zarinpal_api_url")]
+    pub zarinpal_api_url: url::Url,
+    /// See [`KEYS`].
+    #[serde(default = "default_zarinpal_sandbox_url")]
+    pub zarinpal_sandbox_url: url::Url,
+    /// See [`KEYS`].
+    #[serde(default = "default_zarinpal_reconcile_ms")]
+    pub zarinpal_reconcile_ms: u64,
+    /// See [`KEYS`].
     #[serde(default)]
     pub log_format: LogFormat,
+}
+
+fn default_zarinpal_api_url() -> url::Url {
+    url::Url::parse("https://payment.zarinpal.com").expect("valid default URL")
+}
+fn default_zarinpal_sandbox_url() -> url::Url {
+    url::Url::parse("https://sandbox.zarinpal.com").expect("valid default URL")
+}
+fn default_zarinpal_reconcile_ms() -> u64 {
+    600_000
 }
 
 fn default_provisioning_attempts() -> u32 {

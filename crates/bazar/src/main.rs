@@ -42,6 +42,9 @@ fn main() -> ExitCode {
             Command::Ledger(cmd) => commands::wallet::check(&config, cmd).await,
             Command::Panel(cmd) => commands::panel::run(&config, cmd).await,
             Command::Promo(cmd) => commands::promo::run(&config, cmd).await,
+            Command::Card(cmd) => commands::card::run(&config, cmd).await,
+            Command::Zarinpal(cmd) => commands::zarinpal::run(&config, cmd).await,
+            Command::Payment(cmd) => commands::payment::run(&config, cmd).await,
         }
     });
     match result {

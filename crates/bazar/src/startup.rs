@@ -4,8 +4,9 @@ use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_bot::CustomerBot;
-use bazar_http::{AppState, install_metrics_recorder, router};
+use bazar_http::{AppState, install_metrics_recorder, router, zarinpal_callback};
 use bazar_runtime::{Mode, Runtime, RuntimeOptions};
+use bazar_shop::payments::zarinpal::{ZarinpalGateway, ZarinpalOptions};
 use bazar_shop::{Provisioner, ProvisionerOptions};
 use bazar_store::{PlatformScope, redact_url};
 use bazar_telegram::BotApi;
@@ -45,10 +46,20 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
             retry_base: Duration::from_millis(config.provisioning_retry_ms),
         },
     );
-    let handler = Arc::new(CustomerBot::new(provisioner));
+    let zarinpal = Arc::new(ZarinpalGateway::new(
+        store.clone(),
+        reqwest::Client::new(),
+        ZarinpalOptions {
+            api_url: config.zarinpal_api_url.clone(),
+            sandbox_url: config.zarinpal_sandbox_url.clone(),
+            public_url: config.public_url.clone(),
+            reconcile_after: Duration::from_millis(config.zarinpal_reconcile_ms.max(100)),
+        },
+    ));
+    let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone()));
     let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
     let state = AppState { store: store.clone(), metrics };
-    let app = router(state).merge(runtime.router());
+    let app = router(state).merge(runtime.router()).merge(zarinpal_callback::router(store.clone(), zarinpal));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     // No more webhooks arrive; finish what was accepted, send what it produced.
     runtime.shutdown(Duration::from_secs(10)).await;

@@ -6,6 +6,7 @@
 //! [`Decoded::Expired`] and the customer gets a friendly "menu expired" answer.
 
 use bazar_domain::Language;
+use bazar_store::PaymentMethod;
 
 const VERSION: &str = "v1";
 /// Telegram's limit on `callback_data`.
@@ -48,6 +49,30 @@ pub enum Action {
     TicketReply(i64),
     /// Admin: close a ticket (not tied to a menu generation).
     TicketClose(i64),
+    /// Top up the wallet: choose a payment method.
+    TopUp,
+    /// Top up the wallet with this method: ask for the amount.
+    TopUpWith(PaymentMethod),
+    /// Pay the difference between the wallet and a plan's price with a method, then buy the plan.
+    PayDifference(PaymentMethod, i64),
+    /// Cancel the customer's open card-to-card payment.
+    CancelPayment,
+    /// Admin: approve a card-to-card payment (not tied to a menu generation).
+    PaymentApprove(i64),
+    /// Admin: reject a card-to-card payment (not tied to a menu generation).
+    PaymentReject(i64),
+}
+
+fn method_char(method: PaymentMethod) -> char {
+    match method {
+        PaymentMethod::Card => 'c',
+        PaymentMethod::Zarinpal => 'z',
+        PaymentMethod::Stars => 's',
+    }
+}
+
+fn method_of(c: char) -> Option<PaymentMethod> {
+    PaymentMethod::ALL.into_iter().find(|m| method_char(*m) == c)
 }
 
 /// A decoded button press.
@@ -80,6 +105,12 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::ShowLink(id) => format!("{VERSION}.{menu}.qr.{}", to_base36(id as u64)),
         Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
         Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
+        Action::TopUp => format!("{VERSION}.{menu}.topup"),
+        Action::TopUpWith(m) => format!("{VERSION}.{menu}.topup.{}", method_char(m)),
+        Action::PayDifference(m, id) => format!("{VERSION}.{menu}.diff.{}{}", method_char(m), to_base36(id as u64)),
+        Action::CancelPayment => format!("{VERSION}.{menu}.cancelpay"),
+        Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id as u64)),
+        Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -93,6 +124,15 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         return match (rest.get(..2), id) {
             (Some("r."), Some(id)) => Decoded::Current(Action::TicketReply(id)),
             (Some("c."), Some(id)) => Decoded::Current(Action::TicketClose(id)),
+            _ => Decoded::Expired,
+        };
+    }
+    // So do payment decisions: the payment's own status makes a stale one harmless.
+    if let Some(rest) = data.strip_prefix("v1p.") {
+        let id = rest.get(2..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
+        return match (rest.get(..2), id) {
+            (Some("a."), Some(id)) => Decoded::Current(Action::PaymentApprove(id)),
+            (Some("r."), Some(id)) => Decoded::Current(Action::PaymentReject(id)),
             _ => Decoded::Expired,
         };
     }
@@ -129,6 +169,20 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("promo"), None, None) => Action::Promo,
         (Some("support"), None, None) => Action::Support,
         (Some("auto"), None, None) => Action::AutoRenew,
+        (Some("topup"), None, None) => Action::TopUp,
+        (Some("topup"), Some(m), None) => match single_char(m).and_then(method_of) {
+            Some(m) => Action::TopUpWith(m),
+            None => return Decoded::Expired,
+        },
+        (Some("diff"), Some(arg), None) => {
+            let method = arg.chars().next().and_then(method_of);
+            let id = arg.get(1..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
+            match (method, id) {
+                (Some(m), Some(id)) => Action::PayDifference(m, id),
+                _ => return Decoded::Expired,
+            }
+        }
+        (Some("cancelpay"), None, None) => Action::CancelPayment,
         (Some("qr"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
             Some(id) => Action::ShowLink(id),
             None => return Decoded::Expired,
@@ -140,6 +194,12 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         _ => return Decoded::Expired,
     };
     Decoded::Current(action)
+}
+
+fn single_char(text: &str) -> Option<char> {
+    let mut chars = text.chars();
+    let c = chars.next()?;
+    chars.next().is_none().then_some(c)
 }
 
 fn to_base36(mut n: u64) -> String {
@@ -186,6 +246,13 @@ mod tests {
             Action::AutoRenew,
             Action::TicketReply(77),
             Action::TicketClose(77),
+            Action::TopUp,
+            Action::TopUpWith(PaymentMethod::Stars),
+            Action::PayDifference(PaymentMethod::Card, i64::MAX),
+            Action::PayDifference(PaymentMethod::Zarinpal, 5),
+            Action::CancelPayment,
+            Action::PaymentApprove(i64::MAX),
+            Action::PaymentReject(3),
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {

@@ -10,6 +10,7 @@ use bazar_domain::{
     ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, PromoBenefit, normalize_promo_code,
 };
 use bazar_runtime::{BotHandle, Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
 use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
 use bazar_store::Job;
@@ -21,22 +22,24 @@ use std::sync::Arc;
 /// The handler of every tenant bot's customers.
 pub struct CustomerBot {
     provisioner: Provisioner,
+    zarinpal: Arc<ZarinpalGateway>,
 }
 
 impl CustomerBot {
-    /// A customer bot whose subscriptions are provisioned by `provisioner`.
-    pub fn new(provisioner: Provisioner) -> Self {
-        Self { provisioner }
+    /// A customer bot whose subscriptions are provisioned by `provisioner` and
+    /// whose gateway payments go through `zarinpal`.
+    pub fn new(provisioner: Provisioner, zarinpal: Arc<ZarinpalGateway>) -> Self {
+        Self { provisioner, zarinpal }
     }
 }
 
 impl Handler for CustomerBot {
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>> {
-        Box::pin(handle(&self.provisioner, ctx))
+        Box::pin(handle(self, ctx))
     }
 
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
-        Box::pin(crate::jobs::run(&self.provisioner, bot, job))
+        Box::pin(crate::jobs::run(&self.provisioner, &self.zarinpal, bot, job))
     }
 }
 
@@ -56,7 +59,7 @@ pub(crate) fn currency_of(settings: &bazar_store::TenantSettings) -> Currency {
     }
 }
 
-async fn handle(provisioner: &Provisioner, ctx: &mut UpdateContext) -> Result<(), HandlerError> {
+async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), HandlerError> {
     let mut state = ChatState::parse(ctx.state());
     let language = language_of(ctx.customer.language, &ctx.settings);
     match Route::of(&ctx.update) {
@@ -76,6 +79,39 @@ async fn handle(provisioner: &Provisioner, ctx: &mut UpdateContext) -> Result<()
             state.menu += 1;
             let screen = language_menu(language, state.menu);
             send_screen(ctx, screen);
+        }
+        Route::PreCheckout { query_id, payload, currency, total } => {
+            crate::payments::pre_checkout(ctx, &query_id, &payload, &currency, total, language).await?;
+        }
+        Route::Paid { payload, charge_id, .. } => {
+            if let Some(line) = crate::payments::stars_paid(ctx, &payload, &charge_id, language).await? {
+                send_new_menu(ctx, &mut state, language, Some(line));
+            }
+        }
+        Route::Text(text) if state.rejecting.is_some() => {
+            let reply = crate::payments::rejection_reason(ctx, &mut state, &text, language).await?;
+            let chat = ctx.chat.0;
+            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+        }
+        Route::Text(text) if state.awaiting_amount.is_some() => {
+            let method = state.awaiting_amount.take().unwrap_or_default();
+            let line =
+                crate::payments::amount_entered(&bot.zarinpal, ctx, &mut state, &method, &text, language).await?;
+            if let Some(line) = line {
+                send_new_menu(ctx, &mut state, language, Some(line));
+            }
+        }
+        Route::Photo { file_id, caption } => {
+            match crate::payments::receipt(ctx, &mut state, Some(&file_id), caption.as_deref(), language).await? {
+                Some(line) => send_new_menu(ctx, &mut state, language, Some(line)),
+                None => send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input"))),
+            }
+        }
+        Route::Text(text) if state.awaiting_receipt => {
+            match crate::payments::receipt(ctx, &mut state, None, Some(&text), language).await? {
+                Some(line) => send_new_menu(ctx, &mut state, language, Some(line)),
+                None => send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input"))),
+            }
         }
         Route::Text(text) if state.replying_to.is_some() => {
             let reply = crate::support::admin_answers(ctx, &mut state, &text, language).await?;
@@ -104,7 +140,7 @@ async fn handle(provisioner: &Provisioner, ctx: &mut UpdateContext) -> Result<()
                 send_new_menu(ctx, &mut state, language, None);
             }
             Decoded::Current(action) => {
-                let (screen, toast) = press(provisioner, ctx, action, language, &mut state, message_id).await?;
+                let (screen, toast) = press(bot, ctx, action, language, &mut state, message_id).await?;
                 answer(ctx, &query_id, toast);
                 match (screen, message_id) {
                     (Some(screen), Some(message_id)) => edit_screen(ctx, message_id, screen),
@@ -120,15 +156,38 @@ async fn handle(provisioner: &Provisioner, ctx: &mut UpdateContext) -> Result<()
 
 /// A current button: the screen to show in place, and a toast.
 async fn press(
-    provisioner: &Provisioner,
+    bot: &CustomerBot,
     ctx: &mut UpdateContext,
     action: Action,
     language: Language,
     state: &mut ChatState,
     message_id: Option<i32>,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
+    let provisioner = &bot.provisioner;
     let menu = state.menu;
     Ok(match action {
+        Action::PaymentApprove(_) | Action::PaymentReject(_) => {
+            let toast = crate::payments::admin_button(ctx, state, action, message_id, language).await?;
+            (None, Some(toast).filter(|t| !t.is_empty()))
+        }
+        Action::TopUp => {
+            let shown = crate::payments::top_up_menu(ctx, language, menu).await?;
+            (shown.screen, shown.toast)
+        }
+        Action::TopUpWith(method) => {
+            let shown = crate::payments::ask_amount(ctx, state, method, language, menu).await?;
+            (shown.screen, shown.toast)
+        }
+        Action::PayDifference(method, plan) => {
+            match crate::payments::pay_difference(&bot.zarinpal, ctx, state, method, plan, language).await? {
+                Some(line) => (None, Some(line)),
+                None => (None, None),
+            }
+        }
+        Action::CancelPayment => {
+            let line = crate::payments::cancel(ctx, state, language).await?;
+            (Some(home(ctx, language, menu)), Some(line))
+        }
         Action::TicketReply(_) | Action::TicketClose(_) => {
             let toast = crate::support::admin_button(ctx, state, action, language).await?;
             (None, Some(toast).filter(|t| !t.is_empty()))
@@ -146,8 +205,7 @@ async fn press(
             (Some(Screen { text: t(language, "promo-ask"), keyboard }), None)
         }
         Action::Home => {
-            state.awaiting_promo = false;
-            state.awaiting_ticket = false;
+            state.clear_awaiting();
             (Some(home(ctx, language, menu)), None)
         }
         Action::LanguageMenu => (Some(language_menu(language, menu)), None),
@@ -217,12 +275,14 @@ async fn press(
         }
         Action::Wallet => {
             let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;
+            let can = !bazar_shop::payments::available_methods(&mut ctx.tx, &ctx.settings).await?.is_empty();
+            let customer = ctx.customer.id;
             let screen = match currency_of(&ctx.settings) {
                 Currency::Irr => {
-                    shop_screens::wallet(language, ctx.tx.balance::<Irr>(ctx.customer.id).await?, &entries, menu)
+                    shop_screens::wallet(language, ctx.tx.balance::<Irr>(customer).await?, &entries, can, menu)
                 }
                 Currency::Irt => {
-                    shop_screens::wallet(language, ctx.tx.balance::<Irt>(ctx.customer.id).await?, &entries, menu)
+                    shop_screens::wallet(language, ctx.tx.balance::<Irt>(customer).await?, &entries, can, menu)
                 }
             };
             (Some(screen), None)
@@ -295,7 +355,8 @@ async fn plan_summary<C: CurrencyUnit>(
         }
     }
     let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
-    Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, menu)), None))
+    let methods = bazar_shop::payments::available_methods(&mut ctx.tx, &ctx.settings).await?;
+    Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, &methods, menu)), None))
 }
 
 async fn renew<C: CurrencyUnit>(
@@ -415,13 +476,7 @@ async fn pay<C: CurrencyUnit>(
 
 /// The referral share, when the tenant's referral programme is on.
 pub(crate) fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
-    if !settings.flag(FeatureFlag::Referral) {
-        return None;
-    }
-    match settings.config(ConfigKey::ReferralRewardPercent) {
-        ConfigValue::Int(p) => u8::try_from(*p).ok(),
-        _ => None,
-    }
+    bazar_shop::payments::referral_percent(settings)
 }
 
 fn currency_code(currency: Currency) -> &'static str {

@@ -6,6 +6,7 @@ use crate::qr;
 use crate::shop_screens::price;
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_shop::lifecycle::{self, Notice};
+use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::{EXTEND_JOB, PROVISION_JOB, ProvisionOutcome, Provisioner};
 use bazar_store::{Job, Store, Subscription};
 use bazar_telegram::Attachment;
@@ -13,8 +14,16 @@ use serde_json::json;
 use std::sync::Arc;
 
 /// Runs one job and returns what to tell whom.
-pub(crate) async fn run(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &Job) -> Vec<Outgoing> {
+pub(crate) async fn run(
+    provisioner: &Provisioner,
+    zarinpal: &ZarinpalGateway,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+) -> Vec<Outgoing> {
     let store = provisioner.store();
+    if crate::payment_jobs::is_payment_job(&job.kind) {
+        return crate::payment_jobs::run(store, zarinpal, bot, job).await;
+    }
     let now = now_ms();
     match job.kind.as_str() {
         PROVISION_JOB => {}

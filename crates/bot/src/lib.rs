@@ -13,6 +13,8 @@ mod handler;
 pub mod i18n;
 mod jobs;
 mod menu;
+mod payment_jobs;
+mod payments;
 mod qr;
 mod route;
 mod shop_screens;

@@ -24,6 +24,35 @@ pub enum Route {
     },
     /// Plain text.
     Text(String),
+    /// A photo (a receipt, usually), with its caption.
+    Photo {
+        /// Telegram's file id of the largest size.
+        file_id: String,
+        /// The caption, if any.
+        caption: Option<String>,
+    },
+    /// Telegram asks whether a Stars invoice may still be paid (answer within 10 s).
+    PreCheckout {
+        /// To answer with `answerPreCheckoutQuery`.
+        query_id: String,
+        /// The invoice payload.
+        payload: String,
+        /// Currency (`XTR`).
+        currency: String,
+        /// Total in the currency's smallest unit.
+        total: i64,
+    },
+    /// A Stars payment went through.
+    Paid {
+        /// The invoice payload.
+        payload: String,
+        /// Telegram's charge id: the payment's identity.
+        charge_id: String,
+        /// Currency (`XTR`).
+        currency: String,
+        /// Total paid.
+        total: i64,
+    },
     /// Anything else (photos, stickers…).
     Other,
 }
@@ -32,6 +61,19 @@ impl Route {
     /// Classifies an update.
     pub fn of(update: &Update) -> Self {
         match &update.content {
+            UpdateContent::Message(m) if m.successful_payment.is_some() => {
+                let paid = m.successful_payment.as_deref().expect("checked");
+                Route::Paid {
+                    payload: paid.invoice_payload.clone(),
+                    charge_id: paid.telegram_payment_charge_id.clone(),
+                    currency: paid.currency.clone(),
+                    total: i64::from(paid.total_amount),
+                }
+            }
+            UpdateContent::Message(m) if m.photo.is_some() => match m.photo.as_ref().and_then(|sizes| sizes.last()) {
+                Some(largest) => Route::Photo { file_id: largest.file_id.clone(), caption: m.caption.clone() },
+                None => Route::Other,
+            },
             UpdateContent::Message(m) => match m.text.as_deref().map(str::trim) {
                 Some(text) if text.starts_with('/') => {
                     let (command, rest) = text.split_once(char::is_whitespace).unwrap_or((text, ""));
@@ -51,6 +93,12 @@ impl Route {
                     None => None,
                 },
                 data: q.data.clone().unwrap_or_default(),
+            },
+            UpdateContent::PreCheckoutQuery(q) => Route::PreCheckout {
+                query_id: q.id.clone(),
+                payload: q.invoice_payload.clone(),
+                currency: q.currency.clone(),
+                total: i64::from(q.total_amount),
             },
             _ => Route::Other,
         }

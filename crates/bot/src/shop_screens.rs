@@ -5,7 +5,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use bazar_domain::{CurrencyUnit, Language, Money, PromoBenefit, group_thousands};
 use bazar_shop::promo::with_benefit;
-use bazar_store::{LedgerEntry, Plan, Subscription, SubscriptionStatus};
+use bazar_store::{LedgerEntry, PaymentMethod, Plan, Subscription, SubscriptionStatus};
 use serde_json::json;
 
 /// `150,000 IRT` in the customer's language (Persian shows تومان / ریال).
@@ -13,6 +13,7 @@ pub fn price(language: Language, minor: i64, currency: &str) -> String {
     let unit = match (language, currency) {
         (Language::Fa, "IRT") => "تومان",
         (Language::Fa, "IRR") => "ریال",
+        (_, "XTR") => "⭐",
         (_, code) => code,
     };
     format!("{} {unit}", group_thousands(minor))
@@ -67,6 +68,7 @@ pub fn plan_summary<C: CurrencyUnit>(
     plan: &Plan,
     balance: Money<C>,
     promo: Option<(&str, PromoBenefit)>,
+    methods: &[PaymentMethod],
     menu: u64,
 ) -> Screen {
     let (effective, days) = with_benefit(Money::<C>::new(plan.price), plan.duration_days, promo.map(|(_, b)| b));
@@ -97,6 +99,17 @@ pub fn plan_summary<C: CurrencyUnit>(
     let mut rows = Vec::new();
     if balance >= effective {
         rows.push(vec![button(t_args(language, "btn-pay", &[("price", &price_text)]), menu, Action::Pay(plan.id))]);
+    } else {
+        let difference = price(language, (effective.minor() - balance.minor()).max(0), C::CODE);
+        for method in methods {
+            let key = match method {
+                PaymentMethod::Card => "btn-diff-card",
+                PaymentMethod::Zarinpal => "btn-diff-zarinpal",
+                PaymentMethod::Stars => "btn-diff-stars",
+            };
+            let label = t_args(language, key, &[("amount", &difference)]);
+            rows.push(vec![button(label, menu, Action::PayDifference(*method, plan.id))]);
+        }
     }
     rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
     rows.push(back(language, menu));
@@ -178,7 +191,13 @@ pub fn subscriptions(
 }
 
 /// Balance and the latest entries.
-pub fn wallet<C: CurrencyUnit>(language: Language, balance: Money<C>, entries: &[LedgerEntry], menu: u64) -> Screen {
+pub fn wallet<C: CurrencyUnit>(
+    language: Language,
+    balance: Money<C>,
+    entries: &[LedgerEntry],
+    can_top_up: bool,
+    menu: u64,
+) -> Screen {
     let mut text = t_args(language, "wallet-title", &[("balance", &price(language, balance.minor(), C::CODE))]);
     if entries.is_empty() {
         text.push_str(&format!("\n\n{}", t(language, "wallet-empty")));
@@ -187,6 +206,11 @@ pub fn wallet<C: CurrencyUnit>(language: Language, balance: Money<C>, entries: &
         let sign = if e.amount > 0 { "+" } else { "" };
         text.push_str(&format!("\n{sign}{} · {}", price(language, e.amount, &e.currency), e.kind.as_str()));
     }
-    let rows = vec![vec![button(t(language, "btn-buy"), menu, Action::Plans)], back(language, menu)];
+    let mut rows = Vec::new();
+    if can_top_up {
+        rows.push(vec![button(t(language, "btn-top-up"), menu, Action::TopUp)]);
+    }
+    rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
+    rows.push(back(language, menu));
     Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
 }

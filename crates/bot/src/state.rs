@@ -15,9 +15,23 @@ pub struct ChatState {
     pub awaiting_ticket: bool,
     /// In the admin chat: the ticket the next text message answers.
     pub replying_to: Option<i64>,
+    /// The next text message is a top-up amount for this method (`card`, `zarinpal`, `stars`).
+    pub awaiting_amount: Option<String>,
+    /// The next text message is the receipt of the open card-to-card payment.
+    pub awaiting_receipt: bool,
+    /// In the admin chat: the payment the next text message rejects (it is the reason).
+    pub rejecting: Option<i64>,
 }
 
 impl ChatState {
+    /// Forgets every "the next text message is…" expectation.
+    pub fn clear_awaiting(&mut self) {
+        self.awaiting_promo = false;
+        self.awaiting_ticket = false;
+        self.awaiting_amount = None;
+        self.awaiting_receipt = false;
+    }
+
     /// Parses the stored state; anything unreadable starts afresh.
     pub fn parse(stored: Option<&str>) -> Self {
         let value = stored.and_then(|s| serde_json::from_str::<Value>(s).ok()).unwrap_or(Value::Null);
@@ -27,6 +41,9 @@ impl ChatState {
             promo: value.get("promo").and_then(Value::as_str).map(str::to_owned),
             awaiting_ticket: value.get("awaiting_ticket").and_then(Value::as_bool).unwrap_or(false),
             replying_to: value.get("replying_to").and_then(Value::as_i64),
+            awaiting_amount: value.get("awaiting_amount").and_then(Value::as_str).map(str::to_owned),
+            awaiting_receipt: value.get("awaiting_receipt").and_then(Value::as_bool).unwrap_or(false),
+            rejecting: value.get("rejecting").and_then(Value::as_i64),
         }
     }
 
@@ -38,6 +55,9 @@ impl ChatState {
             "promo": self.promo,
             "awaiting_ticket": self.awaiting_ticket,
             "replying_to": self.replying_to,
+            "awaiting_amount": self.awaiting_amount,
+            "awaiting_receipt": self.awaiting_receipt,
+            "rejecting": self.rejecting,
         })
         .to_string()
     }

@@ -26,6 +26,16 @@ pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
+/// Iran Standard Time is UTC+03:30 all year (no daylight saving since 2022).
+const TEHRAN_OFFSET_MS: i64 = (3 * 60 + 30) * 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Unix ms of the last midnight in Tehran at or before `ms`: the start of the
+/// banking day over which a card's daily cap is counted.
+pub fn tehran_day_start_ms(ms: i64) -> i64 {
+    (ms + TEHRAN_OFFSET_MS).div_euclid(DAY_MS) * DAY_MS - TEHRAN_OFFSET_MS
+}
+
 /// `2026-12-25`: the UTC date of a unix time in milliseconds.
 pub fn iso_date_of_ms(ms: i64) -> String {
     let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
@@ -35,6 +45,16 @@ pub fn iso_date_of_ms(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tehran_days_start_at_half_past_eight_pm_utc() {
+        // 2026-11-25 12:00 UTC is 15:30 in Tehran; that day began 2026-11-24 20:30 UTC.
+        let noon = days_from_civil(2026, 11, 25) * DAY_MS + 12 * 3_600_000;
+        let start = tehran_day_start_ms(noon);
+        assert_eq!(start, days_from_civil(2026, 11, 24) * DAY_MS + 20 * 3_600_000 + 30 * 60_000);
+        assert_eq!(tehran_day_start_ms(start), start);
+        assert_eq!(tehran_day_start_ms(start - 1), start - DAY_MS);
+    }
 
     #[test]
     fn round_trips_and_formats() {

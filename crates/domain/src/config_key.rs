@@ -73,6 +73,56 @@ pub enum ConfigKey {
     ApiRateLimitPerMinute,
     /// Platform-only: whether the tenant may bring its own VPN panel.
     OwnPanelAllowed,
+    /// How the next payment card is chosen: `round_robin`, `weighted` or `least_used`.
+    CardRotation,
+    /// Add a small unique amount to each card-to-card payment so admins can match the bank's SMS.
+    CardUniqueAmount,
+    /// Minutes a customer has to pay a card-to-card or Stars payment before it closes itself.
+    PaymentMinutes,
+    /// Smallest card-to-card payment, in the tenant's currency.
+    CardToCardMin,
+    /// Largest card-to-card payment, in the tenant's currency.
+    CardToCardMax,
+    /// Smallest Zarinpal payment, in the tenant's currency.
+    ZarinpalMin,
+    /// Largest Zarinpal payment, in the tenant's currency.
+    ZarinpalMax,
+    /// Smallest top-up paid in Stars, in the tenant's currency.
+    TelegramStarsMin,
+    /// Largest top-up paid in Stars, in the tenant's currency.
+    TelegramStarsMax,
+    /// How much of the tenant's currency one Telegram Star buys (Stars stay off until set).
+    StarsRate,
+}
+
+/// How the card shown for the next card-to-card payment is chosen among the
+/// tenant's active cards that can still take the amount today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardRotation {
+    /// Each card in turn (the one assigned longest ago).
+    RoundRobin,
+    /// In proportion to each card's weight (smoothly, not at random).
+    Weighted,
+    /// The card with the smallest amount assigned today.
+    LeastUsed,
+}
+
+impl CardRotation {
+    /// The stored and typed spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::RoundRobin => "round_robin",
+            Self::Weighted => "weighted",
+            Self::LeastUsed => "least_used",
+        }
+    }
+}
+
+impl FromStr for CardRotation {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [Self::RoundRobin, Self::Weighted, Self::LeastUsed].into_iter().find(|r| r.as_str() == s).ok_or(())
+    }
 }
 
 /// A validated configuration value. Stored as JSON.
@@ -94,6 +144,8 @@ pub enum ConfigValue {
     Chat(ChatId),
     /// Distinct whole numbers, largest first.
     IntList(Vec<i64>),
+    /// A card rotation strategy.
+    Rotation(CardRotation),
     /// Explicitly unset (the key's default is "nothing").
     Unset,
 }
@@ -119,7 +171,7 @@ pub enum ConfigError {
 
 impl ConfigKey {
     /// Every key, in display order.
-    pub const ALL: [ConfigKey; 12] = [
+    pub const ALL: [ConfigKey; 22] = [
         Self::DefaultLanguage,
         Self::Currency,
         Self::TrialDays,
@@ -132,6 +184,16 @@ impl ConfigKey {
         Self::MaxAdmins,
         Self::ApiRateLimitPerMinute,
         Self::OwnPanelAllowed,
+        Self::CardRotation,
+        Self::CardUniqueAmount,
+        Self::PaymentMinutes,
+        Self::CardToCardMin,
+        Self::CardToCardMax,
+        Self::ZarinpalMin,
+        Self::ZarinpalMax,
+        Self::TelegramStarsMin,
+        Self::TelegramStarsMax,
+        Self::StarsRate,
     ];
 
     /// The stored and typed key.
@@ -149,6 +211,16 @@ impl ConfigKey {
             Self::MaxAdmins => "max_admins",
             Self::ApiRateLimitPerMinute => "api_rate_limit_per_minute",
             Self::OwnPanelAllowed => "own_panel_allowed",
+            Self::CardRotation => "card_rotation",
+            Self::CardUniqueAmount => "card_unique_amount",
+            Self::PaymentMinutes => "payment_minutes",
+            Self::CardToCardMin => "card_to_card_min",
+            Self::CardToCardMax => "card_to_card_max",
+            Self::ZarinpalMin => "zarinpal_min",
+            Self::ZarinpalMax => "zarinpal_max",
+            Self::TelegramStarsMin => "telegram_stars_min",
+            Self::TelegramStarsMax => "telegram_stars_max",
+            Self::StarsRate => "stars_rate",
         }
     }
 
@@ -176,7 +248,16 @@ impl ConfigKey {
             Self::MaxCustomers => "a whole number from 1, or `unlimited`",
             Self::MaxAdmins => "a whole number from 1 to 100",
             Self::ApiRateLimitPerMinute => "a whole number from 1 to 100000",
-            Self::OwnPanelAllowed => "on or off",
+            Self::OwnPanelAllowed | Self::CardUniqueAmount => "on or off",
+            Self::CardRotation => "round_robin, weighted or least_used",
+            Self::PaymentMinutes => "a whole number of minutes from 5 to 1440",
+            Self::CardToCardMin
+            | Self::CardToCardMax
+            | Self::ZarinpalMin
+            | Self::ZarinpalMax
+            | Self::TelegramStarsMin
+            | Self::TelegramStarsMax => "a whole amount in the tenant's currency from 1 to 1000000000000",
+            Self::StarsRate => "a whole amount of the tenant's currency per Star, from 1 to 1000000000",
         }
     }
 
@@ -194,6 +275,12 @@ impl ConfigKey {
             Self::MaxAdmins => ConfigValue::Int(10),
             Self::ApiRateLimitPerMinute => ConfigValue::Int(600),
             Self::OwnPanelAllowed => ConfigValue::Bool(false),
+            Self::CardRotation => ConfigValue::Rotation(CardRotation::RoundRobin),
+            Self::CardUniqueAmount => ConfigValue::Bool(true),
+            Self::PaymentMinutes => ConfigValue::Int(60),
+            Self::CardToCardMin | Self::ZarinpalMin | Self::TelegramStarsMin => ConfigValue::Int(10_000),
+            Self::CardToCardMax | Self::ZarinpalMax | Self::TelegramStarsMax => ConfigValue::Int(100_000_000),
+            Self::StarsRate => ConfigValue::Unset,
         }
     }
 
@@ -218,7 +305,16 @@ impl ConfigKey {
             Self::MaxCustomers => ConfigValue::Limit(Some(int_in(1, i64::MAX)?)),
             Self::MaxAdmins => ConfigValue::Int(int_in(1, 100)?),
             Self::ApiRateLimitPerMinute => ConfigValue::Int(int_in(1, 100_000)?),
-            Self::OwnPanelAllowed => ConfigValue::Bool(parse_switch(text).ok_or_else(bad)?),
+            Self::OwnPanelAllowed | Self::CardUniqueAmount => ConfigValue::Bool(parse_switch(text).ok_or_else(bad)?),
+            Self::CardRotation => ConfigValue::Rotation(text.to_ascii_lowercase().parse().map_err(|_| bad())?),
+            Self::PaymentMinutes => ConfigValue::Int(int_in(5, 1440)?),
+            Self::CardToCardMin
+            | Self::CardToCardMax
+            | Self::ZarinpalMin
+            | Self::ZarinpalMax
+            | Self::TelegramStarsMin
+            | Self::TelegramStarsMax => ConfigValue::Int(int_in(1, 1_000_000_000_000)?),
+            Self::StarsRate => ConfigValue::Int(int_in(1, 1_000_000_000)?),
         })
     }
 
@@ -259,6 +355,7 @@ impl ConfigValue {
             Self::Currency(c) => Json::String(c.code().into()),
             Self::Chat(c) => Json::from(c.0),
             Self::IntList(v) => Json::from(v.clone()),
+            Self::Rotation(r) => Json::String(r.as_str().into()),
             Self::Unset => Json::Null,
         }
     }
@@ -278,6 +375,7 @@ impl fmt::Display for ConfigValue {
                 let parts: Vec<String> = v.iter().map(i64::to_string).collect();
                 f.write_str(&parts.join(","))
             }
+            Self::Rotation(r) => f.write_str(r.as_str()),
             Self::Unset => f.write_str("(not set)"),
         }
     }

@@ -8,8 +8,10 @@
 mod bot_status;
 mod bot_token;
 pub mod calendar;
+mod card;
 mod config_key;
 mod feature_flag;
+mod iban;
 mod ids;
 mod language;
 mod money;
@@ -18,8 +20,10 @@ mod promo;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
-pub use config_key::{ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, parse_switch};
+pub use card::{Bank, CardError, CardNumber, mask_card_number};
+pub use config_key::{CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, parse_switch};
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
+pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};

@@ -1,13 +1,14 @@
 //! Bazar's HTTP edge.
 //!
-//! Today: `/healthz` (checks the database) and `/metrics` (Prometheus text).
-//! The webhook route, the tenant REST API and the payment callbacks join this
-//! router in later issues. Every error answer has the one JSON shape
+//! `/healthz` (checks the database), `/metrics` (Prometheus text) and the
+//! Zarinpal callback (`/pay/zarinpal/…`, see [`zarinpal_callback`]). The
+//! webhook route is the runtime's; the tenant REST API joins in a later issue. Every error answer has the one JSON shape
 //! `{"error":{"code":"…","message":"…"}}` (see [`error::ApiError`]).
 
 pub mod error;
 mod health;
 mod metrics_route;
+pub mod zarinpal_callback;
 
 use axum::Router;
 use axum::routing::get;

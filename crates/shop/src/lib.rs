@@ -11,6 +11,7 @@
 //!   scheduled as jobs when it goes live.
 
 pub mod lifecycle;
+pub mod payments;
 pub mod promo;
 mod provision;
 mod purchase;

@@ -69,3 +69,15 @@ pub(crate) async fn is_admin(tx: &mut TenantTx, telegram_id: TelegramUserId) -> 
             .await?;
     Ok(found.is_some())
 }
+
+impl TenantTx {
+    /// Whether a Telegram user administers this tenant (inside a transaction).
+    pub async fn is_admin(&mut self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
+        is_admin(self, telegram_id).await
+    }
+
+    /// The Telegram ids of this tenant's admins.
+    pub async fn admin_ids(&mut self) -> Result<Vec<TelegramUserId>, StoreError> {
+        Ok(list(self).await?.into_iter().map(|a| a.telegram_id).collect())
+    }
+}

@@ -109,6 +109,14 @@ pub(crate) async fn count(tx: &mut TenantTx) -> Result<i64, StoreError> {
 }
 
 impl TenantTx {
+    /// The customer a Telegram user is in this tenant, if they ever wrote to it.
+    pub async fn customer_by_telegram_id(
+        &mut self,
+        telegram_id: TelegramUserId,
+    ) -> Result<Option<Customer>, StoreError> {
+        by_telegram_id(self, telegram_id).await
+    }
+
     /// One customer of this tenant.
     pub async fn customer(&mut self, id: CustomerId) -> Result<Option<Customer>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE bot_id = $1 AND id = $2"))

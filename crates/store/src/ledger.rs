@@ -15,7 +15,8 @@ pub enum EntryKind {
     TopUp,
     /// A plan bought from the wallet (negative).
     Purchase,
-    /// Money returned (e.g. a subscription that could not be provisioned).
+    /// Money returned: into the wallet (a subscription that could not be
+    /// provisioned), or out of it (a Stars payment refunded; negative).
     Refund,
     /// A referrer's share of a referee's purchase.
     ReferralReward,

@@ -58,6 +58,7 @@ impl PlatformScope {
 pub struct TenantTx {
     tx: Transaction<'static, Any>,
     bot_id: BotId,
+    backend: Backend,
 }
 
 impl TenantTx {
@@ -69,7 +70,7 @@ impl TenantTx {
                 .execute(&mut *tx)
                 .await?;
         }
-        Ok(Self { tx, bot_id: scope.bot_id })
+        Ok(Self { tx, bot_id: scope.bot_id, backend: db.backend() })
     }
 
     /// The tenant every statement in this transaction belongs to.
@@ -84,6 +85,11 @@ impl TenantTx {
 
     pub(crate) fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
+    }
+
+    /// Which database the transaction runs on (for the few statements the two spell differently).
+    pub(crate) fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// Commits the transaction.

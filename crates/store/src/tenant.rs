@@ -21,6 +21,10 @@ impl<'a> Tenant<'a> {
         Self { store, scope }
     }
 
+    pub(crate) fn store(&self) -> &'a Store {
+        self.store
+    }
+
     /// Opens a transaction bound to this tenant, for multi-step use cases.
     pub async fn begin(&self) -> Result<TenantTx, StoreError> {
         TenantTx::begin(&self.store.db, self.scope, Mode::Write).await

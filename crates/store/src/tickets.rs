@@ -138,15 +138,4 @@ impl TenantTx {
         .await?;
         Ok(())
     }
-
-    /// Whether a Telegram user administers this tenant (inside a transaction).
-    pub async fn is_admin(&mut self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT telegram_id FROM bot_admins WHERE bot_id = $1 AND telegram_id = $2")
-                .bind(self.bot())
-                .bind(telegram_id.get())
-                .fetch_optional(self.conn())
-                .await?;
-        Ok(found.is_some())
-    }
 }

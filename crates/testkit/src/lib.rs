@@ -7,12 +7,17 @@
 //! * [`postgres::PgCluster`] — a throwaway PostgreSQL cluster started from the
 //!   installed binaries, with an owner role and a non-superuser application role.
 //! * [`sqlite_url`] — a fresh SQLite file in a temporary directory.
+//! * [`zarinpal::FakeZarinpal`] — the Zarinpal payment gateway (REST v4):
+//!   payment requests, StartPay, verify (100, then 101) and unVerified, with
+//!   the customer's payment or cancellation driven by the test, and failure
+//!   injection.
 //!
 //! No test of the project touches the network beyond 127.0.0.1.
 
 pub mod panels;
 pub mod postgres;
 pub mod telegram;
+pub mod zarinpal;
 
 use tempfile::TempDir;
 

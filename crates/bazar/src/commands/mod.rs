@@ -3,12 +3,15 @@
 
 pub mod admin;
 pub mod bot;
+pub mod card;
 pub mod config;
 pub mod flag;
 pub mod panel;
+pub mod payment;
 pub mod plan;
 pub mod promo;
 pub mod wallet;
+pub mod zarinpal;
 
 use crate::config::Config;
 use crate::context::database_options;

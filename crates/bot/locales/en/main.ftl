@@ -20,7 +20,7 @@ plan-summary = { $name }
     💰 Price: { $price }
     👛 Your balance: { $balance }
 btn-pay = ✅ Pay { $price } from the wallet
-not-enough = Your balance ({ $balance }) does not cover { $price }. Please top up your wallet first.
+not-enough = Your balance ({ $balance }) does not cover { $price }. Pay the difference below, or top up your wallet.
 plan-gone = This plan is no longer available.
 bought = ✅ Paid { $price }. Your subscription is being created…
 already-bought = This purchase is already done.
@@ -84,3 +84,59 @@ renewed = 🔄 Subscription #{ $id } is renewed until { $until }.
 btn-auto-on = 🔁 Auto-renew from wallet: ON
 btn-auto-off = 🔁 Auto-renew from wallet: OFF
 btn-qr = 📷 Link & QR #{ $id }
+btn-top-up = ➕ Top up
+method-card = 💳 Card to card
+method-zarinpal = 🌐 Online payment (Zarinpal)
+method-stars = ⭐ Telegram Stars
+btn-diff-card = 💳 Pay { $amount } by card transfer
+btn-diff-zarinpal = 🌐 Pay { $amount } online
+btn-diff-stars = ⭐ Pay { $amount } with Stars
+no-methods = No payment method is available right now. Please contact support.
+topup-choose = How would you like to top up?
+topup-amount = { $method }: send the amount as a number, from { $min } to { $max }.
+amount-invalid = Please send the amount as a whole number, e.g. 150000.
+amount-out-of-range = The amount must be from { $min } to { $max }. Please send another amount.
+already-enough = Your balance already covers this plan — tap “Pay from the wallet”.
+card-open-elsewhere = You already have a payment waiting for a decision. Please wait for it first.
+no-card-today = Card payments cannot take this amount today. Please try a smaller amount, another method, or come back tomorrow.
+card-pay = 💳 Transfer exactly <b>{ $amount }</b> to this card:
+
+    { $number }
+    { $bank } — { $holder }
+
+    Tracking code: <b>{ $code }</b>
+    Pay within { $minutes } minutes, then send the receipt here as a photo (or the bank's tracking number as text).
+btn-cancel-payment = ✖️ Cancel this payment
+payment-cancelled = The payment was cancelled.
+payment-not-cancellable = There is no payment to cancel (a receipt that was sent waits for the admins).
+receipt-received = 🧾 Receipt received for payment { $code }. An admin will check it soon; you will get a message.
+receipt-admin = 🧾 Payment #{ $id } ({ $code })
+    From: { $name } · id { $customer }
+    Amount: { $amount }
+    Card: { $card }
+    Note: { $text }
+btn-approve = ✅ Approve
+btn-reject = ❌ Reject
+receipt-approved = Approved and credited.
+receipt-approved-by = ✅ Payment { $code } approved by { $admin }.
+receipt-rejected-by = ❌ Payment { $code } rejected by { $admin }.
+reject-reason-ask = Why is payment { $code } rejected? Reply with the reason; the customer will see it.
+receipt-already-approved = This payment was already approved.
+receipt-already-rejected = This payment was already rejected.
+receipt-closed = This payment is closed (expired or cancelled).
+stars-title = Wallet top-up
+stars-description = { $credit } for your wallet (payment { $code }).
+stars-label = Top-up
+stars-expired = This invoice has expired. Please start a new top-up.
+stars-invalid = This invoice is not valid any more. Please start a new top-up.
+stars-unmatched = We received your Stars but could not match them to a payment. Support has been told; please contact them.
+zarinpal-preparing = 🌐 Preparing your payment link for { $amount } (payment { $code })…
+zarinpal-link = 🌐 Pay { $amount } online (payment { $code }). After paying you will come back here automatically.
+btn-zarinpal-pay = 🌐 Pay now
+payment-paid = ✅ Payment { $code } confirmed: { $credit } added to your wallet. Balance: { $balance }.
+payment-rejected = ❌ Payment { $code } was not accepted: { $reason }
+payment-expired = ⌛ Payment { $code } expired unpaid. If you did pay, contact support with this code.
+payment-failed = Payment { $code } was not completed. No money was taken from your wallet.
+purchase-bought = 🛒 Your plan was bought with it; the subscription is being created.
+purchase-not-enough = The plan could not be bought: the wallet does not cover its price now. The money is in your wallet.
+purchase-plan-gone = The plan is no longer sold, so the money stays in your wallet.

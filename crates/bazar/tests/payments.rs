@@ -1,0 +1,365 @@
+//! Payments end to end: the real `bazar serve`, the fake Telegram, the fake
+//! Remnawave and the fake Zarinpal. Card-to-card with receipts and admin
+//! buttons (racing approvals, stale buttons, other tenants' admins), Telegram
+//! Stars (pre-checkout, repeated successful_payment), Zarinpal (callback
+//! delivered three times, forged callbacks, the reconciliation job finishing a
+//! payment verified before a crash).
+
+mod helpers;
+
+use bazar_testkit::panels::FakeRemnawave;
+use bazar_testkit::telegram::SentMessage;
+use bazar_testkit::telegram::updates::{self, FakeUser};
+use bazar_testkit::zarinpal::FakeZarinpal;
+use helpers::Platform;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+const TG: i64 = 9901;
+const TG_B: i64 = 9902;
+const ADMIN: i64 = 777;
+const MERCHANT: &str = "1344b5d4-0048-11e8-94db-005056a205be";
+
+/// A Luhn-valid card number starting with `prefix` (15 digits given).
+fn card_number(prefix15: &str) -> String {
+    let digits: Vec<u32> = prefix15.chars().map(|c| c.to_digit(10).unwrap()).collect();
+    let mut sum = 0;
+    for (i, d) in digits.iter().rev().enumerate() {
+        // Counting from the check digit's left neighbour, every first digit is doubled.
+        let v = if i % 2 == 0 { d * 2 } else { *d };
+        sum += if v > 9 { v - 9 } else { v };
+    }
+    format!("{prefix15}{}", (10 - sum % 10) % 10)
+}
+
+fn button(message: &SentMessage, label: &str) -> String {
+    let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
+    for row in markup["inline_keyboard"].as_array().unwrap() {
+        for b in row.as_array().unwrap() {
+            if b["text"].as_str().unwrap_or_default().contains(label) {
+                return b["callback_data"].as_str().or(b["url"].as_str()).unwrap().to_owned();
+            }
+        }
+    }
+    panic!("no button {label:?} in {markup}");
+}
+
+async fn press(p: &Platform, bot: i64, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
+    let before = p.telegram.sent_to(bot, user.id).len();
+    p.telegram.push_update(bot, updates::callback(user, message.message_id, &button(message, label)));
+    p.telegram.wait_for_sent(bot, user.id, before + 1, WAIT).await.pop().unwrap()
+}
+
+async fn say(p: &Platform, bot: i64, user: &FakeUser, update: Value) -> SentMessage {
+    let before = p.telegram.sent_to(bot, user.id).len();
+    p.telegram.push_update(bot, update);
+    p.telegram.wait_for_sent(bot, user.id, before + 1, WAIT).await.pop().unwrap()
+}
+
+async fn wait_for_text(p: &Platform, bot: i64, chat: i64, needle: &str) -> SentMessage {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(m) =
+            p.telegram.sent_to(bot, chat).into_iter().find(|m| m.text.as_deref().unwrap_or_default().contains(needle))
+        {
+            return m;
+        }
+        assert!(Instant::now() < deadline, "no message containing {needle:?} to {chat}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn count_texts(p: &Platform, bot: i64, chat: i64, needle: &str) -> usize {
+    p.telegram.sent_to(bot, chat).iter().filter(|m| m.text.as_deref().unwrap_or_default().contains(needle)).count()
+}
+
+async fn add_bot(p: &Platform, id: i64, username: &str) -> String {
+    let token = p.telegram.add_bot(id, username);
+    let admin = ADMIN.to_string();
+    let out = p.run(&["bot", "add", "--token", &token, "--json", "--admin", &admin]).await;
+    serde_json::from_str::<Value>(out.ok().stdout.trim()).unwrap()["id"].to_string()
+}
+
+fn balance_of(out: &str) -> String {
+    out.lines().find(|l| l.contains("balance")).unwrap_or(out).to_owned()
+}
+
+async fn card_to_card(p: Platform) {
+    let panel = FakeRemnawave::start().await;
+    let (url, token) = (panel.url(), panel.token());
+    p.run(&["panel", "add", "--name", "main", "--default", "--kind", "remnawave", "--url", &url, "--token", &token])
+        .await
+        .ok();
+    let id = add_bot(&p, TG, "card_shop_bot").await;
+    let other = add_bot(&p, TG_B, "other_shop_bot").await;
+    let squad = panel.default_squad();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
+        .await
+        .ok();
+    let number = card_number("603799123456789");
+    p.run(&["card", "add", &id, "--number", &number, "--holder", "Ali Rezaei", "--daily-cap", "10000000"]).await.ok();
+    // The other tenant's admin is a different person.
+    p.run(&["admin", "remove", &other, &ADMIN.to_string()]).await;
+    p.run(&["admin", "add", &other, "888"]).await.ok();
+
+    let server = p.serve(true).await;
+    let user = FakeUser::new(5151, "Sara").with_language("en");
+    let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
+    let stranger = FakeUser::new(888, "Other admin").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    // Admins are reached in their private chats (no admin chat is configured), so they started the bot.
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
+    say(&p, TG_B, &stranger, updates::command(&stranger, "/start", None)).await;
+    say(&p, TG, &stranger, updates::command(&stranger, "/start", None)).await;
+    p.run(&["wallet", "adjust", &id, "5151", "30000", "--reason", "gift"]).await.ok();
+
+    // Buy → plan → the summary offers to pay the difference by card.
+    let plans = press(&p, TG, &user, &menu, "Buy").await;
+    let summary = press(&p, TG, &user, &plans, "Monthly").await;
+    assert!(summary.text.as_deref().unwrap().contains("does not cover"), "{summary:?}");
+    let details = press(&p, TG, &user, &summary, "by card").await;
+    let text = details.text.clone().unwrap();
+    let grouped = format!("{} {} {} {}", &number[..4], &number[4..8], &number[8..12], &number[12..]);
+    assert!(text.contains(&grouped), "the payer sees the whole card: {text}");
+    assert!(text.contains("70,"), "the difference (plus a unique suffix): {text}");
+
+    // The receipt photo reaches the admin with Approve / Reject.
+    p.telegram.add_file(TG, "receipt_1", vec![1, 2, 3]);
+    let thanks = say(&p, TG, &user, updates::photo(&user, "receipt_1", Some("paid from Mellat"))).await;
+    assert!(thanks.text.as_deref().unwrap().contains("Receipt received"), "{thanks:?}");
+    let receipt = wait_for_text(&p, TG, ADMIN, "Payment #").await;
+    assert_eq!(receipt.method.to_ascii_lowercase(), "sendphoto");
+    let caption = receipt.text.clone().unwrap();
+    assert!(caption.contains("603799******"), "masked for admins: {caption}");
+    assert!(!caption.contains(&number), "{caption}");
+
+    // A customer pressing a forwarded admin button is refused; so is another tenant's admin.
+    let approve = button(&receipt, "Approve");
+    p.telegram.push_update(TG, updates::callback(&user, receipt.message_id, &approve));
+    p.telegram.push_update(TG_B, updates::callback(&stranger, receipt.message_id, &approve));
+    p.telegram.push_update(TG, updates::callback(&stranger, receipt.message_id, &approve));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(balance_of(&p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout).contains("balance 30,000"));
+
+    // Five approvals at once credit once; the plan is bought with it and delivered.
+    for _ in 0..5 {
+        p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &approve));
+    }
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    wait_for_text(&p, TG, user.id, "subscription is ready").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(count_texts(&p, TG, ADMIN, "approved by"), 1);
+    assert_eq!(panel.users().len(), 1);
+    let wallet = p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout.clone();
+    let left = balance_of(&wallet);
+    assert!(left.contains("balance ") && !left.contains("balance 100,"), "bought once: {wallet}");
+    p.run(&["ledger", "check", &id]).await.ok();
+    let answers = p.telegram.callback_answers(TG);
+    assert!(answers.iter().any(|a| a["text"].as_str().unwrap_or_default().contains("admins")), "{answers:?}");
+
+    // A second top-up with a text receipt, rejected with a reason; a stale Approve after it does nothing.
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    let ask = press(&p, TG, &user, &methods, "Card to card").await;
+    assert!(ask.text.as_deref().unwrap().contains("10,000"), "limits shown: {ask:?}");
+    let refused = say(&p, TG, &user, updates::text(&user, "5")).await;
+    assert!(refused.text.as_deref().unwrap().contains("must be from"), "{refused:?}");
+    let details = say(&p, TG, &user, updates::text(&user, "50000")).await;
+    assert!(details.text.as_deref().unwrap().contains(&grouped), "{details:?}");
+    say(&p, TG, &user, updates::text(&user, "bank tracking 998877")).await;
+    let receipt = wait_for_text(&p, TG, ADMIN, "998877").await;
+    assert_eq!(receipt.method.to_ascii_lowercase(), "sendmessage");
+    let ask = press(&p, TG, &admin, &receipt, "Reject").await;
+    assert!(ask.text.as_deref().unwrap().contains("Why"), "{ask:?}");
+    say(&p, TG, &admin, updates::text(&admin, "no such transfer on the account")).await;
+    let rejected = wait_for_text(&p, TG, user.id, "not accepted").await;
+    assert!(rejected.text.as_deref().unwrap().contains("no such transfer"), "{rejected:?}");
+    let before = p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout.clone();
+    p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &button(&receipt, "Approve")));
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(balance_of(&p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout), balance_of(&before));
+    let answers = p.telegram.callback_answers(TG);
+    assert!(answers.iter().any(|a| a["text"].as_str().unwrap_or_default().contains("already rejected")), "{answers:?}");
+    let list = p.run(&["payment", "list", &id]).await.ok().stdout.clone();
+    assert!(list.contains("paid") && list.contains("rejected"), "{list}");
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn card_to_card_on_sqlite() {
+    card_to_card(Platform::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn card_to_card_on_postgres() {
+    if let Some(p) = Platform::postgres().await {
+        card_to_card(p).await;
+    }
+}
+
+async fn stars(p: Platform) {
+    let id = add_bot(&p, TG, "stars_shop_bot").await;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(6161, "Reza").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    let ask = press(&p, TG, &user, &methods, "Stars").await;
+    assert!(ask.text.as_deref().unwrap().contains("amount"), "{ask:?}");
+    let invoice = say(&p, TG, &user, updates::text(&user, "50,500")).await;
+    assert_eq!(invoice.method.to_ascii_lowercase(), "sendinvoice");
+    assert_eq!(invoice.params["currency"], "XTR");
+    assert_eq!(invoice.params["prices"][0]["amount"], 51, "50,500 at 1,000 per Star, rounded up");
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+
+    // Pre-checkout: a wrong total is refused, the right one accepted.
+    p.telegram.push_update(TG, updates::pre_checkout(&user, "XTR", 50, &payload));
+    p.telegram.push_update(TG, updates::pre_checkout(&user, "XTR", 51, &payload));
+    let deadline = Instant::now() + WAIT;
+    while p.telegram.pre_checkout_answers(TG).len() < 2 {
+        assert!(Instant::now() < deadline, "pre-checkout not answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let answers = p.telegram.pre_checkout_answers(TG);
+    assert_eq!(answers[0]["ok"], false, "{answers:?}");
+    assert_eq!(answers[1]["ok"], true, "{answers:?}");
+
+    // Telegram reports the payment three times: one credit.
+    for _ in 0..3 {
+        p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 51, &payload, "charge_abc"));
+    }
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    let wallet = p.run(&["wallet", "show", &id, "6161"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 50,500"), "{wallet}");
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn stars_on_sqlite() {
+    stars(Platform::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn stars_on_postgres() {
+    if let Some(p) = Platform::postgres().await {
+        stars(p).await;
+    }
+}
+
+/// Top-up through Zarinpal up to the StartPay link; returns the payment's authority.
+async fn zarinpal_link(p: &Platform, user: &FakeUser, amount: &str) -> String {
+    let links = count_texts(p, TG, user.id, "online (payment");
+    let menu = say(p, TG, user, updates::command(user, "/start", None)).await;
+    let wallet = press(p, TG, user, &menu, "Wallet").await;
+    let methods = press(p, TG, user, &wallet, "Top up").await;
+    press(p, TG, user, &methods, "Zarinpal").await;
+    say(p, TG, user, updates::text(user, amount)).await;
+    let link = wait_for_link(p, user.id, links).await;
+    let url = button(&link, "Pay now");
+    url.rsplit('/').next().unwrap().to_owned()
+}
+
+/// Waits for the link message after the first `seen` ones.
+async fn wait_for_link(p: &Platform, chat: i64, seen: usize) -> SentMessage {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let links: Vec<SentMessage> = p
+            .telegram
+            .sent_to(TG, chat)
+            .into_iter()
+            .filter(|m| m.text.as_deref().unwrap_or_default().contains("online (payment"))
+            .collect();
+        if let Some(m) = links.into_iter().nth(seen) {
+            return m;
+        }
+        assert!(Instant::now() < deadline, "no link message: {:#?}", p.telegram.sent_to(TG, chat));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn zarinpal(p: Platform) {
+    let gateway = FakeZarinpal::start().await;
+    gateway.accept_merchant(MERCHANT);
+    let id = add_bot(&p, TG, "zp_shop_bot").await;
+    p.run(&["flag", "set", &id, "zarinpal", "on"]).await.ok();
+    p.run(&["zarinpal", "set", &id, "--merchant-id", MERCHANT]).await.ok();
+    let mut p = p;
+    p.env.push(("BAZAR_ZARINPAL_API_URL".into(), gateway.url()));
+    p.env.push(("BAZAR_ZARINPAL_RECONCILE_MS".into(), "400".into()));
+    let server = p.serve(true).await;
+    let user = FakeUser::new(7171, "Mina").with_language("en");
+    let http = reqwest::Client::new();
+
+    // Paid; the callback arrives three times at once; the reconciliation job runs after it too.
+    let authority = zarinpal_link(&p, &user, "120000").await;
+    let callback = gateway.pay(&authority);
+    assert!(callback.starts_with(&server.url()), "{callback}");
+    let pages = futures::future::join_all((0..3).map(|_| http.get(&callback).send())).await;
+    for page in pages {
+        let page = page.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Payment successful"));
+    }
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 120,000"), "{wallet}");
+    assert!(gateway.payment(&authority).unwrap().verified);
+
+    // Forged callbacks: an unknown authority, and a real one on another payment's URL.
+    let forged = callback.replace(&authority, "A00000000000000000000000000000000000");
+    assert_eq!(http.get(&forged).send().await.unwrap().status(), 404);
+    let second = zarinpal_link(&p, &user, "30000").await;
+    let other_url = gateway.cancel(&second).replace(&second, &authority).replace("Status=NOK", "Status=OK");
+    assert_eq!(http.get(&other_url).send().await.unwrap().status(), 404);
+    // "OK" for a payment nobody paid: verify says no, nothing credited.
+    let unpaid = gateway.cancel(&second).replace("Status=NOK", "Status=OK");
+    let page = http.get(&unpaid).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("not completed"), "{page}");
+    wait_for_text(&p, TG, user.id, "was not completed").await;
+
+    // Paid and verified, but the process died before crediting: the reconciliation job answers 101 and credits once.
+    let third = zarinpal_link(&p, &user, "40000").await;
+    gateway.pay(&third);
+    gateway.mark_verified(&third);
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
+        if balance_of(&wallet).contains("balance 160,000") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the reconciliation never credited: {wallet}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 160,000"), "credited once: {wallet}");
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 2);
+    p.run(&["ledger", "check", &id]).await.ok();
+    let show = p.run(&["payment", "list", &id, "--method", "zarinpal"]).await.ok().stdout.clone();
+    assert!(show.contains("failed"), "{show}");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn zarinpal_on_sqlite() {
+    zarinpal(Platform::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn zarinpal_on_postgres() {
+    if let Some(p) = Platform::postgres().await {
+        zarinpal(p).await;
+    }
+}

@@ -1,0 +1,531 @@
+//! Paying in: the top-up menu, card-to-card (card shown, receipt, admin
+//! decision), Telegram Stars (invoice, pre-checkout, successful payment) and
+//! Zarinpal (link sent by a job). Money moves only in `bazar_shop::payments`.
+
+use crate::callback::{Action, encode};
+use crate::handler::{currency_of, language_of};
+use crate::i18n::{t, t_args};
+use crate::menu::{Screen, button};
+use crate::shop_screens::price;
+use crate::state::ChatState;
+use bazar_domain::{Bank, ConfigKey, ConfigValue, Currency, CurrencyUnit, Irr, Irt, Language, Money, mask_card_number};
+use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
+use bazar_shop::payments::card::{self, CardStart, Decision};
+use bazar_shop::payments::stars::{self, PreCheckoutRefusal, StarsPaid, StarsStart};
+use bazar_shop::payments::zarinpal::{ZarinpalGateway, ZarinpalStart};
+use bazar_shop::payments::{MethodLimits, Settlement, available_methods, referral_percent};
+use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus};
+use serde_json::{Value, json};
+
+/// What a payment step shows: a screen in place of the menu, a toast, or nothing more.
+pub(crate) struct Shown {
+    pub screen: Option<Screen>,
+    pub toast: Option<String>,
+}
+
+impl Shown {
+    fn screen(screen: Screen) -> Self {
+        Self { screen: Some(screen), toast: None }
+    }
+    fn toast(text: String) -> Self {
+        Self { screen: None, toast: Some(text) }
+    }
+}
+
+fn method_name(language: Language, method: PaymentMethod) -> String {
+    t(
+        language,
+        match method {
+            PaymentMethod::Card => "method-card",
+            PaymentMethod::Zarinpal => "method-zarinpal",
+            PaymentMethod::Stars => "method-stars",
+        },
+    )
+}
+
+fn back_row(language: Language, menu: u64) -> Vec<Value> {
+    vec![button(t(language, "btn-back"), menu, Action::Home)]
+}
+
+/// Wallet → Top up: the methods this tenant offers now.
+pub(crate) async fn top_up_menu(ctx: &mut UpdateContext, language: Language, menu: u64) -> Result<Shown, HandlerError> {
+    let methods = available_methods(&mut ctx.tx, &ctx.settings).await?;
+    if methods.is_empty() {
+        return Ok(Shown::toast(t(language, "no-methods")));
+    }
+    let mut rows: Vec<Vec<Value>> =
+        methods.into_iter().map(|m| vec![button(method_name(language, m), menu, Action::TopUpWith(m))]).collect();
+    rows.push(back_row(language, menu));
+    Ok(Shown::screen(Screen { text: t(language, "topup-choose"), keyboard: json!({"inline_keyboard": rows}) }))
+}
+
+/// A method chosen: ask for the amount.
+pub(crate) async fn ask_amount(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    method: PaymentMethod,
+    language: Language,
+    menu: u64,
+) -> Result<Shown, HandlerError> {
+    if !available_methods(&mut ctx.tx, &ctx.settings).await?.contains(&method) {
+        return Ok(Shown::toast(t(language, "no-methods")));
+    }
+    state.clear_awaiting();
+    state.awaiting_amount = Some(method.as_str().to_owned());
+    let limits = MethodLimits::of(&ctx.settings, method);
+    let currency = currency_of(&ctx.settings).code();
+    let text = t_args(
+        language,
+        "topup-amount",
+        &[
+            ("method", &method_name(language, method)),
+            ("min", &price(language, limits.min, currency)),
+            ("max", &price(language, limits.max, currency)),
+        ],
+    );
+    Ok(Shown::screen(Screen { text, keyboard: json!({"inline_keyboard": [back_row(language, menu)]}) }))
+}
+
+/// The customer typed an amount after choosing a method.
+pub(crate) async fn amount_entered(
+    zarinpal: &ZarinpalGateway,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    method: &str,
+    text: &str,
+    language: Language,
+) -> Result<Option<String>, HandlerError> {
+    let Some(method) = PaymentMethod::parse(method) else { return Ok(Some(t(language, "unknown-input"))) };
+    let amount = match currency_of(&ctx.settings) {
+        Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
+        Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
+    };
+    let Ok(amount) = amount else {
+        // Ask again: the next text is still the amount.
+        state.awaiting_amount = Some(method.as_str().to_owned());
+        return Ok(Some(t(language, "amount-invalid")));
+    };
+    start(zarinpal, ctx, state, method, amount, None, language).await
+}
+
+/// The plan summary's "pay the difference with …" button.
+pub(crate) async fn pay_difference(
+    zarinpal: &ZarinpalGateway,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    method: PaymentMethod,
+    plan_id: i64,
+    language: Language,
+) -> Result<Option<String>, HandlerError> {
+    let Some(plan) = ctx.tx.plan(plan_id).await?.filter(|p| p.active) else {
+        return Ok(Some(t(language, "plan-gone")));
+    };
+    let promo = state.promo.clone();
+    let benefit = match &promo {
+        Some(code) => ctx.tx.check_promo(code, ctx.customer.id).await?.ok().map(|p| p.benefit),
+        None => None,
+    };
+    let (owed, balance) = match currency_of(&ctx.settings) {
+        Currency::Irr => owed::<Irr>(ctx, plan.price, plan.duration_days, benefit).await?,
+        Currency::Irt => owed::<Irt>(ctx, plan.price, plan.duration_days, benefit).await?,
+    };
+    if owed <= balance {
+        return Ok(Some(t(language, "already-enough")));
+    }
+    // Never below the method's minimum: the rest stays in the wallet.
+    let amount = (owed - balance).max(MethodLimits::of(&ctx.settings, method).min);
+    start(zarinpal, ctx, state, method, amount, Some((plan.id, promo)), language).await
+}
+
+async fn owed<C: CurrencyUnit>(
+    ctx: &mut UpdateContext,
+    price: i64,
+    days: u32,
+    benefit: Option<bazar_domain::PromoBenefit>,
+) -> Result<(i64, i64), HandlerError> {
+    let (price, _) = bazar_shop::promo::with_benefit(Money::<C>::new(price), days, benefit);
+    Ok((price.minor(), ctx.tx.balance::<C>(ctx.customer.id).await?.minor()))
+}
+
+/// Starts a payment of `amount` with `method`; sends what the customer needs
+/// (card details, an invoice, or "link follows") and returns a line to show under a new menu, if any.
+async fn start(
+    zarinpal: &ZarinpalGateway,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    method: PaymentMethod,
+    amount: i64,
+    plan: Option<(i64, Option<String>)>,
+    language: Language,
+) -> Result<Option<String>, HandlerError> {
+    if !available_methods(&mut ctx.tx, &ctx.settings).await?.contains(&method) {
+        return Ok(Some(t(language, "no-methods")));
+    }
+    let currency = currency_of(&ctx.settings);
+    let settings = ctx.settings.clone();
+    let customer = ctx.customer.id;
+    let out_of_range = |limits: MethodLimits| {
+        t_args(
+            language,
+            "amount-out-of-range",
+            &[
+                ("min", &price(language, limits.min, currency.code())),
+                ("max", &price(language, limits.max, currency.code())),
+            ],
+        )
+    };
+    match method {
+        PaymentMethod::Card => {
+            let started = match currency {
+                Currency::Irr => card::start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+                Currency::Irt => card::start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+            };
+            match started {
+                CardStart::Started { payment, card } | CardStart::AlreadyOpen { payment, card: Some(card) } => {
+                    state.clear_awaiting();
+                    state.awaiting_receipt = true;
+                    send_card_details(ctx, state.menu, language, &payment, &card);
+                    Ok(None)
+                }
+                CardStart::AlreadyOpen { card: None, .. } => Ok(Some(t(language, "card-open-elsewhere"))),
+                CardStart::OutOfRange(limits) => {
+                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    Ok(Some(out_of_range(limits)))
+                }
+                CardStart::NoCard => Ok(Some(t(language, "no-card-today"))),
+            }
+        }
+        PaymentMethod::Stars => {
+            let started = match currency {
+                Currency::Irr => stars::start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+                Currency::Irt => stars::start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+            };
+            match started {
+                StarsStart::Invoice(payment) => {
+                    send_invoice(ctx, language, &payment);
+                    Ok(None)
+                }
+                StarsStart::OutOfRange(limits) => {
+                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    Ok(Some(out_of_range(limits)))
+                }
+                StarsStart::NotConfigured => Ok(Some(t(language, "no-methods"))),
+            }
+        }
+        PaymentMethod::Zarinpal => {
+            let started = match currency {
+                Currency::Irr => zarinpal.start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+                Currency::Irt => zarinpal.start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
+            };
+            match started {
+                ZarinpalStart::Started(payment) => {
+                    let text = t_args(
+                        language,
+                        "zarinpal-preparing",
+                        &[
+                            ("amount", &price(language, payment.amount, &payment.currency)),
+                            ("code", &payment.tracking_code),
+                        ],
+                    );
+                    let chat = ctx.chat.0;
+                    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text})));
+                    Ok(None)
+                }
+                ZarinpalStart::OutOfRange(limits) => {
+                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    Ok(Some(out_of_range(limits)))
+                }
+                ZarinpalStart::NoPublicUrl => Ok(Some(t(language, "no-methods"))),
+            }
+        }
+    }
+}
+
+fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, payment: &Payment, card: &PaymentCard) {
+    let digits = card.number_for_payer();
+    let grouped: Vec<&str> = (0..4).filter_map(|i| digits.get(i * 4..i * 4 + 4)).collect();
+    let bank = card.bank.as_deref().and_then(Bank::from_code).map(|b| bank_name(language, b)).unwrap_or_default();
+    let minutes = ((payment.expires_at - now_ms()).max(0) + 59_999) / 60_000;
+    let text = t_args(
+        language,
+        "card-pay",
+        &[
+            ("amount", &price(language, payment.amount, &payment.currency)),
+            ("number", &format!("<code>{}</code>", grouped.join(" "))),
+            ("bank", &escape(&bank)),
+            ("holder", &escape(&card.holder)),
+            ("code", &payment.tracking_code),
+            ("minutes", &minutes.to_string()),
+        ],
+    );
+    let keyboard =
+        json!({"inline_keyboard": [[button(t(language, "btn-cancel-payment"), menu, Action::CancelPayment)]]});
+    let chat = ctx.chat.0;
+    ctx.send(Outgoing::new(
+        "sendMessage",
+        json!({"chat_id": chat, "text": text, "parse_mode": "HTML", "reply_markup": keyboard}),
+    ));
+}
+
+fn bank_name(language: Language, bank: Bank) -> String {
+    match language {
+        Language::Fa => bank.name_fa().to_owned(),
+        _ => bank.name_en().to_owned(),
+    }
+}
+
+fn send_invoice(ctx: &mut UpdateContext, language: Language, payment: &Payment) {
+    let credit = price(language, payment.credit, &payment.currency);
+    let chat = ctx.chat.0;
+    ctx.send(Outgoing::new(
+        "sendInvoice",
+        json!({
+            "chat_id": chat,
+            "title": t(language, "stars-title"),
+            "description": t_args(language, "stars-description", &[("credit", &credit), ("code", &payment.tracking_code)]),
+            "payload": stars::invoice_payload(payment),
+            "currency": "XTR",
+            "prices": [{"label": t(language, "stars-label"), "amount": payment.amount}],
+        }),
+    ));
+}
+
+/// The customer cancels their open card payment.
+pub(crate) async fn cancel(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    language: Language,
+) -> Result<String, HandlerError> {
+    state.awaiting_receipt = false;
+    Ok(if card::cancel(&mut ctx.tx, ctx.customer.id).await? {
+        t(language, "payment-cancelled")
+    } else {
+        t(language, "payment-not-cancellable")
+    })
+}
+
+/// A photo or text while a card payment is open: the receipt. `None` when
+/// there is no open card payment (the input is something else).
+pub(crate) async fn receipt(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    file_id: Option<&str>,
+    text: Option<&str>,
+    language: Language,
+) -> Result<Option<String>, HandlerError> {
+    let Some(payment) = card::submit_receipt(&mut ctx.tx, ctx.customer.id, file_id, text).await? else {
+        state.awaiting_receipt = false;
+        return Ok(None);
+    };
+    state.awaiting_receipt = false;
+    let card = match payment.card_id {
+        Some(id) => ctx.tx.card(id).await?,
+        None => None,
+    };
+    let name = match (&ctx.customer.first_name, &ctx.customer.username) {
+        (Some(first), Some(user)) => format!("{first} (@{user})"),
+        (Some(first), None) => first.clone(),
+        (None, Some(user)) => format!("@{user}"),
+        (None, None) => "?".to_owned(),
+    };
+    let card = card.map(|c| c.masked()).unwrap_or_else(|| mask_card_number(""));
+    for (chat, admin_language) in admin_chats(ctx).await? {
+        let body = t_args(
+            admin_language,
+            "receipt-admin",
+            &[
+                ("id", &payment.id.to_string()),
+                ("code", &payment.tracking_code),
+                ("name", &name),
+                ("customer", &ctx.customer.telegram_id.to_string()),
+                ("amount", &price(admin_language, payment.amount, &payment.currency)),
+                ("card", &card),
+                ("text", payment.receipt_text.as_deref().unwrap_or("-")),
+            ],
+        );
+        let buttons = json!({"inline_keyboard": [[
+            {"text": t(admin_language, "btn-approve"), "callback_data": encode(0, Action::PaymentApprove(payment.id))},
+            {"text": t(admin_language, "btn-reject"), "callback_data": encode(0, Action::PaymentReject(payment.id))},
+        ]]});
+        let message = match &payment.receipt_file_id {
+            Some(photo) => Outgoing::new(
+                "sendPhoto",
+                json!({"chat_id": chat, "photo": photo, "caption": body, "reply_markup": buttons}),
+            ),
+            None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": body, "reply_markup": buttons})),
+        };
+        ctx.send(message);
+    }
+    Ok(Some(t_args(language, "receipt-received", &[("code", &payment.tracking_code)])))
+}
+
+/// Where decisions are asked for, in which language: the tenant's admin chat
+/// (in the tenant's default language), else each admin privately (in the
+/// language they chose in this bot).
+async fn admin_chats(ctx: &mut UpdateContext) -> Result<Vec<(i64, Language)>, HandlerError> {
+    let default = language_of(None, &ctx.settings);
+    if let ConfigValue::Chat(chat) = ctx.settings.config(ConfigKey::AdminChatId) {
+        return Ok(vec![(chat.0, default)]);
+    }
+    let mut chats = Vec::new();
+    for admin in ctx.tx.admin_ids().await? {
+        let language = ctx.tx.customer_by_telegram_id(admin).await?.and_then(|c| c.language);
+        chats.push((admin.get(), language_of(language, &ctx.settings)));
+    }
+    Ok(chats)
+}
+
+/// An admin pressed Approve or Reject under a receipt; returns the toast.
+pub(crate) async fn admin_button(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: Action,
+    message_id: Option<i32>,
+    language: Language,
+) -> Result<String, HandlerError> {
+    let admin = ctx.customer.telegram_id;
+    if !ctx.tx.is_admin(admin).await? {
+        return Ok(t(language, "admins-only"));
+    }
+    match action {
+        Action::PaymentApprove(id) => {
+            let percent = referral_percent(&ctx.settings);
+            let decision = match currency_of(&ctx.settings) {
+                Currency::Irr => card::approve::<Irr>(&mut ctx.tx, id, admin, percent).await?,
+                Currency::Irt => card::approve::<Irt>(&mut ctx.tx, id, admin, percent).await?,
+            };
+            Ok(match decision {
+                Decision::Approved(Settlement::Credited { payment, .. }) => {
+                    let who = admin_name(ctx);
+                    let line =
+                        t_args(language, "receipt-approved-by", &[("code", &payment.tracking_code), ("admin", &who)]);
+                    mark_decided(ctx, message_id, line);
+                    t(language, "receipt-approved")
+                }
+                Decision::Approved(_) | Decision::AlreadyDecided(_) => decided_toast(ctx, id, language).await?,
+                Decision::Rejected | Decision::NotFound => t(language, "menu-expired"),
+            })
+        }
+        Action::PaymentReject(id) => {
+            let Some(payment) = ctx.tx.payment(id).await?.filter(|p| p.method == PaymentMethod::Card) else {
+                return Ok(t(language, "menu-expired"));
+            };
+            if !payment.status.is_open() {
+                return decided_toast(ctx, id, language).await;
+            }
+            state.rejecting = Some(id);
+            let chat = ctx.chat.0;
+            let ask = t_args(language, "reject-reason-ask", &[("code", &payment.tracking_code)]);
+            ctx.send(Outgoing::new(
+                "sendMessage",
+                json!({"chat_id": chat, "text": ask, "reply_markup": {"force_reply": true, "selective": true}}),
+            ));
+            Ok(String::new())
+        }
+        _ => Ok(t(language, "menu-expired")),
+    }
+}
+
+async fn decided_toast(ctx: &mut UpdateContext, id: i64, language: Language) -> Result<String, HandlerError> {
+    let status = ctx.tx.payment(id).await?.map(|p| p.status);
+    Ok(match status {
+        Some(PaymentStatus::Paid) => t(language, "receipt-already-approved"),
+        Some(PaymentStatus::Rejected) => t(language, "receipt-already-rejected"),
+        Some(PaymentStatus::Expired | PaymentStatus::Failed) => t(language, "receipt-closed"),
+        _ => t(language, "menu-expired"),
+    })
+}
+
+fn admin_name(ctx: &UpdateContext) -> String {
+    match &ctx.customer.username {
+        Some(user) => format!("@{user}"),
+        None => ctx.customer.first_name.clone().unwrap_or_else(|| ctx.customer.telegram_id.to_string()),
+    }
+}
+
+/// Takes the buttons off a decided receipt and says who decided.
+fn mark_decided(ctx: &mut UpdateContext, message_id: Option<i32>, line: String) {
+    let chat = ctx.chat.0;
+    if let Some(message_id) = message_id {
+        ctx.send(Outgoing::new(
+            "editMessageReplyMarkup",
+            json!({"chat_id": chat, "message_id": message_id, "reply_markup": {"inline_keyboard": []}}),
+        ));
+    }
+    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": line})));
+}
+
+/// The admin's text after Reject: the reason.
+pub(crate) async fn rejection_reason(
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    reason: &str,
+    language: Language,
+) -> Result<String, HandlerError> {
+    let Some(id) = state.rejecting.take() else { return Ok(t(language, "unknown-input")) };
+    let admin = ctx.customer.telegram_id;
+    if !ctx.tx.is_admin(admin).await? {
+        return Ok(t(language, "admins-only"));
+    }
+    Ok(match card::reject(&mut ctx.tx, id, admin, reason).await? {
+        Decision::Rejected => {
+            let code = ctx.tx.payment(id).await?.map(|p| p.tracking_code).unwrap_or_default();
+            t_args(language, "receipt-rejected-by", &[("code", &code), ("admin", &admin_name(ctx))])
+        }
+        _ => decided_toast(ctx, id, language).await?,
+    })
+}
+
+/// Telegram asks whether a Stars invoice may still be paid.
+pub(crate) async fn pre_checkout(
+    ctx: &mut UpdateContext,
+    query_id: &str,
+    payload: &str,
+    currency: &str,
+    total: i64,
+    language: Language,
+) -> Result<(), HandlerError> {
+    let checked = stars::check_pre_checkout(&mut ctx.tx, ctx.customer.id, payload, currency, total).await?;
+    let answer = match checked {
+        Ok(_) => json!({"pre_checkout_query_id": query_id, "ok": true}),
+        Err(refusal) => {
+            let key = match refusal {
+                PreCheckoutRefusal::NotOpen => "stars-expired",
+                PreCheckoutRefusal::Unknown | PreCheckoutRefusal::Mismatch => "stars-invalid",
+            };
+            json!({"pre_checkout_query_id": query_id, "ok": false, "error_message": t(language, key)})
+        }
+    };
+    ctx.send(Outgoing::new("answerPreCheckoutQuery", answer));
+    Ok(())
+}
+
+/// A Stars payment went through: credit once (the notice follows from the payment's job).
+pub(crate) async fn stars_paid(
+    ctx: &mut UpdateContext,
+    payload: &str,
+    charge_id: &str,
+    language: Language,
+) -> Result<Option<String>, HandlerError> {
+    let percent = referral_percent(&ctx.settings);
+    let customer = ctx.customer.id;
+    let paid = match currency_of(&ctx.settings) {
+        Currency::Irr => stars::paid::<Irr>(&mut ctx.tx, customer, payload, charge_id, percent).await?,
+        Currency::Irt => stars::paid::<Irt>(&mut ctx.tx, customer, payload, charge_id, percent).await?,
+    };
+    Ok(match paid {
+        StarsPaid::Settled(_) => None,
+        StarsPaid::Unknown => {
+            tracing::error!(bot_id = %ctx.bot.scope.bot_id(), customer = %customer, "Stars paid for no known payment");
+            Some(t(language, "stars-unmatched"))
+        }
+    })
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}

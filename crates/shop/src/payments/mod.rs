@@ -1,0 +1,268 @@
+//! Payments that credit exactly once.
+//!
+//! Every method ends in [`settle`]: one conditional status change (only one
+//! caller can move a payment to `paid`) and one ledger credit under a
+//! database-unique key (`c2c:{id}`, `zarinpal:{authority}`,
+//! `stars:{charge_id}`), in the caller's transaction, followed — when the
+//! payment was made to buy a plan — by that purchase, and a
+//! [`PAYMENT_UPDATE_JOB`] that tells the customer.
+//!
+//! * [`card`] — card-to-card: rotation, receipts, admin approval.
+//! * [`stars`] — Telegram Stars invoices, pre-checkout, refunds.
+//! * [`zarinpal`] — the gateway: request, callback, reconciliation.
+
+// Outcomes carry the payment they are about; each is built once per request
+// and consumed at once, so boxing the large variant buys nothing.
+#![allow(clippy::large_enum_variant)]
+
+pub mod card;
+pub mod stars;
+pub mod zarinpal;
+
+use crate::{BuyOutcome, buy};
+use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, FeatureFlag, Irr, Irt, Money};
+use bazar_store::{EntryKind, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx};
+use serde_json::json;
+
+/// The job that tells a customer what became of their payment.
+pub const PAYMENT_UPDATE_JOB: &str = "payment_update";
+/// The job that closes an unpaid payment when its time is up.
+pub const PAYMENT_EXPIRE_JOB: &str = "payment_expire";
+
+/// What the automatic purchase after a credit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoPurchase {
+    /// The plan was bought; its subscription is being provisioned.
+    Bought(i64),
+    /// The wallet still does not cover the plan (its price changed, or the money was spent).
+    NotEnough,
+    /// The plan is no longer sold.
+    PlanGone,
+    /// No panel serves the tenant.
+    NoPanel,
+}
+
+impl AutoPurchase {
+    /// The spelling carried in [`PAYMENT_UPDATE_JOB`]'s payload.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Bought(_) => "bought",
+            Self::NotEnough => "not_enough",
+            Self::PlanGone => "plan_gone",
+            Self::NoPanel => "no_panel",
+        }
+    }
+}
+
+/// How settling a payment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Settlement {
+    /// Credited now (the only time for this payment).
+    Credited {
+        /// The payment as it is now.
+        payment: Payment,
+        /// What the purchase it was made for did.
+        purchase: Option<AutoPurchase>,
+    },
+    /// Credited before (a repeated approval, callback or update).
+    AlreadyPaid,
+    /// It can no longer be credited (rejected, refunded, or expired for card-to-card).
+    Closed(PaymentStatus),
+}
+
+/// Statuses from which money that did arrive is still credited. A card
+/// payment is credited only while open: a rejected or expired receipt is
+/// never credited by a stale button. Gateway and Stars money has really
+/// arrived when they report it, so it is credited even after our expiry.
+fn creditable_from(method: PaymentMethod) -> &'static [PaymentStatus] {
+    match method {
+        PaymentMethod::Card => &[PaymentStatus::Pending, PaymentStatus::Submitted],
+        PaymentMethod::Zarinpal | PaymentMethod::Stars => {
+            &[PaymentStatus::Pending, PaymentStatus::Expired, PaymentStatus::Failed]
+        }
+    }
+}
+
+/// The ledger key of a payment's credit: the gateway's own unique id where
+/// there is one, so even two payment rows could not credit one transfer twice.
+pub fn credit_key(payment: &Payment) -> String {
+    match (payment.method, &payment.authority, &payment.charge_id) {
+        (PaymentMethod::Zarinpal, Some(authority), _) => format!("zarinpal:{authority}"),
+        (PaymentMethod::Stars, _, Some(charge)) => format!("stars:{charge}"),
+        _ => format!("c2c:{}", payment.id),
+    }
+}
+
+/// Credits `payment` once, in `tx`: status to `paid` (conditionally), the
+/// wallet credit, the purchase it was made for, and the customer's notice.
+pub async fn settle<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    payment_id: i64,
+    actor: &str,
+    note: Option<&str>,
+    referral_percent: Option<u8>,
+) -> Result<Settlement, StoreError> {
+    let Some(payment) = tx.payment_for_update(payment_id).await? else {
+        return Err(StoreError::InvalidInput("no such payment"));
+    };
+    if payment.currency != C::CODE {
+        return Err(StoreError::Corrupt(format!("payment {} is in {}, not {}", payment.id, payment.currency, C::CODE)));
+    }
+    if !tx.transition_payment(payment.id, creditable_from(payment.method), PaymentStatus::Paid, actor, note).await? {
+        let now = tx.payment(payment.id).await?.map(|p| p.status).unwrap_or(payment.status);
+        return Ok(if now == PaymentStatus::Paid { Settlement::AlreadyPaid } else { Settlement::Closed(now) });
+    }
+    let key = credit_key(&payment);
+    let reference = format!("payment {} ({})", payment.id, payment.tracking_code);
+    if let Posting::Duplicate =
+        tx.post(payment.customer_id, Money::<C>::new(payment.credit), EntryKind::TopUp, &key, Some(&reference)).await?
+    {
+        // The key is the gateway's id: this transfer was credited through another row.
+        tracing::warn!(payment = payment.id, "credit key already used; not crediting twice");
+    }
+    let purchase = match payment.plan_id {
+        Some(plan) => Some(auto_purchase::<C>(tx, &payment, plan, referral_percent).await?),
+        None => None,
+    };
+    let payload = json!({"payment": payment.id, "purchase": purchase.map(AutoPurchase::as_str)});
+    tx.enqueue_job(PAYMENT_UPDATE_JOB, &payload, 0).await?;
+    let payment = tx.payment(payment.id).await?.ok_or(StoreError::Corrupt("a paid payment vanished".into()))?;
+    Ok(Settlement::Credited { payment, purchase })
+}
+
+async fn auto_purchase<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    payment: &Payment,
+    plan: i64,
+    referral_percent: Option<u8>,
+) -> Result<AutoPurchase, StoreError> {
+    let key = format!("payment:{}", payment.id);
+    let mut outcome = buy::<C>(tx, payment.customer_id, plan, &key, referral_percent, payment.promo.as_deref()).await?;
+    if let BuyOutcome::PromoRefused(_) = outcome {
+        outcome = buy::<C>(tx, payment.customer_id, plan, &key, referral_percent, None).await?;
+    }
+    Ok(match outcome {
+        BuyOutcome::Bought { subscription, .. } | BuyOutcome::AlreadyBought(subscription) => {
+            AutoPurchase::Bought(subscription.id)
+        }
+        BuyOutcome::NotEnough { .. } => AutoPurchase::NotEnough,
+        BuyOutcome::PlanUnavailable | BuyOutcome::PromoRefused(_) => AutoPurchase::PlanGone,
+        BuyOutcome::NoPanel => AutoPurchase::NoPanel,
+    })
+}
+
+/// [`settle`] in the currency the payment is recorded in.
+pub async fn settle_in_currency(
+    tx: &mut TenantTx,
+    currency: &str,
+    payment_id: i64,
+    actor: &str,
+    note: Option<&str>,
+    referral_percent: Option<u8>,
+) -> Result<Settlement, StoreError> {
+    match currency {
+        c if c == Irr::CODE => settle::<Irr>(tx, payment_id, actor, note, referral_percent).await,
+        c if c == Irt::CODE => settle::<Irt>(tx, payment_id, actor, note, referral_percent).await,
+        other => Err(StoreError::Corrupt(format!("payment {payment_id} has currency {other}"))),
+    }
+}
+
+/// The referral share of a purchase, when the tenant's referral programme is on.
+pub fn referral_percent(settings: &TenantSettings) -> Option<u8> {
+    if !settings.flag(FeatureFlag::Referral) {
+        return None;
+    }
+    match settings.config(ConfigKey::ReferralRewardPercent) {
+        ConfigValue::Int(p) => u8::try_from(*p).ok(),
+        _ => None,
+    }
+}
+
+/// Closes a payment for good (rejected, failed, expired) and queues the customer's notice; `false` if it was not open.
+pub async fn close(
+    tx: &mut TenantTx,
+    payment_id: i64,
+    from: &[PaymentStatus],
+    to: PaymentStatus,
+    actor: &str,
+    reason: Option<&str>,
+) -> Result<bool, StoreError> {
+    if !tx.transition_payment(payment_id, from, to, actor, reason).await? {
+        return Ok(false);
+    }
+    tx.enqueue_job(PAYMENT_UPDATE_JOB, &json!({"payment": payment_id}), 0).await?;
+    Ok(true)
+}
+
+/// A payment method's limits and availability for one tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MethodLimits {
+    /// Smallest amount, in the tenant's currency.
+    pub min: i64,
+    /// Largest amount, in the tenant's currency.
+    pub max: i64,
+}
+
+impl MethodLimits {
+    /// The tenant's configured limits of `method`.
+    pub fn of(settings: &TenantSettings, method: PaymentMethod) -> Self {
+        let (min, max) = match method {
+            PaymentMethod::Card => (ConfigKey::CardToCardMin, ConfigKey::CardToCardMax),
+            PaymentMethod::Zarinpal => (ConfigKey::ZarinpalMin, ConfigKey::ZarinpalMax),
+            PaymentMethod::Stars => (ConfigKey::TelegramStarsMin, ConfigKey::TelegramStarsMax),
+        };
+        let get = |key: ConfigKey| match settings.config(key) {
+            ConfigValue::Int(n) => *n,
+            _ => 0,
+        };
+        Self { min: get(min), max: get(max) }
+    }
+
+    /// Whether `amount` is allowed.
+    pub fn allows(self, amount: i64) -> bool {
+        (self.min..=self.max).contains(&amount)
+    }
+}
+
+/// The feature flag that switches a method on.
+pub const fn flag_of(method: PaymentMethod) -> FeatureFlag {
+    match method {
+        PaymentMethod::Card => FeatureFlag::CardToCard,
+        PaymentMethod::Zarinpal => FeatureFlag::Zarinpal,
+        PaymentMethod::Stars => FeatureFlag::TelegramStars,
+    }
+}
+
+/// The methods a tenant's customers can use now: flag on and configured
+/// (an active card, a Zarinpal merchant id, a Stars rate).
+pub async fn available_methods(tx: &mut TenantTx, settings: &TenantSettings) -> Result<Vec<PaymentMethod>, StoreError> {
+    let mut methods = Vec::new();
+    for method in PaymentMethod::ALL {
+        if !settings.flag(flag_of(method)) {
+            continue;
+        }
+        let configured = match method {
+            PaymentMethod::Card => tx.cards().await?.iter().any(|c| c.active),
+            PaymentMethod::Zarinpal => tx.zarinpal_configured().await?,
+            PaymentMethod::Stars => matches!(settings.config(ConfigKey::StarsRate), ConfigValue::Int(_)),
+        };
+        if configured {
+            methods.push(method);
+        }
+    }
+    Ok(methods)
+}
+
+/// Minutes an unpaid payment stays open.
+pub fn payment_minutes(settings: &TenantSettings) -> i64 {
+    match settings.config(ConfigKey::PaymentMinutes) {
+        ConfigValue::Int(n) => *n,
+        _ => 60,
+    }
+}
+
+/// Expires an unpaid payment whose time is up (the [`PAYMENT_EXPIRE_JOB`]).
+/// A card payment whose receipt is in stays for the admins to decide.
+pub async fn expire(tx: &mut TenantTx, payment_id: i64) -> Result<bool, StoreError> {
+    close(tx, payment_id, &[PaymentStatus::Pending], PaymentStatus::Expired, "system", Some("not paid in time")).await
+}

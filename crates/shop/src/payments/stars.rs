@@ -1,0 +1,206 @@
+//! Telegram Stars: the invoice names the payment; `pre_checkout_query` is
+//! answered only while that payment can still be paid; `successful_payment`
+//! credits once by Telegram's charge id. Stars (XTR) never mix with the
+//! tenant's currency: the payment records both the Stars paid and the
+//! wallet credit they buy at the tenant's explicit `stars_rate`.
+
+use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, payment_minutes, settle};
+use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, Money, Xtr};
+use bazar_store::{
+    EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
+};
+use serde_json::json;
+
+/// The invoice payload that names a payment.
+pub fn invoice_payload(payment: &Payment) -> String {
+    format!("pay:{}", payment.id)
+}
+
+fn payment_of_payload(payload: &str) -> Option<i64> {
+    payload.strip_prefix("pay:")?.parse().ok()
+}
+
+/// Stars needed for a credit of `credit` at `rate` (rounded up: the tenant never sells below its rate).
+pub fn stars_for(credit: i64, rate: i64) -> i64 {
+    (credit + rate - 1) / rate.max(1)
+}
+
+/// How asking to pay in Stars ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StarsStart {
+    /// Send an invoice for `payment.amount` Stars.
+    Invoice(Payment),
+    /// The amount is outside the tenant's limits.
+    OutOfRange(MethodLimits),
+    /// The tenant has not set a Stars rate.
+    NotConfigured,
+}
+
+/// Creates a Stars payment crediting `credit` (tenant currency), optionally to buy `plan`.
+pub async fn start<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    settings: &TenantSettings,
+    customer: CustomerId,
+    credit: i64,
+    plan: Option<(i64, Option<String>)>,
+) -> Result<StarsStart, StoreError> {
+    let ConfigValue::Int(rate) = settings.config(ConfigKey::StarsRate) else {
+        return Ok(StarsStart::NotConfigured);
+    };
+    let limits = MethodLimits::of(settings, PaymentMethod::Stars);
+    if !limits.allows(credit) {
+        return Ok(StarsStart::OutOfRange(limits));
+    }
+    let stars = stars_for(credit, *rate);
+    let expires_at = now_ms() + payment_minutes(settings) * 60_000;
+    let (plan_id, promo) = plan.map_or((None, None), |(id, promo)| (Some(id), promo));
+    let payment = tx
+        .create_payment(&NewPayment {
+            customer_id: customer,
+            method: PaymentMethod::Stars,
+            amount: stars,
+            pay_currency: Xtr::CODE,
+            credit,
+            currency: C::CODE,
+            plan_id,
+            promo,
+            card_id: None,
+            expires_at,
+        })
+        .await?;
+    tx.enqueue_job(PAYMENT_EXPIRE_JOB, &json!({"payment": payment.id}), expires_at).await?;
+    Ok(StarsStart::Invoice(payment))
+}
+
+/// Why a pre-checkout query is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreCheckoutRefusal {
+    /// The payload names no Stars payment of this customer.
+    Unknown,
+    /// The payment expired or was closed.
+    NotOpen,
+    /// The total or currency differs from the invoice.
+    Mismatch,
+}
+
+/// Checks a `pre_checkout_query` (Telegram waits 10 s for the answer).
+pub async fn check_pre_checkout(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+    payload: &str,
+    currency: &str,
+    total: i64,
+) -> Result<Result<Payment, PreCheckoutRefusal>, StoreError> {
+    let Some(id) = payment_of_payload(payload) else { return Ok(Err(PreCheckoutRefusal::Unknown)) };
+    let Some(payment) = tx.payment(id).await?.filter(|p| p.method == PaymentMethod::Stars && p.customer_id == customer)
+    else {
+        return Ok(Err(PreCheckoutRefusal::Unknown));
+    };
+    if payment.status != PaymentStatus::Pending || payment.expires_at <= now_ms() {
+        return Ok(Err(PreCheckoutRefusal::NotOpen));
+    }
+    if currency != Xtr::CODE || total != payment.amount {
+        return Ok(Err(PreCheckoutRefusal::Mismatch));
+    }
+    Ok(Ok(payment))
+}
+
+/// What a `successful_payment` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StarsPaid {
+    /// Settled (credited now, or found credited before).
+    Settled(Settlement),
+    /// The payload names no Stars payment of this customer: nothing credited, the admins must look.
+    Unknown,
+}
+
+/// Credits a `successful_payment` once by its `telegram_payment_charge_id`.
+pub async fn paid<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    customer: CustomerId,
+    payload: &str,
+    charge_id: &str,
+    referral_percent: Option<u8>,
+) -> Result<StarsPaid, StoreError> {
+    let payment = match payment_of_payload(payload) {
+        Some(id) => tx.payment_for_update(id).await?,
+        None => None,
+    };
+    let Some(payment) = payment.filter(|p| p.method == PaymentMethod::Stars && p.customer_id == customer) else {
+        return Ok(StarsPaid::Unknown);
+    };
+    match &payment.charge_id {
+        Some(existing) if existing == charge_id => {}
+        // Another charge already paid this payment: Telegram took the Stars twice; credit is per charge, so refuse loudly.
+        Some(_) => return Ok(StarsPaid::Unknown),
+        None => tx.set_payment_charge(payment.id, charge_id).await?,
+    }
+    let note = format!("charge {charge_id}");
+    Ok(StarsPaid::Settled(settle::<C>(tx, payment.id, "telegram", Some(&note), referral_percent).await?))
+}
+
+/// A Stars refund that may go ahead: the wallet covers the credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefundCheck {
+    /// Refund `payment` (Telegram user id and charge id are on it and its customer).
+    Ready(Payment),
+    /// Not a paid Stars payment.
+    NotRefundable(Option<PaymentStatus>),
+    /// The customer has already spent part of what it credited.
+    Spent {
+        /// Balance now.
+        balance: i64,
+        /// What the payment credited.
+        credit: i64,
+    },
+}
+
+/// Checks that a payment can be refunded in Stars before Telegram is asked to.
+pub async fn check_refund<C: CurrencyUnit>(tx: &mut TenantTx, payment_id: i64) -> Result<RefundCheck, StoreError> {
+    let payment = tx.payment(payment_id).await?.filter(|p| p.method == PaymentMethod::Stars);
+    let Some(payment) = payment.filter(|p| p.status == PaymentStatus::Paid && p.charge_id.is_some()) else {
+        return Ok(RefundCheck::NotRefundable(tx.payment(payment_id).await?.map(|p| p.status)));
+    };
+    let balance = tx.balance::<C>(payment.customer_id).await?.minor();
+    if balance < payment.credit {
+        return Ok(RefundCheck::Spent { balance, credit: payment.credit });
+    }
+    Ok(RefundCheck::Ready(payment))
+}
+
+/// Records a refund Telegram has made: the payment becomes `refunded` and
+/// the wallet gives back its credit, once (`stars-refund:{charge}`). If the
+/// customer spent the money in the meantime, the wallet goes to zero and the
+/// shortfall is written into the payment's history.
+pub async fn record_refund<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    payment_id: i64,
+    actor: &str,
+) -> Result<bool, StoreError> {
+    let Some(payment) = tx.payment_for_update(payment_id).await? else { return Ok(false) };
+    let Some(charge) = payment.charge_id.clone() else { return Ok(false) };
+    let balance = tx.balance::<C>(payment.customer_id).await?.minor();
+    let debit = payment.credit.min(balance);
+    let note = if debit < payment.credit {
+        format!("refunded in Stars; wallet had only {balance} of {} {}", payment.credit, payment.currency)
+    } else {
+        "refunded in Stars".to_owned()
+    };
+    if !tx.transition_payment(payment.id, &[PaymentStatus::Paid], PaymentStatus::Refunded, actor, Some(&note)).await? {
+        return Ok(false);
+    }
+    if debit > 0 {
+        let key = format!("stars-refund:{charge}");
+        let reference = format!("payment {} refunded", payment.id);
+        let posted =
+            tx.post(payment.customer_id, -Money::<C>::new(debit), EntryKind::Refund, &key, Some(&reference)).await?;
+        if let Posting::Duplicate = posted {
+            tracing::warn!(payment = payment.id, "refund already recorded");
+        }
+    }
+    Ok(true)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}

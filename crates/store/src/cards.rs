@@ -1,0 +1,279 @@
+//! A tenant's bank cards for card-to-card payments, and the rotation that
+//! picks the card shown for the next payment.
+
+use crate::clock::now_ms;
+use crate::row::get_bool;
+use crate::{StoreError, TenantTx};
+use bazar_domain::{CardNumber, CardRotation, Iban, calendar::tehran_day_start_ms, mask_card_number};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// A payment card. The full number is reachable only through
+/// [`PaymentCard::number_for_payer`]; `Debug` and every listing show it masked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PaymentCard {
+    /// Row id.
+    pub id: i64,
+    number: String,
+    /// Name of the account holder, as the bank shows it.
+    pub holder: String,
+    /// The account's IBAN (Sheba), if given.
+    pub iban: Option<String>,
+    /// Bank recognised from the number's prefix (`melli`, `saman`, …).
+    pub bank: Option<String>,
+    /// Share of payments under weighted rotation (1-100).
+    pub weight: u32,
+    /// Most this card may be assigned per Tehran day, in the tenant's currency.
+    pub daily_cap: Option<i64>,
+    /// Whether it is shown to customers.
+    pub active: bool,
+    /// Amount assigned to it today (open and paid payments).
+    pub used_today: i64,
+    /// Payments assigned to it today.
+    pub payments_today: i64,
+}
+
+impl std::fmt::Debug for PaymentCard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentCard")
+            .field("id", &self.id)
+            .field("number", &self.masked())
+            .field("holder", &self.holder)
+            .field("weight", &self.weight)
+            .field("daily_cap", &self.daily_cap)
+            .field("active", &self.active)
+            .finish()
+    }
+}
+
+impl PaymentCard {
+    /// `603799******1234`: what admins, logs and APIs see.
+    pub fn masked(&self) -> String {
+        mask_card_number(&self.number)
+    }
+
+    /// The full number, for the one message that tells a paying customer where to transfer.
+    pub fn number_for_payer(&self) -> &str {
+        &self.number
+    }
+}
+
+/// A card to add.
+#[derive(Debug, Clone)]
+pub struct NewCard {
+    /// Its number (Luhn-checked).
+    pub number: CardNumber,
+    /// Account holder.
+    pub holder: String,
+    /// IBAN, if known.
+    pub iban: Option<Iban>,
+    /// Weight for weighted rotation (1-100).
+    pub weight: u32,
+    /// Daily cap in the tenant's currency.
+    pub daily_cap: Option<i64>,
+}
+
+/// Changes to a card; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct CardUpdate {
+    /// New holder name.
+    pub holder: Option<String>,
+    /// New IBAN (`Some(None)` removes it).
+    pub iban: Option<Option<Iban>>,
+    /// New weight.
+    pub weight: Option<u32>,
+    /// New daily cap (`Some(None)` removes it).
+    pub daily_cap: Option<Option<i64>>,
+    /// Enable or disable.
+    pub active: Option<bool>,
+}
+
+fn check_holder(holder: &str) -> Result<(), StoreError> {
+    let n = holder.trim().chars().count();
+    if n == 0 || n > 64 {
+        return Err(StoreError::InvalidInput("the holder's name must be 1 to 64 characters"));
+    }
+    Ok(())
+}
+
+fn check_weight(weight: u32) -> Result<(), StoreError> {
+    if !(1..=100).contains(&weight) {
+        return Err(StoreError::InvalidInput("a card's weight must be from 1 to 100"));
+    }
+    Ok(())
+}
+
+fn check_cap(cap: Option<i64>) -> Result<(), StoreError> {
+    if cap.is_some_and(|c| c <= 0) {
+        return Err(StoreError::InvalidInput("a daily cap must be greater than zero"));
+    }
+    Ok(())
+}
+
+/// Statuses whose amount counts against a card's daily cap.
+const COUNTED: &str = "('pending', 'submitted', 'paid')";
+
+fn card_query(filter: &str) -> String {
+    format!(
+        "SELECT c.id, c.number, c.holder, c.iban, c.bank, c.weight, c.daily_cap, c.active, c.rotation_seq, \
+         CAST(COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.bot_id = c.bot_id AND p.card_id = c.id \
+           AND p.created_at >= $2 AND p.status IN {COUNTED}), 0) AS BIGINT) AS used_today, \
+         (SELECT COUNT(*) FROM payments p WHERE p.bot_id = c.bot_id AND p.card_id = c.id \
+           AND p.created_at >= $2 AND p.status IN {COUNTED}) AS payments_today \
+         FROM payment_cards c WHERE c.bot_id = $1 {filter} ORDER BY c.id"
+    )
+}
+
+fn from_row(row: &AnyRow) -> Result<(PaymentCard, i64), StoreError> {
+    let card = PaymentCard {
+        id: row.try_get("id")?,
+        number: row.try_get("number")?,
+        holder: row.try_get("holder")?,
+        iban: row.try_get("iban")?,
+        bank: row.try_get("bank")?,
+        weight: row.try_get::<i64, _>("weight")? as u32,
+        daily_cap: row.try_get("daily_cap")?,
+        active: get_bool(row, "active")?,
+        used_today: row.try_get("used_today")?,
+        payments_today: row.try_get("payments_today")?,
+    };
+    Ok((card, row.try_get("rotation_seq")?))
+}
+
+impl TenantTx {
+    /// Adds a card; the same number twice is a conflict.
+    pub async fn add_card(&mut self, new: &NewCard) -> Result<PaymentCard, StoreError> {
+        check_holder(&new.holder)?;
+        check_weight(new.weight)?;
+        check_cap(new.daily_cap)?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM payment_cards WHERE bot_id = $1 AND number = $2")
+            .bind(self.bot())
+            .bind(new.number.digits())
+            .fetch_optional(self.conn())
+            .await?;
+        if exists.is_some() {
+            return Err(StoreError::Conflict("this card is already registered"));
+        }
+        let now = now_ms();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO payment_cards (bot_id, number, holder, iban, bank, weight, daily_cap, active, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(self.bot())
+        .bind(new.number.digits())
+        .bind(new.holder.trim())
+        .bind(new.iban.as_ref().map(|i| i.as_str().to_owned()))
+        .bind(new.number.bank().map(|b| b.code()))
+        .bind(i64::from(new.weight))
+        .bind(new.daily_cap)
+        .bind(true)
+        .bind(now)
+        .fetch_one(self.conn())
+        .await?;
+        self.card(id).await?.ok_or(StoreError::Corrupt("a card vanished while being added".into()))
+    }
+
+    /// Every card of the tenant, with today's usage.
+    pub async fn cards(&mut self) -> Result<Vec<PaymentCard>, StoreError> {
+        let rows = sqlx::query(&card_query(""))
+            .bind(self.bot())
+            .bind(tehran_day_start_ms(now_ms()))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()
+    }
+
+    /// One card.
+    pub async fn card(&mut self, id: i64) -> Result<Option<PaymentCard>, StoreError> {
+        let row = sqlx::query(&card_query("AND c.id = $3"))
+            .bind(self.bot())
+            .bind(tehran_day_start_ms(now_ms()))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(|r| from_row(r).map(|(c, _)| c)).transpose()
+    }
+
+    /// Applies `update` to a card; `None` when the tenant has no such card.
+    pub async fn update_card(&mut self, id: i64, update: &CardUpdate) -> Result<Option<PaymentCard>, StoreError> {
+        let Some(card) = self.card(id).await? else { return Ok(None) };
+        if let Some(holder) = &update.holder {
+            check_holder(holder)?;
+        }
+        if let Some(weight) = update.weight {
+            check_weight(weight)?;
+        }
+        if let Some(cap) = update.daily_cap {
+            check_cap(cap)?;
+        }
+        let iban = match &update.iban {
+            Some(new) => new.as_ref().map(|i| i.as_str().to_owned()),
+            None => card.iban.clone(),
+        };
+        sqlx::query(
+            "UPDATE payment_cards SET holder = $1, iban = $2, weight = $3, daily_cap = $4, active = $5, updated_at = $6 \
+             WHERE bot_id = $7 AND id = $8",
+        )
+        .bind(update.holder.as_deref().map(str::trim).unwrap_or(&card.holder))
+        .bind(iban)
+        .bind(i64::from(update.weight.unwrap_or(card.weight)))
+        .bind(update.daily_cap.unwrap_or(card.daily_cap))
+        .bind(update.active.unwrap_or(card.active))
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?;
+        self.card(id).await
+    }
+
+    /// Picks the card for a new payment of `amount` by `strategy`, among the
+    /// active cards whose daily cap still has room for it, and marks it
+    /// assigned. `None` when no card can take the amount today.
+    pub async fn pick_card(&mut self, strategy: CardRotation, amount: i64) -> Result<Option<PaymentCard>, StoreError> {
+        // Concurrent picks of one tenant queue here until the winner's payment
+        // is committed, so a cap is never overrun (SQLite serialises writes already).
+        if self.backend() == crate::Backend::Postgres {
+            sqlx::query("SELECT id FROM payment_cards WHERE bot_id = $1 ORDER BY id FOR UPDATE")
+                .bind(self.bot())
+                .fetch_all(self.conn())
+                .await?;
+        }
+        let rows = sqlx::query(&card_query("AND c.active = $3"))
+            .bind(self.bot())
+            .bind(tehran_day_start_ms(now_ms()))
+            .bind(true)
+            .fetch_all(self.conn())
+            .await?;
+        let mut eligible = Vec::new();
+        for row in &rows {
+            let (card, last) = from_row(row)?;
+            let room = card.daily_cap.is_none_or(|cap| card.used_today.saturating_add(amount) <= cap);
+            if room {
+                eligible.push((card, last));
+            }
+        }
+        let chosen = match strategy {
+            CardRotation::RoundRobin => eligible.into_iter().min_by_key(|(c, last)| (*last, c.id)),
+            // Smooth weighting: the card furthest below its share of today's
+            // payments, i.e. the least (payments_today + 1) / weight.
+            CardRotation::Weighted => eligible.into_iter().min_by(|(a, la), (b, lb)| {
+                let left = (a.payments_today + 1) * i64::from(b.weight);
+                let right = (b.payments_today + 1) * i64::from(a.weight);
+                left.cmp(&right).then(la.cmp(lb)).then(a.id.cmp(&b.id))
+            }),
+            CardRotation::LeastUsed => eligible.into_iter().min_by_key(|(c, last)| (c.used_today, *last, c.id)),
+        };
+        let Some((card, _)) = chosen else { return Ok(None) };
+        // A per-tenant sequence: the card picked longest ago has the smallest.
+        sqlx::query(
+            "UPDATE payment_cards SET rotation_seq = (SELECT MAX(rotation_seq) + 1 FROM payment_cards \
+             WHERE bot_id = $1) WHERE bot_id = $1 AND id = $2",
+        )
+        .bind(self.bot())
+        .bind(card.id)
+        .execute(self.conn())
+        .await?;
+        Ok(Some(card))
+    }
+}
