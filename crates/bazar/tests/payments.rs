@@ -329,6 +329,18 @@ async fn zarinpal(p: Platform) {
     assert!(page.contains("not completed"), "{page}");
     wait_for_text(&p, TG, user.id, "was not completed").await;
 
+    // Paid, but for another amount than the payment's (a tampered page): verify says -50, nothing credited.
+    let tampered = zarinpal_link(&p, &user, "90000").await;
+    let page = http.get(gateway.pay_amount(&tampered, 1_000)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("not completed"), "{page}");
+    let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 120,000"), "{wallet}");
+    let deadline = Instant::now() + WAIT;
+    while count_texts(&p, TG, user.id, "was not completed") < 2 {
+        assert!(Instant::now() < deadline, "the customer was not told");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     // Paid and verified, but the process died before crediting: the reconciliation job answers 101 and credits once.
     let third = zarinpal_link(&p, &user, "40000").await;
     gateway.pay(&third);

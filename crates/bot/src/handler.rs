@@ -171,11 +171,11 @@ async fn press(
             (None, Some(toast).filter(|t| !t.is_empty()))
         }
         Action::TopUp => {
-            let shown = crate::payments::top_up_menu(ctx, language, menu).await?;
+            let shown = crate::payments::top_up_menu(&bot.zarinpal, ctx, language, menu).await?;
             (shown.screen, shown.toast)
         }
         Action::TopUpWith(method) => {
-            let shown = crate::payments::ask_amount(ctx, state, method, language, menu).await?;
+            let shown = crate::payments::ask_amount(&bot.zarinpal, ctx, state, method, language, menu).await?;
             (shown.screen, shown.toast)
         }
         Action::PayDifference(method, plan) => {
@@ -220,8 +220,8 @@ async fn press(
             (Some(shop_screens::plans(language, &plans, menu)), None)
         }
         Action::Plan(id) => match currency_of(&ctx.settings) {
-            Currency::Irr => plan_summary::<Irr>(ctx, id, language, state, menu).await?,
-            Currency::Irt => plan_summary::<Irt>(ctx, id, language, state, menu).await?,
+            Currency::Irr => plan_summary::<Irr>(&bot.zarinpal, ctx, id, language, state, menu).await?,
+            Currency::Irt => plan_summary::<Irt>(&bot.zarinpal, ctx, id, language, state, menu).await?,
         },
         Action::Pay(id) => {
             // The same button pressed twice carries the same key: one purchase.
@@ -275,7 +275,7 @@ async fn press(
         }
         Action::Wallet => {
             let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;
-            let can = !bazar_shop::payments::available_methods(&mut ctx.tx, &ctx.settings).await?.is_empty();
+            let can = !crate::payments::offered(ctx, &bot.zarinpal).await?.is_empty();
             let customer = ctx.customer.id;
             let screen = match currency_of(&ctx.settings) {
                 Currency::Irr => {
@@ -335,6 +335,7 @@ async fn press(
 }
 
 async fn plan_summary<C: CurrencyUnit>(
+    zarinpal: &ZarinpalGateway,
     ctx: &mut UpdateContext,
     id: i64,
     language: Language,
@@ -355,7 +356,7 @@ async fn plan_summary<C: CurrencyUnit>(
         }
     }
     let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
-    let methods = bazar_shop::payments::available_methods(&mut ctx.tx, &ctx.settings).await?;
+    let methods = crate::payments::offered(ctx, zarinpal).await?;
     Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, &methods, menu)), None))
 }
 

@@ -47,9 +47,25 @@ fn back_row(language: Language, menu: u64) -> Vec<Value> {
     vec![button(t(language, "btn-back"), menu, Action::Home)]
 }
 
+/// The methods offered to this tenant's customers now: flag on, configured,
+/// and (for Zarinpal) a public URL for the gateway to send them back to.
+pub(crate) async fn offered(
+    ctx: &mut UpdateContext,
+    zarinpal: &ZarinpalGateway,
+) -> Result<Vec<PaymentMethod>, HandlerError> {
+    let mut methods = available_methods(&mut ctx.tx, &ctx.settings).await?;
+    methods.retain(|m| *m != PaymentMethod::Zarinpal || zarinpal.can_return());
+    Ok(methods)
+}
+
 /// Wallet → Top up: the methods this tenant offers now.
-pub(crate) async fn top_up_menu(ctx: &mut UpdateContext, language: Language, menu: u64) -> Result<Shown, HandlerError> {
-    let methods = available_methods(&mut ctx.tx, &ctx.settings).await?;
+pub(crate) async fn top_up_menu(
+    zarinpal: &ZarinpalGateway,
+    ctx: &mut UpdateContext,
+    language: Language,
+    menu: u64,
+) -> Result<Shown, HandlerError> {
+    let methods = offered(ctx, zarinpal).await?;
     if methods.is_empty() {
         return Ok(Shown::toast(t(language, "no-methods")));
     }
@@ -61,13 +77,14 @@ pub(crate) async fn top_up_menu(ctx: &mut UpdateContext, language: Language, men
 
 /// A method chosen: ask for the amount.
 pub(crate) async fn ask_amount(
+    zarinpal: &ZarinpalGateway,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     method: PaymentMethod,
     language: Language,
     menu: u64,
 ) -> Result<Shown, HandlerError> {
-    if !available_methods(&mut ctx.tx, &ctx.settings).await?.contains(&method) {
+    if !offered(ctx, zarinpal).await?.contains(&method) {
         return Ok(Shown::toast(t(language, "no-methods")));
     }
     state.clear_awaiting();
@@ -158,7 +175,7 @@ async fn start(
     plan: Option<(i64, Option<String>)>,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
-    if !available_methods(&mut ctx.tx, &ctx.settings).await?.contains(&method) {
+    if !offered(ctx, zarinpal).await?.contains(&method) {
         return Ok(Some(t(language, "no-methods")));
     }
     let currency = currency_of(&ctx.settings);

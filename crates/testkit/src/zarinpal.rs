@@ -182,6 +182,15 @@ impl FakeZarinpal {
         url
     }
 
+    /// The session is paid for `amount` instead of the amount it was opened
+    /// for (a tampered payment page): verify with the original amount answers
+    /// -50. Returns the callback URL with `Status=OK`, as a forger would send.
+    pub fn pay_amount(&self, authority: &str, amount: i64) -> String {
+        let url = self.pay(authority);
+        self.data().payment_mut(authority).public.amount = amount;
+        url
+    }
+
     /// The customer cancels on the gateway's page (or the bank refuses):
     /// verify will answer -51. Returns the callback URL with
     /// `Authority={authority}&Status=NOK`. Panics on an unknown or paid authority.

@@ -128,6 +128,12 @@ impl ZarinpalGateway {
         Ok(ZarinpalStart::Started(payment))
     }
 
+    /// Whether customers can be sent back here after paying (a public URL is
+    /// configured); without one Zarinpal is not offered.
+    pub fn can_return(&self) -> bool {
+        self.options.public_url.is_some()
+    }
+
     fn client(&self, sandbox: bool) -> &Zarinpal {
         if sandbox { &self.sandbox } else { &self.production }
     }
