@@ -1,6 +1,7 @@
 //! The customer bot: `/start`, the main menu, languages, and the storefront.
 
 use crate::callback::{self, Action, Decoded};
+use crate::clock::now_ms;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
@@ -485,10 +486,6 @@ fn currency_code(currency: Currency) -> &'static str {
         Currency::Irr => Irr::CODE,
         Currency::Irt => Irt::CODE,
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn home(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {

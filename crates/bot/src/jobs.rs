@@ -1,5 +1,6 @@
 //! Background jobs of the customer bot: provisioning outcomes become messages.
 
+use crate::clock::now_ms;
 use crate::handler::{currency_of, language_of};
 use crate::i18n::{t, t_args};
 use crate::qr;
@@ -218,10 +219,6 @@ async fn lifecycle_message(
     let language = language_of(customer.language, &settings);
     let text = t_args(language, key, &[("id", &subscription.id.to_string()), ("days", days), ("until", days)]);
     vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))]
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn escape(text: &str) -> String {

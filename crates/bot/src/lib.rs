@@ -9,6 +9,7 @@
 //! with the `TenantScope` and transaction the runtime hands it.
 
 pub mod callback;
+mod clock;
 mod handler;
 pub mod i18n;
 mod jobs;

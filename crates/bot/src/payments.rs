@@ -3,6 +3,7 @@
 //! Zarinpal (link sent by a job). Money moves only in `bazar_shop::payments`.
 
 use crate::callback::{Action, encode};
+use crate::clock::now_ms;
 use crate::handler::{currency_of, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
@@ -541,8 +542,4 @@ pub(crate) async fn stars_paid(
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -65,14 +65,7 @@ impl CardNumber {
     /// The full number in groups of four, `6037 9912 3456 1234`, for the payer to
     /// copy or read out.
     pub fn grouped(&self) -> String {
-        let mut out = String::with_capacity(CARD_LEN + 3);
-        for (i, c) in self.0.chars().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        out
+        group_by_four(&self.0)
     }
 
     /// The issuing bank, from the first six digits (the BIN), if it is one we know.
@@ -132,6 +125,19 @@ pub(crate) fn is_separator(c: char) -> bool {
 }
 
 /// The digits of `text` as ASCII, separators dropped; `None` if anything else is there.
+/// `text` in groups of four characters separated by spaces, as banks print
+/// card numbers and IBANs.
+pub(crate) fn group_by_four(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    for (i, c) in text.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn normalize_digits(text: &str) -> Option<String> {
     let mut out = String::with_capacity(CARD_LEN);
     for c in text.chars() {

@@ -134,14 +134,7 @@ impl Iban {
     /// The printed form in groups of four, `IR06 2960 0000 0010 0324 2000 01`,
     /// for the payer to read.
     pub fn grouped(&self) -> String {
-        let mut out = String::with_capacity(self.0.len() + 6);
-        for (i, c) in self.0.chars().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        out
+        crate::card::group_by_four(&self.0)
     }
 
     /// The account's bank, from the three-digit bank code after the check

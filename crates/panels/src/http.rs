@@ -5,7 +5,6 @@
 use crate::PanelError;
 use reqwest::{RequestBuilder, StatusCode, Url};
 use serde_json::Value;
-use std::error::Error as _;
 
 /// The raw answer to one request.
 pub(crate) struct Reply {
@@ -41,24 +40,9 @@ pub(crate) async fn exchange(request: RequestBuilder, what: &str) -> Result<Repl
     Ok(Reply { status, body: body.to_vec() })
 }
 
-/// A transport failure as [`PanelError::Unavailable`], described by its
-/// cause chain (e.g. "connection refused") but never by its URL.
+/// A transport failure, described without its URL.
 fn transport(what: &str, error: reqwest::Error) -> PanelError {
-    if error.is_timeout() {
-        return PanelError::Unavailable(format!("{what}: no answer in time"));
-    }
-    let error = error.without_url();
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    PanelError::Unavailable(format!("{what}: {text}"))
+    PanelError::Unavailable(format!("{what}: {}", bazar_outbound::describe_transport_error(error)))
 }
 
 /// The error for a non-2xx answer. `detail` is the panel's own explanation,

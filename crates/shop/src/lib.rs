@@ -10,6 +10,7 @@
 //! * [`lifecycle`] — reminders before a subscription ends and its expiry,
 //!   scheduled as jobs when it goes live.
 
+mod clock;
 pub mod lifecycle;
 pub mod payments;
 pub mod promo;

@@ -1,6 +1,7 @@
 //! The `provision` job: the paid (or trial) subscription becomes a user on the
 //! tenant's VPN panel — or, if the panel keeps failing, the money goes back.
 
+use crate::clock::now_ms;
 use bazar_domain::{CurrencyUnit, Irr, Irt, Money};
 use bazar_panels::{PanelConfig, PanelCredentials, PanelKind, PlanOptions, UserSpec, VpnPanel};
 use bazar_store::{
@@ -327,10 +328,6 @@ fn parse_credentials(json: &SecretString) -> Option<PanelCredentials> {
     let username = value.get("username")?.as_str()?.to_owned();
     let password = SecretString::from(value.get("password")?.as_str()?.to_owned());
     Some(PanelCredentials::Login { username, password })
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 fn now_secs() -> i64 {

@@ -35,10 +35,11 @@
 //! timeouts — the call is still carried out afterwards, as a slow gateway
 //! would.
 
+use crate::panels::common::{is_uuid, proxy_page, status};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, Uri, header};
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use rand::Rng;
@@ -490,7 +491,7 @@ async fn api(State(state): State<Arc<Mutex<Data>>>, uri: Uri, body: Bytes) -> Re
         (failure, delay)
     };
     if let Some(code) = failure {
-        return nginx_page(code);
+        return proxy_page(code);
     }
     // In a task of its own, so that a call whose client gave up (timed out)
     // still happens, as it would at a slow gateway.
@@ -541,27 +542,11 @@ async fn start_pay(State(state): State<Arc<Mutex<Data>>>, Path(authority): Path<
 }
 
 async fn not_found() -> Response {
-    nginx_page(404)
+    proxy_page(404)
 }
 
 fn ok(data: Value) -> Response {
     axum::Json(json!({"data": data, "errors": []})).into_response()
-}
-
-/// nginx's error page, what a client meets when something in front of the
-/// gateway fails.
-fn nginx_page(code: u16) -> Response {
-    let status = status(code);
-    let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
-    let page = format!(
-        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
-    );
-    (status, [(header::CONTENT_TYPE, "text/html")], page).into_response()
-}
-
-/// A status code from a number a test chose (invalid numbers become 500).
-fn status(code: u16) -> StatusCode {
-    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// A string field of a JSON object.
@@ -597,15 +582,6 @@ fn check_amount(body: &Map<String, Value>, problems: &mut Vec<Value>) -> Option<
     amount
 }
 
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// `http://host…` or `https://host…` with a non-empty host.
 fn is_http_url(url: &str) -> bool {
     let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
@@ -639,18 +615,8 @@ fn now() -> i64 {
 
 /// Unix seconds as `YYYY-MM-DD HH:MM:SS` (UTC), the format of `date` in unVerified.
 fn datetime(unix: i64) -> String {
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let days = unix.div_euclid(86_400);
+    let (year, month, day) = bazar_domain::calendar::civil_from_days(unix.div_euclid(86_400));
     let secs = unix.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60)
 }
 

@@ -4,7 +4,6 @@
 use crate::{Authority, Currency, MerchantId, PaymentRequest, Requested, Unverified, Verification, ZarinpalError};
 use reqwest::header::ACCEPT;
 use serde_json::{Map, Value, json};
-use std::error::Error as _;
 use std::fmt;
 use std::time::Duration;
 use url::Url;
@@ -298,24 +297,9 @@ fn clean(message: &str, merchant: &MerchantId) -> String {
     out
 }
 
-/// A transport failure, described by its cause chain ("connection refused")
-/// but never by its URL.
+/// A transport failure, described without its URL.
 fn transport(method: &str, error: reqwest::Error) -> ZarinpalError {
-    if error.is_timeout() {
-        return ZarinpalError::Transport(format!("{method}: no answer in time"));
-    }
-    let error = error.without_url();
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    ZarinpalError::Transport(format!("{method}: {text}"))
+    ZarinpalError::Transport(format!("{method}: {}", bazar_outbound::describe_transport_error(error)))
 }
 
 /// A JSON integer, also when written as a string (`"code": "100"` in

@@ -2,11 +2,10 @@
 //! tenant's rotation) before the card is shown; the customer's receipt goes
 //! to the tenant's admins; one admin decision, once.
 
-use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, close, payment_minutes, settle};
+use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, close, fiat_payment, payment_minutes, settle};
+use crate::clock::now_ms;
 use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CurrencyUnit, CustomerId, TelegramUserId};
-use bazar_store::{
-    NewPayment, Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx,
-};
+use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx};
 use rand::Rng;
 use serde_json::json;
 
@@ -64,21 +63,8 @@ pub async fn start<C: CurrencyUnit>(
     };
     let amount = if unique { with_unique_suffix(tx, card.id, amount).await? } else { amount };
     let expires_at = now_ms() + payment_minutes(settings) * 60_000;
-    let (plan_id, promo) = plan.map_or((None, None), |(id, promo)| (Some(id), promo));
-    let payment = tx
-        .create_payment(&NewPayment {
-            customer_id: customer,
-            method: PaymentMethod::Card,
-            amount,
-            pay_currency: C::CODE,
-            credit: amount,
-            currency: C::CODE,
-            plan_id,
-            promo,
-            card_id: Some(card.id),
-            expires_at,
-        })
-        .await?;
+    let new = fiat_payment::<C>(customer, PaymentMethod::Card, amount, plan, Some(card.id), expires_at);
+    let payment = tx.create_payment(&new).await?;
     tx.enqueue_job(PAYMENT_EXPIRE_JOB, &json!({"payment": payment.id}), expires_at).await?;
     Ok(CardStart::Started { payment, card })
 }
@@ -174,8 +160,4 @@ pub async fn cancel(tx: &mut TenantTx, customer: CustomerId) -> Result<bool, Sto
     let Some(payment) = tx.open_card_payment(customer).await? else { return Ok(false) };
     tx.transition_payment(payment.id, &[PaymentStatus::Pending], PaymentStatus::Failed, "customer", Some("cancelled"))
         .await
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -20,8 +20,10 @@ pub mod stars;
 pub mod zarinpal;
 
 use crate::{BuyOutcome, buy};
-use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, FeatureFlag, Irr, Irt, Money};
-use bazar_store::{EntryKind, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx};
+use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, FeatureFlag, Irr, Irt, Money};
+use bazar_store::{
+    EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
+};
 use serde_json::json;
 
 /// The job that tells a customer what became of their payment.
@@ -251,6 +253,31 @@ pub async fn available_methods(tx: &mut TenantTx, settings: &TenantSettings) -> 
         }
     }
     Ok(methods)
+}
+
+/// A payment in the tenant's currency `C` that credits what is paid,
+/// optionally made to buy `plan` (with its promo code).
+pub(crate) fn fiat_payment<C: CurrencyUnit>(
+    customer: CustomerId,
+    method: PaymentMethod,
+    amount: i64,
+    plan: Option<(i64, Option<String>)>,
+    card_id: Option<i64>,
+    expires_at: i64,
+) -> NewPayment {
+    let (plan_id, promo) = plan.map_or((None, None), |(id, promo)| (Some(id), promo));
+    NewPayment {
+        customer_id: customer,
+        method,
+        amount,
+        pay_currency: C::CODE,
+        credit: amount,
+        currency: C::CODE,
+        plan_id,
+        promo,
+        card_id,
+        expires_at,
+    }
 }
 
 /// Minutes an unpaid payment stays open.

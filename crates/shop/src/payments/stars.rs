@@ -5,6 +5,7 @@
 //! wallet credit they buy at the tenant's explicit `stars_rate`.
 
 use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, payment_minutes, settle};
+use crate::clock::now_ms;
 use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, Money, Xtr};
 use bazar_store::{
     EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
@@ -199,8 +200,4 @@ pub async fn record_refund<C: CurrencyUnit>(
         }
     }
     Ok(true)
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

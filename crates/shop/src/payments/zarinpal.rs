@@ -3,11 +3,11 @@
 //! gateway's callback (and, if it never comes, a reconciliation job)
 //! verifies with the stored amount and credits once by the authority.
 
-use super::{MethodLimits, Settlement, close, payment_minutes, settle_in_currency};
+use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle_in_currency};
+use crate::clock::now_ms;
 use bazar_domain::{CurrencyUnit, CustomerId};
 use bazar_store::{
-    Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings,
-    TenantTx,
+    Job, JobEnd, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings, TenantTx,
 };
 use bazar_zarinpal::{Authority, MerchantId, PaymentRequest, Verification, Zarinpal};
 use serde_json::json;
@@ -109,21 +109,9 @@ impl ZarinpalGateway {
         if !limits.allows(amount) {
             return Ok(ZarinpalStart::OutOfRange(limits));
         }
-        let (plan_id, promo) = plan.map_or((None, None), |(id, promo)| (Some(id), promo));
-        let payment = tx
-            .create_payment(&NewPayment {
-                customer_id: customer,
-                method: PaymentMethod::Zarinpal,
-                amount,
-                pay_currency: C::CODE,
-                credit: amount,
-                currency: C::CODE,
-                plan_id,
-                promo,
-                card_id: None,
-                expires_at: now_ms() + payment_minutes(settings) * 60_000,
-            })
-            .await?;
+        let expires_at = now_ms() + payment_minutes(settings) * 60_000;
+        let new = fiat_payment::<C>(customer, PaymentMethod::Zarinpal, amount, plan, None, expires_at);
+        let payment = tx.create_payment(&new).await?;
         tx.enqueue_job(REQUEST_JOB, &json!({"payment": payment.id}), 0).await?;
         Ok(ZarinpalStart::Started(payment))
     }
@@ -369,8 +357,4 @@ impl ZarinpalGateway {
 
 fn currency_of(payment: &Payment) -> bazar_zarinpal::Currency {
     if payment.currency == "IRR" { bazar_zarinpal::Currency::Irr } else { bazar_zarinpal::Currency::Irt }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -210,9 +210,9 @@ async fn front(State(front): State<Arc<Front>>, request: Request, next: Next) ->
     handling.await.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-/// nginx's error page, which is what a client meets when the panel behind
-/// the proxy is down.
-fn proxy_page(code: u16) -> Response {
+/// nginx's error page, which is what a client meets when the service behind
+/// the proxy (a panel, the payment gateway) is down.
+pub(crate) fn proxy_page(code: u16) -> Response {
     let status = status(code);
     let title = format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("Error"));
     let page = format!(

@@ -13,7 +13,7 @@
 //! provoke client timeouts), with every request counted and recorded
 //! ([`PanelRequest`]).
 
-mod common;
+pub(crate) mod common;
 mod marzban;
 mod remnawave;
 

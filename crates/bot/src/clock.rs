@@ -1,0 +1,6 @@
+//! The wall clock, in the unit the database stores (unix milliseconds).
+
+/// Now, in unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
