@@ -70,6 +70,11 @@ pub const KEYS: &[KeyDoc] = &[
         description: "wait after the first failed attempt; doubled after each further one (at most 30 minutes)",
     },
     KeyDoc {
+        key: "platform_api_token",
+        default: "(none: platform API off)",
+        description: "the operator's Bearer token for /api/v1/platform/… (at least 32 characters; `openssl rand -hex 32`)",
+    },
+    KeyDoc {
         key: "zarinpal_api_url",
         default: "https://payment.zarinpal.com",
         description: "Zarinpal's API (tenants with the sandbox switch off); the callback is {public_url}/pay/zarinpal/…",
@@ -139,6 +144,9 @@ pub struct Config {
     /// See [`KEYS`].
     #[serde(default = "default_provisioning_retry_ms")]
     pub provisioning_retry_ms: u64,
+    /// See [`KEYS`].
+    #[serde(default)]
+    pub platform_api_token: Option<SecretString>,
     /// See [`KEYS`].
     #[serde(default = "default_zarinpal_api_url")]
     pub zarinpal_api_url: url::Url,

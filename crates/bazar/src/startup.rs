@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_bot::CustomerBot;
+use bazar_http::api::ApiState;
 use bazar_http::{AppState, install_metrics_recorder, router, zarinpal_callback};
 use bazar_runtime::{Mode, Runtime, RuntimeOptions};
 use bazar_shop::payments::zarinpal::{ZarinpalGateway, ZarinpalOptions};
@@ -16,6 +17,9 @@ use std::time::Duration;
 
 /// Runs the platform until a shutdown signal, then drains in-flight requests.
 pub async fn serve(config: Config) -> Result<(), CliError> {
+    if config.platform_api_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 32) {
+        return Err(CliError::input("platform_api_token must be at least 32 characters (try `openssl rand -hex 32`)"));
+    }
     let store = open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -59,7 +63,11 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone()));
     let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
     let state = AppState { store: store.clone(), metrics };
-    let app = router(state).merge(runtime.router()).merge(zarinpal_callback::router(store.clone(), zarinpal));
+    let api = ApiState::new(store.clone(), config.platform_api_token.as_ref());
+    let app = router(state)
+        .merge(runtime.router())
+        .merge(zarinpal_callback::router(store.clone(), zarinpal))
+        .merge(bazar_http::api::router(api));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     // No more webhooks arrive; finish what was accepted, send what it produced.
     runtime.shutdown(Duration::from_secs(10)).await;

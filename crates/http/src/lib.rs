@@ -5,6 +5,7 @@
 //! webhook route is the runtime's; the tenant REST API joins in a later issue. Every error answer has the one JSON shape
 //! `{"error":{"code":"…","message":"…"}}` (see [`error::ApiError`]).
 
+pub mod api;
 pub mod error;
 mod health;
 mod metrics_route;
