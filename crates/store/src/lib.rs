@@ -42,6 +42,7 @@ mod promos;
 mod referrals;
 mod row;
 mod settings;
+mod stats;
 mod store;
 mod subscriptions;
 mod tenancy;

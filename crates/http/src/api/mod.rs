@@ -47,13 +47,16 @@ pub struct ApiState {
     pub platform_token_hash: Option<[u8; 32]>,
     /// Per-token request budgets.
     pub limiter: Arc<RateLimiter>,
+    /// The Bot API, for the few routes that talk to Telegram (checking a new
+    /// bot's token with `getMe`).
+    pub telegram: bazar_telegram::BotApi,
 }
 
 impl ApiState {
     /// State for `store`, with the platform API opened by `platform_token` (if given).
-    pub fn new(store: Store, platform_token: Option<&SecretString>) -> Self {
+    pub fn new(store: Store, platform_token: Option<&SecretString>, telegram: bazar_telegram::BotApi) -> Self {
         let platform_token_hash = platform_token.map(|t| Sha256::digest(t.expose_secret().as_bytes()).into());
-        Self { store, platform_token_hash, limiter: Arc::new(RateLimiter::default()) }
+        Self { store, platform_token_hash, limiter: Arc::new(RateLimiter::default()), telegram }
     }
 }
 
