@@ -199,6 +199,9 @@ async fn start(
                 Currency::Irt => card::start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
             };
             match started {
+                CardStart::AlreadyOpen { payment, .. } if payment.status == PaymentStatus::Submitted => {
+                    Ok(Some(t_args(language, "card-waiting", &[("code", &payment.tracking_code)])))
+                }
                 CardStart::Started { payment, card } | CardStart::AlreadyOpen { payment, card: Some(card) } => {
                     state.clear_awaiting();
                     state.awaiting_receipt = true;

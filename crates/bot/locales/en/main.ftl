@@ -140,3 +140,4 @@ payment-failed = Payment { $code } was not completed. No money was taken from yo
 purchase-bought = 🛒 Your plan was bought with it; the subscription is being created.
 purchase-not-enough = The plan could not be bought: the wallet does not cover its price now. The money is in your wallet.
 purchase-plan-gone = The plan is no longer sold, so the money stays in your wallet.
+card-waiting = Your receipt for payment { $code } is with the admins; you will get a message as soon as they decide.
