@@ -63,11 +63,8 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone()));
     let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
     let state = AppState { store: store.clone(), metrics };
-    let api = ApiState::new(
-        store.clone(),
-        config.platform_api_token.as_ref(),
-        BotApi::new(config.telegram_api_url.as_str()),
-    );
+    let api =
+        ApiState::new(store.clone(), config.platform_api_token.as_ref(), BotApi::new(config.telegram_api_url.as_str()));
     let app = router(state)
         .merge(runtime.router())
         .merge(zarinpal_callback::router(store.clone(), zarinpal))

@@ -25,6 +25,18 @@ pub(crate) async fn run(
     if crate::payment_jobs::is_payment_job(&job.kind) {
         return crate::payment_jobs::run(store, zarinpal, bot, job).await;
     }
+    if job.kind == bazar_shop::DISABLE_JOB {
+        if let Err(e) = provisioner.disable(&bot.scope, job).await {
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "disable job failed");
+        }
+        return Vec::new();
+    }
+    if matches!(job.kind.as_str(), bazar_shop::tickets::TICKET_REPLY_JOB | bazar_shop::tickets::TICKET_CLOSED_JOB) {
+        return crate::support::ticket_job(store, bot, job).await.unwrap_or_else(|e| {
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "ticket job failed");
+            Vec::new()
+        });
+    }
     let now = now_ms();
     match job.kind.as_str() {
         PROVISION_JOB => {}

@@ -103,3 +103,36 @@ pub(crate) async fn admin_answers(
     }
     Ok(t_args(language, "ticket-answered", &[("id", &id.to_string())]))
 }
+
+/// The `ticket_reply` and `ticket_closed` jobs (an answer or close made
+/// through the API): tell the ticket's customer, in their language.
+pub(crate) async fn ticket_job(
+    store: &bazar_store::Store,
+    bot: &std::sync::Arc<bazar_runtime::BotHandle>,
+    job: &bazar_store::Job,
+) -> Result<Vec<Outgoing>, bazar_store::StoreError> {
+    let tenant = store.tenant(&bot.scope);
+    let settings = tenant.settings().await?;
+    let mut tx = tenant.begin().await?;
+    let id = job.payload.get("ticket").and_then(|v| v.as_i64()).unwrap_or(0);
+    let ticket = tx.ticket(id).await?;
+    let customer = match &ticket {
+        Some(t) => tx.customer(t.customer_id).await?,
+        None => None,
+    };
+    let answer = match job.payload.get("message").and_then(|v| v.as_i64()) {
+        Some(message) => tx.ticket_message(id, message).await?,
+        None => None,
+    };
+    tx.finish_job(job.id, &bazar_store::JobEnd::Done).await?;
+    tx.commit().await?;
+    let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Ok(Vec::new()) };
+    let language = language_of(customer.language, &settings);
+    let text = if job.kind == bazar_shop::tickets::TICKET_REPLY_JOB {
+        let Some(answer) = answer else { return Ok(Vec::new()) };
+        t_args(language, "ticket-answer", &[("id", &id.to_string()), ("text", &answer.text)])
+    } else {
+        t_args(language, "ticket-closed-customer", &[("id", &id.to_string())])
+    };
+    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))])
+}

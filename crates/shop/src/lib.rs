@@ -10,6 +10,7 @@
 //! * [`lifecycle`] — reminders before a subscription ends and its expiry,
 //!   scheduled as jobs when it goes live.
 
+pub mod admin_ops;
 mod clock;
 pub mod lifecycle;
 pub mod payments;
@@ -17,6 +18,7 @@ pub mod promo;
 mod provision;
 mod purchase;
 mod renew;
+pub mod tickets;
 
 pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 pub use purchase::{BuyOutcome, TrialOutcome, buy, start_trial};
@@ -26,3 +28,5 @@ pub use renew::{RenewOutcome, renew};
 pub const PROVISION_JOB: &str = "provision";
 /// The job kind that extends a renewed subscription on its panel.
 pub const EXTEND_JOB: &str = "extend";
+/// The job kind that turns off the panel user of a subscription an admin disabled.
+pub const DISABLE_JOB: &str = "disable";

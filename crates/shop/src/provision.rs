@@ -189,7 +189,8 @@ impl Provisioner {
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;
-        let Some(subscription) = subscription else {
+        // A subscription disabled meanwhile stays off on the panel too.
+        let Some(subscription) = subscription.filter(|s| s.status != SubscriptionStatus::Disabled) else {
             return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
         };
         let now = now_ms();
@@ -231,6 +232,41 @@ impl Provisioner {
                 Ok(ProvisionOutcome::Refunded { subscription: refunded, error })
             }
         }
+    }
+
+    /// The [`DISABLE_JOB`](crate::DISABLE_JOB): turns off the panel user of a
+    /// subscription an admin disabled, retrying while the panel is unavailable.
+    pub async fn disable(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {
+        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let mut tx = self.store.tenant(scope).begin_read().await?;
+        let subscription = tx.subscription(id).await?;
+        tx.commit().await?;
+        // Re-enabled, or never provisioned: nothing to turn off.
+        let Some(subscription) =
+            subscription.filter(|s| s.status == SubscriptionStatus::Disabled && s.starts_at.is_some())
+        else {
+            return self.end(scope, job, JobEnd::Done).await;
+        };
+        let change = bazar_panels::UserChange { enabled: Some(false), ..Default::default() };
+        let result = match self.panel(subscription.panel_id).await {
+            Ok(panel) => panel
+                .update_user(&subscription.panel_username, &change)
+                .await
+                .map(|_| ())
+                .map_err(|e| (e.is_retryable(), e.to_string())),
+            Err(e) => Err((true, e)),
+        };
+        let end = match result {
+            Ok(()) => JobEnd::Done,
+            Err((true, error)) if job.attempts < self.options.max_attempts => {
+                JobEnd::Retry { run_at: now_ms() + self.backoff(job.attempts).as_millis() as i64, error }
+            }
+            Err((_, error)) => {
+                tracing::warn!(bot_id = %scope.bot_id(), subscription = id, error = %error, "could not disable a user on the panel");
+                JobEnd::Failed { error }
+            }
+        };
+        self.end(scope, job, end).await
     }
 
     fn backoff(&self, attempts: u32) -> Duration {

@@ -146,18 +146,13 @@ impl TenantTx {
         check_holder(&new.holder)?;
         check_weight(new.weight)?;
         check_cap(new.daily_cap)?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM payment_cards WHERE bot_id = $1 AND number = $2")
-            .bind(self.bot())
-            .bind(new.number.digits())
-            .fetch_optional(self.conn())
-            .await?;
-        if exists.is_some() {
-            return Err(StoreError::Conflict("this card is already registered"));
-        }
         let now = now_ms();
-        let id: i64 = sqlx::query_scalar(
+        // `ON CONFLICT DO NOTHING` (not a caught error): a failed statement
+        // aborts a PostgreSQL transaction, and two concurrent adds of one
+        // number must end in one card and one conflict.
+        let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO payment_cards (bot_id, number, holder, iban, bank, weight, daily_cap, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(self.bot())
         .bind(new.number.digits())
@@ -168,8 +163,9 @@ impl TenantTx {
         .bind(new.daily_cap)
         .bind(true)
         .bind(now)
-        .fetch_one(self.conn())
+        .fetch_optional(self.conn())
         .await?;
+        let Some(id) = id else { return Err(StoreError::Conflict("this card is already registered")) };
         self.card(id).await?.ok_or(StoreError::Corrupt("a card vanished while being added".into()))
     }
 
@@ -178,6 +174,18 @@ impl TenantTx {
         let rows = sqlx::query(&card_query(""))
             .bind(self.bot())
             .bind(tehran_day_start_ms(now_ms()))
+            .fetch_all(self.conn())
+            .await?;
+        rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()
+    }
+
+    /// The tenant's cards with today's usage, by id, one page.
+    pub async fn cards_page(&mut self, limit: i64, offset: i64) -> Result<Vec<PaymentCard>, StoreError> {
+        let rows = sqlx::query(&format!("{} LIMIT $3 OFFSET $4", card_query("")))
+            .bind(self.bot())
+            .bind(tehran_day_start_ms(now_ms()))
+            .bind(limit.max(1))
+            .bind(offset.max(0))
             .fetch_all(self.conn())
             .await?;
         rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()

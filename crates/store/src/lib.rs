@@ -54,7 +54,7 @@ pub use api_tokens::{ApiTokenInfo, AuthError};
 pub use backend::{Backend, Database, DatabaseOptions, redact_url};
 pub use bots::{ActiveBot, BotRecord, NewBot, RemovalImpact, ResolveError, ResolvedBot};
 pub use cards::{CardUpdate, NewCard, PaymentCard};
-pub use customers::{Customer, CustomerContact};
+pub use customers::{Customer, CustomerContact, CustomerSearch};
 pub use error::StoreError;
 pub use gateways::ZarinpalAccount;
 pub use inbox::{PendingUpdate, UpdateOutcome};
@@ -63,11 +63,14 @@ pub use ledger::{EntryKind, LedgerEntry, Mismatch, Posting};
 pub use panels::{NewPanel, PanelRecord};
 pub use payments::{NewPayment, Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus};
 pub use plans::{NewPlan, Plan, PlanUpdate};
-pub use platform::Platform;
-pub use promos::{NewPromo, Promo, PromoRefusal};
+pub use platform::{BotCounts, Platform, PlatformStats, RevenueTotal};
+pub use promos::{NewPromo, Promo, PromoRefusal, PromoUpdate};
 pub use referrals::ReferralStats;
 pub use settings::TenantSettings;
-pub use subscriptions::{Created, NewSubscription, Subscription, SubscriptionStatus};
+pub use stats::{DayCount, DayRevenue, MethodRevenue, TenantStats};
+pub use subscriptions::{
+    Created, NewSubscription, Subscription, SubscriptionCounts, SubscriptionFilter, SubscriptionStatus,
+};
 
 /// Upper bound for a settings write made by another process to be seen here.
 pub fn settings_ttl() -> std::time::Duration {
@@ -76,4 +79,4 @@ pub fn settings_ttl() -> std::time::Duration {
 pub use store::Store;
 pub use tenancy::{PlatformScope, PlatformTx, TenantScope, TenantTx};
 pub use tenant::Tenant;
-pub use tickets::{Ticket, TicketStatus};
+pub use tickets::{Ticket, TicketMessage, TicketStatus, TicketSummary};

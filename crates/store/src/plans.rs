@@ -113,19 +113,29 @@ impl TenantTx {
             .await?;
         row.as_ref().map(from_row).transpose()
     }
-}
 
-impl Tenant<'_> {
-    /// Adds a plan; returns it.
-    pub async fn add_plan(&self, plan: &NewPlan) -> Result<Plan, StoreError> {
-        let mut tx = self.begin().await?;
+    /// Every plan of this tenant (offered or not), in display order (`sort`, then id), one page.
+    pub async fn plans_page(&mut self, limit: i64, offset: i64) -> Result<Vec<Plan>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 ORDER BY sort, id LIMIT $2 OFFSET $3"
+        ))
+        .bind(self.bot())
+        .bind(limit.max(1))
+        .bind(offset.max(0))
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Adds a plan, offered to customers when `active`; returns it.
+    pub async fn insert_plan(&mut self, plan: &NewPlan, active: bool) -> Result<Plan, StoreError> {
         let now = now_ms();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO bot_plans (bot_id, name_fa, name_ru, name_en, duration_days, traffic_bytes, device_limit, price, \
              currency, active, sort, panel_options, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
         )
-        .bind(tx.bot())
+        .bind(self.bot())
         .bind(&plan.names.fa)
         .bind(&plan.names.ru)
         .bind(&plan.names.en)
@@ -134,13 +144,74 @@ impl Tenant<'_> {
         .bind(plan.device_limit.map(i64::from))
         .bind(plan.price)
         .bind(plan.currency)
-        .bind(true)
+        .bind(active)
         .bind(i64::from(plan.sort))
         .bind(plan.panel_options.to_string())
         .bind(now)
-        .fetch_one(tx.conn())
+        .fetch_one(self.conn())
         .await?;
-        let created = tx.plan(id).await?.ok_or_else(|| StoreError::Corrupt("plan vanished".into()))?;
+        self.plan(id).await?.ok_or_else(|| StoreError::Corrupt("plan vanished".into()))
+    }
+
+    /// Changes a plan; `Ok(None)` when this tenant has no such plan.
+    pub async fn update_plan(&mut self, id: i64, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
+        let Some(mut plan) = self.plan(id).await? else {
+            return Ok(None);
+        };
+        if let Some(names) = &update.names {
+            plan.names = PlanNames {
+                fa: names.fa.clone().or(plan.names.fa),
+                ru: names.ru.clone().or(plan.names.ru),
+                en: names.en.clone().or(plan.names.en),
+            };
+        }
+        plan.duration_days = update.duration_days.unwrap_or(plan.duration_days);
+        plan.traffic_bytes = update.traffic_bytes.unwrap_or(plan.traffic_bytes);
+        plan.device_limit = update.device_limit.unwrap_or(plan.device_limit);
+        plan.price = update.price.unwrap_or(plan.price);
+        plan.sort = update.sort.unwrap_or(plan.sort);
+        plan.active = update.active.unwrap_or(plan.active);
+        sqlx::query(
+            "UPDATE bot_plans SET name_fa = $3, name_ru = $4, name_en = $5, duration_days = $6, traffic_bytes = $7, \
+             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12 WHERE bot_id = $1 AND id = $2",
+        )
+        .bind(self.bot())
+        .bind(id)
+        .bind(&plan.names.fa)
+        .bind(&plan.names.ru)
+        .bind(&plan.names.en)
+        .bind(i64::from(plan.duration_days))
+        .bind(plan.traffic_bytes.map(|b| b as i64))
+        .bind(plan.device_limit.map(i64::from))
+        .bind(plan.price)
+        .bind(i64::from(plan.sort))
+        .bind(plan.active)
+        .bind(now_ms())
+        .execute(self.conn())
+        .await?;
+        Ok(Some(plan))
+    }
+
+    /// Replaces a plan's panel options (squads, inbounds); `false` when this tenant has no such plan.
+    pub async fn set_plan_panel_options(&mut self, id: i64, options: &serde_json::Value) -> Result<bool, StoreError> {
+        let changed =
+            sqlx::query("UPDATE bot_plans SET panel_options = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
+                .bind(options.to_string())
+                .bind(now_ms())
+                .bind(self.bot())
+                .bind(id)
+                .execute(self.conn())
+                .await?
+                .rows_affected();
+        Ok(changed == 1)
+    }
+}
+
+impl Tenant<'_> {
+    /// Adds a plan (offered at once); returns it.
+    pub async fn add_plan(&self, plan: &NewPlan) -> Result<Plan, StoreError> {
+        let mut tx = self.begin().await?;
+        let created = tx.insert_plan(plan, true).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -162,40 +233,9 @@ impl Tenant<'_> {
     /// Changes a plan; `Ok(None)` when this tenant has no such plan.
     pub async fn update_plan(&self, id: i64, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
         let mut tx = self.begin().await?;
-        let Some(mut plan) = tx.plan(id).await? else {
+        let Some(plan) = tx.update_plan(id, update).await? else {
             return Ok(None);
         };
-        if let Some(names) = &update.names {
-            plan.names = PlanNames {
-                fa: names.fa.clone().or(plan.names.fa),
-                ru: names.ru.clone().or(plan.names.ru),
-                en: names.en.clone().or(plan.names.en),
-            };
-        }
-        plan.duration_days = update.duration_days.unwrap_or(plan.duration_days);
-        plan.traffic_bytes = update.traffic_bytes.unwrap_or(plan.traffic_bytes);
-        plan.device_limit = update.device_limit.unwrap_or(plan.device_limit);
-        plan.price = update.price.unwrap_or(plan.price);
-        plan.sort = update.sort.unwrap_or(plan.sort);
-        plan.active = update.active.unwrap_or(plan.active);
-        sqlx::query(
-            "UPDATE bot_plans SET name_fa = $3, name_ru = $4, name_en = $5, duration_days = $6, traffic_bytes = $7, \
-             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12 WHERE bot_id = $1 AND id = $2",
-        )
-        .bind(tx.bot())
-        .bind(id)
-        .bind(&plan.names.fa)
-        .bind(&plan.names.ru)
-        .bind(&plan.names.en)
-        .bind(i64::from(plan.duration_days))
-        .bind(plan.traffic_bytes.map(|b| b as i64))
-        .bind(plan.device_limit.map(i64::from))
-        .bind(plan.price)
-        .bind(i64::from(plan.sort))
-        .bind(plan.active)
-        .bind(now_ms())
-        .execute(tx.conn())
-        .await?;
         tx.commit().await?;
         Ok(Some(plan))
     }

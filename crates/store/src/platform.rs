@@ -10,6 +10,41 @@ use bazar_secrets::{ApiToken, Sealed, sha256_hex};
 use secrecy::ExposeSecret;
 use sqlx::Row;
 
+/// The platform at a glance, as [`Platform::stats`] counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlatformStats {
+    /// Bots (tenants) by status.
+    pub bots: BotCounts,
+    /// Customers of every tenant.
+    pub customers: i64,
+    /// Subscriptions currently `active`, in every tenant.
+    pub active_subscriptions: i64,
+    /// Paid payments summed per currency the tenants' wallets were credited in.
+    pub revenue: Vec<RevenueTotal>,
+}
+
+/// Bots by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BotCounts {
+    /// Served.
+    pub active: i64,
+    /// Stopped by the operator.
+    pub suspended: i64,
+    /// Switched off.
+    pub disabled: i64,
+}
+
+/// The paid payments of one currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RevenueTotal {
+    /// Currency code (a tenant currency: `IRR` or `IRT`).
+    pub currency: String,
+    /// Sum credited, in minor units of `currency`.
+    pub amount: i64,
+    /// How many payments.
+    pub payments: i64,
+}
+
 /// The operator's view of the platform. Every method here may touch any tenant,
 /// which is why it exists only behind a [`PlatformScope`].
 pub struct Platform<'a> {
@@ -123,6 +158,59 @@ impl<'a> Platform<'a> {
         let rows = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b ORDER BY b.id")).fetch_all(tx.conn()).await?;
         tx.commit().await?;
         rows.iter().map(bot_from_row).collect()
+    }
+
+    /// One page of bots, oldest first (`limit` rows after skipping `offset`). Never includes secrets.
+    pub async fn bots_page(&self, limit: i64, offset: i64) -> Result<Vec<BotRecord>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b ORDER BY b.id LIMIT $1 OFFSET $2"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(tx.conn())
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(bot_from_row).collect()
+    }
+
+    /// The platform at a glance: bots by status, customers, active
+    /// subscriptions and the money received, across every tenant.
+    pub async fn stats(&self) -> Result<PlatformStats, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let by_status: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM bots GROUP BY status ORDER BY status")
+                .fetch_all(tx.conn())
+                .await?;
+        let customers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(tx.conn()).await?;
+        let active_subscriptions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE status = $1")
+            .bind("active")
+            .fetch_one(tx.conn())
+            .await?;
+        let revenue: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT currency, CAST(COALESCE(SUM(credit), 0) AS BIGINT), COUNT(*) FROM payments \
+             WHERE status = $1 GROUP BY currency ORDER BY currency",
+        )
+        .bind("paid")
+        .fetch_all(tx.conn())
+        .await?;
+        tx.commit().await?;
+        let mut bots = BotCounts::default();
+        for (status, count) in by_status {
+            match status.parse::<BotStatus>() {
+                Ok(BotStatus::Active) => bots.active += count,
+                Ok(BotStatus::Suspended) => bots.suspended += count,
+                Ok(BotStatus::Disabled) => bots.disabled += count,
+                Err(e) => return Err(StoreError::Corrupt(e.to_string())),
+            }
+        }
+        Ok(PlatformStats {
+            bots,
+            customers,
+            active_subscriptions,
+            revenue: revenue
+                .into_iter()
+                .map(|(currency, amount, payments)| RevenueTotal { currency, amount, payments })
+                .collect(),
+        })
     }
 
     /// One bot.

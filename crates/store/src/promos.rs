@@ -51,6 +51,17 @@ pub struct NewPromo {
     pub per_customer: i64,
 }
 
+/// Changes to a promo code; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct PromoUpdate {
+    /// Switch it on or off.
+    pub active: Option<bool>,
+    /// New end of validity (`Some(None)`: no end).
+    pub ends_at: Option<Option<i64>>,
+    /// New total limit (`Some(None)`: no limit). Never below the uses so far.
+    pub max_uses: Option<Option<i64>>,
+}
+
 /// Why a code cannot be used now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromoRefusal {
@@ -93,32 +104,7 @@ impl Tenant<'_> {
     /// Creates a promo code; a code used before in this shop is a conflict.
     pub async fn add_promo(&self, new: &NewPromo) -> Result<Promo, StoreError> {
         let mut tx = self.begin().await?;
-        if tx.promo(&new.code).await?.is_some() {
-            return Err(StoreError::Conflict("this shop already has that promo code"));
-        }
-        let (kind, value) = match new.benefit {
-            PromoBenefit::WalletBonus(n) => ("bonus", n),
-            PromoBenefit::PercentOff(p) => ("percent", i64::from(p)),
-            PromoBenefit::ExtraDays(d) => ("days", i64::from(d)),
-        };
-        sqlx::query(
-            "INSERT INTO promo_codes (bot_id, code, kind, value, currency, starts_at, ends_at, max_uses, per_customer, \
-             active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(tx.bot())
-        .bind(&new.code)
-        .bind(kind)
-        .bind(value)
-        .bind(new.currency)
-        .bind(new.starts_at)
-        .bind(new.ends_at)
-        .bind(new.max_uses)
-        .bind(new.per_customer)
-        .bind(true)
-        .bind(now_ms())
-        .execute(tx.conn())
-        .await?;
-        let promo = tx.promo(&new.code).await?.ok_or_else(|| StoreError::Corrupt("promo vanished".into()))?;
+        let promo = tx.insert_promo(new).await?;
         tx.commit().await?;
         Ok(promo)
     }
@@ -157,6 +143,96 @@ impl TenantTx {
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
+    }
+
+    /// A code of this shop by its id.
+    pub async fn promo_by_id(&mut self, id: i64) -> Result<Option<Promo>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM promo_codes WHERE bot_id = $1 AND id = $2"))
+            .bind(self.bot())
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
+    /// The shop's codes by id, one page.
+    pub async fn promos_page(&mut self, limit: i64, offset: i64) -> Result<Vec<Promo>, StoreError> {
+        let rows =
+            sqlx::query(&format!("SELECT {COLUMNS} FROM promo_codes WHERE bot_id = $1 ORDER BY id LIMIT $2 OFFSET $3"))
+                .bind(self.bot())
+                .bind(limit.max(1))
+                .bind(offset.max(0))
+                .fetch_all(self.conn())
+                .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// Creates a promo code; a code used before in this shop is a conflict
+    /// (decided by the database's unique `(bot_id, code)`, so two concurrent
+    /// creations end in one code and one conflict).
+    pub async fn insert_promo(&mut self, new: &NewPromo) -> Result<Promo, StoreError> {
+        let (kind, value) = match new.benefit {
+            PromoBenefit::WalletBonus(n) => ("bonus", n),
+            PromoBenefit::PercentOff(p) => ("percent", i64::from(p)),
+            PromoBenefit::ExtraDays(d) => ("days", i64::from(d)),
+        };
+        if value <= 0 || new.per_customer < 1 || new.max_uses.is_some_and(|m| m < 1) {
+            return Err(StoreError::InvalidInput("a promo code's value and limits must be greater than zero"));
+        }
+        // `ON CONFLICT DO NOTHING`, not a caught error: a failed statement aborts a PostgreSQL transaction.
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO promo_codes (bot_id, code, kind, value, currency, starts_at, ends_at, max_uses, per_customer, \
+             active, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id",
+        )
+        .bind(self.bot())
+        .bind(&new.code)
+        .bind(kind)
+        .bind(value)
+        .bind(new.currency)
+        .bind(new.starts_at)
+        .bind(new.ends_at)
+        .bind(new.max_uses)
+        .bind(new.per_customer)
+        .bind(true)
+        .bind(now_ms())
+        .fetch_optional(self.conn())
+        .await?;
+        let Some(id) = id else { return Err(StoreError::Conflict("this shop already has that promo code")) };
+        self.promo_by_id(id).await?.ok_or_else(|| StoreError::Corrupt("promo vanished".into()))
+    }
+
+    /// Changes a code; `Ok(None)` when this shop has no such code. A total
+    /// limit below the uses so far is refused (the database's `CHECK` would
+    /// be violated): checked in the statement itself, so a use racing the
+    /// change is never lost — the loser gets [`StoreError::Conflict`].
+    pub async fn update_promo(&mut self, id: i64, update: &PromoUpdate) -> Result<Option<Promo>, StoreError> {
+        let Some(promo) = self.promo_by_id(id).await? else { return Ok(None) };
+        let ends_at = update.ends_at.unwrap_or(promo.ends_at);
+        if let (Some(start), Some(end)) = (promo.starts_at, ends_at)
+            && end < start
+        {
+            return Err(StoreError::InvalidInput("a promo code cannot end before it starts"));
+        }
+        let max_uses = update.max_uses.unwrap_or(promo.max_uses);
+        if max_uses.is_some_and(|m| m < 1) {
+            return Err(StoreError::InvalidInput("a promo code's total limit must be at least 1"));
+        }
+        let changed = sqlx::query(
+            "UPDATE promo_codes SET active = $1, ends_at = $2, max_uses = $3 \
+             WHERE bot_id = $4 AND id = $5 AND (CAST($3 AS BIGINT) IS NULL OR uses <= $3)",
+        )
+        .bind(update.active.unwrap_or(promo.active))
+        .bind(ends_at)
+        .bind(max_uses)
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Conflict("the new total limit is below the uses so far"));
+        }
+        self.promo_by_id(id).await
     }
 
     /// Whether `customer` may use `code` now (without using it).

@@ -35,10 +35,13 @@ impl SubscriptionStatus {
         }
     }
 
-    fn parse(s: &str) -> Option<Self> {
-        [Self::Provisioning, Self::Active, Self::Expired, Self::Disabled, Self::Failed]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+    /// Every status, in the order of a subscription's life.
+    pub const ALL: [SubscriptionStatus; 5] =
+        [Self::Provisioning, Self::Active, Self::Expired, Self::Disabled, Self::Failed];
+
+    /// The status with this stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -75,6 +78,8 @@ pub struct Subscription {
     pub starts_at: Option<i64>,
     /// End (unix ms), once provisioned.
     pub expires_at: Option<i64>,
+    /// When it was bought (unix ms).
+    pub created_at: i64,
 }
 
 /// A subscription to create.
@@ -113,8 +118,27 @@ pub enum Created {
     TrialUsed,
 }
 
+/// Which subscriptions a list shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SubscriptionFilter {
+    /// Only those in this status.
+    pub status: Option<SubscriptionStatus>,
+    /// Only this customer's.
+    pub customer: Option<CustomerId>,
+}
+
+/// How many subscriptions a customer has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SubscriptionCounts {
+    /// All of them, whatever their status.
+    pub total: i64,
+    /// Those live now.
+    pub active: i64,
+}
+
 const COLUMNS: &str = "id, customer_id, plan_id, is_trial, panel_id, panel_username, status, duration_days, \
-                       traffic_bytes, device_limit, price, currency, subscription_url, starts_at, expires_at";
+                       traffic_bytes, device_limit, price, currency, subscription_url, starts_at, expires_at, \
+                       created_at";
 
 fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
     let status: String = row.try_get("status")?;
@@ -134,6 +158,7 @@ fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
         subscription_url: row.try_get("subscription_url")?,
         starts_at: row.try_get("starts_at")?,
         expires_at: row.try_get("expires_at")?,
+        created_at: row.try_get("created_at")?,
     })
 }
 
@@ -224,6 +249,90 @@ impl TenantTx {
         rows.iter().map(from_row).collect()
     }
 
+    /// One page of this tenant's subscriptions, in id order (stable).
+    pub async fn subscriptions_page(
+        &mut self,
+        filter: &SubscriptionFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 \
+             AND (CAST($2 AS TEXT) IS NULL OR status = $2) AND (CAST($3 AS BIGINT) IS NULL OR customer_id = $3) \
+             ORDER BY id LIMIT $4 OFFSET $5"
+        ))
+        .bind(self.bot())
+        .bind(filter.status.map(SubscriptionStatus::as_str))
+        .bind(filter.customer.map(CustomerId::get))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// How many subscriptions the customer has, and how many are active.
+    pub async fn customer_subscription_counts(
+        &mut self,
+        customer: CustomerId,
+    ) -> Result<SubscriptionCounts, StoreError> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS total, COUNT(CASE WHEN status = 'active' THEN 1 END) AS active \
+             FROM subscriptions WHERE bot_id = $1 AND customer_id = $2",
+        )
+        .bind(self.bot())
+        .bind(customer.get())
+        .fetch_one(self.conn())
+        .await?;
+        Ok(SubscriptionCounts { total: row.try_get("total")?, active: row.try_get("active")? })
+    }
+
+    /// Moves an active subscription's end from `from` (as read) to `to`; false
+    /// when it is no longer active or its end changed meanwhile (a renewal, an
+    /// expiry), so a concurrent change is never overwritten.
+    pub async fn move_subscription_end(&mut self, id: i64, from: i64, to: i64) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE subscriptions SET expires_at = $1, updated_at = $2 \
+             WHERE bot_id = $3 AND id = $4 AND status = 'active' AND expires_at = $5",
+        )
+        .bind(to)
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .bind(from)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        Ok(changed > 0)
+    }
+
+    /// Moves a subscription to `to` only if it is in one of `from` — the
+    /// database decides, so of two racing changes one wins. Whether it moved.
+    pub async fn transition_subscription(
+        &mut self,
+        id: i64,
+        from: &[SubscriptionStatus],
+        to: SubscriptionStatus,
+    ) -> Result<bool, StoreError> {
+        // The statuses are our own constants, never input.
+        let allowed: Vec<String> = from.iter().map(|s| format!("'{}'", s.as_str())).collect();
+        if allowed.is_empty() {
+            return Ok(false);
+        }
+        let changed = sqlx::query(&format!(
+            "UPDATE subscriptions SET status = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4 AND status IN ({})",
+            allowed.join(", ")
+        ))
+        .bind(to.as_str())
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        Ok(changed > 0)
+    }
+
     /// Marks a subscription live on the panel.
     pub async fn activate_subscription(
         &mut self,
@@ -247,10 +356,13 @@ impl TenantTx {
         Ok(())
     }
 
-    /// Moves a subscription's end (a renewal) and makes it active again.
+    /// Moves a subscription's end (a renewal) and makes it active again —
+    /// unless an admin disabled it meanwhile: that decision stands (the end
+    /// still moves, as it was paid for).
     pub async fn extend_subscription(&mut self, id: i64, expires_at: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE subscriptions SET status = 'active', expires_at = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
+            "UPDATE subscriptions SET status = CASE WHEN status = 'disabled' THEN 'disabled' ELSE 'active' END, \
+             expires_at = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
         )
         .bind(expires_at)
         .bind(now_ms())

@@ -55,25 +55,54 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
+        let is_json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+                v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with Content-Type: application/json",
+            ));
+        }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => bytes,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(e) => return Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.body_text())),
+        };
+        // No text we store may hold a NUL character (PostgreSQL refuses them).
+        if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+            return Err(ApiError::field("body", "text must not contain NUL characters"));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(Self(value)),
             Err(JsonRejection::JsonDataError(e)) => {
                 // serde's text names the field and what it expected: "price: invalid type: …".
                 let text = e.body_text();
                 let detail = text.split_once(": ").map(|(_, d)| d).unwrap_or(&text).to_owned();
-                let field = detail.split_once(": ").map(|(f, _)| f.to_owned()).unwrap_or_else(|| "body".into());
-                let mut error = ApiError::field(field, detail.clone());
+                let mut error = ApiError::field(field_of(&detail), detail.clone());
                 error.message = detail;
                 Err(error)
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "send the body as JSON with Content-Type: application/json",
-            )),
-            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(too_large()),
             Err(e) => Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", e.body_text())),
         }
+    }
+}
+
+/// The field serde's message is about: `price: invalid type: …` names it
+/// first; `missing field `days`` names it in backticks.
+fn field_of(detail: &str) -> String {
+    for marker in ["missing field `", "unknown field `"] {
+        if let Some(rest) = detail.split(marker).nth(1)
+            && let Some((field, _)) = rest.split_once('`')
+        {
+            return field.to_owned();
+        }
+    }
+    match detail.split_once(": ") {
+        Some((field, _)) if !field.contains(' ') => field.to_owned(),
+        _ => "body".to_owned(),
     }
 }
 
@@ -132,6 +161,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if parts.uri.query().is_some_and(|q| q.to_ascii_lowercase().contains("%00")) {
+            return Err(ApiError::field("query", "parameters must not contain NUL characters"));
+        }
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(value)) => Ok(Self(value)),
             Err(e) => {
@@ -143,5 +175,19 @@ where
                 Err(error)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_of;
+
+    #[test]
+    fn serde_messages_name_their_field() {
+        assert_eq!(field_of("price: invalid type: string \"x\", expected i64 at line 1 column 12"), "price");
+        assert_eq!(field_of("missing field `days` at line 1 column 2"), "days");
+        assert_eq!(field_of("unknown field `extra`, expected one of `a`, `b` at line 1 column 9"), "extra");
+        assert_eq!(field_of("names.en: invalid length"), "names.en");
+        assert_eq!(field_of("expected value at line 1 column 1"), "body");
     }
 }

@@ -113,11 +113,24 @@ pub enum Decision {
 }
 
 /// An admin approves a card payment: one transaction, the payment row locked,
-/// credited once however many approvals race.
+/// credited once however many approvals race. The decision is recorded as
+/// `admin:{telegram id}` (see [`approve_by`]).
 pub async fn approve<C: CurrencyUnit>(
     tx: &mut TenantTx,
     payment_id: i64,
     admin: TelegramUserId,
+    referral_percent: Option<u8>,
+) -> Result<Decision, StoreError> {
+    approve_by::<C>(tx, payment_id, &format!("admin:{admin}"), referral_percent).await
+}
+
+/// Approves a card payment on behalf of `actor` (`admin:{telegram id}` for a
+/// bot button, `api` for the REST API): the one code path of every approval,
+/// so a button and an API call racing each other credit once.
+pub async fn approve_by<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    payment_id: i64,
+    actor: &str,
     referral_percent: Option<u8>,
 ) -> Result<Decision, StoreError> {
     let Some(payment) = tx.payment_for_update(payment_id).await?.filter(|p| p.method == PaymentMethod::Card) else {
@@ -126,28 +139,33 @@ pub async fn approve<C: CurrencyUnit>(
     if !payment.status.is_open() {
         return Ok(Decision::AlreadyDecided(payment.status));
     }
-    let actor = format!("admin:{admin}");
-    Ok(match settle::<C>(tx, payment_id, &actor, Some("approved"), referral_percent).await? {
+    Ok(match settle::<C>(tx, payment_id, actor, Some("approved"), referral_percent).await? {
         Settlement::AlreadyPaid => Decision::AlreadyDecided(PaymentStatus::Paid),
         Settlement::Closed(status) => Decision::AlreadyDecided(status),
         credited => Decision::Approved(credited),
     })
 }
 
-/// An admin rejects a card payment with a reason; a decided payment stays as it is.
+/// An admin rejects a card payment with a reason; a decided payment stays as
+/// it is. The decision is recorded as `admin:{telegram id}` (see [`reject_by`]).
 pub async fn reject(
     tx: &mut TenantTx,
     payment_id: i64,
     admin: TelegramUserId,
     reason: &str,
 ) -> Result<Decision, StoreError> {
+    reject_by(tx, payment_id, &format!("admin:{admin}"), reason).await
+}
+
+/// Rejects a card payment on behalf of `actor` (`admin:{telegram id}` or
+/// `api`), with a reason; a decided payment stays as it is.
+pub async fn reject_by(tx: &mut TenantTx, payment_id: i64, actor: &str, reason: &str) -> Result<Decision, StoreError> {
     let Some(payment) = tx.payment_for_update(payment_id).await?.filter(|p| p.method == PaymentMethod::Card) else {
         return Ok(Decision::NotFound);
     };
     let reason: String = reason.trim().chars().take(500).collect();
     let open = [PaymentStatus::Pending, PaymentStatus::Submitted];
-    let actor = format!("admin:{admin}");
-    if close(tx, payment.id, &open, PaymentStatus::Rejected, &actor, Some(&reason)).await? {
+    if close(tx, payment.id, &open, PaymentStatus::Rejected, actor, Some(&reason)).await? {
         Ok(Decision::Rejected)
     } else {
         let now = tx.payment(payment.id).await?.map(|p| p.status).unwrap_or(payment.status);

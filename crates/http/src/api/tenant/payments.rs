@@ -1,8 +1,422 @@
-//! Placeholder: filled in by the API work.
+//! `/payments…`: the tenant's payments, and the card-to-card decision.
+//!
+//! Approve and reject go through the same use case as the Approve/Reject
+//! buttons under a receipt in the bot (`bazar_shop::payments::card`): the
+//! payment row is locked, only an open payment moves, and the credit's ledger
+//! key is unique in the database — so an API call racing a button press, or
+//! itself, credits once. Decisions made here are recorded with the actor
+//! `api`. Card numbers are masked everywhere, and every run of 12 or more
+//! digits in a receipt text, a reason or a history note is masked too.
 
-use crate::api::ApiState;
+use super::plans::{Checks, currency_of};
+use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, TenantCaller};
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use bazar_domain::{CustomerId, Irr, Irt, mask_card_number};
+use bazar_shop::payments::card::{self, Decision};
+use bazar_shop::payments::referral_percent;
+use bazar_store::{Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus, StoreError, TenantTx};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
+        .routes(routes!(list_payments))
+        .routes(routes!(get_payment))
+        .routes(routes!(approve_payment))
+        .routes(routes!(reject_payment))
+}
+
+/// The actor recorded for decisions made through the API.
+const ACTOR: &str = "api";
+
+/// Which payments, and which page of them.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PaymentQuery {
+    /// Items per page (1–200, default 50).
+    pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    pub offset: Option<i64>,
+    /// Only this status: `pending`, `submitted`, `paid`, `rejected`, `expired`, `failed`, `refunded`.
+    pub status: Option<String>,
+    /// Only this method: `card`, `zarinpal`, `stars`.
+    pub method: Option<String>,
+    /// Only this customer's payments.
+    pub customer_id: Option<i64>,
+}
+
+/// A payment as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentBody {
+    /// Payment id.
+    pub id: i64,
+    /// The paying customer.
+    pub customer_id: i64,
+    /// `card`, `zarinpal` or `stars`.
+    pub method: String,
+    /// `pending`, `submitted` (card receipt in, waiting for an admin), `paid`, `rejected`, `expired`, `failed` or
+    /// `refunded`.
+    pub status: String,
+    /// What the customer pays, in minor units of `pay_currency`.
+    pub amount: i64,
+    /// Currency of `amount` (`IRR`, `IRT`, or `XTR` for Stars).
+    pub pay_currency: String,
+    /// What the wallet receives, in minor units of `currency`.
+    pub credit: i64,
+    /// The tenant's currency.
+    pub currency: String,
+    /// The plan bought with it once credited.
+    pub plan_id: Option<i64>,
+    /// The promo code for that purchase.
+    pub promo: Option<String>,
+    /// Card-to-card: the card shown to the payer.
+    pub card_id: Option<i64>,
+    /// Card-to-card: that card's number, masked (`603799******1234`).
+    pub card_number: Option<String>,
+    /// Short code the customer and the admins quote.
+    pub tracking_code: String,
+    /// When an unpaid payment closes itself (unix ms).
+    pub expires_at: i64,
+    /// Card-to-card: whether a receipt photo was sent.
+    pub receipt_photo: bool,
+    /// Card-to-card: the receipt's text, every run of 12+ digits masked.
+    pub receipt_text: Option<String>,
+    /// Zarinpal: the request's authority.
+    pub authority: Option<String>,
+    /// Zarinpal: the reference id of the verified payment.
+    pub ref_id: Option<String>,
+    /// Zarinpal: the payer's card as masked by the gateway.
+    pub card_pan: Option<String>,
+    /// Zarinpal: the gateway's fee.
+    pub fee: Option<i64>,
+    /// Stars: Telegram's charge id.
+    pub charge_id: Option<String>,
+    /// Telegram user id of the admin who decided (`null` when decided through the API or automatically).
+    pub decided_by: Option<i64>,
+    /// Why it was rejected or failed (12+ digit runs masked).
+    pub reason: Option<String>,
+    /// Created (unix ms).
+    pub created_at: i64,
+}
+
+/// One step of a payment's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentEventBody {
+    /// The status entered.
+    pub status: String,
+    /// Who moved it: `customer`, `admin:<telegram id>`, `api`, `zarinpal`, `telegram`, `system`, `operator`.
+    pub actor: Option<String>,
+    /// Why, or what came with it (12+ digit runs masked).
+    pub note: Option<String>,
+    /// When (unix ms).
+    pub created_at: i64,
+}
+
+/// A payment with its history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentDetail {
+    /// The payment.
+    #[serde(flatten)]
+    pub payment: PaymentBody,
+    /// Every status it went through, oldest first.
+    pub events: Vec<PaymentEventBody>,
+}
+
+/// Why a card payment is rejected.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectPayment {
+    /// The reason, shown to the customer (1–500 characters).
+    pub reason: String,
+}
+
+fn is_digit(c: char) -> Option<char> {
+    let zero = match c {
+        '0'..='9' => return Some(c),
+        '\u{06F0}'..='\u{06F9}' => '\u{06F0}',
+        '\u{0660}'..='\u{0669}' => '\u{0660}',
+        _ => return None,
+    };
+    char::from_digit(c as u32 - zero as u32, 10)
+}
+
+fn is_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{a0}' | '\u{200c}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Masks every run of 12 or more digits (ASCII, Persian or Arabic-Indic,
+/// single spaces or dashes between them allowed): a card number a customer
+/// typed into a receipt is shown as `603799******1234`.
+pub(crate) fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if is_digit(chars[i]).is_none() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut j) = (i, i, i);
+        let mut digits = String::new();
+        while j < chars.len() {
+            if let Some(d) = is_digit(chars[j]) {
+                digits.push(d);
+                j += 1;
+                end = j;
+            } else if is_separator(chars[j]) && chars.get(j + 1).is_some_and(|c| is_digit(*c).is_some()) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if digits.len() >= 12 {
+            out.push_str(&mask_card_number(&digits));
+        } else {
+            out.extend(&chars[start..end]);
+        }
+        i = end;
+    }
+    out
+}
+
+fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
+    PaymentBody {
+        id: payment.id,
+        customer_id: payment.customer_id.get(),
+        method: payment.method.as_str().to_owned(),
+        status: payment.status.as_str().to_owned(),
+        amount: payment.amount,
+        pay_currency: payment.pay_currency,
+        credit: payment.credit,
+        currency: payment.currency,
+        plan_id: payment.plan_id,
+        promo: payment.promo,
+        card_id: payment.card_id,
+        card_number: payment.card_id.and_then(|id| cards.get(&id).cloned()),
+        tracking_code: payment.tracking_code,
+        expires_at: payment.expires_at,
+        receipt_photo: payment.receipt_file_id.is_some(),
+        receipt_text: payment.receipt_text.as_deref().map(mask_digit_runs),
+        authority: payment.authority,
+        ref_id: payment.ref_id,
+        card_pan: payment.card_pan.as_deref().map(mask_digit_runs),
+        fee: payment.fee,
+        charge_id: payment.charge_id,
+        decided_by: payment.decided_by,
+        reason: payment.reason.as_deref().map(mask_digit_runs),
+        created_at: payment.created_at,
+    }
+}
+
+fn event(event: PaymentEvent) -> PaymentEventBody {
+    PaymentEventBody {
+        status: event.status.as_str().to_owned(),
+        actor: event.actor,
+        note: event.note.as_deref().map(mask_digit_runs),
+        created_at: event.created_at,
+    }
+}
+
+/// Masked numbers of the tenant's cards, by id.
+async fn masked_cards(tx: &mut TenantTx) -> Result<HashMap<i64, String>, StoreError> {
+    Ok(tx.cards().await?.into_iter().map(|c| (c.id, c.masked())).collect())
+}
+
+/// The payment with its history, read in `tx`; `None` when the tenant has no such payment.
+async fn detail(tx: &mut TenantTx, id: i64) -> Result<Option<PaymentDetail>, StoreError> {
+    let Some(payment) = tx.payment(id).await? else { return Ok(None) };
+    let cards = masked_cards(tx).await?;
+    let events = tx.payment_events(id).await?.into_iter().map(event).collect();
+    Ok(Some(PaymentDetail { payment: body(payment, &cards), events }))
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("payment")
+}
+
+fn already_decided(status: PaymentStatus) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "already_decided", format!("this payment is already {}", status.as_str()))
+}
+
+/// The tenant's payments, newest first, optionally filtered.
+#[utoipa::path(
+    get,
+    path = "/payments",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(PaymentQuery),
+    responses(
+        (status = 200, description = "One page of payments, newest first", body = Page<PaymentBody>),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 422, description = "Bad paging parameters, or an unknown status or method", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn list_payments(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    ApiQuery(query): ApiQuery<PaymentQuery>,
+) -> Result<Json<Page<PaymentBody>>, ApiError> {
+    let (limit, offset) = crate::api::PageQuery { limit: query.limit, offset: query.offset }.checked()?;
+    let mut checks = Checks::default();
+    let status = query.status.as_deref().and_then(|s| {
+        let names: Vec<&str> = PaymentStatus::ALL.iter().map(|s| s.as_str()).collect();
+        checks.check("status", PaymentStatus::parse(s).ok_or_else(|| format!("must be one of {}", names.join(", "))))
+    });
+    let method = query
+        .method
+        .as_deref()
+        .and_then(|m| checks.check("method", PaymentMethod::parse(m).ok_or("must be one of card, zarinpal, stars")));
+    checks.finish()?;
+    let filter = PaymentFilter { status, method, customer: query.customer_id.map(CustomerId::from_raw) };
+    let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+    let payments = tx.payments(&filter, limit, offset).await?;
+    let cards = masked_cards(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Json(Page::new(payments.into_iter().map(|p| body(p, &cards)).collect(), limit, offset)))
+}
+
+/// One payment with its status history.
+#[utoipa::path(
+    get,
+    path = "/payments/{id}",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "The payment and its history", body = PaymentDetail),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such payment in this tenant", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn get_payment(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<PaymentDetail>, ApiError> {
+    let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+    let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(Json(found))
+}
+
+/// Approves an open card-to-card payment (a receipt is in, or the transfer
+/// was seen in the bank): the wallet is credited once — however many
+/// approvals race, from the API or the bot's Approve button — the plan it was
+/// made for is bought, and the customer is told by the bot.
+#[utoipa::path(
+    post,
+    path = "/payments/{id}/approve",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "Approved and credited now", body = PaymentDetail),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such card-to-card payment in this tenant", body = ErrorBody),
+        (status = 409, description = "Decided before (`already_decided`; the message names the status)", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn approve_payment(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<PaymentDetail>, ApiError> {
+    let tenant = state.store.tenant(&caller.scope);
+    let settings = tenant.settings().await?;
+    let percent = referral_percent(&settings);
+    let mut tx = tenant.begin().await?;
+    // The payment is credited in the currency it was made in (the tenant's
+    // when it was made), so a later change of the tenant's currency does not
+    // strand it.
+    let currency = match tx.payment(id).await?.filter(|p| p.method == PaymentMethod::Card) {
+        Some(payment) => payment.currency,
+        None => return Err(not_found()),
+    };
+    let decision = match currency.as_str() {
+        "IRR" => card::approve_by::<Irr>(&mut tx, id, ACTOR, percent).await?,
+        "IRT" => card::approve_by::<Irt>(&mut tx, id, ACTOR, percent).await?,
+        _ => match currency_of(&settings) {
+            bazar_domain::Currency::Irr => card::approve_by::<Irr>(&mut tx, id, ACTOR, percent).await?,
+            bazar_domain::Currency::Irt => card::approve_by::<Irt>(&mut tx, id, ACTOR, percent).await?,
+        },
+    };
+    match decision {
+        Decision::Approved(_) => {
+            let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
+            tx.commit().await?;
+            Ok(Json(found))
+        }
+        Decision::AlreadyDecided(status) => Err(already_decided(status)),
+        Decision::Rejected | Decision::NotFound => Err(not_found()),
+    }
+}
+
+/// Rejects an open card-to-card payment with a reason the customer is told
+/// (by the bot). Nothing is credited, now or by a later approval.
+#[utoipa::path(
+    post,
+    path = "/payments/{id}/reject",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Payment id")),
+    request_body = RejectPayment,
+    responses(
+        (status = 200, description = "Rejected now", body = PaymentDetail),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such card-to-card payment in this tenant", body = ErrorBody),
+        (status = 409, description = "Decided before (`already_decided`; the message names the status)", body = ErrorBody),
+        (status = 422, description = "The reason is missing, empty or too long", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn reject_payment(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+    ApiJson(request): ApiJson<RejectPayment>,
+) -> Result<Json<PaymentDetail>, ApiError> {
+    let n = request.reason.trim().chars().count();
+    if n == 0 || n > 500 {
+        return Err(ApiError::field("reason", "must be 1 to 500 characters"));
+    }
+    let mut tx = state.store.tenant(&caller.scope).begin().await?;
+    match card::reject_by(&mut tx, id, ACTOR, &request.reason).await? {
+        Decision::Rejected => {
+            let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
+            tx.commit().await?;
+            Ok(Json(found))
+        }
+        Decision::AlreadyDecided(status) => Err(already_decided(status)),
+        Decision::Approved(_) | Decision::NotFound => Err(not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_digit_runs;
+
+    #[test]
+    fn long_digit_runs_are_masked() {
+        assert_eq!(mask_digit_runs("paid from 6037991234567893 ok"), "paid from 603799******7893 ok");
+        assert_eq!(mask_digit_runs("card 6037-9912-3456-7893."), "card 603799******7893.");
+        assert_eq!(mask_digit_runs("tracking 998877, 12:30"), "tracking 998877, 12:30");
+        assert_eq!(mask_digit_runs("۶۰۳۷۹۹۱۲۳۴۵۶۷۸۹۳"), "603799******7893");
+        assert_eq!(mask_digit_runs("123456789012"), "********9012");
+        assert_eq!(mask_digit_runs("12345678901"), "12345678901");
+        assert_eq!(mask_digit_runs("a 1 - 2"), "a 1 - 2");
+    }
 }

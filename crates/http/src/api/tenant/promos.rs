@@ -1,8 +1,335 @@
-//! Placeholder: filled in by the API work.
+//! `/promo-codes…`: the tenant's promo codes. Checked by the same domain
+//! rules as `bazar promo add`. Times are unix milliseconds (UTC), like every
+//! time the API shows.
 
-use crate::api::ApiState;
+use super::plans::{Checks, currency_of, double_option};
+use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, PageQuery, TenantCaller};
+use crate::error::ApiError;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use bazar_domain::{PromoBenefit, PromoError, normalize_promo_code};
+use bazar_store::{NewPromo, Promo, PromoUpdate};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<ApiState> {
-    OpenApiRouter::new()
+    OpenApiRouter::new().routes(routes!(list_promos, create_promo)).routes(routes!(
+        get_promo,
+        update_promo,
+        delete_promo
+    ))
+}
+
+/// What a code gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PromoKind {
+    /// `value` minor units of the tenant's currency into the wallet, when the code is entered.
+    Bonus,
+    /// `value` percent (1–100) off the next purchase.
+    Percent,
+    /// `value` extra days (1–365) on the next purchase.
+    Days,
+}
+
+/// A promo code as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PromoBody {
+    /// Promo code id.
+    pub id: i64,
+    /// The code (upper case; customers may type it in any case).
+    pub code: String,
+    /// What it gives.
+    pub kind: PromoKind,
+    /// How much: minor units (bonus), percent, or days.
+    pub value: i64,
+    /// Currency of a bonus.
+    pub currency: Option<String>,
+    /// Valid from (unix ms), if limited.
+    pub starts_at: Option<i64>,
+    /// Valid until (unix ms, inclusive), if limited.
+    pub ends_at: Option<i64>,
+    /// Uses allowed in total (`null`: no limit).
+    pub max_uses: Option<i64>,
+    /// Uses allowed per customer.
+    pub per_customer: i64,
+    /// Uses so far.
+    pub uses: i64,
+    /// Whether customers can use it.
+    pub active: bool,
+}
+
+impl From<Promo> for PromoBody {
+    fn from(p: Promo) -> Self {
+        let (kind, value) = match p.benefit {
+            PromoBenefit::WalletBonus(n) => (PromoKind::Bonus, n),
+            PromoBenefit::PercentOff(n) => (PromoKind::Percent, i64::from(n)),
+            PromoBenefit::ExtraDays(n) => (PromoKind::Days, i64::from(n)),
+        };
+        Self {
+            id: p.id,
+            code: p.code,
+            kind,
+            value,
+            currency: p.currency,
+            starts_at: p.starts_at,
+            ends_at: p.ends_at,
+            max_uses: p.max_uses,
+            per_customer: p.per_customer,
+            uses: p.uses,
+            active: p.active,
+        }
+    }
+}
+
+/// A promo code to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePromo {
+    /// The code customers type: 3–32 letters, digits, `_` or `-`; stored upper case.
+    #[schema(example = "NOWRUZ-1405")]
+    pub code: String,
+    /// What it gives.
+    pub kind: PromoKind,
+    /// Bonus: minor units of the tenant's currency (above 0); percent: 1–100; days: 1–365.
+    pub value: i64,
+    /// Valid from (unix ms); absent: at once.
+    pub starts_at: Option<i64>,
+    /// Valid until (unix ms, inclusive); absent: no end.
+    pub ends_at: Option<i64>,
+    /// Uses allowed in total (1 or more); absent: no limit.
+    pub max_uses: Option<i64>,
+    /// Uses allowed per customer (1 or more, default 1).
+    pub per_customer: Option<i64>,
+}
+
+/// Changes to a promo code: only the fields given change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePromo {
+    /// Switch it on or off.
+    pub active: Option<bool>,
+    /// Valid until (unix ms, inclusive); `null`: no end.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub ends_at: Option<Option<i64>>,
+    /// Uses allowed in total, at least the uses so far; `null`: no limit.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub max_uses: Option<Option<i64>>,
+}
+
+fn benefit(kind: PromoKind, value: i64) -> Result<PromoBenefit, PromoError> {
+    let benefit = match kind {
+        PromoKind::Bonus => PromoBenefit::WalletBonus(value),
+        PromoKind::Percent => PromoBenefit::PercentOff(u8::try_from(value).map_err(|_| PromoError::Value)?),
+        PromoKind::Days => PromoBenefit::ExtraDays(u32::try_from(value).map_err(|_| PromoError::Value)?),
+    };
+    benefit.validated()
+}
+
+fn time(checks: &mut Checks, field: &str, ms: Option<i64>) -> Option<i64> {
+    match ms {
+        Some(t) if t < 0 => {
+            checks.refuse(field, "must be a time in unix milliseconds");
+            None
+        }
+        other => other,
+    }
+}
+
+fn at_least_one(checks: &mut Checks, field: &str, n: Option<i64>) {
+    if n.is_some_and(|n| n < 1) {
+        checks.refuse(field, "must be at least 1");
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::not_found("promo code")
+}
+
+/// Every promo code of the tenant, by id.
+#[utoipa::path(
+    get,
+    path = "/promo-codes",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(PageQuery),
+    responses(
+        (status = 200, description = "One page of promo codes", body = Page<PromoBody>),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 422, description = "Bad paging parameters", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn list_promos(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<Page<PromoBody>>, ApiError> {
+    let (limit, offset) = page.checked()?;
+    let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+    let promos = tx.promos_page(limit, offset).await?;
+    tx.commit().await?;
+    Ok(Json(Page::new(promos.into_iter().map(PromoBody::from).collect(), limit, offset)))
+}
+
+/// Creates a promo code (checked like `bazar promo add`); active at once.
+#[utoipa::path(
+    post,
+    path = "/promo-codes",
+    tag = "tenant",
+    security(("api_token" = [])),
+    request_body = CreatePromo,
+    responses(
+        (status = 201, description = "The new promo code", body = PromoBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 409, description = "This tenant has this code already", body = ErrorBody),
+        (status = 422, description = "A field is missing or refused (named in `fields`)", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn create_promo(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    ApiJson(body): ApiJson<CreatePromo>,
+) -> Result<(StatusCode, Json<PromoBody>), ApiError> {
+    let mut checks = Checks::default();
+    let code = checks.check("code", normalize_promo_code(&body.code));
+    let benefit = checks.check("value", benefit(body.kind, body.value));
+    let starts_at = time(&mut checks, "starts_at", body.starts_at);
+    let ends_at = time(&mut checks, "ends_at", body.ends_at);
+    if let (Some(s), Some(e)) = (starts_at, ends_at)
+        && e < s
+    {
+        checks.refuse("ends_at", "is before starts_at");
+    }
+    at_least_one(&mut checks, "max_uses", body.max_uses);
+    at_least_one(&mut checks, "per_customer", body.per_customer);
+    checks.finish()?;
+    let (Some(code), Some(benefit)) = (code, benefit) else { return Err(ApiError::field("body", "refused")) };
+    let tenant = state.store.tenant(&caller.scope);
+    let currency = currency_of(&*tenant.settings().await?).code();
+    let new = NewPromo {
+        code,
+        benefit,
+        currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then_some(currency),
+        starts_at,
+        ends_at,
+        max_uses: body.max_uses,
+        per_customer: body.per_customer.unwrap_or(1),
+    };
+    let mut tx = tenant.begin().await?;
+    let promo = tx.insert_promo(&new).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(promo.into())))
+}
+
+/// One promo code with its uses.
+#[utoipa::path(
+    get,
+    path = "/promo-codes/{id}",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Promo code id")),
+    responses(
+        (status = 200, description = "The promo code", body = PromoBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such promo code in this tenant", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn get_promo(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<PromoBody>, ApiError> {
+    let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+    let promo = tx.promo_by_id(id).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(Json(promo.into()))
+}
+
+/// Switches a code on or off, moves its end, or changes its total limit
+/// (never below the uses so far).
+#[utoipa::path(
+    patch,
+    path = "/promo-codes/{id}",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Promo code id")),
+    request_body = UpdatePromo,
+    responses(
+        (status = 200, description = "The promo code as it is now", body = PromoBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such promo code in this tenant", body = ErrorBody),
+        (status = 409, description = "The code was used meanwhile beyond the new limit", body = ErrorBody),
+        (status = 422, description = "A field is refused (named in `fields`)", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn update_promo(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<UpdatePromo>,
+) -> Result<Json<PromoBody>, ApiError> {
+    let mut checks = Checks::default();
+    time(&mut checks, "ends_at", body.ends_at.flatten());
+    at_least_one(&mut checks, "max_uses", body.max_uses.flatten());
+    checks.finish()?;
+    let update = PromoUpdate { active: body.active, ends_at: body.ends_at, max_uses: body.max_uses };
+    change(&state, &caller, id, &update).await.map(Json)
+}
+
+/// Disables a code: customers can no longer use it; its history of uses
+/// stays, and `PATCH {"active": true}` enables it again.
+#[utoipa::path(
+    delete,
+    path = "/promo-codes/{id}",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Promo code id")),
+    responses(
+        (status = 200, description = "The promo code, now disabled", body = PromoBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such promo code in this tenant", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn delete_promo(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<PromoBody>, ApiError> {
+    let update = PromoUpdate { active: Some(false), ..PromoUpdate::default() };
+    change(&state, &caller, id, &update).await.map(Json)
+}
+
+async fn change(state: &ApiState, caller: &TenantCaller, id: i64, update: &PromoUpdate) -> Result<PromoBody, ApiError> {
+    let mut tx = state.store.tenant(&caller.scope).begin().await?;
+    let promo = tx.promo_by_id(id).await?.ok_or_else(not_found)?;
+    let mut checks = Checks::default();
+    if let (Some(start), Some(Some(end))) = (promo.starts_at, update.ends_at)
+        && end < start
+    {
+        checks.refuse("ends_at", "is before the code's starts_at");
+    }
+    if let Some(Some(max)) = update.max_uses
+        && max < promo.uses
+    {
+        checks.refuse("max_uses", format!("must be at least the {} uses so far", promo.uses));
+    }
+    checks.finish()?;
+    let promo = tx.update_promo(id, update).await?.ok_or_else(not_found)?;
+    tx.commit().await?;
+    Ok(promo.into())
 }
