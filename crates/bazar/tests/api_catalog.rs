@@ -18,17 +18,6 @@ const TG_B: i64 = 9702;
 const ADMIN: i64 = 777;
 const ADMIN_B: i64 = 888;
 
-/// A Luhn-valid card number starting with `prefix15`.
-fn card_number(prefix15: &str) -> String {
-    let digits: Vec<u32> = prefix15.chars().map(|c| c.to_digit(10).unwrap()).collect();
-    let mut sum = 0;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let v = if i % 2 == 0 { d * 2 } else { *d };
-        sum += if v > 9 { v - 9 } else { v };
-    }
-    format!("{prefix15}{}", (10 - sum % 10) % 10)
-}
-
 /// Registers a bot with one admin; returns its id and API token.
 async fn add_bot(p: &Platform, telegram_id: i64, username: &str, admin: i64) -> (String, String) {
     let token = p.telegram.add_bot(telegram_id, username);
@@ -240,7 +229,7 @@ async fn catalog(p: Platform) {
     assert_not_found(a.get("/plans/abc").await, "non-numeric id");
 
     // ---- Payment cards ----
-    let number = card_number("603799123456789");
+    let number = bazar_testkit::card_number("603799123456789");
     let grouped = format!("{}-{}-{}-{}", &number[..4], &number[4..8], &number[8..12], &number[12..]);
     let (status, card) = a
         .post(
@@ -268,7 +257,7 @@ async fn catalog(p: Platform) {
     let (status, body) = a
         .post(
             "/payment-cards",
-            json!({"number": card_number("622106123456789"), "holder": "", "iban": "IR00 1234",
+            json!({"number": bazar_testkit::card_number("622106123456789"), "holder": "", "iban": "IR00 1234",
                                         "weight": 0, "daily_cap": 0}),
         )
         .await;
@@ -276,8 +265,9 @@ async fn catalog(p: Platform) {
     let mut refused = fields(&body);
     refused.sort();
     assert_eq!(refused, ["daily_cap", "holder", "iban", "weight"], "{body}");
-    let (status, second) =
-        a.post("/payment-cards", json!({"number": card_number("622106123456789"), "holder": "Sara"})).await;
+    let (status, second) = a
+        .post("/payment-cards", json!({"number": bazar_testkit::card_number("622106123456789"), "holder": "Sara"}))
+        .await;
     assert_eq!((status, second["weight"].as_i64(), second["iban"].is_null()), (201, Some(1), true), "{second}");
     let second_id = second["id"].as_i64().unwrap();
     let (status, patched) = a
@@ -409,7 +399,7 @@ async fn payments(p: Platform) {
     let server = p.serve(true).await;
     let a = Api::new(&server, &token_a);
     let b = Api::new(&server, &token_b);
-    let number = card_number("603799123456789");
+    let number = bazar_testkit::card_number("603799123456789");
     let (status, card) = a.post("/payment-cards", json!({"number": number, "holder": "Ali Rezaei"})).await;
     assert_eq!(status, 201, "{card}");
     let user = FakeUser::new(5252, "Sara").with_language("en");

@@ -111,7 +111,7 @@ async fn fuzz(p: Platform) {
     let (bot, tenant_token) = (created["id"].to_string(), created["api_token"].as_str().unwrap().to_owned());
     p.run(&["config", "set", &bot, "api_rate_limit_per_minute", "100000"]).await.ok();
     p.run(&["plan", "add", &bot, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
-    let number = api_walk::card_number("603799111122223");
+    let number = bazar_testkit::card_number("603799111122223");
     p.run(&["card", "add", &bot, "--number", &number, "--holder", "Fuzz Holder"]).await.ok();
     p.run(&["promo", "add", &bot, "FUZZ10", "--percent", "10"]).await.ok();
     let mut p = p;

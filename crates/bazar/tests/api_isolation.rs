@@ -145,7 +145,7 @@ async fn world(mut p: Platform) -> (Platform, World) {
     p.run(&["plan", "add", &a, "--name", "Zq7 Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
         .await
         .ok();
-    let number = api_walk::card_number("610433987654321");
+    let number = bazar_testkit::card_number("610433987654321");
     p.run(&["card", "add", &a, "--number", &number, "--holder", "Zq7 Holder", "--daily-cap", "10000000"]).await.ok();
     p.run(&["promo", "add", &a, "ZQ7GIFT", "--percent", "10", "--max-uses", "5"]).await.ok();
 

@@ -13,27 +13,6 @@ use std::process::Stdio;
 const MERCHANT: &str = "1344b5d4-0048-11e8-94db-005056a205be";
 const IBAN: &str = "IR062960000000100324200001";
 
-/// A Luhn-valid 16-digit number starting with `prefix` (15 digits).
-fn luhn_number(prefix: &str) -> String {
-    assert_eq!(prefix.len(), 15);
-    let sum: u32 = prefix
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            // The check digit will sit at position 0 from the right, so these start at 1.
-            if i % 2 == 0 {
-                let d = d * 2;
-                if d > 9 { d - 9 } else { d }
-            } else {
-                d
-            }
-        })
-        .sum();
-    format!("{prefix}{}", (10 - sum % 10) % 10)
-}
-
 /// The same number with its last digit changed: fails the check digit.
 fn broken(number: &str) -> String {
     let last = number.as_bytes()[15] - b'0';
@@ -82,7 +61,7 @@ fn assert_hidden(runs: &[&Run], secret: &str) {
 
 async fn cards_are_checked_and_masked(p: Platform) {
     let id = add_bot(&p, 8301).await;
-    let number = luhn_number("603799123456789");
+    let number = bazar_testkit::card_number("603799123456789");
     let masked = format!("603799******{}", &number[12..]);
     let grouped = format!("{} {} {} {}", &number[..4], &number[4..8], &number[8..12], &number[12..]);
     let mut seen = Vec::new();
@@ -218,7 +197,7 @@ async fn payments_list_show_and_refund(p: Platform) {
     p.run(&["payment", "list", "999"]).await.fails_with("no bot with id 999");
 
     // A customer with a card payment (its receipt quotes the card) and Stars payments.
-    let number = luhn_number("610433987654321");
+    let number = bazar_testkit::card_number("610433987654321");
     p.run(&["card", "add", &id, "--number", &number, "--holder", "Sara"]).await.ok();
     let now = 1_770_000_000_000_i64;
     let later = now + 3_600_000;

@@ -21,18 +21,6 @@ const TG_B: i64 = 9902;
 const ADMIN: i64 = 777;
 const MERCHANT: &str = "1344b5d4-0048-11e8-94db-005056a205be";
 
-/// A Luhn-valid card number starting with `prefix` (15 digits given).
-fn card_number(prefix15: &str) -> String {
-    let digits: Vec<u32> = prefix15.chars().map(|c| c.to_digit(10).unwrap()).collect();
-    let mut sum = 0;
-    for (i, d) in digits.iter().rev().enumerate() {
-        // Counting from the check digit's left neighbour, every first digit is doubled.
-        let v = if i % 2 == 0 { d * 2 } else { *d };
-        sum += if v > 9 { v - 9 } else { v };
-    }
-    format!("{prefix15}{}", (10 - sum % 10) % 10)
-}
-
 fn button(message: &SentMessage, label: &str) -> String {
     let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
     for row in markup["inline_keyboard"].as_array().unwrap() {
@@ -97,7 +85,7 @@ async fn card_to_card(p: Platform) {
     p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
         .await
         .ok();
-    let number = card_number("603799123456789");
+    let number = bazar_testkit::card_number("603799123456789");
     p.run(&["card", "add", &id, "--number", &number, "--holder", "Ali Rezaei", "--daily-cap", "10000000"]).await.ok();
     // The other tenant's admin is a different person.
     p.run(&["admin", "remove", &other, &ADMIN.to_string()]).await;
@@ -241,6 +229,24 @@ async fn stars(p: Platform) {
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     let wallet = p.run(&["wallet", "show", &id, "6161"]).await.ok().stdout.clone();
     assert!(balance_of(&wallet).contains("balance 50,500"), "{wallet}");
+    p.run(&["ledger", "check", &id]).await.ok();
+
+    // The tenant refunds it through the API: Telegram gets the Stars back once, the wallet gives the credit back once.
+    let api_token = p.run(&["bot", "rotate-api-token", &id, "--json"]).await.ok().stdout.clone();
+    let api_token = serde_json::from_str::<Value>(api_token.trim()).unwrap()["api_token"].as_str().unwrap().to_owned();
+    let payment_id = payload.strip_prefix("pay:").unwrap();
+    let url = format!("{}/api/v1/payments/{payment_id}/refund", server.url());
+    let http = reqwest::Client::new();
+    let refunded = http.post(&url).bearer_auth(&api_token).send().await.unwrap();
+    assert_eq!(refunded.status(), 200);
+    assert_eq!(refunded.json::<Value>().await.unwrap()["status"], "refunded");
+    let again = http.post(&url).bearer_auth(&api_token).send().await.unwrap();
+    assert_eq!(again.status(), 409);
+    let refunds = p.telegram.calls_of("refundstarpayment");
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    assert_eq!(refunds[0].params["telegram_payment_charge_id"], "charge_abc");
+    let wallet = p.run(&["wallet", "show", &id, "6161"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 0"), "{wallet}");
     p.run(&["ledger", "check", &id]).await.ok();
     server.stop().await;
 }

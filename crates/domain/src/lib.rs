@@ -27,5 +27,5 @@ pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
-pub use plan::{PlanError, PlanNames, check_devices, check_duration, parse_traffic_gb};
+pub use plan::{PlanError, PlanNames, check_devices, check_duration, is_squad_id, parse_traffic_gb};
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};

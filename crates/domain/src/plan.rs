@@ -80,6 +80,12 @@ pub fn check_duration(days: u32) -> Result<u32, PlanError> {
     if (1..=3650).contains(&days) { Ok(days) } else { Err(PlanError::Duration) }
 }
 
+/// Whether `text` looks like a Remnawave internal squad id (a UUID), as a
+/// plan's panel option must be.
+pub fn is_squad_id(text: &str) -> bool {
+    text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
 /// Checks a device limit.
 pub fn check_devices(devices: u32) -> Result<u32, PlanError> {
     if (1..=100).contains(&devices) { Ok(devices) } else { Err(PlanError::Devices) }

@@ -47,6 +47,12 @@ impl<'a> Tenant<'a> {
         bot_from_row(&row)
     }
 
+    /// This tenant's own Telegram bot token, opened — for the few use cases
+    /// that call Telegram outside the runtime (a Stars refund from the API).
+    pub async fn bot_token(&self) -> Result<bazar_domain::BotToken, StoreError> {
+        self.store.platform(&crate::PlatformScope::for_operator()).bot_token(self.scope.bot_id()).await
+    }
+
     /// Effective flags and configuration, from the cache when fresh.
     pub async fn settings(&self) -> Result<Arc<TenantSettings>, StoreError> {
         let bot_id = self.scope.bot_id();

@@ -27,3 +27,16 @@ pub fn sqlite_url() -> (String, TempDir) {
     let url = format!("sqlite://{}", dir.path().join("bazar.db").display());
     (url, dir)
 }
+
+/// A Luhn-valid 16-digit card number starting with the 15 digits given, for
+/// tests of card-to-card payments.
+pub fn card_number(prefix15: &str) -> String {
+    assert!(prefix15.len() == 15 && prefix15.bytes().all(|b| b.is_ascii_digit()), "15 digits, got {prefix15:?}");
+    let mut sum = 0;
+    // The check digit will be rightmost, so the prefix's last digit is doubled.
+    for (i, d) in prefix15.bytes().rev().map(|b| u32::from(b - b'0')).enumerate() {
+        let v = if i % 2 == 0 { d * 2 } else { d };
+        sum += if v > 9 { v - 9 } else { v };
+    }
+    format!("{prefix15}{}", (10 - sum % 10) % 10)
+}

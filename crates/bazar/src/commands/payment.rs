@@ -11,11 +11,11 @@ use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::calendar::iso_date_of_ms;
 use bazar_domain::{BotId, Currency, CurrencyUnit, CustomerId, Irr, Irt, group_thousands, mask_card_number};
-use bazar_shop::payments::stars::{RefundCheck, check_refund, record_refund};
+use bazar_shop::payments::stars::{self, Refund};
 use bazar_store::{
     Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus, PlatformScope, Store, TenantScope,
 };
-use bazar_telegram::{BotApi, TelegramError};
+use bazar_telegram::BotApi;
 use serde_json::json;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -108,7 +108,7 @@ pub async fn run(config: &Config, command: PaymentCommand) -> Result<(), CliErro
     Ok(())
 }
 
-/// check (read) → Telegram refunds the Stars → the refund is recorded (write).
+/// Refunds a paid Stars payment through the shared use case, as the operator.
 async fn refund<C: CurrencyUnit>(
     config: &Config,
     store: &Store,
@@ -116,71 +116,46 @@ async fn refund<C: CurrencyUnit>(
     bot: BotId,
     id: i64,
 ) -> Result<(), CliError> {
-    let mut tx = store.tenant(scope).begin_read().await?;
-    let payment = tx.payment(id).await?.ok_or_else(|| no_payment(bot, id))?;
-    if payment.method != PaymentMethod::Stars {
-        return Err(CliError::input(format!(
-            "payment {id} was paid by {}; only Telegram Stars payments can be refunded here",
-            payment.method.as_str()
-        )));
-    }
-    if payment.currency != C::CODE {
-        return Err(CliError::input(format!(
-            "payment {id} credited {} but the tenant now uses {}; correct the wallet with `bazar wallet adjust`",
-            payment.currency,
-            C::CODE
-        )));
-    }
-    let payment = match check_refund::<C>(&mut tx, id).await? {
-        RefundCheck::Ready(payment) => payment,
-        RefundCheck::NotRefundable(status) => {
-            let status = status.map_or("gone", PaymentStatus::as_str);
-            return Err(CliError::input(format!(
-                "payment {id} is {status}; only a paid Stars payment can be refunded"
-            )));
-        }
-        RefundCheck::Spent { balance, credit } => {
-            return Err(CliError::input(format!(
-                "the customer already spent part of what payment {id} credited (wallet {} of {} {}); nothing refunded",
-                group_thousands(balance),
-                group_thousands(credit),
+    let telegram = BotApi::new(config.telegram_api_url.as_str());
+    let outcome = stars::refund::<C>(store, scope, &telegram, id, "operator").await.map_err(|e| match e {
+        stars::RefundError::Store(e) => CliError::from(e),
+        stars::RefundError::Telegram(e) => CliError::from(e),
+    })?;
+    match outcome {
+        Refund::Refunded { payment, telegram_id, earlier } => {
+            println!(
+                "bot {bot}: payment {id} refunded: {} Stars back to {telegram_id}{}, {} {} taken from the wallet",
+                group_thousands(payment.amount),
+                if earlier { " (Telegram had refunded them already)" } else { "" },
+                group_thousands(payment.credit),
                 C::CODE
-            )));
+            );
+            Ok(())
         }
-    };
-    let customer = tx.customer(payment.customer_id).await?.ok_or_else(|| no_payment(bot, id))?;
-    tx.commit().await?;
-    let charge = payment.charge_id.clone().ok_or_else(|| CliError::input(format!("payment {id} has no charge id")))?;
-
-    let token = store.platform(&PlatformScope::for_operator()).bot_token(bot).await?;
-    let params = json!({"user_id": customer.telegram_id.get(), "telegram_payment_charge_id": charge});
-    let earlier =
-        match BotApi::new(config.telegram_api_url.as_str()).call_json(&token, "refundStarPayment", &params).await {
-            Ok(_) => false,
-            // A refund made before whose recording was interrupted: record it now.
-            Err(TelegramError::Api { description, .. }) if description.contains("CHARGE_ALREADY_REFUNDED") => true,
-            Err(e) => return Err(e.into()),
-        };
-
-    let mut tx = store.tenant(scope).begin().await?;
-    let recorded = record_refund::<C>(&mut tx, id, "operator").await?;
-    let now = tx.payment(id).await?.map(|p| p.status);
-    tx.commit().await?;
-    if !recorded {
-        let now = now.map_or("gone", PaymentStatus::as_str);
-        return Err(CliError::input(format!(
-            "Telegram refunded the Stars of payment {id}, but the payment is now {now}; nothing was taken from the wallet"
-        )));
+        Refund::NotFound => Err(no_payment(bot, id)),
+        Refund::NotStars(method) => Err(CliError::input(format!(
+            "payment {id} was paid by {}; only Telegram Stars payments can be refunded here",
+            method.as_str()
+        ))),
+        Refund::CurrencyChanged { credited } => Err(CliError::input(format!(
+            "payment {id} credited {credited} but the tenant now uses {}; correct the wallet with `bazar wallet adjust`",
+            C::CODE
+        ))),
+        Refund::NotRefundable(status) => Err(CliError::input(format!(
+            "payment {id} is {}; only a paid Stars payment can be refunded",
+            status.map_or("gone", PaymentStatus::as_str)
+        ))),
+        Refund::Spent { balance, credit } => Err(CliError::input(format!(
+            "the customer already spent part of what payment {id} credited (wallet {} of {} {}); nothing refunded",
+            group_thousands(balance),
+            group_thousands(credit),
+            C::CODE
+        ))),
+        Refund::ChangedMeanwhile(now) => Err(CliError::input(format!(
+            "Telegram refunded the Stars of payment {id}, but the payment is now {}; nothing was taken from the wallet",
+            now.map_or("gone", PaymentStatus::as_str)
+        ))),
     }
-    println!(
-        "bot {bot}: payment {id} refunded: {} Stars back to {}{}, {} {} taken from the wallet",
-        group_thousands(payment.amount),
-        customer.telegram_id,
-        if earlier { " (Telegram had refunded them already)" } else { "" },
-        group_thousands(payment.credit),
-        C::CODE
-    );
-    Ok(())
 }
 
 fn no_payment(bot: BotId, id: i64) -> CliError {

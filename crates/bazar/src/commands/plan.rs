@@ -117,8 +117,7 @@ fn panel_options(fields: &PlanFields) -> Result<serde_json::Value, CliError> {
     let mut options = serde_json::json!({});
     if !fields.squads.is_empty() {
         for squad in &fields.squads {
-            let ok = squad.len() == 36 && squad.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-            if !ok {
+            if !bazar_domain::is_squad_id(squad) {
                 return Err(CliError::input(format!("--squad `{squad}` is not a UUID")));
             }
         }

@@ -12,17 +12,6 @@ pub const METHODS: [&str; 7] = ["get", "put", "post", "delete", "options", "patc
 /// A valid Iranian IBAN (Sheba) used by public validators' own tests.
 pub const SAMPLE_IBAN: &str = "IR062960000000100324200001";
 
-/// A Luhn-valid 16-digit card number starting with the 15 digits given.
-pub fn card_number(prefix15: &str) -> String {
-    let digits: Vec<u32> = prefix15.chars().map(|c| c.to_digit(10).unwrap()).collect();
-    let mut sum = 0;
-    for (i, d) in digits.iter().rev().enumerate() {
-        let v = if i % 2 == 0 { d * 2 } else { *d };
-        sum += if v > 9 { v - 9 } else { v };
-    }
-    format!("{prefix15}{}", (10 - sum % 10) % 10)
-}
-
 /// The document.
 pub struct Doc(pub Value);
 
@@ -343,7 +332,9 @@ fn build_value(
                 "uri" | "url" => "https://example.com/".to_owned(),
                 "uuid" => "5f6c1f6e-1d2b-4c3a-9f0e-0123456789ab".to_owned(),
                 _ if lower.contains("iban") || lower.contains("sheba") => SAMPLE_IBAN.to_owned(),
-                _ if lower.contains("card") || lower == "number" || lower == "pan" => card_number("603799000000001"),
+                _ if lower.contains("card") || lower == "number" || lower == "pan" => {
+                    bazar_testkit::card_number("603799000000001")
+                }
                 _ if lower.contains("currency") => "IRT".to_owned(),
                 _ if lower.contains("lang") => "en".to_owned(),
                 _ if lower.contains("url") => "https://example.com/".to_owned(),

@@ -201,3 +201,96 @@ pub async fn record_refund<C: CurrencyUnit>(
     }
     Ok(true)
 }
+
+/// How a Stars refund ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refund {
+    /// Telegram gave the Stars back and the wallet gave back the credit.
+    Refunded {
+        /// The payment, now `refunded`.
+        payment: Payment,
+        /// The customer's Telegram id.
+        telegram_id: i64,
+        /// Telegram had refunded it before (an earlier attempt whose recording was interrupted).
+        earlier: bool,
+    },
+    /// No such payment in this tenant.
+    NotFound,
+    /// Not a Telegram Stars payment.
+    NotStars(PaymentMethod),
+    /// It credited another currency than the tenant's present one.
+    CurrencyChanged {
+        /// The payment's currency.
+        credited: String,
+    },
+    /// Not paid (or refunded already).
+    NotRefundable(Option<PaymentStatus>),
+    /// The customer already spent part of what it credited.
+    Spent {
+        /// Balance now.
+        balance: i64,
+        /// What the payment credited.
+        credit: i64,
+    },
+    /// Telegram refunded, but the payment changed meanwhile: nothing was taken from the wallet.
+    ChangedMeanwhile(Option<PaymentStatus>),
+}
+
+/// Refunds a paid Stars payment: checks it can be (in a read transaction),
+/// asks Telegram (`refundStarPayment`), then records the refund once. The
+/// same path for the operator's CLI and a tenant's API call; `actor` says who.
+pub async fn refund<C: CurrencyUnit>(
+    store: &bazar_store::Store,
+    scope: &bazar_store::TenantScope,
+    telegram: &bazar_telegram::BotApi,
+    payment_id: i64,
+    actor: &str,
+) -> Result<Refund, RefundError> {
+    let tenant = store.tenant(scope);
+    let mut tx = tenant.begin_read().await?;
+    let Some(payment) = tx.payment(payment_id).await? else { return Ok(Refund::NotFound) };
+    if payment.method != PaymentMethod::Stars {
+        return Ok(Refund::NotStars(payment.method));
+    }
+    if payment.currency != C::CODE {
+        return Ok(Refund::CurrencyChanged { credited: payment.currency });
+    }
+    let payment = match check_refund::<C>(&mut tx, payment_id).await? {
+        RefundCheck::Ready(payment) => payment,
+        RefundCheck::NotRefundable(status) => return Ok(Refund::NotRefundable(status)),
+        RefundCheck::Spent { balance, credit } => return Ok(Refund::Spent { balance, credit }),
+    };
+    let Some(customer) = tx.customer(payment.customer_id).await? else { return Ok(Refund::NotFound) };
+    tx.commit().await?;
+    let Some(charge) = payment.charge_id.clone() else { return Ok(Refund::NotRefundable(Some(payment.status))) };
+    let token = tenant.bot_token().await?;
+    let params = json!({"user_id": customer.telegram_id.get(), "telegram_payment_charge_id": charge});
+    let earlier = match telegram.call_json(&token, "refundStarPayment", &params).await {
+        Ok(_) => false,
+        Err(bazar_telegram::TelegramError::Api { description, .. })
+            if description.contains("CHARGE_ALREADY_REFUNDED") =>
+        {
+            true
+        }
+        Err(e) => return Err(RefundError::Telegram(e)),
+    };
+    let mut tx = tenant.begin().await?;
+    let recorded = record_refund::<C>(&mut tx, payment_id, actor).await?;
+    let now = tx.payment(payment_id).await?;
+    tx.commit().await?;
+    Ok(match (recorded, now) {
+        (true, Some(payment)) => Refund::Refunded { payment, telegram_id: customer.telegram_id.get(), earlier },
+        (_, now) => Refund::ChangedMeanwhile(now.map(|p| p.status)),
+    })
+}
+
+/// Why a refund could not be attempted or recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RefundError {
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Telegram refused or could not be reached (nothing was recorded).
+    #[error("Telegram: {0}")]
+    Telegram(bazar_telegram::TelegramError),
+}

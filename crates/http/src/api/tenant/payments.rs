@@ -17,6 +17,7 @@ use axum::http::StatusCode;
 use bazar_domain::{CustomerId, Irr, Irt, mask_card_number};
 use bazar_shop::payments::card::{self, Decision};
 use bazar_shop::payments::referral_percent;
+use bazar_shop::payments::stars::{self, Refund};
 use bazar_store::{Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus, StoreError, TenantTx};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -30,6 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(get_payment))
         .routes(routes!(approve_payment))
         .routes(routes!(reject_payment))
+        .routes(routes!(refund_payment))
 }
 
 /// The actor recorded for decisions made through the API.
@@ -418,5 +420,75 @@ mod tests {
         assert_eq!(mask_digit_runs("123456789012"), "********9012");
         assert_eq!(mask_digit_runs("12345678901"), "12345678901");
         assert_eq!(mask_digit_runs("a 1 - 2"), "a 1 - 2");
+    }
+}
+
+/// Gives a paid Telegram Stars payment back: Telegram returns the Stars to the
+/// customer (`refundStarPayment`), then the payment becomes `refunded` and its
+/// credit leaves the wallet — once, whatever is retried.
+#[utoipa::path(
+    post,
+    path = "/payments/{id}/refund",
+    tag = "tenant",
+    security(("api_token" = [])),
+    params(("id" = i64, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "Refunded now", body = PaymentDetail),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The tenant is suspended or disabled", body = ErrorBody),
+        (status = 404, description = "No such Telegram Stars payment in this tenant", body = ErrorBody),
+        (status = 409, description = "Not refundable: not paid, refunded already, or its credit was partly spent \
+                                      (`not_refundable`, `spent`)", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody),
+        (status = 502, description = "Telegram refused or could not be reached; nothing changed", body = ErrorBody)
+    )
+)]
+async fn refund_payment(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<PaymentDetail>, ApiError> {
+    let settings = state.store.tenant(&caller.scope).settings().await?;
+    let outcome = match currency_of(&settings) {
+        bazar_domain::Currency::Irr => {
+            stars::refund::<Irr>(&state.store, &caller.scope, &state.telegram, id, ACTOR).await
+        }
+        bazar_domain::Currency::Irt => {
+            stars::refund::<Irt>(&state.store, &caller.scope, &state.telegram, id, ACTOR).await
+        }
+    };
+    let conflict = |code: &'static str, message: String| ApiError::new(StatusCode::CONFLICT, code, message);
+    match outcome {
+        Ok(Refund::Refunded { .. }) => {
+            let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+            let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
+            tx.commit().await?;
+            Ok(Json(found))
+        }
+        Ok(Refund::NotFound | Refund::NotStars(_)) => Err(ApiError::not_found("Telegram Stars payment")),
+        Ok(Refund::CurrencyChanged { credited }) => Err(conflict(
+            "not_refundable",
+            format!("the payment credited {credited}, not the tenant's present currency; adjust the wallet instead"),
+        )),
+        Ok(Refund::NotRefundable(status) | Refund::ChangedMeanwhile(status)) => Err(conflict(
+            "not_refundable",
+            format!(
+                "the payment is {}; only a paid Stars payment can be refunded",
+                status.map_or("gone", |s| s.as_str())
+            ),
+        )),
+        Ok(Refund::Spent { balance, credit }) => Err(conflict(
+            "spent",
+            format!("the customer already spent part of the credit (wallet {balance} of {credit}); nothing refunded"),
+        )),
+        Err(stars::RefundError::Store(e)) => Err(e.into()),
+        Err(stars::RefundError::Telegram(e)) => {
+            tracing::warn!(payment = id, error = %e, "Stars refund refused by Telegram");
+            Err(ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "telegram_unavailable",
+                "Telegram did not refund; nothing changed",
+            ))
+        }
     }
 }

@@ -231,8 +231,7 @@ fn price(checks: &mut Checks, price: i64) -> Option<i64> {
 
 fn squads(checks: &mut Checks, squads: &[String]) {
     for squad in squads {
-        let ok = squad.len() == 36 && squad.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-        if !ok {
+        if !bazar_domain::is_squad_id(squad) {
             checks.refuse("squads", format!("`{squad}` is not a UUID"));
             return;
         }
