@@ -55,6 +55,22 @@ async fn authentication_and_errors(p: Platform) {
     let page = reqwest::get(format!("{base}/docs")).await.unwrap().text().await.unwrap();
     assert!(page.contains("openapi.json") && !page.contains("https://cdn"), "works offline");
 
+    // Past the tenant's budget: 429 with Retry-After, per token.
+    p.run(&["config", "set", &id, "api_rate_limit_per_minute", "5"]).await.ok();
+    tokio::time::sleep(std::time::Duration::from_millis(3_200)).await; // the settings cache's cross-process TTL
+    let mut limited = None;
+    for _ in 0..8 {
+        let response = reqwest::Client::new().get(format!("{base}/me")).bearer_auth(&api_token).send().await.unwrap();
+        if response.status() == 429 {
+            limited = Some(response);
+            break;
+        }
+    }
+    let limited = limited.expect("the sixth request in a minute is refused");
+    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert_eq!(limited.json::<Value>().await.unwrap()["error"]["code"], "rate_limited");
+
     // Revoked mid-session: the next request is refused; a suspended tenant is 403.
     let rotated = p.run(&["bot", "rotate-api-token", &id, "--json"]).await;
     let new_token =

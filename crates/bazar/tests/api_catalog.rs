@@ -8,6 +8,7 @@ mod helpers;
 
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
+use helpers::chat::{button, count_texts, press, say, wait_for_text};
 use helpers::{Platform, Server};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -99,46 +100,6 @@ fn assert_missing(answer: (u16, Value), field: &str) {
 fn assert_not_found(answer: (u16, Value), what: &str) {
     assert_eq!(answer.0, 404, "{what}: {}", answer.1);
     assert_eq!(answer.1["error"]["code"], "not_found", "{what}");
-}
-
-fn button(message: &SentMessage, label: &str) -> String {
-    let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
-    for row in markup["inline_keyboard"].as_array().unwrap() {
-        for b in row.as_array().unwrap() {
-            if b["text"].as_str().unwrap_or_default().contains(label) {
-                return b["callback_data"].as_str().unwrap().to_owned();
-            }
-        }
-    }
-    panic!("no button {label:?} in {markup}");
-}
-
-async fn say(p: &Platform, user: &FakeUser, update: Value) -> SentMessage {
-    let before = p.telegram.sent_to(TG, user.id).len();
-    p.telegram.push_update(TG, update);
-    p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn press(p: &Platform, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
-    let data = button(message, label);
-    say(p, user, updates::callback(user, message.message_id, &data)).await
-}
-
-async fn wait_for_text(p: &Platform, chat: i64, needle: &str) -> SentMessage {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(m) =
-            p.telegram.sent_to(TG, chat).into_iter().find(|m| m.text.as_deref().unwrap_or_default().contains(needle))
-        {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no message containing {needle:?} to {chat}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn count_texts(p: &Platform, chat: i64, needle: &str) -> usize {
-    p.telegram.sent_to(TG, chat).iter().filter(|m| m.text.as_deref().unwrap_or_default().contains(needle)).count()
 }
 
 async fn catalog(p: Platform) {
@@ -383,14 +344,14 @@ on_both_backends!(catalog);
 
 /// A customer starts a card top-up in the bot and sends a text receipt; returns the admin's receipt message.
 async fn card_top_up(p: &Platform, user: &FakeUser, amount: &str, receipt: &str) -> SentMessage {
-    let menu = say(p, user, updates::command(user, "/start", None)).await;
-    let wallet = press(p, user, &menu, "Wallet").await;
-    let methods = press(p, user, &wallet, "Top up").await;
-    press(p, user, &methods, "Card to card").await;
-    let details = say(p, user, updates::text(user, amount)).await;
+    let menu = say(p, TG, user, updates::command(user, "/start", None)).await;
+    let wallet = press(p, TG, user, &menu, "Wallet").await;
+    let methods = press(p, TG, user, &wallet, "Top up").await;
+    press(p, TG, user, &methods, "Card to card").await;
+    let details = say(p, TG, user, updates::text(user, amount)).await;
     assert!(details.text.as_deref().unwrap_or_default().contains("Ali"), "the card's details: {details:?}");
-    say(p, user, updates::text(user, receipt)).await;
-    wait_for_text(p, ADMIN, receipt.split_whitespace().last().unwrap()).await
+    say(p, TG, user, updates::text(user, receipt)).await;
+    wait_for_text(p, TG, ADMIN, receipt.split_whitespace().last().unwrap()).await
 }
 
 async fn payments(p: Platform) {
@@ -404,7 +365,7 @@ async fn payments(p: Platform) {
     assert_eq!(status, 201, "{card}");
     let user = FakeUser::new(5252, "Sara").with_language("en");
     let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
-    say(&p, &admin, updates::command(&admin, "/start", None)).await;
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
 
     // A receipt whose text carries a card number: shown masked.
     let typed = format!("{} {} {} {}", &number[..4], &number[4..8], &number[8..12], &number[12..]);
@@ -445,10 +406,10 @@ async fn payments(p: Platform) {
         assert!(Instant::now() < deadline, "the button press was not answered");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    wait_for_text(&p, user.id, "confirmed").await;
+    wait_for_text(&p, TG, user.id, "confirmed").await;
     tokio::time::sleep(Duration::from_millis(700)).await;
     let api_wins = results.iter().filter(|(s, _)| *s == 200).count();
-    let bot_wins = count_texts(&p, ADMIN, "approved by");
+    let bot_wins = count_texts(&p, TG, ADMIN, "approved by");
     assert_eq!(api_wins + bot_wins, 1, "exactly one winner: api {api_wins}, bot {bot_wins}");
     for (status, body) in &results {
         match status {
@@ -460,7 +421,7 @@ async fn payments(p: Platform) {
             other => panic!("unexpected {other}: {body}"),
         }
     }
-    assert_eq!(count_texts(&p, user.id, "confirmed"), 1, "the customer is told once");
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1, "the customer is told once");
     let (_, paid) = a.get(&format!("/payments/{pid}")).await;
     assert_eq!(paid["status"], "paid");
     let paid_events = paid["events"].as_array().unwrap().iter().filter(|e| e["status"] == "paid").count();
@@ -497,7 +458,7 @@ async fn payments(p: Platform) {
         (Some("rejected"), Some("no such transfer on the account"))
     );
     assert_eq!(rejected["events"].as_array().unwrap().last().unwrap()["actor"], "api");
-    let told = wait_for_text(&p, user.id, "not accepted").await;
+    let told = wait_for_text(&p, TG, user.id, "not accepted").await;
     assert!(told.text.unwrap().contains("no such transfer"));
     let (status, body) = a.post(&format!("/payments/{second}/approve"), json!({})).await;
     assert_eq!((status, body["error"]["code"].as_str()), (409, Some("already_decided")), "{body}");
@@ -548,11 +509,11 @@ async fn tickets(p: Platform) {
     let user = FakeUser::new(6363, "Sara").with_username("sara_k").with_language("en");
 
     // The customer writes through the Support button.
-    let menu = say(&p, &user, updates::command(&user, "/start", None)).await;
-    press(&p, &user, &menu, "Write to support").await;
-    let ack = say(&p, &user, updates::text(&user, "My VPN is slow today")).await;
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    press(&p, TG, &user, &menu, "Write to support").await;
+    let ack = say(&p, TG, &user, updates::text(&user, "My VPN is slow today")).await;
     assert!(ack.text.unwrap().contains("ticket #"));
-    wait_for_text(&p, ADMIN, "My VPN is slow today").await;
+    wait_for_text(&p, TG, ADMIN, "My VPN is slow today").await;
 
     let (status, list) = a.get("/tickets").await;
     assert_eq!(status, 200, "{list}");
@@ -601,7 +562,7 @@ async fn tickets(p: Platform) {
     assert_eq!(p.count(&sql).await, 1, "the ticket_reply job: {{\"ticket\": {tid}, \"message\": {}}}", answer["id"]);
     assert_eq!(a.get("/tickets?status=answered").await.1["items"][0]["id"].as_i64(), Some(tid));
     // The bot delivers it to the customer in Telegram.
-    wait_for_text(&p, user.id, "Please switch to server 2").await;
+    wait_for_text(&p, TG, user.id, "Please switch to server 2").await;
 
     // Closed once: a second close changes nothing and queues nothing.
     let (status, closed) = a.post(&format!("/tickets/{tid}/close"), json!({})).await;
@@ -610,7 +571,7 @@ async fn tickets(p: Platform) {
     assert_eq!((status, closed["status"].as_str()), (200, Some("closed")));
     let sql = format!("SELECT COUNT(*) FROM jobs WHERE kind = 'ticket_closed' AND payload LIKE '%\"ticket\":{tid}%'");
     assert_eq!(p.count(&sql).await, 1);
-    wait_for_text(&p, user.id, "was closed").await;
+    wait_for_text(&p, TG, user.id, "was closed").await;
     assert_not_found(a.get("/tickets/999999").await, "unknown ticket");
     assert_not_found(a.post("/tickets/999999/reply", json!({"text": "x"})).await, "unknown ticket");
     assert_not_found(a.post("/tickets/999999/close", json!({})).await, "unknown ticket");

@@ -10,6 +10,7 @@ use bazar_testkit::panels::FakeRemnawave;
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
+use helpers::chat::{press, say, wait_for_text};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -72,44 +73,8 @@ impl Api {
     }
 }
 
-fn button(message: &SentMessage, label: &str) -> String {
-    let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
-    for row in markup["inline_keyboard"].as_array().unwrap() {
-        for b in row.as_array().unwrap() {
-            if b["text"].as_str().unwrap_or_default().contains(label) {
-                return b["callback_data"].as_str().unwrap().to_owned();
-            }
-        }
-    }
-    panic!("no button {label:?} in {markup}");
-}
-
-/// Sends an update and waits for the chat's next message.
-async fn say(p: &Platform, bot: i64, user: &FakeUser, update: Value) -> SentMessage {
-    let before = p.telegram.sent_to(bot, user.id).len();
-    p.telegram.push_update(bot, update);
-    p.telegram.wait_for_sent(bot, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn press(p: &Platform, bot: i64, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
-    say(p, bot, user, updates::callback(user, message.message_id, &button(message, label))).await
-}
-
 async fn start(p: &Platform, bot: i64, user: &FakeUser) -> SentMessage {
     say(p, bot, user, updates::command(user, "/start", None)).await
-}
-
-async fn wait_for_text(p: &Platform, bot: i64, chat: i64, needle: &str) -> SentMessage {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(m) =
-            p.telegram.sent_to(bot, chat).into_iter().find(|m| m.text.as_deref().unwrap_or_default().contains(needle))
-        {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no message containing {needle:?} to {chat}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// Waits until the webhook has answered update `update_id` (its transaction committed).

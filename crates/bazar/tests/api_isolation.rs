@@ -42,14 +42,13 @@ mod helpers;
 
 use api_walk::{Answer, Doc, Http, IdHints, Operation, Param, build, fill, id_values, is_error_shape, list_ids};
 use bazar_testkit::panels::FakeRemnawave;
-use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
+use helpers::chat::{press, say, wait_for_text};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const WAIT: Duration = Duration::from_secs(20);
 const TG_A: i64 = 9701;
 const TG_B: i64 = 9702;
 const ADMIN_A: i64 = 9170;
@@ -60,43 +59,6 @@ const MARK: &str = "zq7";
 /// Ids no tenant has.
 const HUGE_IDS: [i64; 3] = [999_999, 9_007_199_254_740_993, i64::MAX];
 const PLATFORM_TOKEN: &str = "platform-token-0123456789abcdef0123456789abcdef";
-
-fn button(message: &SentMessage, label: &str) -> String {
-    let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
-    for row in markup["inline_keyboard"].as_array().unwrap() {
-        for b in row.as_array().unwrap() {
-            if b["text"].as_str().unwrap_or_default().contains(label) {
-                return b["callback_data"].as_str().or(b["url"].as_str()).unwrap().to_owned();
-            }
-        }
-    }
-    panic!("no button {label:?} in {markup}");
-}
-
-async fn press(p: &Platform, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
-    let before = p.telegram.sent_to(TG_A, user.id).len();
-    p.telegram.push_update(TG_A, updates::callback(user, message.message_id, &button(message, label)));
-    p.telegram.wait_for_sent(TG_A, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn say(p: &Platform, user: &FakeUser, update: Value) -> SentMessage {
-    let before = p.telegram.sent_to(TG_A, user.id).len();
-    p.telegram.push_update(TG_A, update);
-    p.telegram.wait_for_sent(TG_A, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn wait_for_text(p: &Platform, chat: i64, needle: &str) -> SentMessage {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(m) =
-            p.telegram.sent_to(TG_A, chat).into_iter().find(|m| m.text.as_deref().unwrap_or_default().contains(needle))
-        {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no message containing {needle:?} to {chat}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 async fn add_bot(p: &Platform, telegram_id: i64, username: &str, admin: i64) -> (String, String) {
     let token = p.telegram.add_bot(telegram_id, username);
@@ -154,27 +116,27 @@ async fn world(mut p: Platform) -> (Platform, World) {
     let user = FakeUser::new(CUSTOMER_A, "Alice Zq7").with_username("zq7_alice").with_language("en");
 
     // A customer, with a subscription bought from the wallet.
-    let menu = say(&p, &user, updates::command(&user, "/start", None)).await;
+    let menu = say(&p, TG_A, &user, updates::command(&user, "/start", None)).await;
     p.run(&["wallet", "adjust", &a, &CUSTOMER_A.to_string(), "150000", "--reason", "zq7 gift"]).await.ok();
-    let plans = press(&p, &user, &menu, "Buy").await;
-    let summary = press(&p, &user, &plans, "Zq7 Monthly").await;
-    press(&p, &user, &summary, "Pay").await;
-    wait_for_text(&p, CUSTOMER_A, "ready until").await;
+    let plans = press(&p, TG_A, &user, &menu, "Buy").await;
+    let summary = press(&p, TG_A, &user, &plans, "Zq7 Monthly").await;
+    press(&p, TG_A, &user, &summary, "Pay").await;
+    wait_for_text(&p, TG_A, CUSTOMER_A, "ready until").await;
 
     // A card-to-card top-up with a text receipt, waiting for the admins.
-    let menu = say(&p, &user, updates::command(&user, "/start", None)).await;
-    let wallet = press(&p, &user, &menu, "Wallet").await;
-    let methods = press(&p, &user, &wallet, "Top up").await;
-    press(&p, &user, &methods, "Card to card").await;
-    say(&p, &user, updates::text(&user, "50000")).await;
-    say(&p, &user, updates::text(&user, "zq7 receipt 998877")).await;
-    wait_for_text(&p, ADMIN_A, "998877").await;
+    let menu = say(&p, TG_A, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG_A, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG_A, &user, &wallet, "Top up").await;
+    press(&p, TG_A, &user, &methods, "Card to card").await;
+    say(&p, TG_A, &user, updates::text(&user, "50000")).await;
+    say(&p, TG_A, &user, updates::text(&user, "zq7 receipt 998877")).await;
+    wait_for_text(&p, TG_A, ADMIN_A, "998877").await;
 
     // A support ticket.
-    let menu = say(&p, &user, updates::command(&user, "/start", None)).await;
-    press(&p, &user, &menu, "Write to support").await;
-    say(&p, &user, updates::text(&user, "zq7 my VPN is slow")).await;
-    wait_for_text(&p, ADMIN_A, "zq7 my VPN is slow").await;
+    let menu = say(&p, TG_A, &user, updates::command(&user, "/start", None)).await;
+    press(&p, TG_A, &user, &menu, "Write to support").await;
+    say(&p, TG_A, &user, updates::text(&user, "zq7 my VPN is slow")).await;
+    wait_for_text(&p, TG_A, ADMIN_A, "zq7 my VPN is slow").await;
 
     let http = Http::new(server.url());
     (p, World { server, http, a, a_token, b_token, _panel: panel })

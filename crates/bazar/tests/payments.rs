@@ -12,6 +12,7 @@ use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use bazar_testkit::zarinpal::FakeZarinpal;
 use helpers::Platform;
+use helpers::chat::{button, count_texts, press, say, wait_for_text};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -20,47 +21,6 @@ const TG: i64 = 9901;
 const TG_B: i64 = 9902;
 const ADMIN: i64 = 777;
 const MERCHANT: &str = "1344b5d4-0048-11e8-94db-005056a205be";
-
-fn button(message: &SentMessage, label: &str) -> String {
-    let markup = message.reply_markup.as_ref().unwrap_or_else(|| panic!("no keyboard on {message:?}"));
-    for row in markup["inline_keyboard"].as_array().unwrap() {
-        for b in row.as_array().unwrap() {
-            if b["text"].as_str().unwrap_or_default().contains(label) {
-                return b["callback_data"].as_str().or(b["url"].as_str()).unwrap().to_owned();
-            }
-        }
-    }
-    panic!("no button {label:?} in {markup}");
-}
-
-async fn press(p: &Platform, bot: i64, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
-    let before = p.telegram.sent_to(bot, user.id).len();
-    p.telegram.push_update(bot, updates::callback(user, message.message_id, &button(message, label)));
-    p.telegram.wait_for_sent(bot, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn say(p: &Platform, bot: i64, user: &FakeUser, update: Value) -> SentMessage {
-    let before = p.telegram.sent_to(bot, user.id).len();
-    p.telegram.push_update(bot, update);
-    p.telegram.wait_for_sent(bot, user.id, before + 1, WAIT).await.pop().unwrap()
-}
-
-async fn wait_for_text(p: &Platform, bot: i64, chat: i64, needle: &str) -> SentMessage {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(m) =
-            p.telegram.sent_to(bot, chat).into_iter().find(|m| m.text.as_deref().unwrap_or_default().contains(needle))
-        {
-            return m;
-        }
-        assert!(Instant::now() < deadline, "no message containing {needle:?} to {chat}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-fn count_texts(p: &Platform, bot: i64, chat: i64, needle: &str) -> usize {
-    p.telegram.sent_to(bot, chat).iter().filter(|m| m.text.as_deref().unwrap_or_default().contains(needle)).count()
-}
 
 async fn add_bot(p: &Platform, id: i64, username: &str) -> String {
     let token = p.telegram.add_bot(id, username);

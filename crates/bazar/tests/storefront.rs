@@ -8,6 +8,7 @@ use bazar_testkit::panels::{FakeMarzban, FakeRemnawave};
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
+use helpers::chat::{button, press};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -44,25 +45,6 @@ impl Panel {
             Panel::Marzban(p) => p.set_down(down),
         }
     }
-}
-
-fn button(message: &SentMessage, label: &str) -> String {
-    let markup = message.reply_markup.as_ref().expect("a keyboard");
-    for row in markup["inline_keyboard"].as_array().unwrap() {
-        for b in row.as_array().unwrap() {
-            if b["text"].as_str().unwrap_or_default().contains(label) {
-                return b["callback_data"].as_str().unwrap().to_owned();
-            }
-        }
-    }
-    panic!("no button {label:?} in {markup}");
-}
-
-/// Presses a button of `message` and waits for the chat's next message or edit.
-async fn press(p: &Platform, user: &FakeUser, message: &SentMessage, label: &str) -> SentMessage {
-    let before = p.telegram.sent_to(TG, user.id).len();
-    p.telegram.push_update(TG, updates::callback(user, message.message_id, &button(message, label)));
-    p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap()
 }
 
 async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
@@ -138,12 +120,12 @@ async fn shop(p: Platform, panel: Panel) {
     p.run(&["wallet", "adjust", &id, "4242", "250000", "--reason", "test top-up"]).await.ok();
 
     // Buy: plans → summary → pay.
-    let plans = press(&p, &user, &menu, "Buy").await;
+    let plans = press(&p, TG, &user, &menu, "Buy").await;
     assert!(plans.text.as_deref().unwrap().contains("Choose a plan"), "{:?}", plans.text);
-    let summary = press(&p, &user, &plans, "Monthly").await;
+    let summary = press(&p, TG, &user, &plans, "Monthly").await;
     let text = summary.text.clone().unwrap();
     assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
-    let paid = press(&p, &user, &summary, "Pay").await;
+    let paid = press(&p, TG, &user, &summary, "Pay").await;
     assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
     let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
     assert_eq!(delivered.method, "sendphoto", "link and QR code");
@@ -209,7 +191,7 @@ async fn shop(p: Platform, panel: Panel) {
 
     // My subscriptions lists them, with the traffic the panel counted.
     panel.set_used_traffic("bz1s1", 3 << 29);
-    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let subs = press(&p, TG, &user, &menu, "My subscriptions").await;
     let text = subs.text.unwrap();
     assert!(text.contains("active") && text.contains("failed"), "{text}");
     assert!(text.contains("1.5 GB / 50 GB"), "{text}");
@@ -243,9 +225,9 @@ async fn start(p: &Platform, user: &FakeUser, payload: Option<&str>) -> SentMess
 /// Buy → plan → pay from a fresh menu; returns the "paid" screen and the summary it came from.
 async fn buy(p: &Platform, user: &FakeUser) -> (SentMessage, SentMessage) {
     let menu = start(p, user, None).await;
-    let plans = press(p, user, &menu, "Buy").await;
-    let summary = press(p, user, &plans, "Monthly").await;
-    let paid = press(p, user, &summary, "Pay").await;
+    let plans = press(p, TG, user, &menu, "Buy").await;
+    let summary = press(p, TG, user, &plans, "Monthly").await;
+    let paid = press(p, TG, user, &summary, "Pay").await;
     (paid, summary)
 }
 
@@ -264,7 +246,7 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     let inviter = FakeUser::new(5001, "Ali").with_language("en");
     let friend = FakeUser::new(5002, "Reza").with_language("en");
     let menu = start(&p, &inviter, None).await;
-    let invite = press(&p, &inviter, &menu, "Invite friends").await;
+    let invite = press(&p, TG, &inviter, &menu, "Invite friends").await;
     let text = invite.text.unwrap();
     let code = text.split("start=ref_").nth(1).expect("an invite link").split_whitespace().next().unwrap().to_owned();
     assert!(text.contains("https://t.me/vpn_shop_bot?start=ref_"), "{text}");
@@ -292,7 +274,7 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     start(&p, &stranger, None).await;
     start(&p, &stranger, Some(&format!("ref_{code}"))).await;
     let menu = start(&p, &inviter, None).await;
-    let invite = press(&p, &inviter, &menu, "Invite friends").await;
+    let invite = press(&p, TG, &inviter, &menu, "Invite friends").await;
     assert!(invite.text.unwrap().contains("Friends joined: 1"), "only the friend who joined through the link");
     assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
     server.stop().await;
@@ -301,7 +283,7 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
 /// Presses "Promo code", types `code`, returns the bot's answer.
 async fn enter_promo(p: &Platform, user: &FakeUser, code: &str) -> String {
     let menu = start(p, user, None).await;
-    let asked = press(p, user, &menu, "Promo code").await;
+    let asked = press(p, TG, user, &menu, "Promo code").await;
     assert!(asked.text.as_deref().unwrap().contains("promo code"), "{:?}", asked.text);
     let sent = p.telegram.sent_to(TG, user.id).len();
     p.telegram.push_update(TG, updates::text(user, code));
@@ -341,11 +323,11 @@ async fn promo_codes_bonus_discount_and_days() {
     assert!(enter_promo(&p, &sara, "off20").await.contains("20% off"));
     p.run(&["wallet", "adjust", &id, "6001", "100000", "--reason", "top-up"]).await.ok();
     let menu = start(&p, &sara, None).await;
-    let plans = press(&p, &sara, &menu, "Buy").await;
-    let summary = press(&p, &sara, &plans, "Monthly").await;
+    let plans = press(&p, TG, &sara, &menu, "Buy").await;
+    let summary = press(&p, TG, &sara, &plans, "Monthly").await;
     let text = summary.text.clone().unwrap();
     assert!(text.contains("80,000 IRT") && text.contains("OFF20"), "{text}");
-    let paid = press(&p, &sara, &summary, "Pay").await;
+    let paid = press(&p, TG, &sara, &summary, "Pay").await;
     assert!(paid.text.unwrap().contains("Paid 80,000 IRT"));
     assert!(p.run(&["wallet", "show", &id, "6001"]).await.ok().stdout.contains("balance 40,000 IRT"));
 
@@ -358,7 +340,7 @@ async fn promo_codes_bonus_discount_and_days() {
         p.telegram.wait_for_sent(TG, omid.id, p.telegram.sent_to(TG, omid.id).len() + 1, WAIT).await.pop().unwrap();
     assert_eq!(delivered.method, "sendphoto");
     let menu = start(&p, &omid, None).await;
-    let subs = press(&p, &omid, &menu, "My subscriptions").await;
+    let subs = press(&p, TG, &omid, &menu, "My subscriptions").await;
     assert!(subs.text.unwrap().contains("37 days left"));
     assert!(enter_promo(&p, &omid, "plus7").await.contains("already used"));
     let list = p.run(&["promo", "list", &id]).await;
@@ -380,7 +362,7 @@ async fn support_tickets_reach_admins_and_answers_come_back() {
     let stranger = FakeUser::new(7002, "Eve").with_language("en");
 
     let menu = start(&p, &customer, None).await;
-    let asked = press(&p, &customer, &menu, "Write to support").await;
+    let asked = press(&p, TG, &customer, &menu, "Write to support").await;
     assert!(asked.text.unwrap().contains("Write your message"));
     let sent = p.telegram.sent_to(TG, customer.id).len();
     p.telegram.push_update(TG, updates::text(&customer, "My VPN is slow today"));
@@ -457,8 +439,8 @@ async fn renewal_extends_the_same_panel_user_once() {
     p.telegram.wait_for_sent(TG, user.id, sent + 1, WAIT).await;
 
     let menu = start(&p, &user, None).await;
-    let subs = press(&p, &user, &menu, "My subscriptions").await;
-    let renewing = press(&p, &user, &subs, "Renew #1").await;
+    let subs = press(&p, TG, &user, &menu, "My subscriptions").await;
+    let renewing = press(&p, TG, &user, &subs, "Renew #1").await;
     assert!(renewing.text.unwrap().contains("being renewed"));
     let renewed =
         p.telegram.wait_for_sent(TG, user.id, p.telegram.sent_to(TG, user.id).len() + 1, WAIT).await.pop().unwrap();
@@ -484,9 +466,9 @@ async fn renewal_extends_the_same_panel_user_once() {
 
     // Automatic renewal can be switched on from the same screen.
     let menu = start(&p, &user, None).await;
-    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let subs = press(&p, TG, &user, &menu, "My subscriptions").await;
     assert!(subs.text.is_some());
-    let toggled = press(&p, &user, &subs, "Auto-renew").await;
+    let toggled = press(&p, TG, &user, &subs, "Auto-renew").await;
     let on = toggled.reply_markup.unwrap().to_string();
     assert!(on.contains("Auto-renew from wallet: ON"), "{on}");
     server.stop().await;
@@ -515,7 +497,7 @@ async fn two_shops_one_customer_see_nothing_of_each_other() {
     buy(&p, &user).await;
     p.telegram.wait_for_sent(TG, user.id, p.telegram.sent_to(TG, user.id).len() + 1, WAIT).await;
     let menu = start(&p, &user, None).await;
-    press(&p, &user, &menu, "Write to support").await;
+    press(&p, TG, &user, &menu, "Write to support").await;
     p.telegram.push_update(TG, updates::text(&user, "question for shop A"));
     p.telegram.wait_for_sent(TG, 9100, 1, WAIT).await;
 
@@ -548,7 +530,7 @@ async fn two_shops_one_customer_see_nothing_of_each_other() {
 
     // Back in A: the link and QR code can be asked for again.
     let menu = start(&p, &user, None).await;
-    let subs = press(&p, &user, &menu, "My subscriptions").await;
+    let subs = press(&p, TG, &user, &menu, "My subscriptions").await;
     let before = p.telegram.sent_to(TG, user.id).len();
     p.telegram.push_update(TG, updates::callback(&user, subs.message_id, &button(&subs, "Link & QR")));
     let again = p.telegram.wait_for_sent(TG, user.id, before + 1, WAIT).await.pop().unwrap();

@@ -2,6 +2,8 @@
 //! throwaway PostgreSQL cluster) and the fake Telegram Bot API.
 #![allow(dead_code)]
 
+pub mod chat;
+
 use bazar_testkit::postgres::PgCluster;
 use bazar_testkit::telegram::FakeTelegram;
 use std::path::PathBuf;
