@@ -8,13 +8,6 @@ use serde_json::Value;
 
 const PLATFORM_TOKEN: &str = "platform-token-0123456789abcdef0123456789abcdef";
 
-async fn add_bot(p: &Platform, id: i64, username: &str) -> (String, String) {
-    let token = p.telegram.add_bot(id, username);
-    let out = p.run(&["bot", "add", "--token", &token, "--json"]).await;
-    let v: Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
-    (v["id"].to_string(), v["api_token"].as_str().unwrap().to_owned())
-}
-
 async fn get(url: &str, token: Option<&str>) -> (u16, Value) {
     let mut request = reqwest::Client::new().get(url);
     if let Some(token) = token {
@@ -26,7 +19,7 @@ async fn get(url: &str, token: Option<&str>) -> (u16, Value) {
 }
 
 async fn authentication_and_errors(p: Platform) {
-    let (id, api_token) = add_bot(&p, 9301, "api_shop_bot").await;
+    let (id, api_token) = p.add_shop(9301, "api_shop_bot", &[]).await;
     let mut p = p;
     p.env.push(("BAZAR_PLATFORM_API_TOKEN".into(), PLATFORM_TOKEN.into()));
     let server = p.serve(false).await;

@@ -19,15 +19,6 @@ const TG_B: i64 = 9702;
 const ADMIN: i64 = 777;
 const ADMIN_B: i64 = 888;
 
-/// Registers a bot with one admin; returns its id and API token.
-async fn add_bot(p: &Platform, telegram_id: i64, username: &str, admin: i64) -> (String, String) {
-    let token = p.telegram.add_bot(telegram_id, username);
-    let admin = admin.to_string();
-    let out = p.run(&["bot", "add", "--token", &token, "--json", "--admin", &admin]).await;
-    let v: Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
-    (v["id"].to_string(), v["api_token"].as_str().unwrap().to_owned())
-}
-
 /// One API client: a base URL and a token; every answer's raw text is kept
 /// so tests can assert what never appears in any of them.
 struct Api {
@@ -103,8 +94,8 @@ fn assert_not_found(answer: (u16, Value), what: &str) {
 }
 
 async fn catalog(p: Platform) {
-    let (id, token_a) = add_bot(&p, TG, "catalog_shop_bot", ADMIN).await;
-    let (_other, token_b) = add_bot(&p, TG_B, "other_catalog_bot", ADMIN_B).await;
+    let (id, token_a) = p.add_shop(TG, "catalog_shop_bot", &[ADMIN]).await;
+    let (_other, token_b) = p.add_shop(TG_B, "other_catalog_bot", &[ADMIN_B]).await;
     let server = p.serve(false).await;
     let a = Api::new(&server, &token_a);
     let b = Api::new(&server, &token_b);
@@ -355,8 +346,8 @@ async fn card_top_up(p: &Platform, user: &FakeUser, amount: &str, receipt: &str)
 }
 
 async fn payments(p: Platform) {
-    let (id, token_a) = add_bot(&p, TG, "pay_api_bot", ADMIN).await;
-    let (_other, token_b) = add_bot(&p, TG_B, "other_pay_bot", ADMIN_B).await;
+    let (id, token_a) = p.add_shop(TG, "pay_api_bot", &[ADMIN]).await;
+    let (_other, token_b) = p.add_shop(TG_B, "other_pay_bot", &[ADMIN_B]).await;
     let server = p.serve(true).await;
     let a = Api::new(&server, &token_a);
     let b = Api::new(&server, &token_b);
@@ -499,8 +490,8 @@ async fn payments(p: Platform) {
 on_both_backends!(payments);
 
 async fn tickets(p: Platform) {
-    let (id, token_a) = add_bot(&p, TG, "ticket_api_bot", ADMIN).await;
-    let (_other, token_b) = add_bot(&p, TG_B, "other_ticket_bot", ADMIN_B).await;
+    let (id, token_a) = p.add_shop(TG, "ticket_api_bot", &[ADMIN]).await;
+    let (_other, token_b) = p.add_shop(TG_B, "other_ticket_bot", &[ADMIN_B]).await;
     p.run(&["config", "set", &id, "admin_chat_id", &ADMIN.to_string()]).await.ok();
     p.run(&["config", "set", &id, "default_language", "en"]).await.ok();
     let server = p.serve(true).await;

@@ -19,14 +19,6 @@ const TG_A: i64 = 9601;
 const TG_B: i64 = 9602;
 const DAY_MS: i64 = 86_400_000;
 
-/// Registers a bot; returns its id and API token.
-async fn add_bot(p: &Platform, telegram_id: i64, username: &str) -> (String, String) {
-    let token = p.telegram.add_bot(telegram_id, username);
-    let out = p.run(&["bot", "add", "--token", &token, "--json"]).await;
-    let v: Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
-    (v["id"].to_string(), v["api_token"].as_str().unwrap().to_owned())
-}
-
 /// A client of one tenant's API.
 struct Api {
     base: String,
@@ -113,7 +105,7 @@ async fn ledger_ok(p: &Platform, id: &str) {
 /// List, search and page through customers; one customer; ban and unban (the
 /// bot ignores a banned customer); wallet credits, debits, refusals and keys.
 async fn customers_and_wallets(p: Platform) {
-    let (a, token_a) = add_bot(&p, TG_A, "api_a_shop_bot").await;
+    let (a, token_a) = p.add_shop(TG_A, "api_a_shop_bot", &[]).await;
     let server = p.serve(true).await;
     let api = Api::new(&server, &token_a);
 
@@ -250,24 +242,9 @@ async fn customers_and_wallets(p: Platform) {
 /// given A's ids: 404 everywhere, nothing changed.
 async fn subscriptions_stats_and_isolation(p: Platform) {
     let panel = FakeRemnawave::start().await;
-    let (a, token_a) = add_bot(&p, TG_A, "api_a_shop_bot").await;
-    let (b, token_b) = add_bot(&p, TG_B, "api_b_shop_bot").await;
-    let (url, panel_token) = (panel.url(), panel.token());
-    p.run(&[
-        "panel",
-        "add",
-        "--name",
-        "main",
-        "--default",
-        "--kind",
-        "remnawave",
-        "--url",
-        &url,
-        "--token",
-        &panel_token,
-    ])
-    .await
-    .ok();
+    let (a, token_a) = p.add_shop(TG_A, "api_a_shop_bot", &[]).await;
+    let (b, token_b) = p.add_shop(TG_B, "api_b_shop_bot", &[]).await;
+    p.add_remnawave(&panel).await;
     p.run(&["plan", "add", &a, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
     let server = p.serve(true).await;
     let api = Api::new(&server, &token_a);
@@ -452,8 +429,8 @@ async fn subscriptions_stats_and_isolation(p: Platform) {
 /// Feature flags and configuration: list, set, refuse, reset; one tenant's
 /// settings do not touch another's.
 async fn flags_and_config(p: Platform) {
-    let (_, token_a) = add_bot(&p, TG_A, "api_a_shop_bot").await;
-    let (_, token_b) = add_bot(&p, TG_B, "api_b_shop_bot").await;
+    let (_, token_a) = p.add_shop(TG_A, "api_a_shop_bot", &[]).await;
+    let (_, token_b) = p.add_shop(TG_B, "api_b_shop_bot", &[]).await;
     let server = p.serve(false).await;
     let api = Api::new(&server, &token_a);
     let api_b = Api::new(&server, &token_b);

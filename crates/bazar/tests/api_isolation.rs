@@ -60,13 +60,6 @@ const MARK: &str = "zq7";
 const HUGE_IDS: [i64; 3] = [999_999, 9_007_199_254_740_993, i64::MAX];
 const PLATFORM_TOKEN: &str = "platform-token-0123456789abcdef0123456789abcdef";
 
-async fn add_bot(p: &Platform, telegram_id: i64, username: &str, admin: i64) -> (String, String) {
-    let token = p.telegram.add_bot(telegram_id, username);
-    let out = p.run(&["bot", "add", "--token", &token, "--admin", &admin.to_string(), "--json"]).await;
-    let v: Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
-    (v["id"].to_string(), v["api_token"].as_str().unwrap().to_owned())
-}
-
 /// Two tenants on a running server: A with one object of every kind, B empty.
 struct World {
     server: helpers::Server,
@@ -79,24 +72,9 @@ struct World {
 
 async fn world(mut p: Platform) -> (Platform, World) {
     let panel = FakeRemnawave::start().await;
-    let (url, panel_token) = (panel.url(), panel.token());
-    p.run(&[
-        "panel",
-        "add",
-        "--name",
-        "main",
-        "--default",
-        "--kind",
-        "remnawave",
-        "--url",
-        &url,
-        "--token",
-        &panel_token,
-    ])
-    .await
-    .ok();
-    let (a, a_token) = add_bot(&p, TG_A, "zq7_shop_bot", ADMIN_A).await;
-    let (b, b_token) = add_bot(&p, TG_B, "bee_shop_bot", ADMIN_B).await;
+    p.add_remnawave(&panel).await;
+    let (a, a_token) = p.add_shop(TG_A, "zq7_shop_bot", &[ADMIN_A]).await;
+    let (b, b_token) = p.add_shop(TG_B, "bee_shop_bot", &[ADMIN_B]).await;
     for (bot, admin) in [(&a, ADMIN_A), (&b, ADMIN_B)] {
         p.run(&["config", "set", bot, "admin_chat_id", &admin.to_string()]).await.ok();
         p.run(&["config", "set", bot, "default_language", "en"]).await.ok();
@@ -607,7 +585,7 @@ fn sample_path(doc: &Doc, op: &Operation) -> String {
 }
 
 async fn every_route_is_documented(p: Platform) {
-    let (a, a_token) = add_bot(&p, TG_A, "zq7_shop_bot", ADMIN_A).await;
+    let (a, a_token) = p.add_shop(TG_A, "zq7_shop_bot", &[ADMIN_A]).await;
     p.run(&["config", "set", &a, "api_rate_limit_per_minute", "100000"]).await.ok();
     let mut p = p;
     p.env.push(("BAZAR_PLATFORM_API_TOKEN".into(), PLATFORM_TOKEN.into()));

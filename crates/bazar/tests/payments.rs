@@ -22,25 +22,15 @@ const TG_B: i64 = 9902;
 const ADMIN: i64 = 777;
 const MERCHANT: &str = "1344b5d4-0048-11e8-94db-005056a205be";
 
-async fn add_bot(p: &Platform, id: i64, username: &str) -> String {
-    let token = p.telegram.add_bot(id, username);
-    let admin = ADMIN.to_string();
-    let out = p.run(&["bot", "add", "--token", &token, "--json", "--admin", &admin]).await;
-    serde_json::from_str::<Value>(out.ok().stdout.trim()).unwrap()["id"].to_string()
-}
-
 fn balance_of(out: &str) -> String {
     out.lines().find(|l| l.contains("balance")).unwrap_or(out).to_owned()
 }
 
 async fn card_to_card(p: Platform) {
     let panel = FakeRemnawave::start().await;
-    let (url, token) = (panel.url(), panel.token());
-    p.run(&["panel", "add", "--name", "main", "--default", "--kind", "remnawave", "--url", &url, "--token", &token])
-        .await
-        .ok();
-    let id = add_bot(&p, TG, "card_shop_bot").await;
-    let other = add_bot(&p, TG_B, "other_shop_bot").await;
+    p.add_remnawave(&panel).await;
+    let id = p.add_shop(TG, "card_shop_bot", &[ADMIN]).await.0;
+    let other = p.add_shop(TG_B, "other_shop_bot", &[ADMIN]).await.0;
     let squad = panel.default_squad();
     p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
         .await
@@ -150,7 +140,7 @@ async fn card_to_card_on_postgres() {
 }
 
 async fn stars(p: Platform) {
-    let id = add_bot(&p, TG, "stars_shop_bot").await;
+    let id = p.add_shop(TG, "stars_shop_bot", &[ADMIN]).await.0;
     p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
     p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
     p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
@@ -257,7 +247,7 @@ async fn wait_for_link(p: &Platform, chat: i64, seen: usize) -> SentMessage {
 async fn zarinpal(p: Platform) {
     let gateway = FakeZarinpal::start().await;
     gateway.accept_merchant(MERCHANT);
-    let id = add_bot(&p, TG, "zp_shop_bot").await;
+    let id = p.add_shop(TG, "zp_shop_bot", &[ADMIN]).await.0;
     p.run(&["flag", "set", &id, "zarinpal", "on"]).await.ok();
     p.run(&["zarinpal", "set", &id, "--merchant-id", MERCHANT]).await.ok();
     let mut p = p;

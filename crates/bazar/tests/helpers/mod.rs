@@ -200,3 +200,39 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+impl Platform {
+    /// Registers a shop bot (known to the fake Telegram as `username`) with
+    /// `admins`; returns its id and its API token.
+    pub async fn add_shop(&self, telegram_id: i64, username: &str, admins: &[i64]) -> (String, String) {
+        let token = self.telegram.add_bot(telegram_id, username);
+        let admins: Vec<String> = admins.iter().map(i64::to_string).collect();
+        let mut args = vec!["bot", "add", "--token", &token, "--json"];
+        for admin in &admins {
+            args.extend(["--admin", admin.as_str()]);
+        }
+        let out = self.run(&args).await;
+        let v: serde_json::Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
+        (v["id"].to_string(), v["api_token"].as_str().unwrap().to_owned())
+    }
+
+    /// Registers the fake Remnawave as the platform's default panel.
+    pub async fn add_remnawave(&self, panel: &bazar_testkit::panels::FakeRemnawave) {
+        let (url, token) = (panel.url(), panel.token());
+        self.run(&[
+            "panel",
+            "add",
+            "--name",
+            "main",
+            "--default",
+            "--kind",
+            "remnawave",
+            "--url",
+            &url,
+            "--token",
+            &token,
+        ])
+        .await
+        .ok();
+    }
+}
