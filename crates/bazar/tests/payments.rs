@@ -332,3 +332,70 @@ async fn zarinpal_on_postgres() {
         zarinpal(p).await;
     }
 }
+
+/// `/admin` in the tenant's own bot: key figures and the receipts queue, for
+/// its admins only; a receipt decided from the queue is credited once.
+async fn admin_queue(p: Platform) {
+    let id = p.add_shop(TG, "queue_shop_bot", &[ADMIN]).await.0;
+    let number = bazar_testkit::card_number("621986123456789");
+    p.run(&["card", "add", &id, "--number", &number, "--holder", "Reza Karimi"]).await.ok();
+    p.run(&["config", "set", &id, "card_unique_amount", "off"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(8181, "Nima").with_language("en");
+    let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
+
+    // A customer's /admin is just an unknown command.
+    say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let refused = say(&p, TG, &user, updates::command(&user, "/admin", None)).await;
+    assert!(refused.text.as_deref().unwrap().contains("did not understand"), "{refused:?}");
+
+    // The customer pays by card and sends a text receipt.
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Card to card").await;
+    say(&p, TG, &user, updates::text(&user, "75000")).await;
+    say(&p, TG, &user, updates::text(&user, "ref 4455")).await;
+
+    // The admin opens /admin later, sees the queue and approves from it.
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
+    let home = say(&p, TG, &admin, updates::command(&admin, "/admin", None)).await;
+    let text = home.text.clone().unwrap();
+    assert!(text.contains("Receipts waiting: 1") && text.contains("Customers: 2"), "{text}");
+    // (It also reached the admin when it came in; the queue sends it again.)
+    let arrived = count_texts(&p, TG, ADMIN, "ref 4455");
+    p.telegram.push_update(TG, updates::callback(&admin, home.message_id, &button(&home, "Receipts waiting (1)")));
+    let deadline = Instant::now() + WAIT;
+    while count_texts(&p, TG, ADMIN, "ref 4455") == arrived {
+        assert!(Instant::now() < deadline, "the queue sent nothing");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let queued = p
+        .telegram
+        .sent_to(TG, ADMIN)
+        .into_iter()
+        .rev()
+        .find(|m| m.text.as_deref().unwrap_or_default().contains("ref 4455"))
+        .unwrap();
+    assert!(queued.text.as_deref().unwrap().contains("621986******"), "masked: {queued:?}");
+    press(&p, TG, &admin, &queued, "Approve").await;
+    wait_for_text(&p, TG, ADMIN, "approved by").await;
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    let wallet = p.run(&["wallet", "show", &id, "8181"]).await.ok().stdout.clone();
+    assert!(balance_of(&wallet).contains("balance 75,000"), "{wallet}");
+    say(&p, TG, &admin, updates::command(&admin, "/admin", None)).await;
+    wait_for_text(&p, TG, ADMIN, "Receipts waiting: 0").await;
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn admin_queue_on_sqlite() {
+    admin_queue(Platform::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn admin_queue_on_postgres() {
+    if let Some(p) = Platform::postgres().await {
+        admin_queue(p).await;
+    }
+}

@@ -61,6 +61,10 @@ pub enum Action {
     PaymentApprove(i64),
     /// Admin: reject a card-to-card payment (not tied to a menu generation).
     PaymentReject(i64),
+    /// Admin: the admin menu.
+    AdminHome,
+    /// Admin: card-to-card receipts waiting for a decision.
+    AdminReceipts,
 }
 
 fn method_char(method: PaymentMethod) -> char {
@@ -111,6 +115,8 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::CancelPayment => format!("{VERSION}.{menu}.cancelpay"),
         Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id as u64)),
         Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
+        Action::AdminHome => format!("{VERSION}.{menu}.adm"),
+        Action::AdminReceipts => format!("{VERSION}.{menu}.adm.rcpt"),
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -183,6 +189,8 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
             }
         }
         (Some("cancelpay"), None, None) => Action::CancelPayment,
+        (Some("adm"), None, None) => Action::AdminHome,
+        (Some("adm"), Some("rcpt"), None) => Action::AdminReceipts,
         (Some("qr"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
             Some(id) => Action::ShowLink(id),
             None => return Decoded::Expired,
@@ -253,6 +261,8 @@ mod tests {
             Action::CancelPayment,
             Action::PaymentApprove(i64::MAX),
             Action::PaymentReject(3),
+            Action::AdminHome,
+            Action::AdminReceipts,
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {

@@ -76,6 +76,12 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
             let intro = t_args(language, key, &[("shop", &ctx.bot.record.name), ("name", &name)]);
             send_new_menu(ctx, &mut state, language, Some(intro));
         }
+        Route::Command(command) if command == "/admin" && crate::admin::is_admin(ctx).await? => {
+            state.clear_awaiting();
+            state.menu += 1;
+            let screen = crate::admin::home(ctx, language, state.menu).await?;
+            send_screen(ctx, screen);
+        }
         Route::Command(command) if command == "/language" => {
             state.menu += 1;
             let screen = language_menu(language, state.menu);
@@ -171,6 +177,11 @@ async fn press(
             let toast = crate::payments::admin_button(ctx, state, action, message_id, language).await?;
             (None, Some(toast).filter(|t| !t.is_empty()))
         }
+        Action::AdminHome | Action::AdminReceipts if !crate::admin::is_admin(ctx).await? => {
+            (Some(home(ctx, language, menu)), Some(t(language, "admins-only")))
+        }
+        Action::AdminHome => (Some(crate::admin::home(ctx, language, menu).await?), None),
+        Action::AdminReceipts => (None, Some(crate::admin::receipts(ctx, language).await?)),
         Action::TopUp => {
             let shown = crate::payments::top_up_menu(&bot.zarinpal, ctx, language, menu).await?;
             (shown.screen, shown.toast)

@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate never constructs a scope; it works only
 //! with the `TenantScope` and transaction the runtime hands it.
 
+mod admin;
 pub mod callback;
 mod clock;
 mod handler;

@@ -339,45 +339,57 @@ pub(crate) async fn receipt(
         return Ok(None);
     };
     state.awaiting_receipt = false;
+    let customer = ctx.customer.clone();
+    for (chat, admin_language) in admin_chats(ctx).await? {
+        let message = receipt_for_admins(&mut ctx.tx, chat, admin_language, &payment, &customer).await?;
+        ctx.send(message);
+    }
+    Ok(Some(t_args(language, "receipt-received", &[("code", &payment.tracking_code)])))
+}
+
+/// A receipt as the admins see it: who paid how much to which (masked) card,
+/// the photo or text, and Approve / Reject buttons.
+pub(crate) async fn receipt_for_admins(
+    tx: &mut bazar_store::TenantTx,
+    chat: i64,
+    language: Language,
+    payment: &Payment,
+    customer: &bazar_store::Customer,
+) -> Result<Outgoing, HandlerError> {
     let card = match payment.card_id {
-        Some(id) => ctx.tx.card(id).await?,
+        Some(id) => tx.card(id).await?.map(|c| c.masked()),
         None => None,
     };
-    let name = match (&ctx.customer.first_name, &ctx.customer.username) {
+    let name = match (&customer.first_name, &customer.username) {
         (Some(first), Some(user)) => format!("{first} (@{user})"),
         (Some(first), None) => first.clone(),
         (None, Some(user)) => format!("@{user}"),
         (None, None) => "?".to_owned(),
     };
-    let card = card.map(|c| c.masked()).unwrap_or_else(|| mask_card_number(""));
-    for (chat, admin_language) in admin_chats(ctx).await? {
-        let body = t_args(
-            admin_language,
-            "receipt-admin",
-            &[
-                ("id", &payment.id.to_string()),
-                ("code", &payment.tracking_code),
-                ("name", &name),
-                ("customer", &ctx.customer.telegram_id.to_string()),
-                ("amount", &price(admin_language, payment.amount, &payment.currency)),
-                ("card", &card),
-                ("text", payment.receipt_text.as_deref().unwrap_or("-")),
-            ],
-        );
-        let buttons = json!({"inline_keyboard": [[
-            {"text": t(admin_language, "btn-approve"), "callback_data": encode(0, Action::PaymentApprove(payment.id))},
-            {"text": t(admin_language, "btn-reject"), "callback_data": encode(0, Action::PaymentReject(payment.id))},
-        ]]});
-        let message = match &payment.receipt_file_id {
-            Some(photo) => Outgoing::new(
-                "sendPhoto",
-                json!({"chat_id": chat, "photo": photo, "caption": body, "reply_markup": buttons}),
-            ),
-            None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": body, "reply_markup": buttons})),
-        };
-        ctx.send(message);
-    }
-    Ok(Some(t_args(language, "receipt-received", &[("code", &payment.tracking_code)])))
+    let body = t_args(
+        language,
+        "receipt-admin",
+        &[
+            ("id", &payment.id.to_string()),
+            ("code", &payment.tracking_code),
+            ("name", &name),
+            ("customer", &customer.telegram_id.to_string()),
+            ("amount", &price(language, payment.amount, &payment.currency)),
+            ("card", &card.unwrap_or_else(|| mask_card_number(""))),
+            ("text", payment.receipt_text.as_deref().unwrap_or("-")),
+        ],
+    );
+    let buttons = json!({"inline_keyboard": [[
+        {"text": t(language, "btn-approve"), "callback_data": encode(0, Action::PaymentApprove(payment.id))},
+        {"text": t(language, "btn-reject"), "callback_data": encode(0, Action::PaymentReject(payment.id))},
+    ]]});
+    Ok(match &payment.receipt_file_id {
+        Some(photo) => Outgoing::new(
+            "sendPhoto",
+            json!({"chat_id": chat, "photo": photo, "caption": body, "reply_markup": buttons}),
+        ),
+        None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": body, "reply_markup": buttons})),
+    })
 }
 
 /// Where decisions are asked for, in which language: the tenant's admin chat

@@ -141,3 +141,11 @@ purchase-bought = 🛒 Your plan was bought with it; the subscription is being c
 purchase-not-enough = The plan could not be bought: the wallet does not cover its price now. The money is in your wallet.
 purchase-plan-gone = The plan is no longer sold, so the money stays in your wallet.
 card-waiting = Your receipt for payment { $code } is with the admins; you will get a message as soon as they decide.
+admin-title = 🛠 Admin — today
+    👥 Customers: { $customers } (new today: { $new })
+    ✅ Active subscriptions: { $active }
+    💰 Paid in today: { $revenue }
+    🧾 Receipts waiting: { $pending }
+btn-admin-receipts = 🧾 Receipts waiting ({ $count })
+admin-no-receipts = No receipts are waiting.
+admin-receipts-sent = Showing { $shown } of { $total } waiting receipts, oldest first.
