@@ -191,6 +191,17 @@ impl TenantTx {
         rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()
     }
 
+    /// Whether the tenant has a card customers can be shown (the method's "configured" check).
+    pub async fn has_active_card(&mut self) -> Result<bool, StoreError> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM payment_cards WHERE bot_id = $1 AND active = $2 LIMIT 1")
+                .bind(self.bot())
+                .bind(true)
+                .fetch_optional(self.conn())
+                .await?;
+        Ok(found.is_some())
+    }
+
     /// One card.
     pub async fn card(&mut self, id: i64) -> Result<Option<PaymentCard>, StoreError> {
         let row = sqlx::query(&card_query("AND c.id = $3"))

@@ -18,6 +18,9 @@ pub struct Store {
     pub(crate) settings: SettingsCache,
 }
 
+/// How stale an API token's `last_used_at` may get (ms).
+const LAST_USED_RESOLUTION_MS: i64 = 60_000;
+
 impl Store {
     /// Connects, applies pending migrations, and checks that the keyring opens
     /// the secrets already stored (a wrong master key fails here, at start).
@@ -73,31 +76,38 @@ impl Store {
     }
 
     /// Resolves a presented API token to its tenant (the REST API's extractor).
+    /// A read on every request; `last_used_at` is written at most once a
+    /// minute per token, so API traffic does not queue on SQLite's write lock.
     pub async fn authenticate_api_token(&self, token: &ApiToken) -> Result<TenantScope, AuthError> {
         let unavailable = |e: StoreError| AuthError::Unavailable(e.to_string());
-        let mut tx =
-            PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Write).await.map_err(unavailable)?;
-        let row: Option<(i64, i64, String)> = sqlx::query_as(
-            "SELECT t.id, t.bot_id, b.status FROM bot_api_tokens t JOIN bots b ON b.id = t.bot_id \
+        let platform = PlatformScope::for_operator();
+        let mut tx = PlatformTx::begin(&self.db, &platform, Mode::Read).await.map_err(unavailable)?;
+        let row: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT t.id, t.bot_id, b.status, t.last_used_at FROM bot_api_tokens t JOIN bots b ON b.id = t.bot_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
         )
         .bind(token.hash())
         .fetch_optional(tx.conn())
         .await
         .map_err(|e| unavailable(e.into()))?;
-        let (token_id, bot_id, status) = row.ok_or(AuthError::InvalidToken)?;
+        tx.commit().await.map_err(unavailable)?;
+        let (token_id, bot_id, status, last_used_at) = row.ok_or(AuthError::InvalidToken)?;
         let status: BotStatus =
             status.parse().map_err(|e: bazar_domain::UnknownBotStatus| AuthError::Unavailable(e.to_string()))?;
         if status != BotStatus::Active {
             return Err(AuthError::TenantInactive(status));
         }
-        sqlx::query("UPDATE bot_api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now_ms())
-            .bind(token_id)
-            .execute(tx.conn())
-            .await
-            .map_err(|e| unavailable(e.into()))?;
-        tx.commit().await.map_err(unavailable)?;
+        let now = now_ms();
+        if last_used_at.is_none_or(|at| now - at >= LAST_USED_RESOLUTION_MS) {
+            let mut tx = PlatformTx::begin(&self.db, &platform, Mode::Write).await.map_err(unavailable)?;
+            sqlx::query("UPDATE bot_api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(tx.conn())
+                .await
+                .map_err(|e| unavailable(e.into()))?;
+            tx.commit().await.map_err(unavailable)?;
+        }
         Ok(TenantScope::new(BotId::from_raw(bot_id)))
     }
 

@@ -244,7 +244,7 @@ pub async fn available_methods(tx: &mut TenantTx, settings: &TenantSettings) -> 
             continue;
         }
         let configured = match method {
-            PaymentMethod::Card => tx.cards().await?.iter().any(|c| c.active),
+            PaymentMethod::Card => tx.has_active_card().await?,
             PaymentMethod::Zarinpal => tx.zarinpal_configured().await?,
             PaymentMethod::Stars => matches!(settings.config(ConfigKey::StarsRate), ConfigValue::Int(_)),
         };
