@@ -276,12 +276,7 @@ async fn raw_auth(http: &Http, op: &Operation, url: &str, header: &str) -> Answe
     let method = reqwest::Method::from_bytes(op.method.to_ascii_uppercase().as_bytes()).unwrap();
     let response =
         client.request(method, format!("{}{url}", http.base)).header("authorization", header).send().await.unwrap();
-    let status = response.status().as_u16();
-    let content_type =
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let text = response.text().await.unwrap_or_default();
-    let body = serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.clone()));
-    Answer { status, body, text, content_type }
+    Answer::read(response).await
 }
 
 on_both_backends!(fuzz);

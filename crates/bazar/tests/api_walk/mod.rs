@@ -402,6 +402,13 @@ impl Http {
             request = request.header("content-type", content_type).body(bytes);
         }
         let response = request.send().await.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        Answer::read(response).await
+    }
+}
+
+impl Answer {
+    /// Reads a response: status, content type, text, and the text as JSON when it is JSON.
+    pub async fn read(response: reqwest::Response) -> Self {
         let status = response.status().as_u16();
         let content_type =
             response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
