@@ -65,6 +65,103 @@ pub enum Action {
     AdminHome,
     /// Admin: card-to-card receipts waiting for a decision.
     AdminReceipts,
+    /// An operation of one admin area (customers, plans, broadcast, the master bot…).
+    Admin(AdminArea, AdminOp),
+}
+
+/// The admin areas. Each lives in its own module under `crate::admin` and
+/// gives its own meaning to the [`AdminOp`] letters and numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminArea {
+    /// Customers: search, view, ban, wallet adjustments.
+    Customers,
+    /// Subscriptions: extend, disable, reset link.
+    Subscriptions,
+    /// Plans: add, edit, disable, reorder.
+    Plans,
+    /// Payment cards: add, enable/disable, today's usage.
+    Cards,
+    /// Feature flags and the tenant's configuration.
+    Settings,
+    /// Promo codes.
+    Promos,
+    /// Support tickets.
+    Tickets,
+    /// Statistics with a chart.
+    Stats,
+    /// Broadcasts to the tenant's customers.
+    Broadcast,
+    /// The master bot's platform menu (platform admins only).
+    Master,
+    /// Self-service onboarding of a new reseller in the master bot (anyone).
+    Onboarding,
+}
+
+impl AdminArea {
+    /// Every area.
+    pub const ALL: [AdminArea; 11] = [
+        Self::Customers,
+        Self::Subscriptions,
+        Self::Plans,
+        Self::Cards,
+        Self::Settings,
+        Self::Promos,
+        Self::Tickets,
+        Self::Stats,
+        Self::Broadcast,
+        Self::Master,
+        Self::Onboarding,
+    ];
+
+    fn code(self) -> char {
+        match self {
+            Self::Customers => 'c',
+            Self::Subscriptions => 's',
+            Self::Plans => 'p',
+            Self::Cards => 'k',
+            Self::Settings => 'f',
+            Self::Promos => 'o',
+            Self::Tickets => 't',
+            Self::Stats => 'g',
+            Self::Broadcast => 'b',
+            Self::Master => 'm',
+            Self::Onboarding => 'n',
+        }
+    }
+
+    fn of(c: char) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.code() == c)
+    }
+}
+
+/// One operation inside an admin area: a letter (ASCII alphanumeric) naming
+/// what to do and two numbers (an object id and an argument) whose meaning
+/// the area defines. Encoded as `v1.<menu>.a.<area><op>.<id>.<arg>` (≤ 49 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdminOp {
+    /// What to do, e.g. `'l'` for a list.
+    pub op: char,
+    /// The object it is done to (0 when none).
+    pub id: u64,
+    /// A further argument (a page, a choice…; 0 when none).
+    pub arg: u64,
+}
+
+impl AdminOp {
+    /// An operation without numbers.
+    pub const fn new(op: char) -> Self {
+        Self { op, id: 0, arg: 0 }
+    }
+
+    /// An operation on object `id`.
+    pub const fn on(op: char, id: u64) -> Self {
+        Self { op, id, arg: 0 }
+    }
+
+    /// An operation on object `id` with argument `arg`.
+    pub const fn with(op: char, id: u64, arg: u64) -> Self {
+        Self { op, id, arg }
+    }
 }
 
 fn method_char(method: PaymentMethod) -> char {
@@ -117,6 +214,10 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
         Action::AdminHome => format!("{VERSION}.{menu}.adm"),
         Action::AdminReceipts => format!("{VERSION}.{menu}.adm.rcpt"),
+        Action::Admin(area, op) => {
+            debug_assert!(op.op.is_ascii_alphanumeric(), "admin op letters are ASCII alphanumerics");
+            format!("{VERSION}.{menu}.a.{}{}.{}.{}", area.code(), op.op, to_base36(op.id), to_base36(op.arg))
+        }
     };
     debug_assert!(data.len() <= MAX_LEN);
     data
@@ -152,6 +253,17 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
     if menu != current_menu {
         return Decoded::Expired;
     }
+    let parts: Vec<&str> = parts.collect();
+    if let ["a", code, id, arg] = parts.as_slice() {
+        let mut chars = code.chars();
+        let area = chars.next().and_then(AdminArea::of);
+        let op = chars.next().filter(char::is_ascii_alphanumeric);
+        return match (area, op, chars.next(), from_base36(id), from_base36(arg)) {
+            (Some(area), Some(op), None, Some(id), Some(arg)) => Decoded::Current(Action::Admin(area, AdminOp { op, id, arg })),
+            _ => Decoded::Expired,
+        };
+    }
+    let mut parts = parts.into_iter();
     let action = match (parts.next(), parts.next(), parts.next()) {
         (Some("home"), None, None) => Action::Home,
         (Some("lang"), None, None) => Action::LanguageMenu,
@@ -263,6 +375,9 @@ mod tests {
             Action::PaymentReject(3),
             Action::AdminHome,
             Action::AdminReceipts,
+            Action::Admin(AdminArea::Customers, AdminOp::new('l')),
+            Action::Admin(AdminArea::Onboarding, AdminOp::with('Z', u64::MAX, u64::MAX)),
+            Action::Admin(AdminArea::Master, AdminOp::with('9', 0, 7)),
         ];
         for action in all {
             for menu in [0, 1, 35, 36, 1_000_000, u64::MAX] {
@@ -277,7 +392,7 @@ mod tests {
     fn stale_and_foreign_data_is_expired() {
         let data = encode(3, Action::Home);
         assert_eq!(decode(&data, 4), Decoded::Expired);
-        for junk in ["", "v0.1.home", "v1.zz", "v1.1.buy", "v1.1.lang.de", "v1.1.home.extra", "v1..home"] {
+        for junk in ["", "v0.1.home", "v1.zz", "v1.1.buy", "v1.1.lang.de", "v1.1.home.extra", "v1..home", "v1.1.a.xl.0.0", "v1.1.a.c.0.0", "v1.1.a.cl.0", "v1.1.a.cl!.0.0", "v1.1.a.c-.0.0"] {
             assert_eq!(decode(junk, 1), Decoded::Expired, "{junk}");
         }
     }

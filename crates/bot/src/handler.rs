@@ -22,8 +22,8 @@ use std::sync::Arc;
 
 /// The handler of every tenant bot's customers.
 pub struct CustomerBot {
-    provisioner: Provisioner,
-    zarinpal: Arc<ZarinpalGateway>,
+    pub(crate) provisioner: Provisioner,
+    pub(crate) zarinpal: Arc<ZarinpalGateway>,
 }
 
 impl CustomerBot {
@@ -100,6 +100,14 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
             let chat = ctx.chat.0;
             ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
         }
+        Route::Text(text) if state.admin_flow.is_some() => {
+            let input = crate::admin::Input::Text(&text);
+            admin_input(bot, ctx, &mut state, input, language).await?;
+        }
+        Route::Photo { file_id, caption } if state.admin_flow.is_some() => {
+            let input = crate::admin::Input::Photo { file_id: &file_id, caption: caption.as_deref() };
+            admin_input(bot, ctx, &mut state, input, language).await?;
+        }
         Route::Text(text) if state.awaiting_amount.is_some() => {
             let method = state.awaiting_amount.take().unwrap_or_default();
             let line =
@@ -161,6 +169,23 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
     Ok(())
 }
 
+/// The next text or photo of an admin's guided flow: the area's answer as a
+/// new message, or the main menu when the flow no longer applies.
+async fn admin_input(
+    bot: &CustomerBot,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    input: crate::admin::Input<'_>,
+    language: Language,
+) -> Result<(), HandlerError> {
+    state.menu += 1;
+    match crate::admin::input(bot, ctx, state, input, language, state.menu).await? {
+        Some(screen) => send_screen(ctx, screen),
+        None => send_new_menu(ctx, state, language, Some(t(language, "unknown-input"))),
+    }
+    Ok(())
+}
+
 /// A current button: the screen to show in place, and a toast.
 async fn press(
     bot: &CustomerBot,
@@ -181,6 +206,10 @@ async fn press(
             (Some(home(ctx, language, menu)), Some(t(language, "admins-only")))
         }
         Action::AdminHome => (Some(crate::admin::home(ctx, language, menu).await?), None),
+        Action::Admin(area, op) => {
+            let shown = crate::admin::press(bot, ctx, state, area, op, language, menu).await?;
+            (shown.screen, shown.toast)
+        }
         Action::AdminReceipts => (None, Some(crate::admin::receipts(ctx, language).await?)),
         Action::TopUp => {
             let shown = crate::payments::top_up_menu(&bot.zarinpal, ctx, language, menu).await?;

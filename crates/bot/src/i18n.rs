@@ -59,32 +59,55 @@ mod tests {
             .collect()
     }
 
+    /// Every `.ftl` file of one language, by file name.
+    fn files(language: &str) -> std::collections::BTreeMap<String, String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales").join(language);
+        std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|entry| entry.expect("locale entry").path())
+            .filter(|path| path.extension().is_some_and(|e| e == "ftl"))
+            .map(|path| {
+                let name = path.file_name().expect("name").to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&path).expect("readable"))
+            })
+            .collect()
+    }
+
     #[test]
     fn every_key_exists_in_every_language() {
-        let en = ids(include_str!("../locales/en/main.ftl"));
-        let fa = ids(include_str!("../locales/fa/main.ftl"));
-        let ru = ids(include_str!("../locales/ru/main.ftl"));
-        assert!(en.len() > 100, "parsed the English texts: {}", en.len());
-        assert_eq!(en.symmetric_difference(&fa).collect::<Vec<_>>(), Vec::<&&str>::new(), "fa differs from en");
-        assert_eq!(en.symmetric_difference(&ru).collect::<Vec<_>>(), Vec::<&&str>::new(), "ru differs from en");
+        let en = files("en");
+        assert!(en.len() >= 2, "found the English files: {:?}", en.keys());
+        for other in ["fa", "ru"] {
+            let theirs = files(other);
+            assert_eq!(en.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "{other} has other files");
+            for (name, text) in &en {
+                let (ours, their) = (ids(text), ids(&theirs[name]));
+                assert_eq!(ours.symmetric_difference(&their).collect::<Vec<_>>(), Vec::<&&str>::new(), "{other}/{name}");
+            }
+        }
+        let all: Vec<&str> = en.values().flat_map(|text| ids(text)).collect();
+        assert!(all.len() > 100, "parsed the English texts: {}", all.len());
+        assert_eq!(all.len(), all.iter().collect::<std::collections::BTreeSet<_>>().len(), "an id is defined twice");
         // And the loader finds them (texts with variables are formatted by their callers' tests).
         let args: HashMap<Cow<'static, str>, FluentValue> =
             [("shop", "S"), ("name", "N")].into_iter().map(|(k, v)| (Cow::Borrowed(k), FluentValue::from(v))).collect();
         // Messages without variables (no `$` on any of their lines), plus two that take the args above.
         let mut plain: Vec<&str> = Vec::new();
-        let mut current: Option<(&str, bool)> = None;
-        for line in include_str!("../locales/en/main.ftl").lines() {
-            if let Some((id, _)) = line.split_once(" =").filter(|_| !line.starts_with([' ', '#'])) {
-                if let Some((done, true)) = current {
-                    plain.push(done);
+        for text in en.values() {
+            let mut current: Option<(&str, bool)> = None;
+            for line in text.lines() {
+                if let Some((id, _)) = line.split_once(" =").filter(|_| !line.starts_with([' ', '#'])) {
+                    if let Some((done, true)) = current {
+                        plain.push(done);
+                    }
+                    current = Some((id, !line.contains('$')));
+                } else if let Some((_, no_vars)) = current.as_mut() {
+                    *no_vars &= !line.contains('$');
                 }
-                current = Some((id, !line.contains('$')));
-            } else if let Some((_, no_vars)) = current.as_mut() {
-                *no_vars &= !line.contains('$');
             }
-        }
-        if let Some((done, true)) = current {
-            plain.push(done);
+            if let Some((done, true)) = current {
+                plain.push(done);
+            }
         }
         for key in plain.into_iter().chain(["welcome", "welcome-back"]) {
             for language in Language::ALL {

@@ -21,6 +21,9 @@ pub struct ChatState {
     pub awaiting_receipt: bool,
     /// In the admin chat: the payment the next text message rejects (it is the reason).
     pub rejecting: Option<i64>,
+    /// An admin's guided input in progress: `{"area": "<area>", …}` as the
+    /// area's module (`crate::admin`) wrote it; the next text or photo goes there.
+    pub admin_flow: Option<Value>,
 }
 
 impl ChatState {
@@ -30,6 +33,7 @@ impl ChatState {
         self.awaiting_ticket = false;
         self.awaiting_amount = None;
         self.awaiting_receipt = false;
+        self.admin_flow = None;
     }
 
     /// Parses the stored state; anything unreadable starts afresh.
@@ -44,6 +48,7 @@ impl ChatState {
             awaiting_amount: value.get("awaiting_amount").and_then(Value::as_str).map(str::to_owned),
             awaiting_receipt: value.get("awaiting_receipt").and_then(Value::as_bool).unwrap_or(false),
             rejecting: value.get("rejecting").and_then(Value::as_i64),
+            admin_flow: value.get("admin_flow").filter(|v| v.is_object()).cloned(),
         }
     }
 
@@ -58,6 +63,7 @@ impl ChatState {
             "awaiting_amount": self.awaiting_amount,
             "awaiting_receipt": self.awaiting_receipt,
             "rejecting": self.rejecting,
+            "admin_flow": self.admin_flow,
         })
         .to_string()
     }

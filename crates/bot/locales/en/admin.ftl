@@ -1,0 +1,12 @@
+# The admin home screen's area buttons (crates/bot/src/admin/mod.rs).
+btn-adm-customers = 👥 Customers
+btn-adm-subscriptions = 📦 Subscriptions
+btn-adm-plans = 🗂 Plans
+btn-adm-cards = 💳 Payment cards
+btn-adm-promos = 🎟 Promo codes
+btn-adm-tickets = 💬 Tickets
+btn-adm-stats = 📊 Statistics
+btn-adm-broadcast = 📣 Broadcast
+btn-adm-settings = ⚙️ Features & settings
+btn-adm-master = 🏢 Platform
+btn-adm-home = 🛠 Admin menu
