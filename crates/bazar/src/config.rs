@@ -90,6 +90,11 @@ pub const KEYS: &[KeyDoc] = &[
         description: "how long after a Zarinpal request a payment whose callback never came is verified by a job (repeated until it expires)",
     },
     KeyDoc {
+        key: "daily_summary_hour",
+        default: "9",
+        description: "hour of the day (Tehran time, 0-23) at which each tenant's admins get the previous day's summary; -1 turns summaries off",
+    },
+    KeyDoc {
         key: "log_format",
         default: "text",
         description: "text or json (log level: RUST_LOG, e.g. info,bazar=debug)",
@@ -157,6 +162,9 @@ pub struct Config {
     #[serde(default = "default_zarinpal_reconcile_ms")]
     pub zarinpal_reconcile_ms: u64,
     /// See [`KEYS`].
+    #[serde(default = "default_daily_summary_hour")]
+    pub daily_summary_hour: i16,
+    /// See [`KEYS`].
     #[serde(default)]
     pub log_format: LogFormat,
 }
@@ -169,6 +177,10 @@ fn default_zarinpal_sandbox_url() -> url::Url {
 }
 fn default_zarinpal_reconcile_ms() -> u64 {
     600_000
+}
+
+fn default_daily_summary_hour() -> i16 {
+    9
 }
 
 fn default_provisioning_attempts() -> u32 {

@@ -20,6 +20,15 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     if config.platform_api_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 32) {
         return Err(CliError::input("platform_api_token must be at least 32 characters (try `openssl rand -hex 32`)"));
     }
+    let summary_hour = match config.daily_summary_hour {
+        -1 => None,
+        hour @ 0..=23 => Some(hour as u8),
+        _ => {
+            return Err(CliError::input(
+                "daily_summary_hour must be an hour of the day, 0-23 (Tehran time), or -1 for off",
+            ));
+        }
+    };
     let store = open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -60,8 +69,10 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
             reconcile_after: Duration::from_millis(config.zarinpal_reconcile_ms.max(100)),
         },
     ));
-    let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone()));
+    let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone(), api.clone()));
     let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
+    let summaries = summary_hour
+        .map(|hour| tokio::spawn(bazar_shop::daily_summary::run(store.clone(), hour, Duration::from_secs(60))));
     let state = AppState { store: store.clone(), metrics };
     let api =
         ApiState::new(store.clone(), config.platform_api_token.as_ref(), BotApi::new(config.telegram_api_url.as_str()));
@@ -70,6 +81,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         .merge(zarinpal_callback::router(store.clone(), zarinpal))
         .merge(bazar_http::api::router(api));
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    if let Some(summaries) = summaries {
+        summaries.abort();
+    }
     // No more webhooks arrive; finish what was accepted, send what it produced.
     runtime.shutdown(Duration::from_secs(10)).await;
     store.database().close().await;

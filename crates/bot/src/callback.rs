@@ -61,6 +61,11 @@ pub enum Action {
     PaymentApprove(i64),
     /// Admin: reject a card-to-card payment (not tied to a menu generation).
     PaymentReject(i64),
+    /// Master bot, platform admin: open a shop requested through onboarding
+    /// (not tied to a menu generation; the request's status decides once).
+    OnboardingApprove(i64),
+    /// Master bot, platform admin: refuse an onboarding request and refund its fee.
+    OnboardingReject(i64),
     /// Admin: the admin menu.
     AdminHome,
     /// Admin: card-to-card receipts waiting for a decision.
@@ -91,6 +96,8 @@ pub enum AdminArea {
     Stats,
     /// Broadcasts to the tenant's customers.
     Broadcast,
+    /// The tenant's admins: add and remove (for admins allowed to manage admins).
+    Admins,
     /// The master bot's platform menu (platform admins only).
     Master,
     /// Self-service onboarding of a new reseller in the master bot (anyone).
@@ -99,7 +106,7 @@ pub enum AdminArea {
 
 impl AdminArea {
     /// Every area.
-    pub const ALL: [AdminArea; 11] = [
+    pub const ALL: [AdminArea; 12] = [
         Self::Customers,
         Self::Subscriptions,
         Self::Plans,
@@ -109,6 +116,7 @@ impl AdminArea {
         Self::Tickets,
         Self::Stats,
         Self::Broadcast,
+        Self::Admins,
         Self::Master,
         Self::Onboarding,
     ];
@@ -124,6 +132,7 @@ impl AdminArea {
             Self::Tickets => 't',
             Self::Stats => 'g',
             Self::Broadcast => 'b',
+            Self::Admins => 'a',
             Self::Master => 'm',
             Self::Onboarding => 'n',
         }
@@ -212,6 +221,8 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::CancelPayment => format!("{VERSION}.{menu}.cancelpay"),
         Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id as u64)),
         Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
+        Action::OnboardingApprove(id) => format!("{VERSION}o.a.{}", to_base36(id as u64)),
+        Action::OnboardingReject(id) => format!("{VERSION}o.r.{}", to_base36(id as u64)),
         Action::AdminHome => format!("{VERSION}.{menu}.adm"),
         Action::AdminReceipts => format!("{VERSION}.{menu}.adm.rcpt"),
         Action::Admin(area, op) => {
@@ -243,6 +254,15 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
             _ => Decoded::Expired,
         };
     }
+    // And onboarding decisions in the master bot: the request's status decides once.
+    if let Some(rest) = data.strip_prefix("v1o.") {
+        let id = rest.get(2..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
+        return match (rest.get(..2), id) {
+            (Some("a."), Some(id)) => Decoded::Current(Action::OnboardingApprove(id)),
+            (Some("r."), Some(id)) => Decoded::Current(Action::OnboardingReject(id)),
+            _ => Decoded::Expired,
+        };
+    }
     let mut parts = data.split('.');
     if parts.next() != Some(VERSION) {
         return Decoded::Expired;
@@ -259,7 +279,9 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         let area = chars.next().and_then(AdminArea::of);
         let op = chars.next().filter(char::is_ascii_alphanumeric);
         return match (area, op, chars.next(), from_base36(id), from_base36(arg)) {
-            (Some(area), Some(op), None, Some(id), Some(arg)) => Decoded::Current(Action::Admin(area, AdminOp { op, id, arg })),
+            (Some(area), Some(op), None, Some(id), Some(arg)) => {
+                Decoded::Current(Action::Admin(area, AdminOp { op, id, arg }))
+            }
             _ => Decoded::Expired,
         };
     }
@@ -373,6 +395,8 @@ mod tests {
             Action::CancelPayment,
             Action::PaymentApprove(i64::MAX),
             Action::PaymentReject(3),
+            Action::OnboardingApprove(i64::MAX),
+            Action::OnboardingReject(4),
             Action::AdminHome,
             Action::AdminReceipts,
             Action::Admin(AdminArea::Customers, AdminOp::new('l')),
@@ -392,7 +416,20 @@ mod tests {
     fn stale_and_foreign_data_is_expired() {
         let data = encode(3, Action::Home);
         assert_eq!(decode(&data, 4), Decoded::Expired);
-        for junk in ["", "v0.1.home", "v1.zz", "v1.1.buy", "v1.1.lang.de", "v1.1.home.extra", "v1..home", "v1.1.a.xl.0.0", "v1.1.a.c.0.0", "v1.1.a.cl.0", "v1.1.a.cl!.0.0", "v1.1.a.c-.0.0"] {
+        for junk in [
+            "",
+            "v0.1.home",
+            "v1.zz",
+            "v1.1.buy",
+            "v1.1.lang.de",
+            "v1.1.home.extra",
+            "v1..home",
+            "v1.1.a.xl.0.0",
+            "v1.1.a.c.0.0",
+            "v1.1.a.cl.0",
+            "v1.1.a.cl!.0.0",
+            "v1.1.a.c-.0.0",
+        ] {
             assert_eq!(decode(junk, 1), Decoded::Expired, "{junk}");
         }
     }

@@ -24,13 +24,17 @@ use std::sync::Arc;
 pub struct CustomerBot {
     pub(crate) provisioner: Provisioner,
     pub(crate) zarinpal: Arc<ZarinpalGateway>,
+    /// Direct Bot API calls made while handling an update (the master bot
+    /// checks a pasted token with `getMe`); replies still go through the outbox.
+    pub(crate) telegram: bazar_telegram::BotApi,
 }
 
 impl CustomerBot {
-    /// A customer bot whose subscriptions are provisioned by `provisioner` and
-    /// whose gateway payments go through `zarinpal`.
-    pub fn new(provisioner: Provisioner, zarinpal: Arc<ZarinpalGateway>) -> Self {
-        Self { provisioner, zarinpal }
+    /// A customer bot whose subscriptions are provisioned by `provisioner`,
+    /// whose gateway payments go through `zarinpal`, and which asks Telegram
+    /// directly through `telegram` (the configured Bot API URL).
+    pub fn new(provisioner: Provisioner, zarinpal: Arc<ZarinpalGateway>, telegram: bazar_telegram::BotApi) -> Self {
+        Self { provisioner, zarinpal, telegram }
     }
 }
 
@@ -41,6 +45,15 @@ impl Handler for CustomerBot {
 
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
         Box::pin(crate::jobs::run(&self.provisioner, &self.zarinpal, bot, job))
+    }
+
+    fn broadcast_text(&self, progress: &bazar_runtime::BroadcastProgress, kind: bazar_runtime::TextKind) -> String {
+        crate::admin::broadcast::text(progress, kind)
+    }
+
+    fn unavailable_text(&self, shop: &str, language_code: Option<&str>) -> String {
+        let language = language_code.and_then(Language::from_telegram_code).unwrap_or(Language::Fa);
+        t_args(language, "mst-unavailable", &[("shop", shop)])
     }
 }
 
@@ -211,6 +224,14 @@ async fn press(
             (shown.screen, shown.toast)
         }
         Action::AdminReceipts => (None, Some(crate::admin::receipts(ctx, language).await?)),
+        Action::OnboardingApprove(id) | Action::OnboardingReject(id) => {
+            // The master area's own decision, behind its access check (platform admins only).
+            let decide = if matches!(action, Action::OnboardingApprove(_)) { 'y' } else { 'n' };
+            let op = crate::callback::AdminOp::with(decide, id as u64, 0);
+            let area = crate::callback::AdminArea::Master;
+            let shown = crate::admin::press(bot, ctx, state, area, op, language, menu).await?;
+            (shown.screen, shown.toast)
+        }
         Action::TopUp => {
             let shown = crate::payments::top_up_menu(&bot.zarinpal, ctx, language, menu).await?;
             (shown.screen, shown.toast)

@@ -82,7 +82,11 @@ mod tests {
             assert_eq!(en.keys().collect::<Vec<_>>(), theirs.keys().collect::<Vec<_>>(), "{other} has other files");
             for (name, text) in &en {
                 let (ours, their) = (ids(text), ids(&theirs[name]));
-                assert_eq!(ours.symmetric_difference(&their).collect::<Vec<_>>(), Vec::<&&str>::new(), "{other}/{name}");
+                assert_eq!(
+                    ours.symmetric_difference(&their).collect::<Vec<_>>(),
+                    Vec::<&&str>::new(),
+                    "{other}/{name}"
+                );
             }
         }
         let all: Vec<&str> = en.values().flat_map(|text| ids(text)).collect();

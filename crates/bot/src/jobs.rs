@@ -25,6 +25,12 @@ pub(crate) async fn run(
     if crate::payment_jobs::is_payment_job(&job.kind) {
         return crate::payment_jobs::run(store, zarinpal, bot, job).await;
     }
+    if job.kind == bazar_store::DAILY_SUMMARY_JOB {
+        return crate::daily_summary::run(store, bot, job).await.unwrap_or_else(|e| {
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "daily summary failed");
+            Vec::new()
+        });
+    }
     if job.kind == bazar_shop::DISABLE_JOB {
         if let Err(e) = provisioner.disable(&bot.scope, job).await {
             tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "disable job failed");
@@ -36,6 +42,16 @@ pub(crate) async fn run(
             tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "ticket job failed");
             Vec::new()
         });
+    }
+    if job.kind == bazar_shop::reset_link::RESET_LINK_JOB {
+        return match provisioner.reset_link(&bot.scope, job).await {
+            Ok(bazar_shop::reset_link::ResetDone::Reset(subscription)) => new_link(store, bot, &subscription).await,
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "link reset failed on the database");
+                Vec::new()
+            }
+        };
     }
     let now = now_ms();
     match job.kind.as_str() {
@@ -186,7 +202,9 @@ async fn notify(
                     ("price", &price(admin_language, subscription.price, &subscription.currency)),
                 ],
             );
-            out.push(Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": text})));
+            let mut alert = Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": text}));
+            crate::admin_chat::into_topic(&settings, &mut alert);
+            out.push(alert);
         }
     }
     out
@@ -211,6 +229,24 @@ pub(crate) fn link_and_qr(language: bazar_domain::Language, chat: i64, subscript
         ),
         None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": caption, "parse_mode": "HTML"})),
     }
+}
+
+/// A subscription's new link (an admin reset it) to its customer, with the QR code.
+async fn new_link(store: &Store, bot: &Arc<BotHandle>, subscription: &Subscription) -> Vec<Outgoing> {
+    let tenant = store.tenant(&bot.scope);
+    let (Ok(settings), Ok(mut tx)) = (tenant.settings().await, tenant.begin_read().await) else {
+        return Vec::new();
+    };
+    let customer = tx.customer(subscription.customer_id).await.ok().flatten();
+    let _ = tx.commit().await;
+    let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Vec::new() };
+    let language = language_of(customer.language, &settings);
+    let chat = customer.telegram_id.get();
+    let notice = t_args(language, "mng-sub-new-link", &[("id", &subscription.id.to_string())]);
+    vec![
+        Outgoing::new("sendMessage", json!({"chat_id": chat, "text": notice})),
+        link_and_qr(language, chat, subscription),
+    ]
 }
 
 /// A reminder or expiry message to the subscription's customer.

@@ -9,8 +9,11 @@
 //! with the `TenantScope` and transaction the runtime hands it.
 
 mod admin;
+mod admin_chat;
 pub mod callback;
+mod chart;
 mod clock;
+mod daily_summary;
 mod handler;
 pub mod i18n;
 mod jobs;

@@ -45,6 +45,11 @@ pub fn main_menu(
     if settings.flag(FeatureFlag::Referral) {
         rows.push(vec![button(t(language, "btn-invite"), menu, Action::Invite)]);
     }
+    // Only the master bot acts on it (`admin::allowed`); elsewhere the flag is meaningless.
+    if settings.flag(FeatureFlag::Onboarding) {
+        let open = Action::Admin(crate::callback::AdminArea::Onboarding, crate::callback::AdminOp::new('h'));
+        rows.push(vec![button(t(language, "mst-btn-open-shop"), menu, open)]);
+    }
     rows.push(vec![button(t(language, "btn-language"), menu, Action::LanguageMenu)]);
     if let ConfigValue::Text(contact) = settings.config(ConfigKey::SupportContact) {
         let url = match contact.strip_prefix('@') {

@@ -341,7 +341,8 @@ pub(crate) async fn receipt(
     state.awaiting_receipt = false;
     let customer = ctx.customer.clone();
     for (chat, admin_language) in admin_chats(ctx).await? {
-        let message = receipt_for_admins(&mut ctx.tx, chat, admin_language, &payment, &customer).await?;
+        let mut message = receipt_for_admins(&mut ctx.tx, chat, admin_language, &payment, &customer).await?;
+        crate::admin_chat::into_topic(&ctx.settings, &mut message);
         ctx.send(message);
     }
     Ok(Some(t_args(language, "receipt-received", &[("code", &payment.tracking_code)])))

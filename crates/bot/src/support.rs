@@ -40,7 +40,10 @@ pub(crate) async fn customer_writes(
             {"text": t(admin_language, "btn-ticket-reply"), "callback_data": encode(0, Action::TicketReply(ticket.id))},
             {"text": t(admin_language, "btn-ticket-close"), "callback_data": encode(0, Action::TicketClose(ticket.id))},
         ]]});
-        ctx.send(Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": body, "reply_markup": buttons})));
+        let mut message =
+            Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": body, "reply_markup": buttons}));
+        crate::admin_chat::into_topic(&ctx.settings, &mut message);
+        ctx.send(message);
     }
     Ok(t_args(language, "ticket-sent", &[("id", &ticket.id.to_string())]))
 }

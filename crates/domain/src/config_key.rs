@@ -61,6 +61,9 @@ pub enum ConfigKey {
     SupportContact,
     /// Chat that receives receipts, tickets and alerts (a user, group or supergroup id).
     AdminChatId,
+    /// In an admin chat that is a forum (a group with topics): the topic
+    /// (`message_thread_id`) receipts, tickets, alerts and summaries go to.
+    AdminTopicId,
     /// Days before expiry on which customers are reminded, e.g. `3,1`.
     ReminderDays,
     /// Percent of a referee's purchase credited to the referrer.
@@ -93,6 +96,41 @@ pub enum ConfigKey {
     TelegramStarsMax,
     /// How much of the tenant's currency one Telegram Star buys (Stars stay off until set).
     StarsRate,
+    /// Platform-only, master bot: the plans a new reseller picks from when
+    /// opening a shop, as `name=activation fee` pairs in the master's currency
+    /// (e.g. `basic=500000,pro=2000000`). Unset: onboarding offers nothing.
+    OnboardingPlans,
+    /// Platform-only, master bot: whether a paid onboarding request waits for
+    /// a platform admin's approval before the shop is created.
+    OnboardingApproval,
+}
+
+/// One plan a prospective reseller may pick in the master bot (see
+/// [`ConfigKey::OnboardingPlans`]): a name and its one-time activation fee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnboardingPlan {
+    /// What the plan is called (1-32 letters, digits, `_` or `-`).
+    pub name: String,
+    /// The activation fee, in minor units of the master bot's currency (0 = free).
+    pub fee: i64,
+}
+
+/// Reads the canonical `name=fee,…` text of [`ConfigKey::OnboardingPlans`]
+/// (1 to 5 plans, distinct names, fees from 0 to 10^12). `None` when malformed.
+pub fn parse_onboarding_plans(text: &str) -> Option<Vec<OnboardingPlan>> {
+    let mut plans: Vec<OnboardingPlan> = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, fee) = part.split_once('=')?;
+        let name = name.trim();
+        let fee: i64 = fee.trim().parse().ok()?;
+        let name_ok =
+            (1..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !name_ok || !(0..=1_000_000_000_000).contains(&fee) || plans.iter().any(|p| p.name == name) {
+            return None;
+        }
+        plans.push(OnboardingPlan { name: name.to_owned(), fee });
+    }
+    (1..=5).contains(&plans.len()).then_some(plans)
 }
 
 /// How the card shown for the next card-to-card payment is chosen among the
@@ -171,13 +209,14 @@ pub enum ConfigError {
 
 impl ConfigKey {
     /// Every key, in display order.
-    pub const ALL: [ConfigKey; 22] = [
+    pub const ALL: [ConfigKey; 25] = [
         Self::DefaultLanguage,
         Self::Currency,
         Self::TrialDays,
         Self::TrialTrafficMb,
         Self::SupportContact,
         Self::AdminChatId,
+        Self::AdminTopicId,
         Self::ReminderDays,
         Self::ReferralRewardPercent,
         Self::MaxCustomers,
@@ -194,6 +233,8 @@ impl ConfigKey {
         Self::TelegramStarsMin,
         Self::TelegramStarsMax,
         Self::StarsRate,
+        Self::OnboardingPlans,
+        Self::OnboardingApproval,
     ];
 
     /// The stored and typed key.
@@ -205,6 +246,7 @@ impl ConfigKey {
             Self::TrialTrafficMb => "trial_traffic_mb",
             Self::SupportContact => "support_contact",
             Self::AdminChatId => "admin_chat_id",
+            Self::AdminTopicId => "admin_topic_id",
             Self::ReminderDays => "reminder_days",
             Self::ReferralRewardPercent => "referral_reward_percent",
             Self::MaxCustomers => "max_customers",
@@ -221,15 +263,20 @@ impl ConfigKey {
             Self::TelegramStarsMin => "telegram_stars_min",
             Self::TelegramStarsMax => "telegram_stars_max",
             Self::StarsRate => "stars_rate",
+            Self::OnboardingPlans => "onboarding_plans",
+            Self::OnboardingApproval => "onboarding_approval",
         }
     }
 
     /// Who may change the key.
     pub const fn audience(self) -> ConfigAudience {
         match self {
-            Self::MaxCustomers | Self::MaxAdmins | Self::ApiRateLimitPerMinute | Self::OwnPanelAllowed => {
-                ConfigAudience::Platform
-            }
+            Self::MaxCustomers
+            | Self::MaxAdmins
+            | Self::ApiRateLimitPerMinute
+            | Self::OwnPanelAllowed
+            | Self::OnboardingPlans
+            | Self::OnboardingApproval => ConfigAudience::Platform,
             _ => ConfigAudience::Tenant,
         }
     }
@@ -243,12 +290,16 @@ impl ConfigKey {
             Self::TrialTrafficMb => "a whole number of megabytes from 1 to 1048576",
             Self::SupportContact => "a @username (5-32 letters, digits or _) or an https:// link",
             Self::AdminChatId => "a Telegram chat id (a non-zero whole number, negative for groups)",
+            Self::AdminTopicId => "a topic id of the admin group (a whole number from 1)",
             Self::ReminderDays => "up to 5 distinct whole numbers of days from 1 to 30, comma-separated",
             Self::ReferralRewardPercent => "a whole number from 0 to 100",
             Self::MaxCustomers => "a whole number from 1, or `unlimited`",
             Self::MaxAdmins => "a whole number from 1 to 100",
             Self::ApiRateLimitPerMinute => "a whole number from 1 to 100000",
-            Self::OwnPanelAllowed | Self::CardUniqueAmount => "on or off",
+            Self::OwnPanelAllowed | Self::CardUniqueAmount | Self::OnboardingApproval => "on or off",
+            Self::OnboardingPlans => {
+                "1 to 5 `name=fee` pairs, comma-separated (fee a whole amount of the master's currency)"
+            }
             Self::CardRotation => "round_robin, weighted or least_used",
             Self::PaymentMinutes => "a whole number of minutes from 5 to 1440",
             Self::CardToCardMin
@@ -268,7 +319,7 @@ impl ConfigKey {
             Self::Currency => ConfigValue::Currency(Currency::Irt),
             Self::TrialDays => ConfigValue::Int(1),
             Self::TrialTrafficMb => ConfigValue::Int(1024),
-            Self::SupportContact | Self::AdminChatId => ConfigValue::Unset,
+            Self::SupportContact | Self::AdminChatId | Self::AdminTopicId => ConfigValue::Unset,
             Self::ReminderDays => ConfigValue::IntList(vec![3, 1]),
             Self::ReferralRewardPercent => ConfigValue::Int(10),
             Self::MaxCustomers => ConfigValue::Limit(None),
@@ -280,7 +331,8 @@ impl ConfigKey {
             Self::PaymentMinutes => ConfigValue::Int(60),
             Self::CardToCardMin | Self::ZarinpalMin | Self::TelegramStarsMin => ConfigValue::Int(10_000),
             Self::CardToCardMax | Self::ZarinpalMax | Self::TelegramStarsMax => ConfigValue::Int(100_000_000),
-            Self::StarsRate => ConfigValue::Unset,
+            Self::StarsRate | Self::OnboardingPlans => ConfigValue::Unset,
+            Self::OnboardingApproval => ConfigValue::Bool(false),
         }
     }
 
@@ -299,13 +351,21 @@ impl ConfigKey {
             Self::TrialTrafficMb => ConfigValue::Int(int_in(1, 1_048_576)?),
             Self::SupportContact => ConfigValue::Text(parse_contact(text).ok_or_else(bad)?),
             Self::AdminChatId => ConfigValue::Chat(text.parse().map_err(|_| bad())?),
+            Self::AdminTopicId => ConfigValue::Int(int_in(1, i64::from(i32::MAX))?),
             Self::ReminderDays => ConfigValue::IntList(parse_days(text).ok_or_else(bad)?),
             Self::ReferralRewardPercent => ConfigValue::Int(int_in(0, 100)?),
             Self::MaxCustomers if text.eq_ignore_ascii_case("unlimited") => ConfigValue::Limit(None),
             Self::MaxCustomers => ConfigValue::Limit(Some(int_in(1, i64::MAX)?)),
             Self::MaxAdmins => ConfigValue::Int(int_in(1, 100)?),
             Self::ApiRateLimitPerMinute => ConfigValue::Int(int_in(1, 100_000)?),
-            Self::OwnPanelAllowed | Self::CardUniqueAmount => ConfigValue::Bool(parse_switch(text).ok_or_else(bad)?),
+            Self::OwnPanelAllowed | Self::CardUniqueAmount | Self::OnboardingApproval => {
+                ConfigValue::Bool(parse_switch(text).ok_or_else(bad)?)
+            }
+            Self::OnboardingPlans => {
+                let plans = parse_onboarding_plans(text).ok_or_else(bad)?;
+                let canonical: Vec<String> = plans.iter().map(|p| format!("{}={}", p.name, p.fee)).collect();
+                ConfigValue::Text(canonical.join(","))
+            }
             Self::CardRotation => ConfigValue::Rotation(text.to_ascii_lowercase().parse().map_err(|_| bad())?),
             Self::PaymentMinutes => ConfigValue::Int(int_in(5, 1440)?),
             Self::CardToCardMin
@@ -442,6 +502,19 @@ mod tests {
             let default = key.default_value();
             assert_eq!(key.from_json(&default.to_json()).unwrap(), default, "{key}");
         }
+    }
+
+    #[test]
+    fn onboarding_plans_parse_canonically() {
+        let value = ConfigKey::OnboardingPlans.parse_value(" basic = 500000, pro=2000000 ").unwrap();
+        assert_eq!(value, ConfigValue::Text("basic=500000,pro=2000000".into()));
+        let plans = parse_onboarding_plans("basic=500000,pro=2000000").unwrap();
+        assert_eq!(plans[1], OnboardingPlan { name: "pro".into(), fee: 2_000_000 });
+        assert!(ConfigKey::OnboardingPlans.parse_value("basic=5,basic=6").is_err());
+        assert!(ConfigKey::OnboardingPlans.parse_value("basic").is_err());
+        assert!(ConfigKey::OnboardingPlans.parse_value("a=-1").is_err());
+        assert!(ConfigKey::OnboardingPlans.parse_value("").is_err());
+        assert_eq!(ConfigKey::OnboardingApproval.audience(), ConfigAudience::Platform);
     }
 
     #[test]

@@ -23,18 +23,21 @@ pub enum FeatureFlag {
     SupportTickets,
     /// Automatic renewal from the wallet for customers who opt in.
     AutoRenew,
+    /// Master bot only: anyone may open their own shop (self-service onboarding).
+    /// Meaningless on a tenant bot: the onboarding area exists only in the master bot.
+    Onboarding,
 }
 
 /// A flag key that is not one of [`FeatureFlag::ALL`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown feature flag `{0}` (known: card_to_card, zarinpal, telegram_stars, trial, referral, promo_codes, support_tickets, auto_renew)"
+    "unknown feature flag `{0}` (known: card_to_card, zarinpal, telegram_stars, trial, referral, promo_codes, support_tickets, auto_renew, onboarding)"
 )]
 pub struct UnknownFeatureFlag(pub String);
 
 impl FeatureFlag {
     /// Every flag, in display order.
-    pub const ALL: [FeatureFlag; 8] = [
+    pub const ALL: [FeatureFlag; 9] = [
         Self::CardToCard,
         Self::Zarinpal,
         Self::TelegramStars,
@@ -43,6 +46,7 @@ impl FeatureFlag {
         Self::PromoCodes,
         Self::SupportTickets,
         Self::AutoRenew,
+        Self::Onboarding,
     ];
 
     /// The stored and typed key.
@@ -56,6 +60,7 @@ impl FeatureFlag {
             Self::PromoCodes => "promo_codes",
             Self::SupportTickets => "support_tickets",
             Self::AutoRenew => "auto_renew",
+            Self::Onboarding => "onboarding",
         }
     }
 
@@ -66,6 +71,12 @@ impl FeatureFlag {
     /// or need configuration first, so they start off.
     pub const fn default_enabled(self) -> bool {
         matches!(self, Self::CardToCard | Self::PromoCodes | Self::SupportTickets)
+    }
+
+    /// Whether only the platform sets this flag (CLI, the master bot's admins):
+    /// tenant-facing paths (the tenant API) neither list nor change it.
+    pub const fn platform_only(self) -> bool {
+        matches!(self, Self::Onboarding)
     }
 
     /// One line for `--help`, the README and the API.
@@ -79,6 +90,7 @@ impl FeatureFlag {
             Self::PromoCodes => "promo codes: wallet bonus, percent discount or extra days",
             Self::SupportTickets => "support tickets answered by the tenant's admins",
             Self::AutoRenew => "automatic renewal from the wallet for customers who opt in",
+            Self::Onboarding => "master bot only: self-service onboarding of new resellers (\"Open your own shop\")",
         }
     }
 }

@@ -21,7 +21,10 @@ mod promo;
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
 pub use card::{Bank, CardError, CardNumber, mask_card_number};
-pub use config_key::{CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, parse_switch};
+pub use config_key::{
+    CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, OnboardingPlan,
+    parse_onboarding_plans, parse_switch,
+};
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};

@@ -12,6 +12,7 @@
 //! target/release/bazar-load --bots 100 --users 100 --scenario start
 //! ```
 
+mod broadcast;
 mod report;
 mod scenario;
 mod server;
@@ -49,6 +50,9 @@ pub struct Options {
     /// Seconds to wait for the last replies.
     #[arg(long, default_value_t = 60)]
     pub drain_secs: u64,
+    /// Broadcast scenario: SIGKILL the server once this fraction of the messages is out, then restart it.
+    #[arg(long)]
+    pub kill_at: Option<f64>,
 }
 
 /// Load shapes.
@@ -60,6 +64,9 @@ pub enum Scenario {
     Press,
     /// Only start the server with the bots registered and measure readiness and idle memory.
     Idle,
+    /// One broadcast to all `--users` customers of each of `--bots` tenants at once
+    /// (customers written straight into the database); with `--kill-at`, a kill -9 mid-way.
+    Broadcast,
 }
 
 /// Update delivery.
@@ -83,7 +90,11 @@ pub enum Db {
 fn main() {
     let options = Options::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    if let Err(e) = runtime.block_on(scenario::run(options)) {
+    let run = match options.scenario {
+        Scenario::Broadcast => runtime.block_on(broadcast::run(options)),
+        _ => runtime.block_on(scenario::run(options)),
+    };
+    if let Err(e) = run {
         eprintln!("error: {e}");
         std::process::exit(1);
     }

@@ -169,7 +169,7 @@ pub async fn run(o: Options) -> Result<(), String> {
             }
             presses
         }
-        Scenario::Idle => unreachable!(),
+        Scenario::Idle | Scenario::Broadcast => unreachable!(),
     };
     let total = measured.len();
     let expects: HashMap<(usize, i64), usize> = measured.iter().map(|d| ((d.bot, d.user.id), d.expect)).collect();

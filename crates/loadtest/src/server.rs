@@ -61,6 +61,12 @@ impl Server {
         Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
     }
 
+    /// SIGKILL: the server dies wherever it is.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM and wait.
     pub fn stop(mut self) {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();

@@ -19,7 +19,12 @@
 //! * [`outbox`] paces sends under Telegram's limits (per bot and per chat),
 //!   honours 429 `retry_after`, retries transient failures and records 403 as
 //!   "blocked by the user".
+//! * [`broadcast`] sends the broadcasts admins confirmed: claimed with a lease
+//!   (resumed after a restart), batches marked `sending` before they go out (at
+//!   most once), queued in the outbox behind interactive replies, with a
+//!   progress message edited in the admin's chat and a final report.
 
+pub mod broadcast;
 pub mod dispatch;
 pub mod outbox;
 pub mod pipeline;
@@ -29,6 +34,7 @@ mod runtime;
 mod update_meta;
 pub mod webhook;
 
+pub use broadcast::{BroadcastOptions, BroadcastProgress, TextKind, broadcast_message};
 pub use outbox::Outgoing;
 pub use pipeline::{Handler, HandlerError, UpdateContext};
 pub use registry::BotHandle;

@@ -7,6 +7,12 @@
 //! chat's messages keep their order), without letting one slow chat hold up the
 //! others. Requests that are not messages (`answerCallbackQuery`, …) are not
 //! limited by Telegram and go out at once.
+//!
+//! Broadcast messages share the same per-bot window but queue behind every
+//! interactive reply ([`Priority::Background`]), so a broadcast running at the
+//! full rate never starves the bot's conversations; they are sent at most once
+//! (only a 429, which Telegram did not perform, is retried) and report their
+//! outcome through [`Outbox::enqueue_tracked`].
 
 use bazar_domain::{BotToken, TelegramUserId};
 use bazar_store::{Store, TenantScope};
@@ -16,7 +22,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, oneshot};
 use tokio::time::Instant;
 
 /// One Bot API call to make on behalf of a bot.
@@ -60,6 +66,20 @@ impl Outgoing {
         self.params.get("chat_id").and_then(Value::as_i64)
     }
 }
+
+/// How a message queues among the bot's others.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Priority {
+    /// A reply or a notice: goes before every background message, and is retried on transient failures.
+    Interactive,
+    /// A broadcast message: waits behind interactive ones and is sent at most
+    /// once — only a 429 (which Telegram did not perform) is retried, since a
+    /// network error or a 5xx may hide a delivered message.
+    Background,
+}
+
+/// How a tracked request ended: Telegram's answer, or the error it was given up with.
+pub type SendOutcome = Result<Value, TelegramError>;
 
 /// Pacing parameters.
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +153,29 @@ struct Item {
     attempt: u32,
     /// Slot in `recent` while being sent.
     seq: u64,
+    /// Queued behind interactive messages, sent at most once.
+    background: bool,
+    /// Told how the request ended.
+    notify: Option<oneshot::Sender<SendOutcome>>,
+}
+
+impl Item {
+    fn new(request: Outgoing, background: bool, notify: Option<oneshot::Sender<SendOutcome>>) -> Self {
+        let chat = request.chat_id();
+        Self { request, chat, attempt: 0, seq: 0, background, notify }
+    }
+
+    /// The same request queued again after a refusal, keeping who waits for it.
+    fn retry(&mut self) -> Self {
+        Self {
+            request: self.request.clone(),
+            chat: self.chat,
+            attempt: self.attempt,
+            seq: 0,
+            background: self.background,
+            notify: self.notify.take(),
+        }
+    }
 }
 
 enum Next {
@@ -163,17 +206,38 @@ impl Outbox {
         for request in requests {
             self.inner.pending.fetch_add(1, Ordering::AcqRel);
             if request.is_message() {
-                let chat = request.chat_id();
-                paced.push(Item { request, chat, attempt: 0, seq: 0 });
+                paced.push(Item::new(request, false, None));
             } else {
                 let inner = self.inner.clone();
                 let (scope, token) = (scope.clone(), token.clone());
                 tokio::spawn(async move { inner.send_unpaced(&scope, &token, request).await });
             }
         }
-        if paced.is_empty() {
-            return;
+        if !paced.is_empty() {
+            self.push(scope, token, paced);
         }
+    }
+
+    /// Queues one message of a bot with `priority` and returns how it ends:
+    /// Telegram's answer (a `Message`, whose `message_id` an edit can use) or
+    /// the error it was given up with. The receiver fails only if the process
+    /// is stopping before the message was tried.
+    pub fn enqueue_tracked(
+        &self,
+        scope: &TenantScope,
+        token: &BotToken,
+        request: Outgoing,
+        priority: Priority,
+    ) -> oneshot::Receiver<SendOutcome> {
+        let (notify, outcome) = oneshot::channel();
+        self.inner.pending.fetch_add(1, Ordering::AcqRel);
+        self.push(scope, token, vec![Item::new(request, priority == Priority::Background, Some(notify))]);
+        outcome
+    }
+
+    /// Adds paced items to the bot's queue (interactive ones before every background one)
+    /// and makes sure its pacing task runs.
+    fn push(&self, scope: &TenantScope, token: &BotToken, paced: Vec<Item>) {
         let queue = {
             let mut queues = self.inner.queues.lock().expect("outbox lock");
             queues
@@ -198,7 +262,14 @@ impl Outbox {
         };
         let start = {
             let mut state = queue.state.lock().expect("queue lock");
-            state.items.extend(paced);
+            for item in paced {
+                if item.background {
+                    state.items.push_back(item);
+                } else {
+                    let at = state.items.iter().position(|i| i.background).unwrap_or(state.items.len());
+                    state.items.insert(at, item);
+                }
+            }
             !std::mem::replace(&mut state.running, true)
         };
         if start {
@@ -381,16 +452,16 @@ impl Inner {
                     if let Some(chat) = item.chat {
                         state.chat_ready_at.insert(chat, Instant::now() + wait);
                     }
-                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt, seq: 0 };
+                    let retry = item.retry();
                     state.items.push_front(retry);
                     finished = false;
                 }
-                Err(e) if e.is_transient() && item.attempt + 1 < self.options.max_attempts => {
+                Err(e) if e.is_transient() && !item.background && item.attempt + 1 < self.options.max_attempts => {
                     item.attempt += 1;
                     if let Some(chat) = item.chat {
                         state.chat_ready_at.insert(chat, Instant::now() + backoff(item.attempt));
                     }
-                    let retry = Item { request: item.request.clone(), chat: item.chat, attempt: item.attempt, seq: 0 };
+                    let retry = item.retry();
                     state.items.push_front(retry);
                     finished = false;
                 }
@@ -413,6 +484,9 @@ impl Inner {
             }
         }
         if finished {
+            if let Some(notify) = item.notify.take() {
+                let _ = notify.send(result);
+            }
             self.done();
         }
     }

@@ -8,6 +8,7 @@ use bazar_domain::{ChatId, Language, TelegramUserId};
 use bazar_store::{Customer, CustomerContact, Store, StoreError, TenantSettings, TenantTx, UpdateOutcome};
 use bazar_telegram::frankenstein::types::{ChatMember, MaybeInaccessibleMessage, User};
 use bazar_telegram::frankenstein::updates::{Update, UpdateContent};
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,6 +83,25 @@ pub trait Handler: Send + Sync + 'static {
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a bazar_store::Job) -> BoxFuture<'a, Vec<Outgoing>> {
         let _ = (bot, job);
         Box::pin(async { Vec::new() })
+    }
+
+    /// The one polite line a customer of a *suspended* bot gets (no tenant
+    /// data is touched for it): `shop` is the bot's name, `language_code`
+    /// Telegram's code of the sender's language, if it sent one.
+    fn unavailable_text(&self, shop: &str, language_code: Option<&str>) -> String {
+        let _ = language_code;
+        format!("{shop} is temporarily unavailable. Please try again later.")
+    }
+
+    /// The text of a broadcast's progress message (edited in place in the
+    /// admin's chat) or of its final report, in the broadcast's language. The
+    /// default is a plain English summary, for handlers without translations.
+    fn broadcast_text(
+        &self,
+        progress: &crate::broadcast::BroadcastProgress,
+        kind: crate::broadcast::TextKind,
+    ) -> String {
+        progress.plain(kind)
     }
 }
 
@@ -191,7 +211,13 @@ impl Pipeline {
             state_changed: false,
             replies: Vec::new(),
         };
-        self.handler.handle(&mut ctx).await?;
+        // A panicking handler (a bug) fails this update like an error would:
+        // its writes roll back, it is recorded as failed, and the shard lives on
+        // for every other chat hashed to it.
+        std::panic::AssertUnwindSafe(self.handler.handle(&mut ctx))
+            .catch_unwind()
+            .await
+            .map_err(|panic| HandlerError::Other(format!("the handler panicked: {}", panic_text(&panic))))??;
         let UpdateContext { mut tx, state, state_changed, mut replies, .. } = ctx;
         if state_changed {
             tx.set_conversation_state(chat, state.as_deref()).await?;
@@ -258,4 +284,9 @@ fn sender_and_chat(update: &Update) -> Option<(&User, ChatId)> {
         UpdateContent::MyChatMember(c) => Some((&c.from, ChatId(c.chat.id))),
         _ => None,
     }
+}
+
+/// The message of a caught panic, for the log.
+pub(crate) fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> &str {
+    panic.downcast_ref::<&str>().copied().or_else(|| panic.downcast_ref::<String>().map(String::as_str)).unwrap_or("?")
 }

@@ -1,10 +1,17 @@
 //! Long polling: exactly one `getUpdates` loop per active bot (when no public
 //! URL is configured). The offset advances only in the transaction that stores
 //! the polled updates, so a restart neither loses nor repeats an update.
+//!
+//! A *suspended* bot gets a lightweight loop instead ([`run_polite`]): it reads
+//! no tenant data and stores nothing, answers each private chat with the polite
+//! "temporarily unavailable" line (once per window, like the webhook) and each
+//! button press with the same line, and confirms what it read — so what a
+//! customer said while the shop was suspended is not handled after it resumes.
 
-use crate::registry::BotHandle;
-use crate::runtime::RuntimeInner;
+use crate::registry::{BotHandle, Changes};
+use crate::runtime::{Mode, RuntimeInner};
 use crate::update_meta::ALLOWED_UPDATES;
+use bazar_store::SuspendedBot;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -87,5 +94,78 @@ async fn sleep_or_cancel(cancel: &CancellationToken, wait: Duration) -> bool {
     tokio::select! {
         () = cancel.cancelled() => true,
         () = tokio::time::sleep(wait) => false,
+    }
+}
+
+/// Polling mode: starts a polite poller for each newly suspended bot and stops
+/// those of bots no longer suspended. Webhook mode: the route answers
+/// suspended bots itself; a newly suspended bot's webhook is (re)registered,
+/// so one suspended before it was ever served is heard too.
+pub(crate) fn follow_suspended(rt: &Arc<RuntimeInner>, changes: &Changes, parent: &CancellationToken) {
+    if let Mode::Webhook { public_url } = &rt.options.mode {
+        for bot in &changes.suspended {
+            let (rt, bot, public_url, cancel) = (rt.clone(), bot.clone(), public_url.clone(), parent.clone());
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = cancel.cancelled() => {}
+                    () = crate::webhook::register_polite(&rt, &bot, &public_url) => {}
+                }
+            });
+        }
+        return;
+    }
+    let mut pollers = rt.registry.polite_pollers.lock().expect("registry lock");
+    for bot_id in &changes.unsuspended {
+        if let Some(cancel) = pollers.remove(bot_id) {
+            cancel.cancel();
+        }
+    }
+    for bot in &changes.suspended {
+        let cancel = parent.child_token();
+        tokio::spawn(run_polite(rt.clone(), bot.clone(), cancel.clone()));
+        if let Some(old) = pollers.insert(bot.bot_id, cancel) {
+            old.cancel();
+        }
+    }
+}
+
+/// Polls a suspended bot until cancelled, answering only politely.
+pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, cancel: CancellationToken) {
+    let bot_id = bot.bot_id;
+    let mut offset = 0;
+    let mut failures: u32 = 0;
+    loop {
+        let polled = tokio::select! {
+            () = cancel.cancelled() => return,
+            polled = rt.api.get_updates(&bot.token, offset, rt.options.poll_timeout.as_secs(), ALLOWED_UPDATES) => polled,
+        };
+        let wait = match polled {
+            Ok(updates) => {
+                failures = 0;
+                for update in &updates {
+                    if let Some((method, params)) = crate::webhook::polite_call(&rt, &bot, update)
+                        && let Err(e) = rt.api.call_json(&bot.token, method, &params).await
+                    {
+                        tracing::debug!(%bot_id, error = %e, "polite answer not sent");
+                    }
+                }
+                let next = updates.iter().filter_map(|u| u.get("update_id")?.as_i64()).max().map(|m| m + 1);
+                offset = next.unwrap_or(offset);
+                continue;
+            }
+            Err(e) if e.is_unauthorized() => Duration::from_secs(60),
+            // The active bot's poller may still be finishing its last long poll.
+            Err(e) if e.is_conflict() => Duration::from_secs(1),
+            Err(e) => {
+                failures += 1;
+                tracing::debug!(%bot_id, error = %e, failures, "polite getUpdates failed");
+                e.retry_after()
+                    .map(Duration::from_secs)
+                    .unwrap_or_else(|| Duration::from_millis(500u64 << failures.min(6)))
+            }
+        };
+        if sleep_or_cancel(&cancel, wait).await {
+            return;
+        }
     }
 }

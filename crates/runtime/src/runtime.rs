@@ -8,7 +8,7 @@ use crate::update_meta::{ALLOWED_UPDATES, UpdateMeta};
 use bazar_domain::BotId;
 use bazar_store::{PlatformScope, Store, StoreError};
 use bazar_telegram::BotApi;
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,6 +43,8 @@ pub struct RuntimeOptions {
     pub poll_timeout: Duration,
     /// How often due background jobs are claimed.
     pub job_poll: Duration,
+    /// How broadcasts are claimed, batched and reported.
+    pub broadcasts: crate::broadcast::BroadcastOptions,
 }
 
 impl RuntimeOptions {
@@ -55,6 +57,7 @@ impl RuntimeOptions {
             registry_refresh: Duration::from_secs(1),
             poll_timeout: Duration::from_secs(25),
             job_poll: Duration::from_millis(200),
+            broadcasts: crate::broadcast::BroadcastOptions::default(),
         }
     }
 }
@@ -71,11 +74,13 @@ pub(crate) struct RuntimeInner {
     pub(crate) options: RuntimeOptions,
     pub(crate) registry: Registry,
     dispatcher: Dispatcher,
-    outbox: Outbox,
-    cancel: CancellationToken,
+    pub(crate) outbox: Outbox,
+    pub(crate) cancel: CancellationToken,
     pollers: Mutex<HashMap<BotId, (CancellationToken, JoinHandle<()>)>>,
     background: Mutex<Vec<JoinHandle<()>>>,
-    handler: Arc<dyn Handler>,
+    /// The broadcast engine, stopped gently: its in-flight batches are recorded.
+    broadcasts: Mutex<Option<JoinHandle<()>>>,
+    pub(crate) handler: Arc<dyn Handler>,
 }
 
 impl Runtime {
@@ -104,14 +109,17 @@ impl Runtime {
             cancel: CancellationToken::new(),
             pollers: Mutex::new(HashMap::new()),
             background: Mutex::new(Vec::new()),
+            broadcasts: Mutex::new(None),
             handler,
         });
         let changes = inner.registry.reload(&inner.store, true).await?;
         inner.recover().await?;
+        crate::poller::follow_suspended(&inner, &changes, &inner.cancel);
         inner.clone().apply(changes.added, Vec::new());
         let watcher = tokio::spawn(inner.clone().watch());
         let jobs = tokio::spawn(inner.clone().run_jobs());
         inner.background.lock().expect("runtime lock").extend([watcher, jobs]);
+        *inner.broadcasts.lock().expect("runtime lock") = Some(tokio::spawn(crate::broadcast::run(inner.clone())));
         tracing::info!(bots = inner.registry.len(), mode = ?inner.options.mode, "Telegram runtime started");
         Ok(Self { inner })
     }
@@ -144,6 +152,15 @@ impl Runtime {
         for (cancel, handle) in pollers {
             cancel.cancel();
             let _ = handle.await;
+        }
+        let broadcasts = self.inner.broadcasts.lock().expect("runtime lock").take();
+        if let Some(engine) = broadcasts {
+            // Batches already handed to the outbox are sent and recorded; leases are released.
+            let abort = engine.abort_handle();
+            if tokio::time::timeout(timeout, engine).await.is_err() {
+                abort.abort();
+                tracing::warn!("shutdown: broadcasts did not wind down in time");
+            }
         }
         let background = std::mem::take(&mut *self.inner.background.lock().expect("runtime lock"));
         for task in background {
@@ -248,7 +265,16 @@ impl RuntimeInner {
                         let _ = this.store.platform(&PlatformScope::for_operator()).defer_job(job.id, later).await;
                         return;
                     };
-                    let messages = this.handler.run_job(&bot, &job).await;
+                    // A panicking job (a bug) is logged; its lease runs out and it is claimed again.
+                    let run = std::panic::AssertUnwindSafe(this.handler.run_job(&bot, &job)).catch_unwind().await;
+                    let messages = match run {
+                        Ok(messages) => messages,
+                        Err(panic) => {
+                            let why = crate::pipeline::panic_text(&panic);
+                            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = %job.kind, panic = why, "job panicked");
+                            Vec::new()
+                        }
+                    };
                     this.outbox.enqueue(&bot.scope, &bot.token, messages);
                 }
             });
@@ -265,7 +291,11 @@ impl RuntimeInner {
             tokio::select! {
                 () = self.cancel.cancelled() => return,
                 _ = tick.tick() => {
-                    match self.registry.reload(&self.store, false).await {
+                    let reloaded = self.registry.reload(&self.store, false).await;
+                    if let Ok(changes) = &reloaded {
+                        crate::poller::follow_suspended(&self, changes, &self.cancel);
+                    }
+                    match reloaded {
                         Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
                             tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
                             self.clone().apply(changes.added, changes.removed);

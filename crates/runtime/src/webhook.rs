@@ -4,11 +4,16 @@
 //! `X-Telegram-Bot-Api-Secret-Token` is compared in constant time (401 when
 //! wrong). The update is stored and handled in one transaction before the 200
 //! goes out, so a 200 means it was handled (or seen before); anything else makes
-//! Telegram deliver it again. An update for an unknown, disabled or suspended
-//! bot is acknowledged and dropped.
+//! Telegram deliver it again. An update for an unknown or disabled bot is
+//! acknowledged and dropped. An update for a *suspended* bot (secret checked
+//! the same way) is answered, in the webhook reply itself, with one polite
+//! "temporarily unavailable" line — at most once per chat per
+//! [`crate::registry::POLITE_WINDOW`]; a button press gets the line as its
+//! answer. Nothing of the tenant is read or written for it.
 
 use crate::Runtime;
 use crate::dispatch::Answer;
+use crate::runtime::RuntimeInner;
 use crate::update_meta::UpdateMeta;
 use axum::Json;
 use axum::Router;
@@ -41,6 +46,9 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
         return StatusCode::NOT_FOUND.into_response();
     };
     let Some(bot) = runtime.inner.registry.get(bot_id) else {
+        if let Some(bot) = runtime.inner.registry.suspended(bot_id) {
+            return polite(&runtime, &bot, &headers, &body);
+        }
         metrics::counter!("bazar_updates_dropped_total", "reason" => "inactive_bot").increment(1);
         tracing::debug!(%bot_id, "update for an unknown or inactive bot dropped");
         return StatusCode::OK.into_response();
@@ -70,4 +78,64 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
         // Not stored: let Telegram deliver it again.
         Answer::Retry => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
+}
+
+/// The answer to an update of a suspended bot: one polite line, or nothing.
+fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &HeaderMap, body: &[u8]) -> Response {
+    let presented = headers.get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    if !bool::from(presented.ct_eq(bot.webhook_secret.as_bytes())) {
+        metrics::counter!("bazar_updates_dropped_total", "reason" => "bad_secret").increment(1);
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
+    let Ok(update) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return StatusCode::OK.into_response();
+    };
+    match polite_call(&runtime.inner, bot, &update) {
+        Some((method, mut params)) => {
+            params["method"] = serde_json::Value::String(method.to_owned());
+            (StatusCode::OK, Json(params)).into_response()
+        }
+        None => StatusCode::OK.into_response(),
+    }
+}
+
+/// Registers a suspended bot's webhook (same URL, secret and updates as an
+/// active bot's, so nothing changes on resume). Nothing of the tenant is
+/// recorded: a failure is logged and the bot stays silent until it resumes.
+pub(crate) async fn register_polite(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, public_url: &str) {
+    let url = format!("{}/webhook/{}", public_url.trim_end_matches('/'), bot.bot_id);
+    let updates = crate::update_meta::ALLOWED_UPDATES;
+    if let Err(e) = rt.api.set_webhook(&bot.token, &url, &bot.webhook_secret, updates).await {
+        tracing::warn!(bot_id = %bot.bot_id, error = %e, "setWebhook for a suspended bot failed");
+    }
+}
+
+/// The call (method and parameters) answering an update of a suspended bot,
+/// if one is due: the webhook reply, or the polite poller's request.
+pub(crate) fn polite_call(
+    rt: &RuntimeInner,
+    bot: &bazar_store::SuspendedBot,
+    update: &serde_json::Value,
+) -> Option<(&'static str, serde_json::Value)> {
+    let handler = &rt.handler;
+    if let Some(query) = update.get("callback_query") {
+        let language = query.pointer("/from/language_code").and_then(|l| l.as_str());
+        let text = handler.unavailable_text(&bot.name, language);
+        let id = query.get("id")?.as_str()?;
+        let params = serde_json::json!({"callback_query_id": id, "text": text, "show_alert": true});
+        return Some(("answerCallbackQuery", params));
+    }
+    let message = update.get("message")?;
+    // Only private chats: a suspended shop stays quiet in groups.
+    if message.pointer("/chat/type").and_then(|t| t.as_str()) != Some("private") {
+        return None;
+    }
+    let chat = message.pointer("/chat/id")?.as_i64()?;
+    if !rt.registry.may_tell(bot.bot_id, chat) {
+        return None;
+    }
+    let language = message.pointer("/from/language_code").and_then(|l| l.as_str());
+    let text = handler.unavailable_text(&bot.name, language);
+    Some(("sendMessage", serde_json::json!({"chat_id": chat, "text": text})))
 }

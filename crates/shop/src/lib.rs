@@ -12,12 +12,14 @@
 
 pub mod admin_ops;
 mod clock;
+pub mod daily_summary;
 pub mod lifecycle;
 pub mod payments;
 pub mod promo;
 mod provision;
 mod purchase;
 mod renew;
+pub mod reset_link;
 pub mod tickets;
 
 pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};

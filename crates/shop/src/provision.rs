@@ -54,7 +54,7 @@ pub enum ProvisionOutcome {
 pub struct Provisioner {
     store: Store,
     http: reqwest::Client,
-    options: ProvisionerOptions,
+    pub(crate) options: ProvisionerOptions,
     panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
     /// Traffic read from panels, kept briefly so menus stay fast.
     usage: Mutex<HashMap<(i64, String), (std::time::Instant, u64)>>,
@@ -174,7 +174,7 @@ impl Provisioner {
         }
     }
 
-    async fn end(&self, scope: &TenantScope, job: &Job, end: JobEnd) -> Result<(), StoreError> {
+    pub(crate) async fn end(&self, scope: &TenantScope, job: &Job, end: JobEnd) -> Result<(), StoreError> {
         let mut tx = self.store.tenant(scope).begin().await?;
         tx.finish_job(job.id, &end).await?;
         tx.commit().await
@@ -269,7 +269,7 @@ impl Provisioner {
         self.end(scope, job, end).await
     }
 
-    fn backoff(&self, attempts: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempts: u32) -> Duration {
         self.options.retry_base.saturating_mul(1 << attempts.saturating_sub(1).min(10)).min(Duration::from_secs(1800))
     }
 
@@ -308,7 +308,7 @@ impl Provisioner {
     }
 
     /// The client of a panel, built once from its sealed credentials.
-    async fn panel(&self, panel_id: Option<i64>) -> Result<Arc<dyn VpnPanel>, String> {
+    pub(crate) async fn panel(&self, panel_id: Option<i64>) -> Result<Arc<dyn VpnPanel>, String> {
         let panel_id = panel_id.ok_or("no panel assigned")?;
         if let Some(panel) = self.panels.lock().expect("panel cache").get(&panel_id) {
             return Ok(panel.clone());

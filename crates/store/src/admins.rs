@@ -80,4 +80,24 @@ impl TenantTx {
     pub async fn admin_ids(&mut self) -> Result<Vec<TelegramUserId>, StoreError> {
         Ok(list(self).await?.into_iter().map(|a| a.telegram_id).collect())
     }
+
+    /// This tenant's admins, oldest first.
+    pub async fn admins(&mut self) -> Result<Vec<Admin>, StoreError> {
+        list(self).await
+    }
+
+    /// One admin of this tenant, if `telegram_id` is one.
+    pub async fn admin(&mut self, telegram_id: TelegramUserId) -> Result<Option<Admin>, StoreError> {
+        Ok(list(self).await?.into_iter().find(|a| a.telegram_id == telegram_id))
+    }
+
+    /// Makes a Telegram user an admin of this tenant (or changes whether they may manage admins).
+    pub async fn add_admin(&mut self, telegram_id: TelegramUserId, can_manage_admins: bool) -> Result<(), StoreError> {
+        add(self, telegram_id, can_manage_admins).await
+    }
+
+    /// Removes an admin of this tenant; false when they were not one.
+    pub async fn remove_admin(&mut self, telegram_id: TelegramUserId) -> Result<bool, StoreError> {
+        remove(self, telegram_id).await
+    }
 }

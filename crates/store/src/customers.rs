@@ -211,6 +211,20 @@ impl TenantTx {
         rows.iter().map(from_row).collect()
     }
 
+    /// This tenant's customers, newest first, one page: the admin menu's list,
+    /// where the customers who just arrived are the ones asked about.
+    pub async fn recent_customers(&mut self, limit: i64, offset: i64) -> Result<Vec<Customer>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM customers WHERE bot_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(self.bot())
+        .bind(limit.max(1))
+        .bind(offset.max(0))
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// Bans (`true`) or unbans a customer; the runtime ignores a banned
     /// customer's updates. Banning again keeps the first ban's time. `None`
     /// when this tenant has no such customer.

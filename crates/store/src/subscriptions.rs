@@ -271,6 +271,20 @@ impl TenantTx {
         rows.iter().map(from_row).collect()
     }
 
+    /// This tenant's subscriptions, newest first, one page: the admin menu's
+    /// list, where the latest purchases are what an admin looks for.
+    pub async fn recent_subscriptions(&mut self, limit: i64, offset: i64) -> Result<Vec<Subscription>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(self.bot())
+        .bind(limit.max(1))
+        .bind(offset.max(0))
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// How many subscriptions the customer has, and how many are active.
     pub async fn customer_subscription_counts(
         &mut self,
@@ -371,6 +385,22 @@ impl TenantTx {
         .execute(self.conn())
         .await?;
         Ok(())
+    }
+
+    /// Replaces a subscription's link (the panel issued a new one); `false`
+    /// when this tenant has no such subscription.
+    pub async fn set_subscription_url(&mut self, id: i64, url: &str) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE subscriptions SET subscription_url = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
+        )
+        .bind(url)
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(id)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
     }
 
     /// Sets a subscription's status.

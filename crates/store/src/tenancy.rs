@@ -45,6 +45,17 @@ impl PlatformScope {
     pub fn for_operator() -> Self {
         Self { _private: () }
     }
+
+    /// Claims platform-wide access for the master bot: its platform admins
+    /// manage tenants from Telegram. Call only after checking that the update
+    /// came to the master bot from one of its admins (`bot::admin::allowed`) —
+    /// or, for self-service onboarding (the master's `onboarding` flag on),
+    /// from anyone, and then only to check that a pasted token is not
+    /// registered yet and to create the applicant's own shop. The writes
+    /// (`Platform::*_in`) additionally refuse any transaction but the master's.
+    pub fn for_master_bot() -> Self {
+        Self { _private: () }
+    }
 }
 
 /// A database transaction bound to one tenant.

@@ -168,3 +168,42 @@ async fn bump_settings_version(tx: &mut TenantTx) -> Result<(), StoreError> {
         .await?;
     Ok(())
 }
+
+impl TenantTx {
+    /// Switches a feature on or off inside this transaction: the bot's admin
+    /// menu writes in the transaction of the update that asked for it (a second
+    /// writing transaction would wait for the first on SQLite). Bumps
+    /// `settings_version`; the caller drops the cached copy
+    /// ([`Tenant::forget_cached_settings`]).
+    pub async fn set_flag(&mut self, flag: FeatureFlag, enabled: bool) -> Result<(), StoreError> {
+        flags::store(self, flag, enabled).await?;
+        bump_settings_version(self).await
+    }
+
+    /// Sets (`Some`) or resets (`None`) a tenant-editable key inside this
+    /// transaction; platform-only keys are refused, as in [`Tenant::set_config`].
+    pub async fn set_tenant_config(&mut self, key: ConfigKey, value: Option<&ConfigValue>) -> Result<(), StoreError> {
+        key.check_tenant_may_edit()?;
+        match value {
+            Some(value) => config::store(self, key, value).await?,
+            None => config::remove(self, key).await?,
+        }
+        bump_settings_version(self).await
+    }
+
+    /// The effective settings as this transaction sees them (its own writes
+    /// included), bypassing the cache: what a screen shows right after a change.
+    pub async fn load_settings(&mut self) -> Result<TenantSettings, StoreError> {
+        let stored_flags = flags::load(self).await?;
+        let stored_config = config::load(self).await?;
+        Ok(TenantSettings::from_stored(stored_flags, stored_config))
+    }
+}
+
+impl Tenant<'_> {
+    /// Drops this tenant's cached settings, after a write made inside a
+    /// [`TenantTx`] (the next read loads them again).
+    pub async fn forget_cached_settings(&self) {
+        self.store.settings.invalidate(self.scope.bot_id()).await;
+    }
+}

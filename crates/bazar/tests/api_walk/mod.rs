@@ -62,6 +62,11 @@ pub fn is_id_name(name: &str) -> bool {
     n == "id" || n.ends_with("_id") || (name.ends_with("Id") && name.len() > 2)
 }
 
+/// Whether an id field names a Telegram user (a person every tenant may name), not a tenant's object.
+pub fn is_person(name: &str) -> bool {
+    name.eq_ignore_ascii_case("telegram_id")
+}
+
 /// The kind of object an id field refers to: `customer_id` → `customer`; `id` → `None`.
 pub fn id_kind(name: &str) -> Option<String> {
     let n = name.to_ascii_lowercase();
@@ -293,7 +298,11 @@ fn build_value(
             Value::Array((0..n).map(|_| build_value(doc, &items, name, hints, ids, depth + 1, all)).collect())
         }
         Some("integer") | Some("number") => {
+            // A Telegram user id names a person, not an object of a tenant: any
+            // tenant may name anyone (e.g. make them its admin), so a body gets a
+            // plain number for it, not one of A's ids.
             if is_id_name(name)
+                && !is_person(name)
                 && let Some(id) = id_kind(name).and_then(|k| hints.by_kind.get(&k).copied()).or(hints.fallback)
             {
                 ids.push(format!("{name}={id}"));

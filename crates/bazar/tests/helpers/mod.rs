@@ -66,6 +66,9 @@ impl Platform {
         let telegram = FakeTelegram::start().await;
         env.push(("BAZAR_TELEGRAM_API_URL".into(), telegram.url()));
         env.push(("RUST_LOG".into(), "warn".into()));
+        // Daily summaries would add a message to admin chats at a time of day
+        // no test controls; the tests of summaries turn them on.
+        env.push(("BAZAR_DAILY_SUMMARY_HOUR".into(), "-1".into()));
         Self { dir, env, telegram, postgres, inspect_url }
     }
 

@@ -1,36 +1,230 @@
-//! Admin area: payment cards (add with validation, enable/disable, today's usage against the cap).
+//! Admin area: payment cards — the tenant's cards (numbers masked) with
+//! today's usage against the daily cap, one card's view, add (guided: number,
+//! checked by the domain's `CardNumber` (Luhn); holder; daily cap), and
+//! enable / disable. A full card number is never shown here: only the paying
+//! customer sees one.
 
+use super::manage::{
+    admin_home, area_home, ask, currency, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
+    window,
+};
 use super::{Input, Shown};
-use crate::callback::AdminOp;
+use crate::callback::{AdminArea, AdminOp};
 use crate::handler::CustomerBot;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use crate::menu::Screen;
+use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::Language;
+use bazar_domain::{CardNumber, Language};
 use bazar_runtime::{HandlerError, UpdateContext};
-use serde_json::Value;
+use bazar_store::{CardUpdate, NewCard, PaymentCard, StoreError};
+use serde_json::{Value, json};
+
+const AREA: AdminArea = AdminArea::Cards;
+/// Highest daily cap (minor units).
+const MAX_CAP: i64 = 1_000_000_000_000_000;
+
+/// The op letters of this area (see [`Op`]); tests check them against `Op::of`
+/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+#[cfg(test)]
+pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 't'];
+
+/// What a button of this area does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// The list, first page.
+    Home,
+    /// The list, page `arg`.
+    List,
+    /// One card (`id`).
+    View,
+    /// Start adding a card.
+    Add,
+    /// Enable / disable card `id`.
+    Toggle,
+}
+
+impl Op {
+    fn of(c: char) -> Option<Self> {
+        Some(match c {
+            'h' => Self::Home,
+            'l' => Self::List,
+            'v' => Self::View,
+            'a' => Self::Add,
+            't' => Self::Toggle,
+            _ => return None,
+        })
+    }
+}
 
 /// A button of this area.
 pub(crate) async fn press(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _op: AdminOp,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: AdminOp,
     language: Language,
-    _menu: u64,
+    menu: u64,
 ) -> Result<Shown, HandlerError> {
-    Ok(Shown::toast(t(language, "menu-expired")))
+    let Some(what) = Op::of(action.op) else { return Ok(Shown::toast(t(language, "menu-expired"))) };
+    let id = signed(action.id);
+    Ok(match what {
+        Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
+        Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
+        Op::Add => {
+            state.admin_flow = Some(super::flow(AREA, json!({"step": "number"})));
+            Shown::screen(ask(language, menu, AREA, t(language, "mng-card-number-ask")))
+        }
+        Op::View => match ctx.tx.card(id).await? {
+            Some(card) => Shown::screen(view(language, menu, &card, currency(ctx).code())),
+            None => Shown::toast(gone(language)),
+        },
+        Op::Toggle => match ctx.tx.card(id).await? {
+            Some(card) => {
+                let update = CardUpdate { active: Some(!card.active), ..Default::default() };
+                let card = ctx.tx.update_card(id, &update).await?.unwrap_or(card);
+                let toast = t(language, if card.active { "mng-card-enabled" } else { "mng-card-disabled" });
+                Shown { screen: Some(view(language, menu, &card, currency(ctx).code())), toast: Some(toast) }
+            }
+            None => Shown::toast(gone(language)),
+        },
+    })
 }
 
-/// The next text or photo of this area's guided flow.
+/// The next answer of adding a card.
 pub(crate) async fn input(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    mut flow: Value,
+    input: Input<'_>,
+    language: Language,
+    menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
+    let Input::Text(text) = input else {
+        state.admin_flow = Some(flow);
+        return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
+    };
+    let text = text.trim();
+    match field_str(&flow, "step") {
+        Some("number") => {
+            let question = t(language, "mng-card-number-ask");
+            match CardNumber::parse(&super::manage::ascii_digits(text)) {
+                Ok(number) => {
+                    flow["number"] = json!(number.digits());
+                    flow["step"] = json!("holder");
+                    state.admin_flow = Some(flow);
+                    Ok(Some(ask(language, menu, AREA, t(language, "mng-card-holder-ask"))))
+                }
+                Err(e) => {
+                    state.admin_flow = Some(flow);
+                    Ok(Some(reask(language, menu, AREA, &e.to_string(), &question)))
+                }
+            }
+        }
+        Some("holder") => {
+            let n = text.chars().count();
+            if n == 0 || n > 64 || text.chars().any(char::is_control) {
+                state.admin_flow = Some(flow);
+                let why = t(language, "mng-card-holder-bad");
+                return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-holder-ask"))));
+            }
+            flow["holder"] = json!(text);
+            flow["step"] = json!("cap");
+            state.admin_flow = Some(flow);
+            Ok(Some(ask(language, menu, AREA, t(language, "mng-card-cap-ask"))))
+        }
+        Some("cap") => {
+            let cap = match parse_int(text) {
+                Some(0) => Some(None),
+                Some(c) if (1..=MAX_CAP).contains(&c) => Some(Some(c)),
+                _ => None,
+            };
+            let Some(cap) = cap else {
+                state.admin_flow = Some(flow);
+                let why = t(language, "mng-card-cap-bad");
+                return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-cap-ask"))));
+            };
+            let number = field_str(&flow, "number").and_then(|n| CardNumber::parse(n).ok());
+            let (Some(number), Some(holder)) = (number, field_str(&flow, "holder")) else { return Ok(None) };
+            let new = NewCard { number, holder: holder.to_owned(), iban: None, weight: 1, daily_cap: cap };
+            Ok(Some(match ctx.tx.add_card(&new).await {
+                Ok(card) => {
+                    let mut shown = view(language, menu, &card, currency(ctx).code());
+                    shown.text = format!("{}\n\n{}", t(language, "mng-card-added"), shown.text);
+                    shown
+                }
+                Err(StoreError::Conflict(_)) => {
+                    screen(t(language, "mng-card-exists"), vec![vec![area_home(language, menu, AREA)]])
+                }
+                Err(StoreError::InvalidInput(why)) => {
+                    screen(why.to_owned(), vec![vec![area_home(language, menu, AREA)]])
+                }
+                Err(e) => return Err(e.into()),
+            }))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// `used of cap` for today, in the tenant's currency.
+fn usage(language: Language, card: &PaymentCard, code: &str) -> String {
+    let used = price(language, card.used_today, code);
+    match card.daily_cap {
+        Some(cap) => format!("{used} / {}", price(language, cap, code)),
+        None => format!("{used} / ∞"),
+    }
+}
+
+async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64) -> Result<Screen, HandlerError> {
+    let code = currency(ctx).code();
+    let (limit, offset) = window(page);
+    let mut cards = ctx.tx.cards_page(limit, offset).await?;
+    let more = trim(&mut cards);
+    let mut text = t_args(language, "mng-card-title", &[("page", &page.saturating_add(1).to_string())]);
+    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-card-add"), menu, AREA, 'a', 0, 0)]];
+    for card in &cards {
+        text.push_str(&format!("\n{} {} · {}", mark(card.active), card.masked(), usage(language, card, code)));
+        rows.push(vec![op(format!("{} {}", mark(card.active), card.masked()), menu, AREA, 'v', card.id as u64, 0)]);
+    }
+    if cards.is_empty() {
+        text = t(language, "mng-card-none");
+    }
+    rows.extend(pager(menu, AREA, 'l', 0, page, more));
+    rows.push(vec![admin_home(language, menu)]);
+    Ok(screen(text, rows))
+}
+
+fn view(language: Language, menu: u64, card: &PaymentCard, code: &str) -> Screen {
+    let text = t_args(
+        language,
+        "mng-card-view",
+        &[
+            ("number", &card.masked()),
+            ("holder", &card.holder),
+            ("bank", card.bank.as_deref().unwrap_or("-")),
+            ("usage", &usage(language, card, code)),
+            ("payments", &card.payments_today.to_string()),
+            ("status", &t(language, if card.active { "mng-card-is-on" } else { "mng-card-is-off" })),
+        ],
+    );
+    let toggle = t(language, if card.active { "mng-disable" } else { "mng-enable" });
+    let rows = vec![vec![op(toggle, menu, AREA, 't', card.id as u64, 0)], vec![area_home(language, menu, AREA)]];
+    screen(text, rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_op_letter_is_handled() {
+        for c in OPS {
+            assert!(Op::of(*c).is_some(), "{c}");
+        }
+        let unknown = ('0'..='9').chain('a'..='z').chain('A'..='Z').filter(|c| !OPS.contains(c));
+        for c in unknown {
+            assert!(Op::of(c).is_none(), "{c} is handled but missing from OPS");
+        }
+    }
 }

@@ -10,9 +10,11 @@
 //! Every area reaches data only through `ctx.tx`, the tenant transaction of
 //! the bot the update arrived for: an id of another tenant is simply not found.
 
-mod broadcast;
+mod admins;
+pub(crate) mod broadcast;
 mod cards;
 mod customers;
+mod manage;
 mod master;
 mod onboarding;
 mod plans;
@@ -24,11 +26,11 @@ mod tickets;
 
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::handler::CustomerBot;
-use crate::state::ChatState;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::payments::receipt_for_admins;
 use crate::shop_screens::price;
+use crate::state::ChatState;
 use bazar_domain::{ConfigKey, ConfigValue, Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::{PaymentFilter, PaymentMethod, PaymentStatus};
@@ -111,6 +113,7 @@ pub(crate) async fn press(
         AdminArea::Tickets => tickets::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Stats => stats::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Broadcast => broadcast::press(bot, ctx, state, op, language, menu).await,
+        AdminArea::Admins => admins::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Master => master::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Onboarding => onboarding::press(bot, ctx, state, op, language, menu).await,
     }
@@ -134,6 +137,7 @@ pub(crate) fn area_name(area: AdminArea) -> &'static str {
         AdminArea::Tickets => "tickets",
         AdminArea::Stats => "stats",
         AdminArea::Broadcast => "broadcast",
+        AdminArea::Admins => "admins",
         AdminArea::Master => "master",
         AdminArea::Onboarding => "onboarding",
     }
@@ -175,6 +179,7 @@ pub(crate) async fn input(
         AdminArea::Tickets => tickets::input(bot, ctx, state, flow, input, language, menu).await,
         AdminArea::Stats => stats::input(bot, ctx, state, flow, input, language, menu).await,
         AdminArea::Broadcast => broadcast::input(bot, ctx, state, flow, input, language, menu).await,
+        AdminArea::Admins => admins::input(bot, ctx, state, flow, input, language, menu).await,
         AdminArea::Master => master::input(bot, ctx, state, flow, input, language, menu).await,
         AdminArea::Onboarding => onboarding::input(bot, ctx, state, flow, input, language, menu).await,
     }
@@ -218,7 +223,7 @@ pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64)
         vec![area(AdminArea::Plans, "btn-adm-plans"), area(AdminArea::Cards, "btn-adm-cards")],
         vec![area(AdminArea::Promos, "btn-adm-promos"), area(AdminArea::Tickets, "btn-adm-tickets")],
         vec![area(AdminArea::Stats, "btn-adm-stats"), area(AdminArea::Broadcast, "btn-adm-broadcast")],
-        vec![area(AdminArea::Settings, "btn-adm-settings")],
+        vec![area(AdminArea::Settings, "btn-adm-settings"), area(AdminArea::Admins, "btn-adm-admins")],
     ];
     if ctx.bot.record.is_master {
         rows.push(vec![area(AdminArea::Master, "btn-adm-master")]);

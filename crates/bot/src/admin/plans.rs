@@ -1,36 +1,417 @@
-//! Admin area: plans (add, edit, disable, reorder) with guided input.
+//! Admin area: plans — every plan (offered or not) in display order, one
+//! plan's view, add (guided: name → days → traffic → devices → price, each
+//! step checked by the domain's parsers and asked again with the reason when
+//! refused), edit one field, offer / withdraw, and move up / down.
+//!
+//! A plan added here is stored withdrawn and shown for confirmation; "Publish"
+//! offers it (a button press ends a guided flow, so the draft lives in the
+//! table, not in the chat's state). It takes the panel options (squads,
+//! inbounds) of the tenant's first plan, so it provisions like the others.
 
+use super::manage::{
+    admin_home, area_home, ask, currency, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen,
+    signed, trim, window,
+};
 use super::{Input, Shown};
-use crate::callback::AdminOp;
+use crate::callback::{AdminArea, AdminOp};
 use crate::handler::CustomerBot;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use crate::menu::Screen;
+use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::Language;
+use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_traffic_gb};
 use bazar_runtime::{HandlerError, UpdateContext};
-use serde_json::Value;
+use bazar_store::{NewPlan, Plan, PlanUpdate};
+use serde_json::{Value, json};
+
+const AREA: AdminArea = AdminArea::Plans;
+/// Highest price a plan may have (minor units).
+const MAX_PRICE: i64 = 1_000_000_000_000_000;
+/// Most plans a tenant's reordering looks at.
+const MAX_PLANS: i64 = 500;
+
+/// The op letters of this area (see [`Op`]); tests check them against `Op::of`
+/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+#[cfg(test)]
+pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 'e', 't', 'c', 'u', 'w'];
+
+/// What a button of this area does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// The list, first page.
+    Home,
+    /// The list, page `arg`.
+    List,
+    /// One plan (`id`).
+    View,
+    /// Start adding a plan.
+    Add,
+    /// Edit field `arg` (see [`Field`]) of plan `id`.
+    Edit,
+    /// Offer / withdraw plan `id`.
+    Toggle,
+    /// Publish the plan `id` just added.
+    Publish,
+    /// Move plan `id` one place up.
+    Up,
+    /// Move plan `id` one place down.
+    Down,
+}
+
+impl Op {
+    fn of(c: char) -> Option<Self> {
+        Some(match c {
+            'h' => Self::Home,
+            'l' => Self::List,
+            'v' => Self::View,
+            'a' => Self::Add,
+            'e' => Self::Edit,
+            't' => Self::Toggle,
+            'c' => Self::Publish,
+            'u' => Self::Up,
+            'w' => Self::Down,
+            _ => return None,
+        })
+    }
+}
+
+/// A plan's field that is asked for (adding) or edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    Days,
+    Traffic,
+    Devices,
+    Price,
+}
+
+impl Field {
+    const ALL: [Field; 5] = [Self::Name, Self::Days, Self::Traffic, Self::Devices, Self::Price];
+
+    fn number(self) -> u64 {
+        Self::ALL.iter().position(|f| *f == self).map_or(0, |i| i as u64 + 1)
+    }
+
+    fn of_number(n: u64) -> Option<Self> {
+        Self::ALL.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Days => "days",
+            Self::Traffic => "traffic",
+            Self::Devices => "devices",
+            Self::Price => "price",
+        }
+    }
+
+    fn of_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    fn question_key(self) -> &'static str {
+        match self {
+            Self::Name => "mng-plan-name-ask",
+            Self::Days => "mng-plan-days-ask",
+            Self::Traffic => "mng-plan-traffic-ask",
+            Self::Devices => "mng-plan-devices-ask",
+            Self::Price => "mng-plan-price-ask",
+        }
+    }
+
+    fn button_key(self) -> &'static str {
+        match self {
+            Self::Name => "mng-plan-edit-name",
+            Self::Days => "mng-plan-edit-days",
+            Self::Traffic => "mng-plan-edit-traffic",
+            Self::Devices => "mng-plan-edit-devices",
+            Self::Price => "mng-plan-edit-price",
+        }
+    }
+
+    fn next(self) -> Option<Self> {
+        Self::of_number(self.number() + 1)
+    }
+}
+
+/// A field's value as typed, checked.
+enum Answer {
+    Name(String),
+    Days(u32),
+    Traffic(Option<u64>),
+    Devices(Option<u32>),
+    Price(i64),
+}
+
+/// Parses the answer for `field`; `Err` carries the text saying why it was refused.
+fn parse(field: Field, text: &str, language: Language) -> Result<Answer, String> {
+    let text = text.trim();
+    match field {
+        Field::Name => {
+            let names = PlanNames { en: Some(text.to_owned()), ..Default::default() };
+            names.validated().map(|_| Answer::Name(text.to_owned())).map_err(|e| e.to_string())
+        }
+        Field::Days => parse_int(text)
+            .and_then(|d| u32::try_from(d).ok())
+            .ok_or(bazar_domain::PlanError::Duration)
+            .and_then(check_duration)
+            .map(Answer::Days)
+            .map_err(|e| e.to_string()),
+        Field::Traffic => {
+            parse_traffic_gb(&super::manage::ascii_digits(text)).map(Answer::Traffic).map_err(|e| e.to_string())
+        }
+        Field::Devices => match parse_int(text).and_then(|d| u32::try_from(d).ok()) {
+            Some(0) => Ok(Answer::Devices(None)),
+            Some(d) => check_devices(d).map(|d| Answer::Devices(Some(d))).map_err(|e| e.to_string()),
+            None => Err(bazar_domain::PlanError::Devices.to_string()),
+        },
+        Field::Price => match parse_int(text) {
+            Some(p) if (0..=MAX_PRICE).contains(&p) => Ok(Answer::Price(p)),
+            _ => Err(t(language, "mng-plan-price-bad")),
+        },
+    }
+}
 
 /// A button of this area.
 pub(crate) async fn press(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _op: AdminOp,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: AdminOp,
     language: Language,
-    _menu: u64,
+    menu: u64,
 ) -> Result<Shown, HandlerError> {
-    Ok(Shown::toast(t(language, "menu-expired")))
+    let Some(what) = Op::of(action.op) else { return Ok(Shown::toast(t(language, "menu-expired"))) };
+    let id = signed(action.id);
+    match what {
+        Op::Home => return Ok(Shown::screen(list(ctx, language, menu, 0).await?)),
+        Op::List => return Ok(Shown::screen(list(ctx, language, menu, action.arg).await?)),
+        Op::Add => {
+            state.admin_flow = Some(super::flow(AREA, json!({"step": "name", "mode": "add"})));
+            return Ok(Shown::screen(ask(language, menu, AREA, t(language, Field::Name.question_key()))));
+        }
+        _ => {}
+    }
+    let Some(plan) = ctx.tx.plan(id).await? else {
+        return Ok(Shown::toast(gone(language)));
+    };
+    Ok(match what {
+        Op::Home | Op::List | Op::Add | Op::View => Shown::screen(view(language, menu, &plan)),
+        Op::Edit => match Field::of_number(action.arg) {
+            Some(field) => {
+                let flow = json!({"step": field.name(), "mode": "edit", "plan": id});
+                state.admin_flow = Some(super::flow(AREA, flow));
+                Shown::screen(ask(language, menu, AREA, t(language, field.question_key())))
+            }
+            None => Shown::toast(t(language, "menu-expired")),
+        },
+        Op::Toggle | Op::Publish => {
+            let active = what == Op::Publish || !plan.active;
+            let update = PlanUpdate { active: Some(active), ..Default::default() };
+            let plan = ctx.tx.update_plan(id, &update).await?.unwrap_or(plan);
+            let toast = t(language, if active { "mng-plan-offered" } else { "mng-plan-withdrawn" });
+            Shown { screen: Some(view(language, menu, &plan)), toast: Some(toast) }
+        }
+        Op::Up | Op::Down => {
+            let moved = reorder(ctx, id, what == Op::Up).await?;
+            let toast = if moved { None } else { Some(t(language, "mng-plan-cannot-move")) };
+            Shown { screen: Some(list(ctx, language, menu, 0).await?), toast }
+        }
+    })
 }
 
-/// The next text or photo of this area's guided flow.
+/// The next answer of adding or editing a plan.
 pub(crate) async fn input(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    mut flow: Value,
+    input: Input<'_>,
+    language: Language,
+    menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
+    let Some(field) = field_str(&flow, "step").and_then(Field::of_name) else { return Ok(None) };
+    let question = t(language, field.question_key());
+    let parsed = match input {
+        Input::Text(text) => parse(field, text, language),
+        Input::Photo { .. } => Err(t(language, "mng-text-please")),
+    };
+    let value = match parsed {
+        Ok(value) => value,
+        Err(why) => {
+            state.admin_flow = Some(flow);
+            return Ok(Some(reask(language, menu, AREA, &why, &question)));
+        }
+    };
+    if field_str(&flow, "mode") == Some("edit") {
+        let id = field_i64(&flow, "plan").unwrap_or(0);
+        let mut update = PlanUpdate::default();
+        match value {
+            Answer::Name(name) => {
+                let Some(plan) = ctx.tx.plan(id).await? else { return Ok(None) };
+                update.names = Some(with_name(plan.names, language, name));
+            }
+            Answer::Days(d) => update.duration_days = Some(d),
+            Answer::Traffic(b) => update.traffic_bytes = Some(b),
+            Answer::Devices(d) => update.device_limit = Some(d),
+            Answer::Price(p) => update.price = Some(p),
+        }
+        return Ok(Some(match ctx.tx.update_plan(id, &update).await? {
+            Some(plan) => {
+                let mut shown = view(language, menu, &plan);
+                shown.text = format!("{}\n\n{}", t(language, "mng-saved"), shown.text);
+                shown
+            }
+            None => screen(gone(language), vec![vec![area_home(language, menu, AREA)]]),
+        }));
+    }
+    match value {
+        Answer::Name(name) => flow["name"] = json!(name),
+        Answer::Days(d) => flow["days"] = json!(d),
+        Answer::Traffic(b) => flow["traffic"] = json!(b),
+        Answer::Devices(d) => flow["devices"] = json!(d),
+        Answer::Price(p) => flow["price"] = json!(p),
+    }
+    if let Some(next) = field.next() {
+        flow["step"] = json!(next.name());
+        state.admin_flow = Some(flow);
+        return Ok(Some(ask(language, menu, AREA, t(language, next.question_key()))));
+    }
+    // Every answer is in: store the draft (withdrawn) and ask to publish it.
+    let plans = ctx.tx.plans_page(MAX_PLANS, 0).await?;
+    let sort = plans.iter().map(|p| p.sort).max().map_or(0, |s| s.saturating_add(1));
+    let panel_options = plans.first().map(|p| p.panel_options.clone()).unwrap_or_else(|| json!({}));
+    let name = field_str(&flow, "name").unwrap_or_default().to_owned();
+    let new = NewPlan {
+        names: with_name(PlanNames::default(), language, name),
+        duration_days: field_i64(&flow, "days").and_then(|d| u32::try_from(d).ok()).unwrap_or(30),
+        traffic_bytes: flow.get("traffic").and_then(Value::as_u64),
+        device_limit: flow.get("devices").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()),
+        price: field_i64(&flow, "price").unwrap_or(0),
+        currency: currency(ctx).code(),
+        sort,
+        panel_options,
+    };
+    let plan = ctx.tx.insert_plan(&new, false).await?;
+    let mut shown = view(language, menu, &plan);
+    shown.text = format!("{}\n\n{}", t(language, "mng-plan-draft"), shown.text);
+    let publish = vec![op(t(language, "mng-plan-publish"), menu, AREA, 'c', plan.id as u64, 0)];
+    if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
+        rows.insert(0, json!(publish));
+    }
+    Ok(Some(shown))
+}
+
+/// `names` with `name` in the admin's language.
+fn with_name(mut names: PlanNames, language: Language, name: String) -> PlanNames {
+    match language {
+        Language::Fa => names.fa = Some(name),
+        Language::Ru => names.ru = Some(name),
+        Language::En => names.en = Some(name),
+    }
+    names
+}
+
+async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64) -> Result<Screen, HandlerError> {
+    let (limit, offset) = window(page);
+    let mut plans = ctx.tx.plans_page(limit, offset).await?;
+    let more = trim(&mut plans);
+    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-plan-add"), menu, AREA, 'a', 0, 0)]];
+    for p in &plans {
+        let label =
+            format!("{} {} · {}", mark(p.active), p.names.name(language), price(language, p.price, &p.currency));
+        let raw = p.id as u64;
+        rows.push(vec![
+            op(label, menu, AREA, 'v', raw, 0),
+            op("🔼".into(), menu, AREA, 'u', raw, 0),
+            op("🔽".into(), menu, AREA, 'w', raw, 0),
+        ]);
+    }
+    rows.extend(pager(menu, AREA, 'l', 0, page, more));
+    rows.push(vec![admin_home(language, menu)]);
+    let key = if plans.is_empty() { "mng-plan-none" } else { "mng-plan-title" };
+    Ok(screen(t_args(language, key, &[("page", &page.saturating_add(1).to_string())]), rows))
+}
+
+fn view(language: Language, menu: u64, plan: &Plan) -> Screen {
+    let traffic = match plan.traffic_bytes {
+        Some(b) => format!("{} GB", b >> 30),
+        None => t(language, "traffic-unlimited"),
+    };
+    let devices = plan.device_limit.map_or_else(|| t(language, "devices-any"), |d| d.to_string());
+    let text = t_args(
+        language,
+        "mng-plan-view",
+        &[
+            ("id", &plan.id.to_string()),
+            ("name", plan.names.name(language)),
+            ("days", &plan.duration_days.to_string()),
+            ("traffic", &traffic),
+            ("devices", &devices),
+            ("price", &price(language, plan.price, &plan.currency)),
+            ("status", &t(language, if plan.active { "mng-plan-is-offered" } else { "mng-plan-is-withdrawn" })),
+        ],
+    );
+    let raw = plan.id as u64;
+    let edit = |f: Field| op(t(language, f.button_key()), menu, AREA, 'e', raw, f.number());
+    let toggle = t(language, if plan.active { "mng-plan-withdraw" } else { "mng-plan-offer" });
+    let rows = vec![
+        vec![edit(Field::Name), edit(Field::Days), edit(Field::Price)],
+        vec![edit(Field::Traffic), edit(Field::Devices)],
+        vec![op(toggle, menu, AREA, 't', raw, 0)],
+        vec![op(t(language, "mng-up"), menu, AREA, 'u', raw, 0), op(t(language, "mng-down"), menu, AREA, 'w', raw, 0)],
+        vec![area_home(language, menu, AREA)],
+    ];
+    screen(text, rows)
+}
+
+/// Swaps plan `id` with its neighbour in display order; the tenant's plans are
+/// renumbered 0, 1, 2… on the way, so equal sort values never block a move.
+async fn reorder(ctx: &mut UpdateContext, id: i64, up: bool) -> Result<bool, HandlerError> {
+    let mut plans = ctx.tx.plans_page(MAX_PLANS, 0).await?;
+    let Some(at) = plans.iter().position(|p| p.id == id) else { return Ok(false) };
+    let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < plans.len()) };
+    let Some(other) = other else { return Ok(false) };
+    plans.swap(at, other);
+    for (sort, plan) in plans.iter().enumerate() {
+        let sort = i32::try_from(sort).unwrap_or(i32::MAX);
+        if plan.sort != sort {
+            ctx.tx.update_plan(plan.id, &PlanUpdate { sort: Some(sort), ..Default::default() }).await?;
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_op_letter_is_handled() {
+        for c in OPS {
+            assert!(Op::of(*c).is_some(), "{c}");
+        }
+        let unknown = ('0'..='9').chain('a'..='z').chain('A'..='Z').filter(|c| !OPS.contains(c));
+        for c in unknown {
+            assert!(Op::of(c).is_none(), "{c} is handled but missing from OPS");
+        }
+    }
+
+    #[test]
+    fn answers_are_checked() {
+        let l = Language::En;
+        assert!(matches!(parse(Field::Days, "30", l), Ok(Answer::Days(30))));
+        assert!(parse(Field::Days, "0", l).is_err());
+        assert!(parse(Field::Days, "thirty", l).is_err());
+        assert!(matches!(parse(Field::Traffic, "0", l), Ok(Answer::Traffic(None))));
+        assert!(matches!(parse(Field::Traffic, "۵۰", l), Ok(Answer::Traffic(Some(b))) if b == 50 << 30));
+        assert!(matches!(parse(Field::Devices, "0", l), Ok(Answer::Devices(None))));
+        assert!(parse(Field::Devices, "101", l).is_err());
+        assert!(parse(Field::Price, "-5", l).is_err());
+        assert!(parse(Field::Name, "   ", l).is_err());
+        assert_eq!(Field::of_number(Field::Price.number()), Some(Field::Price));
+        assert_eq!(Field::Price.next(), None);
+        assert_eq!(Field::of_number(0), None);
+    }
 }

@@ -1,36 +1,306 @@
-//! Admin area: promo codes.
+//! Admin area: promo codes — the list, one code's view, add (pick the kind:
+//! wallet bonus, percent off, extra days; then guided: code → value → total
+//! uses → validity in days, each checked by the domain and asked again when
+//! refused), and switch a code off / on.
 
+use super::manage::{
+    admin_home, area_home, ask, currency, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen,
+    signed, trim, window,
+};
 use super::{Input, Shown};
-use crate::callback::AdminOp;
+use crate::callback::{AdminArea, AdminOp};
 use crate::handler::CustomerBot;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use crate::menu::Screen;
+use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::Language;
+use bazar_domain::{Language, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
 use bazar_runtime::{HandlerError, UpdateContext};
-use serde_json::Value;
+use bazar_store::{NewPromo, Promo, PromoUpdate, StoreError};
+use serde_json::{Value, json};
+
+const AREA: AdminArea = AdminArea::Promos;
+const DAY_MS: i64 = 86_400_000;
+/// Longest validity a code may be given here, in days.
+const MAX_VALID_DAYS: i64 = 3650;
+/// Most uses a code may be given here.
+const MAX_USES: i64 = 1_000_000_000;
+
+/// The op letters of this area (see [`Op`]); tests check them against `Op::of`
+/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+#[cfg(test)]
+pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 't'];
+
+/// What a button of this area does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// The list, first page.
+    Home,
+    /// The list, page `arg`.
+    List,
+    /// One code (`id`).
+    View,
+    /// Add a code: `arg` 0 asks for the kind, 1–3 starts with that kind (see [`Kind`]).
+    Add,
+    /// Switch code `id` off / on.
+    Toggle,
+}
+
+impl Op {
+    fn of(c: char) -> Option<Self> {
+        Some(match c {
+            'h' => Self::Home,
+            'l' => Self::List,
+            'v' => Self::View,
+            'a' => Self::Add,
+            't' => Self::Toggle,
+            _ => return None,
+        })
+    }
+}
+
+/// The kinds of code, as numbered on the buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Bonus = 1,
+    Percent = 2,
+    Days = 3,
+}
+
+impl Kind {
+    fn of(n: i64) -> Option<Self> {
+        Some(match n {
+            1 => Self::Bonus,
+            2 => Self::Percent,
+            3 => Self::Days,
+            _ => return None,
+        })
+    }
+
+    fn benefit(self, value: i64) -> Option<PromoBenefit> {
+        let benefit = match self {
+            Self::Bonus => PromoBenefit::WalletBonus(value),
+            Self::Percent => PromoBenefit::PercentOff(u8::try_from(value).ok()?),
+            Self::Days => PromoBenefit::ExtraDays(u32::try_from(value).ok()?),
+        };
+        benefit.validated().ok()
+    }
+
+    fn value_question(self) -> &'static str {
+        match self {
+            Self::Bonus => "mng-promo-bonus-ask",
+            Self::Percent => "mng-promo-percent-ask",
+            Self::Days => "mng-promo-days-ask",
+        }
+    }
+}
 
 /// A button of this area.
 pub(crate) async fn press(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _op: AdminOp,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: AdminOp,
     language: Language,
-    _menu: u64,
+    menu: u64,
 ) -> Result<Shown, HandlerError> {
-    Ok(Shown::toast(t(language, "menu-expired")))
+    let Some(what) = Op::of(action.op) else { return Ok(Shown::toast(t(language, "menu-expired"))) };
+    let id = signed(action.id);
+    Ok(match what {
+        Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
+        Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
+        Op::Add => match Kind::of(signed(action.arg)) {
+            Some(kind) => {
+                state.admin_flow = Some(super::flow(AREA, json!({"step": "code", "kind": kind as i64})));
+                Shown::screen(ask(language, menu, AREA, t(language, "mng-promo-code-ask")))
+            }
+            None => {
+                let rows = vec![
+                    vec![op(t(language, "mng-promo-kind-bonus"), menu, AREA, 'a', 0, Kind::Bonus as u64)],
+                    vec![op(t(language, "mng-promo-kind-percent"), menu, AREA, 'a', 0, Kind::Percent as u64)],
+                    vec![op(t(language, "mng-promo-kind-days"), menu, AREA, 'a', 0, Kind::Days as u64)],
+                    vec![area_home(language, menu, AREA)],
+                ];
+                Shown::screen(screen(t(language, "mng-promo-kind-ask"), rows))
+            }
+        },
+        Op::View => match ctx.tx.promo_by_id(id).await? {
+            Some(promo) => Shown::screen(view(language, menu, &promo)),
+            None => Shown::toast(gone(language)),
+        },
+        Op::Toggle => match ctx.tx.promo_by_id(id).await? {
+            Some(promo) => {
+                let update = PromoUpdate { active: Some(!promo.active), ..Default::default() };
+                // Only the switch changes, so the limit check of `update_promo` cannot refuse it.
+                let promo = match ctx.tx.update_promo(id, &update).await {
+                    Ok(now) => now.unwrap_or(promo),
+                    Err(StoreError::Conflict(_)) => promo,
+                    Err(e) => return Err(e.into()),
+                };
+                let toast = t(language, if promo.active { "mng-promo-on" } else { "mng-promo-off" });
+                Shown { screen: Some(view(language, menu, &promo)), toast: Some(toast) }
+            }
+            None => Shown::toast(gone(language)),
+        },
+    })
 }
 
-/// The next text or photo of this area's guided flow.
+/// The next answer of adding a code.
 pub(crate) async fn input(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    mut flow: Value,
+    input: Input<'_>,
+    language: Language,
+    menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
+    let Some(kind) = field_i64(&flow, "kind").and_then(Kind::of) else { return Ok(None) };
+    let Input::Text(text) = input else {
+        state.admin_flow = Some(flow);
+        return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
+    };
+    let step = field_str(&flow, "step").unwrap_or_default().to_owned();
+    // Each step: the value if accepted, else why not and the question again.
+    let (accepted, question, next) = match step.as_str() {
+        "code" => {
+            let code = normalize_promo_code(text);
+            let taken = match &code {
+                Ok(code) => ctx.tx.promo(code).await?.is_some(),
+                Err(_) => false,
+            };
+            let accepted = match code {
+                Ok(_) if taken => Err(t(language, "mng-promo-exists")),
+                Ok(code) => Ok(json!(code)),
+                Err(e) => Err(e.to_string()),
+            };
+            (accepted, "mng-promo-code-ask", Some(("value", kind.value_question())))
+        }
+        "value" => {
+            let value = parse_int(text).filter(|v| kind.benefit(*v).is_some());
+            let why = bazar_domain::PromoError::Value.to_string();
+            (value.map(|v| json!(v)).ok_or(why), kind.value_question(), Some(("uses", "mng-promo-uses-ask")))
+        }
+        "uses" => {
+            let uses = parse_int(text).filter(|u| (0..=MAX_USES).contains(u));
+            (
+                uses.map(|u| json!(u)).ok_or(t(language, "mng-promo-uses-bad")),
+                "mng-promo-uses-ask",
+                Some(("valid", "mng-promo-valid-ask")),
+            )
+        }
+        "valid" => {
+            let days = parse_int(text).filter(|d| (0..=MAX_VALID_DAYS).contains(d));
+            (days.map(|d| json!(d)).ok_or(t(language, "mng-promo-valid-bad")), "mng-promo-valid-ask", None)
+        }
+        _ => return Ok(None),
+    };
+    let value = match accepted {
+        Ok(value) => value,
+        Err(why) => {
+            state.admin_flow = Some(flow);
+            return Ok(Some(reask(language, menu, AREA, &why, &t(language, question))));
+        }
+    };
+    flow[step.as_str()] = value;
+    if let Some((next, question)) = next {
+        flow["step"] = json!(next);
+        state.admin_flow = Some(flow);
+        return Ok(Some(ask(language, menu, AREA, t(language, question))));
+    }
+    let (Some(code), Some(benefit)) =
+        (field_str(&flow, "code"), field_i64(&flow, "value").and_then(|v| kind.benefit(v)))
+    else {
+        return Ok(None);
+    };
+    let valid = field_i64(&flow, "valid").unwrap_or(0);
+    let uses = field_i64(&flow, "uses").unwrap_or(0);
+    let new = NewPromo {
+        code: code.to_owned(),
+        benefit,
+        currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then_some(currency(ctx).code()),
+        starts_at: None,
+        ends_at: (valid > 0).then(|| crate::clock::now_ms() + valid * DAY_MS),
+        max_uses: (uses > 0).then_some(uses),
+        per_customer: 1,
+    };
+    Ok(Some(match ctx.tx.insert_promo(&new).await {
+        Ok(promo) => {
+            let mut shown = view(language, menu, &promo);
+            shown.text = format!("{}\n\n{}", t(language, "mng-promo-added"), shown.text);
+            shown
+        }
+        Err(StoreError::Conflict(_)) => {
+            screen(t(language, "mng-promo-exists"), vec![vec![area_home(language, menu, AREA)]])
+        }
+        Err(StoreError::InvalidInput(why)) => screen(why.to_owned(), vec![vec![area_home(language, menu, AREA)]]),
+        Err(e) => return Err(e.into()),
+    }))
+}
+
+fn benefit_text(language: Language, promo: &Promo) -> String {
+    match promo.benefit {
+        PromoBenefit::WalletBonus(n) => price(language, n, promo.currency.as_deref().unwrap_or("IRT")),
+        PromoBenefit::PercentOff(p) => format!("{p}%"),
+        PromoBenefit::ExtraDays(d) => t_args(language, "mng-promo-n-days", &[("days", &d.to_string())]),
+    }
+}
+
+async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64) -> Result<Screen, HandlerError> {
+    let (limit, offset) = window(page);
+    let mut promos = ctx.tx.promos_page(limit, offset).await?;
+    let more = trim(&mut promos);
+    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-promo-add"), menu, AREA, 'a', 0, 0)]];
+    for p in &promos {
+        let label = format!("{} {} · {}", mark(p.active), p.code, benefit_text(language, p));
+        rows.push(vec![op(label, menu, AREA, 'v', p.id as u64, 0)]);
+    }
+    rows.extend(pager(menu, AREA, 'l', 0, page, more));
+    rows.push(vec![admin_home(language, menu)]);
+    let key = if promos.is_empty() { "mng-promo-none" } else { "mng-promo-title" };
+    Ok(screen(t_args(language, key, &[("page", &page.saturating_add(1).to_string())]), rows))
+}
+
+fn view(language: Language, menu: u64, promo: &Promo) -> Screen {
+    let limit = promo.max_uses.map_or_else(|| "∞".to_owned(), |m| m.to_string());
+    let text = t_args(
+        language,
+        "mng-promo-view",
+        &[
+            ("code", &promo.code),
+            ("benefit", &benefit_text(language, promo)),
+            ("uses", &promo.uses.to_string()),
+            ("limit", &limit),
+            ("until", &promo.ends_at.map_or_else(|| "∞".to_owned(), iso_date_of_ms)),
+            ("status", &t(language, if promo.active { "mng-promo-is-on" } else { "mng-promo-is-off" })),
+        ],
+    );
+    let toggle = t(language, if promo.active { "mng-disable" } else { "mng-enable" });
+    screen(text, vec![vec![op(toggle, menu, AREA, 't', promo.id as u64, 0)], vec![area_home(language, menu, AREA)]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_op_letter_is_handled() {
+        for c in OPS {
+            assert!(Op::of(*c).is_some(), "{c}");
+        }
+        let unknown = ('0'..='9').chain('a'..='z').chain('A'..='Z').filter(|c| !OPS.contains(c));
+        for c in unknown {
+            assert!(Op::of(c).is_none(), "{c} is handled but missing from OPS");
+        }
+    }
+
+    #[test]
+    fn values_per_kind() {
+        assert_eq!(Kind::Percent.benefit(20), Some(PromoBenefit::PercentOff(20)));
+        assert_eq!(Kind::Percent.benefit(101), None);
+        assert_eq!(Kind::Percent.benefit(300), None);
+        assert_eq!(Kind::Days.benefit(-1), None);
+        assert_eq!(Kind::Bonus.benefit(0), None);
+        assert_eq!(Kind::of(4), None);
+    }
 }

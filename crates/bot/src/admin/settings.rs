@@ -1,36 +1,231 @@
-//! Admin area: the feature flags and configuration a tenant may change.
+//! Admin area: features and settings — the feature switches as toggle
+//! buttons, and the configuration keys a tenant may change
+//! (`ConfigKey::audience()` is `Tenant`; platform-only keys are not shown and
+//! refused if pressed anyway), each edited by typing a value that the domain's
+//! `ConfigKey::parse_value` checks (its error is shown and the value asked
+//! again), or reset to its default.
+//!
+//! Writes go into this update's transaction (`TenantTx::set_flag`,
+//! `set_tenant_config`); the screen after a change is built from the
+//! transaction's own view, and the cached settings are dropped so the next
+//! update reads the new ones.
 
+use super::manage::{PAGE, admin_home, ask, field_i64, gone, mark, op, pager, reask, screen};
 use super::{Input, Shown};
-use crate::callback::AdminOp;
+use crate::callback::{AdminArea, AdminOp};
 use crate::handler::CustomerBot;
-use crate::i18n::t;
+use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;
-use bazar_domain::Language;
+use bazar_domain::{ConfigAudience, ConfigKey, FeatureFlag, Language};
 use bazar_runtime::{HandlerError, UpdateContext};
-use serde_json::Value;
+use bazar_store::TenantSettings;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const AREA: AdminArea = AdminArea::Settings;
+
+/// The op letters of this area (see [`Op`]); tests check them against `Op::of`
+/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+#[cfg(test)]
+pub(crate) const OPS: &[char] = &['h', 't', 'c', 'e', 'r'];
+
+/// What a button of this area does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// The feature switches.
+    Home,
+    /// Switch feature `id` (its place in `FeatureFlag::ALL`).
+    Toggle,
+    /// The configuration keys, page `arg`.
+    Config,
+    /// Ask for a new value of key `id` (its place in `ConfigKey::ALL`).
+    Edit,
+    /// Reset key `id` to its default.
+    Reset,
+}
+
+impl Op {
+    fn of(c: char) -> Option<Self> {
+        Some(match c {
+            'h' => Self::Home,
+            't' => Self::Toggle,
+            'c' => Self::Config,
+            'e' => Self::Edit,
+            'r' => Self::Reset,
+            _ => return None,
+        })
+    }
+}
+
+/// The switches this bot's admins see: onboarding means something only in the master bot.
+fn flags(is_master: bool) -> impl Iterator<Item = (usize, FeatureFlag)> {
+    FeatureFlag::ALL.into_iter().enumerate().filter(move |(_, f)| is_master || *f != FeatureFlag::Onboarding)
+}
+
+/// The keys a tenant may change, with their place in `ConfigKey::ALL`.
+fn tenant_keys() -> impl Iterator<Item = (usize, ConfigKey)> {
+    ConfigKey::ALL.into_iter().enumerate().filter(|(_, k)| k.audience() == ConfigAudience::Tenant)
+}
+
+/// The tenant key at place `id`, if it is one a tenant may change.
+fn tenant_key(id: u64) -> Option<ConfigKey> {
+    let key = *ConfigKey::ALL.get(usize::try_from(id).ok()?)?;
+    (key.audience() == ConfigAudience::Tenant).then_some(key)
+}
 
 /// A button of this area.
 pub(crate) async fn press(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _op: AdminOp,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    action: AdminOp,
     language: Language,
-    _menu: u64,
+    menu: u64,
 ) -> Result<Shown, HandlerError> {
-    Ok(Shown::toast(t(language, "menu-expired")))
+    let Some(what) = Op::of(action.op) else { return Ok(Shown::toast(t(language, "menu-expired"))) };
+    Ok(match what {
+        Op::Home => Shown::screen(features(ctx, language, menu)),
+        Op::Toggle => {
+            let flag = usize::try_from(action.id).ok().and_then(|i| FeatureFlag::ALL.get(i).copied());
+            let is_master = ctx.bot.record.is_master;
+            let Some(flag) = flag.filter(|f| flags(is_master).any(|(_, g)| g == *f)) else {
+                return Ok(Shown::toast(gone(language)));
+            };
+            let on = !ctx.settings.flag(flag);
+            ctx.tx.set_flag(flag, on).await?;
+            refresh(ctx).await?;
+            Shown::screen(features(ctx, language, menu))
+        }
+        Op::Config => Shown::screen(config(ctx, language, menu, action.arg)),
+        Op::Edit => match tenant_key(action.id) {
+            Some(key) => {
+                state.admin_flow = Some(super::flow(AREA, json!({"key": action.id})));
+                let mut shown = ask(language, menu, AREA, question(ctx, language, key));
+                let reset = op_row(t(language, "mng-set-reset"), menu, 'r', action.id);
+                if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
+                    rows.insert(0, json!(reset));
+                }
+                Shown::screen(shown)
+            }
+            None => Shown::toast(gone(language)),
+        },
+        Op::Reset => match tenant_key(action.id) {
+            Some(key) => {
+                ctx.tx.set_tenant_config(key, None).await?;
+                refresh(ctx).await?;
+                Shown { screen: Some(config(ctx, language, menu, 0)), toast: Some(t(language, "mng-saved")) }
+            }
+            None => Shown::toast(gone(language)),
+        },
+    })
 }
 
-/// The next text or photo of this area's guided flow.
+/// A typed value for the key being edited.
 pub(crate) async fn input(
     _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    flow: Value,
+    input: Input<'_>,
+    language: Language,
+    menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
+    let Some(key) = field_i64(&flow, "key").and_then(|k| u64::try_from(k).ok()).and_then(tenant_key) else {
+        return Ok(None);
+    };
+    let parsed = match input {
+        Input::Text(text) => key.parse_value(text).map_err(|e| e.to_string()),
+        Input::Photo { .. } => Err(t(language, "mng-text-please")),
+    };
+    match parsed {
+        Ok(value) => {
+            ctx.tx.set_tenant_config(key, Some(&value)).await?;
+            refresh(ctx).await?;
+            let mut shown = config(ctx, language, menu, 0);
+            let line = t_args(language, "mng-set-saved", &[("key", key.key()), ("value", &value.to_string())]);
+            shown.text = format!("{line}\n\n{}", shown.text);
+            Ok(Some(shown))
+        }
+        Err(why) => {
+            state.admin_flow = Some(flow);
+            Ok(Some(reask(language, menu, AREA, &why, &question(ctx, language, key))))
+        }
+    }
+}
+
+/// Re-reads the settings from this transaction (so the rest of the update sees
+/// the change) and drops the cached copy (so the next update does).
+async fn refresh(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
+    let settings: TenantSettings = ctx.tx.load_settings().await?;
+    ctx.settings = Arc::new(settings);
+    ctx.store.tenant(&ctx.bot.scope).forget_cached_settings().await;
+    Ok(())
+}
+
+fn op_row(text: String, menu: u64, letter: char, id: u64) -> Vec<Value> {
+    vec![op(text, menu, AREA, letter, id, 0)]
+}
+
+fn question(ctx: &UpdateContext, language: Language, key: ConfigKey) -> String {
+    t_args(
+        language,
+        "mng-set-ask",
+        &[("key", key.key()), ("value", &ctx.settings.config(key).to_string()), ("expected", key.expected())],
+    )
+}
+
+fn features(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {
+    let mut rows: Vec<Vec<Value>> = flags(ctx.bot.record.is_master)
+        .map(|(i, flag)| {
+            let label = format!("{} {}", mark(ctx.settings.flag(flag)), flag.key());
+            op_row(label, menu, 't', i as u64)
+        })
+        .collect();
+    rows.push(vec![op(t(language, "mng-set-config"), menu, AREA, 'c', 0, 0)]);
+    rows.push(vec![admin_home(language, menu)]);
+    screen(t(language, "mng-set-title"), rows)
+}
+
+fn config(ctx: &UpdateContext, language: Language, menu: u64, page: u64) -> Screen {
+    let keys: Vec<(usize, ConfigKey)> = tenant_keys().collect();
+    let start = usize::try_from(page).unwrap_or(usize::MAX).saturating_mul(PAGE).min(keys.len());
+    let shown = &keys[start..(start + PAGE).min(keys.len())];
+    let mut rows: Vec<Vec<Value>> = shown
+        .iter()
+        .map(|(i, key)| {
+            let value = ctx.settings.config(*key).to_string();
+            let value: String = value.chars().take(24).collect();
+            op_row(format!("{} = {value}", key.key()), menu, 'e', *i as u64)
+        })
+        .collect();
+    rows.extend(pager(menu, AREA, 'c', 0, page, start + PAGE < keys.len()));
+    rows.push(vec![op(t(language, "btn-back"), menu, AREA, 'h', 0, 0)]);
+    screen(t(language, "mng-set-config-title"), rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_op_letter_is_handled() {
+        for c in OPS {
+            assert!(Op::of(*c).is_some(), "{c}");
+        }
+        let unknown = ('0'..='9').chain('a'..='z').chain('A'..='Z').filter(|c| !OPS.contains(c));
+        for c in unknown {
+            assert!(Op::of(c).is_none(), "{c} is handled but missing from OPS");
+        }
+    }
+
+    #[test]
+    fn platform_keys_are_not_offered() {
+        for (i, key) in ConfigKey::ALL.iter().enumerate() {
+            let offered = tenant_key(i as u64).is_some();
+            assert_eq!(offered, key.audience() == ConfigAudience::Tenant, "{key}");
+        }
+        assert!(tenant_key(u64::MAX).is_none());
+        assert!(flags(false).all(|(_, f)| f != FeatureFlag::Onboarding));
+    }
 }

@@ -66,7 +66,7 @@ fn view(settings: &TenantSettings, flag: FeatureFlag) -> FlagView {
 )]
 async fn list_flags(caller: TenantCaller, State(state): State<ApiState>) -> Result<Json<Vec<FlagView>>, ApiError> {
     let settings = state.store.tenant(&caller.scope).settings().await?;
-    Ok(Json(FeatureFlag::ALL.iter().map(|f| view(&settings, *f)).collect()))
+    Ok(Json(FeatureFlag::ALL.iter().filter(|f| !f.platform_only()).map(|f| view(&settings, *f)).collect()))
 }
 
 /// Switches a feature on or off for this tenant. Takes effect in the bot at once.
@@ -92,8 +92,9 @@ async fn set_flag(
     Path(key): Path<String>,
     ApiJson(body): ApiJson<FlagBody>,
 ) -> Result<Json<FlagView>, ApiError> {
-    let flag: FeatureFlag = key.parse().map_err(|e: bazar_domain::UnknownFeatureFlag| {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+    // A platform-only flag is, to a tenant, no flag at all.
+    let flag: FeatureFlag = key.parse().ok().filter(|f: &FeatureFlag| !f.platform_only()).ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", bazar_domain::UnknownFeatureFlag(key.clone()).to_string())
     })?;
     let tenant = state.store.tenant(&caller.scope);
     tenant.set_flag(flag, body.enabled).await?;

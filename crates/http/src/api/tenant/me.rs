@@ -61,7 +61,11 @@ async fn me(caller: TenantCaller, State(state): State<ApiState>) -> Result<Json<
         username: bot.username,
         status: bot.status.as_str().to_owned(),
         currency,
-        flags: FeatureFlag::ALL.iter().map(|f| (f.key().to_owned(), settings.flag(*f))).collect(),
+        flags: FeatureFlag::ALL
+            .iter()
+            .filter(|f| !f.platform_only())
+            .map(|f| (f.key().to_owned(), settings.flag(*f)))
+            .collect(),
         customers: bot.customer_count,
     }))
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/…`: one tenant's resources. Every handler starts from the
 //! [`TenantCaller`](super::TenantCaller)'s scope.
 
+mod admins;
 mod cards;
 mod config;
 mod customers;
@@ -20,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub(super) fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new()
         .merge(me::routes())
+        .merge(admins::routes())
         .merge(customers::routes())
         .merge(subscriptions::routes())
         .merge(plans::routes())

@@ -1,0 +1,59 @@
+//! A bot token pasted into the master bot (by a platform admin adding a
+//! tenant, or by a reseller opening a shop): the message is deleted from the
+//! chat at once, the text must be a token, the bot must not be registered
+//! yet, and Telegram must know it (`getMe`).
+
+use crate::handler::CustomerBot;
+use bazar_domain::BotToken;
+use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
+use bazar_store::PlatformScope;
+use bazar_telegram::User;
+use bazar_telegram::frankenstein::updates::UpdateContent;
+use serde_json::json;
+use std::time::Duration;
+
+/// How long `getMe` may take: the update's transaction is open meanwhile.
+const GET_ME_BUDGET: Duration = Duration::from_secs(5);
+
+/// What a pasted text turned out to be.
+pub(crate) enum Pasted {
+    /// A token Telegram knows, of a bot not registered here yet.
+    Fresh {
+        /// The token.
+        token: BotToken,
+        /// The bot, as `getMe` described it.
+        me: User,
+    },
+    /// Not shaped like a token.
+    Malformed,
+    /// The bot is registered here already.
+    Taken,
+    /// Telegram refused it (revoked, mistyped) or did not answer in time.
+    Refused,
+}
+
+/// Deletes the message this update carried from the chat (a pasted secret).
+pub(crate) fn delete_pasted(ctx: &mut UpdateContext) {
+    if let UpdateContent::Message(message) = &ctx.update.content {
+        let params = json!({"chat_id": ctx.chat.0, "message_id": message.message_id});
+        ctx.send(Outgoing::new("deleteMessage", params));
+    }
+}
+
+/// Deletes the message that carried `text` and checks it as a bot token.
+pub(crate) async fn read_pasted(
+    bot: &CustomerBot,
+    ctx: &mut UpdateContext,
+    text: &str,
+) -> Result<Pasted, HandlerError> {
+    delete_pasted(ctx);
+    let Ok(token) = BotToken::parse(text.trim()) else { return Ok(Pasted::Malformed) };
+    let platform = PlatformScope::for_master_bot();
+    if ctx.store.platform(&platform).bot_with_token(&token).await?.is_some() {
+        return Ok(Pasted::Taken);
+    }
+    match tokio::time::timeout(GET_ME_BUDGET, bot.telegram.get_me(&token)).await {
+        Ok(Ok(me)) if me.is_bot && me.id == token.telegram_bot_id() => Ok(Pasted::Fresh { token, me }),
+        Ok(Ok(_)) | Ok(Err(_)) | Err(_) => Ok(Pasted::Refused),
+    }
+}
