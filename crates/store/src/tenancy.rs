@@ -165,5 +165,20 @@ async fn begin(db: &Database, mode: Mode) -> Result<Transaction<'static, Any>, S
         (Backend::Sqlite, Mode::Write) => "BEGIN IMMEDIATE",
         _ => "BEGIN",
     };
-    Ok(db.pool_for(mode == Mode::Write).begin_with(statement).await?)
+    let pool = db.pool_for(mode == Mode::Write);
+    match pool.begin_with(statement).await {
+        // sqlx still counts a transaction SQLite already ended on its own (a
+        // COMMIT that failed with an automatic rollback: disk full, I/O error),
+        // and would refuse every later BEGIN on this connection — on SQLite's
+        // single writer, every later write. Replace the connection (on the
+        // writer pool, the only one, so exactly the one that failed).
+        Err(sqlx::Error::InvalidSavePointStatement) => {
+            tracing::warn!("a database connection lost track of its transaction; replacing it");
+            if let Ok(conn) = pool.acquire().await {
+                let _ = sqlx::Connection::close_hard(conn.detach()).await;
+            }
+            Ok(pool.begin_with(statement).await?)
+        }
+        other => Ok(other?),
+    }
 }
