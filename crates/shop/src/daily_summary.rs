@@ -27,14 +27,27 @@ pub async fn schedule_due(store: &Store, now_ms: i64, hour: u8) -> Result<usize,
 }
 
 /// Checks every `every` whether summaries are due, until the task is dropped.
+/// Once a day is scheduled, this process leaves it alone (the insert over
+/// every tenant would only meet its own rows again, holding SQLite's single
+/// writer each minute); other processes schedule it at most once too.
 pub async fn run(store: Store, hour: u8, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut done: Option<i64> = None;
     loop {
         tick.tick().await;
-        match schedule_due(&store, crate::clock::now_ms(), hour).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(tenants = n, "daily summaries scheduled"),
+        let now = crate::clock::now_ms();
+        let due = due_day(now, hour);
+        if due.is_none() || due == done {
+            continue;
+        }
+        match schedule_due(&store, now, hour).await {
+            Ok(n) => {
+                done = due;
+                if n > 0 {
+                    tracing::info!(tenants = n, "daily summaries scheduled");
+                }
+            }
             Err(e) => tracing::warn!(error = %e, "cannot schedule daily summaries"),
         }
     }

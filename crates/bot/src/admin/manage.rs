@@ -134,6 +134,20 @@ pub(super) fn mark(on: bool) -> &'static str {
     if on { "✅" } else { "⛔️" }
 }
 
+/// Asserts that an area handles exactly the op letters of its `OPS` list (the
+/// list the isolation walk is checked against): every listed letter, and no
+/// other letter a button can carry.
+#[cfg(test)]
+pub(super) fn assert_op_letters(ops: &[char], handled: impl Fn(char) -> bool) {
+    for c in ops {
+        assert!(handled(*c), "{c}");
+    }
+    let unknown = ('0'..='9').chain('a'..='z').chain('A'..='Z').filter(|c| !ops.contains(c));
+    for c in unknown {
+        assert!(!handled(c), "{c} is handled but missing from OPS");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
