@@ -276,6 +276,12 @@ pub enum PanelCommand {
     },
     /// List panels (never their credentials).
     List,
+    /// Read what a panel offers plans (Marzban inbounds, Remnawave internal
+    /// squads) and list it, in the spelling `plan add --inbounds/--squad` takes.
+    Options {
+        /// The panel's id (see `panel list`).
+        panel: i64,
+    },
     /// Give a tenant its own panel, or `default` to use the platform's default.
     Assign {
         /// The bot's id.
@@ -352,11 +358,15 @@ pub struct PlanFields {
     /// Display order (smaller first).
     #[arg(long, allow_negative_numbers = true)]
     pub sort: Option<i32>,
-    /// Remnawave internal squad UUID for subscribers of this plan (repeatable).
+    /// Remnawave: an internal squad (UUID) the plan's users join (repeatable;
+    /// at least one on a Remnawave panel). `bazar panel options PANEL` lists them.
     #[arg(long = "squad", value_name = "UUID")]
     pub squads: Vec<String>,
-    /// Marzban inbounds as JSON, e.g. '{"vless":["VLESS TCP REALITY"]}'.
-    #[arg(long, value_name = "JSON")]
+    /// Marzban: which inbounds the plan's users get — `all` (every inbound of
+    /// the panel), comma-separated tags (`"VLESS TCP REALITY,VMess TCP"`), or
+    /// JSON like '{"vless":["VLESS TCP REALITY"]}'. Required on a Marzban
+    /// panel; `bazar panel options PANEL` lists the tags.
+    #[arg(long, value_name = "all|TAGS|JSON")]
     pub inbounds: Option<String>,
 }
 

@@ -20,3 +20,16 @@ pub async fn open_store(config: &Config) -> Result<Store, CliError> {
     let keyring = crate::keys::keyring(config, backend)?;
     Ok(Store::open(&options, keyring).await?)
 }
+
+/// The provisioner (panel clients built from their sealed credentials), with
+/// the configured retry policy: `serve` and the commands that read panels.
+pub fn provisioner(config: &Config, store: &Store) -> bazar_shop::Provisioner {
+    bazar_shop::Provisioner::new(
+        store.clone(),
+        reqwest::Client::new(),
+        bazar_shop::ProvisionerOptions {
+            max_attempts: config.provisioning_max_attempts.max(1),
+            retry_base: std::time::Duration::from_millis(config.provisioning_retry_ms),
+        },
+    )
+}

@@ -8,7 +8,6 @@ use bazar_http::api::ApiState;
 use bazar_http::{AppState, install_metrics_recorder, router, zarinpal_callback};
 use bazar_runtime::{Mode, Runtime, RuntimeOptions};
 use bazar_shop::payments::zarinpal::{ZarinpalGateway, ZarinpalOptions};
-use bazar_shop::{Provisioner, ProvisionerOptions};
 use bazar_store::{PlatformScope, redact_url};
 use bazar_telegram::BotApi;
 use secrecy::ExposeSecret;
@@ -51,14 +50,7 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         None => Mode::Polling,
     };
     let api = BotApi::new(config.telegram_api_url.as_str());
-    let provisioner = Provisioner::new(
-        store.clone(),
-        reqwest::Client::new(),
-        ProvisionerOptions {
-            max_attempts: config.provisioning_max_attempts.max(1),
-            retry_base: Duration::from_millis(config.provisioning_retry_ms),
-        },
-    );
+    let provisioner = crate::context::provisioner(&config, &store);
     let zarinpal = Arc::new(ZarinpalGateway::new(
         store.clone(),
         reqwest::Client::new(),
@@ -74,8 +66,12 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
     let summaries = summary_hour
         .map(|hour| tokio::spawn(bazar_shop::daily_summary::run(store.clone(), hour, Duration::from_secs(60))));
     let state = AppState { store: store.clone(), metrics };
-    let api =
-        ApiState::new(store.clone(), config.platform_api_token.as_ref(), BotApi::new(config.telegram_api_url.as_str()));
+    let api = ApiState::new(
+        store.clone(),
+        config.platform_api_token.as_ref(),
+        BotApi::new(config.telegram_api_url.as_str()),
+        Arc::new(crate::context::provisioner(&config, &store)),
+    );
     let app = router(state)
         .merge(runtime.router())
         .merge(zarinpal_callback::router(store.clone(), zarinpal))

@@ -32,7 +32,7 @@ const FIRST_WALKER: i64 = 820_000;
 const WALK: &[(AdminArea, &str)] = &[
     (AdminArea::Customers, "hlsvbw"),
     (AdminArea::Subscriptions, "hlvedxry"),
-    (AdminArea::Plans, "hlvaetcuw"),
+    (AdminArea::Plans, "hlvaetcuwoxyr"),
     (AdminArea::Cards, "hlvat"),
     (AdminArea::Settings, "htcer"),
     (AdminArea::Promos, "hlvat"),

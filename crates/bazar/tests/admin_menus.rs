@@ -12,7 +12,7 @@ use bazar_testkit::panels::FakeRemnawave;
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
-use helpers::chat::{count_texts, press, say, wait_for_text};
+use helpers::chat::{WAIT, button, count_texts, press, say, wait_for_text};
 use std::time::Duration;
 
 const TG: i64 = 7301;
@@ -202,8 +202,21 @@ async fn customers_subscriptions_tickets(mut p: Platform) {
     assert_eq!(count_texts(&p, TG, CUSTOMER, "was closed"), 1);
 }
 
+/// Waits until more than `before` button presses were answered; returns the last answer's text.
+async fn wait_until_answered(p: &Platform, before: usize) -> String {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let answers = p.telegram.callback_answers(TG);
+        if answers.len() > before {
+            return answers.last().unwrap()["text"].as_str().unwrap_or_default().to_owned();
+        }
+        assert!(std::time::Instant::now() < deadline, "the press was not answered");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 async fn catalog_and_settings(mut p: Platform) {
-    let (id, _panel, _server) = shop(&mut p).await;
+    let (id, panel, _server) = shop(&mut p).await;
     let admin = FakeUser::new(ADMIN, "Boss").with_language("en");
     let bot = &format!("bot_id = {id}");
 
@@ -235,6 +248,36 @@ async fn catalog_and_settings(mut p: Platform) {
     let view = press(&p, TG, &admin, &view, "Withdraw").await;
     assert!(text(&view).contains("Not offered"), "{view:?}");
     assert_eq!(p.count(&format!("SELECT COUNT(*) FROM bot_plans WHERE {bot} AND active = TRUE")).await, 1);
+
+    // Its panel options, picked from what the panel has: a squad added on the
+    // panel shows up after ↻ (a job reads the panel; the menu never waits on it).
+    assert!(text(&view).contains("Panel options: Default-Squad"), "{view:?}");
+    let germany = panel.add_squad("Germany");
+    let options = press(&p, TG, &admin, &view, "Panel options").await;
+    assert!(!text(&options).contains("Germany"), "not read yet: {options:?}");
+    let toasts = p.telegram.callback_answers(TG).len();
+    p.telegram.push_update(TG, updates::callback(&admin, options.message_id, &button(&options, "Read again")));
+    wait_until_answered(&p, toasts).await;
+    let deadline = std::time::Instant::now() + WAIT;
+    while p.count("SELECT COUNT(*) FROM panels WHERE catalog LIKE '%Germany%'").await == 0 {
+        assert!(std::time::Instant::now() < deadline, "the catalog was not read again");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let view = press(&p, TG, &admin, &options, "Back").await;
+    let options = press(&p, TG, &admin, &view, "Panel options").await;
+    let options = press(&p, TG, &admin, &options, "Germany").await;
+    let options = press(&p, TG, &admin, &options, "Default-Squad").await;
+    assert!(text(&options).contains("Chosen: Germany"), "{options:?}");
+    let weekly_options = format!(
+        "SELECT COUNT(*) FROM bot_plans WHERE {bot} AND name_en = 'Weekly' AND panel_options LIKE '%{germany}%'"
+    );
+    assert_eq!(p.count(&weekly_options).await, 1);
+    // Taking the last squad away is refused with the reason; nothing changes.
+    let toasts = p.telegram.callback_answers(TG).len();
+    p.telegram.push_update(TG, updates::callback(&admin, options.message_id, &button(&options, "Germany")));
+    let answer = wait_until_answered(&p, toasts).await;
+    assert!(answer.contains("Choose the plan's panel options first"), "{answer}");
+    assert_eq!(p.count(&weekly_options).await, 1);
 
     // A card: a number failing the Luhn check is asked again; added; disabled.
     let home = say(&p, TG, &admin, updates::command(&admin, "/admin", None)).await;

@@ -333,6 +333,38 @@ async fn catalog(p: Platform) {
 
 on_both_backends!(catalog);
 
+/// With a panel, a plan's options are checked against it, as `plan add` does.
+async fn plans_fit_the_panel(p: Platform) {
+    let panel = bazar_testkit::panels::FakeRemnawave::start().await;
+    p.add_remnawave(&panel).await;
+    let (_id, token) = p.add_shop(TG, "panel_api_bot", &[ADMIN]).await;
+    let server = p.serve(false).await;
+    let a = Api::new(&server, &token);
+    let plan = |extra: Value| {
+        let mut body = json!({"names": {"en": "Month"}, "days": 30, "price": 100000});
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let (status, body) = a.post("/plans", plan(json!({}))).await;
+    assert_eq!((status, fields(&body)), (422, vec!["squads".to_owned()]), "{body}");
+    assert!(body.to_string().contains("Default-Squad"), "names what the panel has: {body}");
+    let unknown = "11111111-1111-4111-8111-111111111111";
+    let (status, body) = a.post("/plans", plan(json!({"squads": [unknown]}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains(unknown), "{body}");
+    let squad = panel.default_squad();
+    let (status, created) = a.post("/plans", plan(json!({"squads": [squad]}))).await;
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    let (status, body) = a.patch(&format!("/plans/{id}"), json!({"squads": []})).await;
+    assert_eq!((status, fields(&body)), (422, vec!["squads".to_owned()]), "{body}");
+    let germany = panel.add_squad("Germany");
+    let (status, patched) = a.patch(&format!("/plans/{id}"), json!({"squads": [germany]})).await;
+    assert_eq!((status, patched["squads"].clone()), (200, json!([germany])), "read from the panel again: {patched}");
+}
+
+on_both_backends!(plans_fit_the_panel);
+
 /// A customer starts a card top-up in the bot and sends a text receipt; returns the admin's receipt message.
 async fn card_top_up(p: &Platform, user: &FakeUser, amount: &str, receipt: &str) -> SentMessage {
     let menu = say(p, TG, user, updates::command(user, "/start", None)).await;

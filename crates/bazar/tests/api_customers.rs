@@ -245,7 +245,8 @@ async fn subscriptions_stats_and_isolation(p: Platform) {
     let (a, token_a) = p.add_shop(TG_A, "api_a_shop_bot", &[]).await;
     let (b, token_b) = p.add_shop(TG_B, "api_b_shop_bot", &[]).await;
     p.add_remnawave(&panel).await;
-    p.run(&["plan", "add", &a, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    let squad = panel.default_squad();
+    p.run(&["plan", "add", &a, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad]).await.ok();
     let server = p.serve(true).await;
     let api = Api::new(&server, &token_a);
     let api_b = Api::new(&server, &token_b);

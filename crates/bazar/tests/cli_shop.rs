@@ -64,4 +64,77 @@ async fn plans_wallets_and_books(p: Platform) {
     assert!(p.run(&["ledger", "check", &id]).await.ok().stdout.contains("every balance equals"));
 }
 
-on_both_backends!(plans_wallets_and_books);
+/// Plans check their panel options against the shop's panel: `--inbounds`
+/// on Marzban (`all` or real tags), `--squad` on Remnawave (real squads), on
+/// `plan add` and `plan update` alike; `panel options` lists what there is.
+async fn plans_fit_their_panel(p: Platform) {
+    use bazar_testkit::panels::{FakeMarzban, FakeRemnawave};
+    let marzban = FakeMarzban::start().await;
+    let remnawave = FakeRemnawave::start().await;
+    let germany = remnawave.add_squad("Germany");
+    let token = p.telegram.add_bot(8102, "marz_shop_bot");
+    let m = serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
+        .unwrap()["id"]
+        .to_string();
+    let token = p.telegram.add_bot(8103, "remna_shop_bot");
+    let r = serde_json::from_str::<Value>(p.run(&["bot", "add", "--token", &token, "--json"]).await.ok().stdout.trim())
+        .unwrap()["id"]
+        .to_string();
+    let (user, pass) = marzban.admin_credentials();
+    let url = marzban.url();
+    let added = p
+        .run(&[
+            "panel",
+            "add",
+            "--name",
+            "m",
+            "--default",
+            "--kind",
+            "marzban",
+            "--url",
+            &url,
+            "--username",
+            &user,
+            "--password",
+            &pass,
+        ])
+        .await;
+    assert!(added.ok().stdout.contains("VMess Websocket"), "panel add lists the inbounds: {}", added.stdout);
+    let (url, token) = (remnawave.url(), remnawave.token());
+    p.run(&["panel", "add", "--name", "r", "--kind", "remnawave", "--url", &url, "--token", &token]).await.ok();
+    p.run(&["panel", "assign", &r, "2"]).await.ok();
+    let listed = p.run(&["panel", "options", "2"]).await;
+    assert!(listed.ok().stdout.contains(&germany) && listed.stdout.contains("Default-Squad"), "{}", listed.stdout);
+
+    let plan = |bot: &str, extra: &[&str]| {
+        let mut args = vec!["plan", "add", bot, "--name", "Month", "--days", "30", "--price", "100000"];
+        args.extend_from_slice(extra);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let shell = &p;
+    let run = |args: Vec<String>| async move { shell.run(&args.iter().map(String::as_str).collect::<Vec<_>>()).await };
+    run(plan(&m, &[])).await.fails_with("`--inbounds all` for every inbound");
+    run(plan(&m, &["--inbounds", "VMess TCP,Nope"])).await.fails_with("the panel has no inbound Nope");
+    let added = run(plan(&m, &["--inbounds", "VMess TCP", "--devices", "2"])).await;
+    assert!(added.ok().stdout.contains("[inbounds VMess TCP]"), "{}", added.stdout);
+    assert!(added.stderr.contains("enforces no device limit"), "{}", added.stderr);
+    // `plan update` applies panel options (it used to print "updated" and change nothing).
+    let updated = p.run(&["plan", "update", &m, "1", "--inbounds", "all"]).await;
+    assert!(updated.ok().stdout.contains("[inbounds all]"), "{}", updated.stdout);
+    assert!(p.run(&["plan", "list", &m]).await.ok().stdout.contains("[inbounds all]"));
+    p.run(&["plan", "update", &m, "1", "--inbounds", "Nope"]).await.fails_with("no inbound Nope");
+
+    run(plan(&r, &[])).await.fails_with("needs at least one internal squad");
+    let unknown = "11111111-1111-4111-8111-111111111111";
+    run(plan(&r, &["--squad", unknown])).await.fails_with(&format!("no internal squad {unknown}"));
+    run(plan(&r, &["--squad", "nope"])).await.fails_with("not a UUID");
+    let added = run(plan(&r, &["--squad", &remnawave.default_squad()])).await;
+    let id = added.ok().stdout.split_whitespace().nth(4).unwrap().to_owned();
+    let updated = p.run(&["plan", "update", &r, &id, "--squad", &germany]).await;
+    assert!(updated.ok().stdout.contains(&format!("[squads {germany}]")), "{}", updated.stdout);
+    // The squad loses its inbounds on the panel: a change to it is refused.
+    remnawave.set_squad_inbounds(&germany, 0);
+    p.run(&["plan", "update", &r, &id, "--squad", &germany]).await.fails_with("holds no inbounds");
+}
+
+on_both_backends!(plans_wallets_and_books, plans_fit_their_panel);

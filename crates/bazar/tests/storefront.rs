@@ -101,8 +101,15 @@ async fn shop(p: Platform, panel: Panel) {
         Panel::Remnawave(f) => Some(f.default_squad()),
         Panel::Marzban(_) => None,
     };
-    if let Some(squad) = &squad {
-        plan_args.extend(["--squad".to_owned(), squad.clone()]);
+    // Without the panel options its kind needs, a plan is refused, saying what the panel has.
+    let refused = p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    match &panel {
+        Panel::Remnawave(_) => refused.fails_with("needs at least one internal squad"),
+        Panel::Marzban(_) => refused.fails_with("`--inbounds all` for every inbound"),
+    };
+    match &squad {
+        Some(squad) => plan_args.extend(["--squad".to_owned(), squad.clone()]),
+        None => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
     }
     p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
     p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"])
@@ -125,6 +132,8 @@ async fn shop(p: Platform, panel: Panel) {
     let summary = press(&p, TG, &user, &plans, "Monthly").await;
     let text = summary.text.clone().unwrap();
     assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
+    // A device limit is promised only where the panel enforces one (Marzban has none).
+    assert_eq!(text.contains("2 devices"), matches!(panel, Panel::Remnawave(_)), "{text}");
     let paid = press(&p, TG, &user, &summary, "Pay").await;
     assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
     let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
@@ -190,7 +199,9 @@ async fn shop(p: Platform, panel: Panel) {
     assert_eq!(panel.users().len(), 3, "no second trial");
 
     // My subscriptions lists them, with the traffic the panel counted.
-    panel.set_used_traffic("bz1s1", 3 << 29);
+    let first = panel.users()[0]["username"].as_str().unwrap().to_owned();
+    assert!(first.starts_with("bz") && first.len() > 8, "the name carries the installation id: {first}");
+    panel.set_used_traffic(&first, 3 << 29);
     let subs = press(&p, TG, &user, &menu, "My subscriptions").await;
     let text = subs.text.unwrap();
     assert!(text.contains("active") && text.contains("failed"), "{text}");
@@ -238,7 +249,10 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     let token = p.telegram.add_bot(TG, "vpn_shop_bot");
     let id = add_bot(&p, &token, &[]).await;
     add_remnawave(&p, &panel).await;
-    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    let squad = panel.default_squad();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
+        .await
+        .ok();
     p.run(&["flag", "set", &id, "referral", "on"]).await.ok();
     p.run(&["config", "set", &id, "referral_reward_percent", "10"]).await.ok();
     let server = p.serve(true).await;
@@ -299,7 +313,10 @@ async fn promo_codes_bonus_discount_and_days() {
     let id = add_bot(&p, &token, &[]).await;
     let other_id = add_bot(&p, &other, &[]).await;
     add_remnawave(&p, &panel).await;
-    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    let squad = panel.default_squad();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
+        .await
+        .ok();
     p.run(&["promo", "add", &id, "gift", "--bonus", "20000", "--max-uses", "1"]).await.ok();
     p.run(&["promo", "add", &id, "OFF20", "--percent", "20"]).await.ok();
     p.run(&["promo", "add", &id, "plus7", "--days", "7"]).await.ok();
@@ -428,7 +445,9 @@ async fn renewal_extends_the_same_panel_user_once() {
     ])
     .await
     .ok();
-    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000"]).await.ok();
+    p.run(&["plan", "add", &id, "--name", "Monthly", "--days", "30", "--price", "100000", "--inbounds", "all"])
+        .await
+        .ok();
     p.run(&["flag", "set", &id, "auto_renew", "on"]).await.ok();
     let server = p.serve(true).await;
     let user = FakeUser::new(7501, "Nima").with_language("en");
@@ -484,8 +503,11 @@ async fn two_shops_one_customer_see_nothing_of_each_other() {
     let a = json(&p.run(&["bot", "add", "--token", &token_a, "--admin", "9100", "--json"]).await.ok().stdout);
     let b = json(&p.run(&["bot", "add", "--token", &token_b, "--admin", "9200", "--json"]).await.ok().stdout);
     add_remnawave(&p, &panel).await;
-    p.run(&["plan", "add", &a, "--name", "A Monthly", "--days", "30", "--price", "100000"]).await.ok();
-    p.run(&["plan", "add", &b, "--name", "B Weekly", "--days", "7", "--price", "30000"]).await.ok();
+    let squad = panel.default_squad();
+    p.run(&["plan", "add", &a, "--name", "A Monthly", "--days", "30", "--price", "100000", "--squad", &squad])
+        .await
+        .ok();
+    p.run(&["plan", "add", &b, "--name", "B Weekly", "--days", "7", "--price", "30000", "--squad", &squad]).await.ok();
     p.run(&["config", "set", &a, "admin_chat_id", "9100"]).await.ok();
     p.run(&["config", "set", &b, "admin_chat_id", "9200"]).await.ok();
     let server = p.serve(true).await;

@@ -278,7 +278,7 @@ async fn press(
         }
         Action::Plans => {
             let code = currency_code(currency_of(&ctx.settings));
-            let plans: Vec<_> = ctx.tx.active_plans().await?.into_iter().filter(|p| p.currency == code).collect();
+            let plans = bazar_shop::plans::on_sale(&mut ctx.tx, code).await?;
             (Some(shop_screens::plans(language, &plans, menu)), None)
         }
         Action::Plan(id) => match currency_of(&ctx.settings) {
@@ -419,7 +419,9 @@ async fn plan_summary<C: CurrencyUnit>(
     }
     let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
     let methods = crate::payments::offered(ctx, zarinpal).await?;
-    Ok((Some(shop_screens::plan_summary(language, &plan, balance, promo_ref, &methods, menu)), None))
+    let show_devices = ctx.tx.tenant_panel_info().await?.is_some_and(|p| p.kind.enforces_device_limit());
+    let screen = shop_screens::plan_summary(language, &plan, show_devices, balance, promo_ref, &methods, menu);
+    Ok((Some(screen), None))
 }
 
 async fn renew<C: CurrencyUnit>(

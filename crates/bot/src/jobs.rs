@@ -31,6 +31,12 @@ pub(crate) async fn run(
             Vec::new()
         });
     }
+    if job.kind == bazar_shop::PANEL_CATALOG_JOB {
+        if let Err(e) = provisioner.catalog_job(&bot.scope, job).await {
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "panel catalog job failed");
+        }
+        return Vec::new();
+    }
     if job.kind == bazar_shop::DISABLE_JOB {
         if let Err(e) = provisioner.disable(&bot.scope, job).await {
             tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "disable job failed");

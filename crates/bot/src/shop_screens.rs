@@ -43,6 +43,11 @@ fn devices(language: Language, limit: Option<u32>) -> String {
     }
 }
 
+/// ` · 📱 2 devices`, the device part of a plan's summary line.
+fn plan_devices(language: Language, limit: Option<u32>) -> String {
+    t_args(language, "plan-devices", &[("devices", &devices(language, limit))])
+}
+
 fn back(language: Language, menu: u64) -> Vec<serde_json::Value> {
     vec![button(t(language, "btn-back"), menu, Action::Home)]
 }
@@ -62,10 +67,13 @@ pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
 }
 
 /// A plan's summary with the pay button (or the shortfall); a pending promo
-/// code's effect is shown and included.
+/// code's effect is shown and included. The device limit is shown only when
+/// the shop's panel enforces one (`show_devices`): a promise nothing keeps
+/// is not made.
 pub fn plan_summary<C: CurrencyUnit>(
     language: Language,
     plan: &Plan,
+    show_devices: bool,
     balance: Money<C>,
     promo: Option<(&str, PromoBenefit)>,
     methods: &[PaymentMethod],
@@ -80,7 +88,7 @@ pub fn plan_summary<C: CurrencyUnit>(
             ("name", plan.names.name(language)),
             ("days", &days.to_string()),
             ("traffic", &traffic(language, plan.traffic_bytes)),
-            ("devices", &devices(language, plan.device_limit)),
+            ("devices", &if show_devices { plan_devices(language, plan.device_limit) } else { String::new() }),
             ("price", &price_text),
             ("balance", &price(language, balance.minor(), C::CODE)),
         ],

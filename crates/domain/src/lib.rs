@@ -15,6 +15,8 @@ mod iban;
 mod ids;
 mod language;
 mod money;
+mod panel;
+mod panel_user;
 mod plan;
 mod promo;
 
@@ -30,5 +32,15 @@ pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
-pub use plan::{PlanError, PlanNames, check_devices, check_duration, is_squad_id, parse_traffic_gb};
+pub use panel::{
+    CatalogInbound, CatalogSquad, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PanelCatalog,
+    PanelKind, PlanOptions, UnknownPanelKind, is_squad_id,
+};
+pub use panel_user::{
+    InstallationId, InstallationIdError, NAME_ALPHABET, is_legacy_user_name, legacy_owner_marker, owner_marker,
+    panel_user_name,
+};
+pub use plan::{
+    MAX_PRICE, PlanError, PlanNames, check_devices, check_duration, check_price, parse_price, parse_traffic_gb,
+};
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};

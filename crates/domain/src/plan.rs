@@ -30,8 +30,8 @@ pub enum PlanError {
     /// Device limit out of range.
     #[error("device limit must be 1 to 100")]
     Devices,
-    /// Price negative or not a number.
-    #[error("price must be a whole amount of 0 or more")]
+    /// Price negative, too large or not a number.
+    #[error("price must be a whole amount from 0 to 1,000,000,000,000,000 (0 = free)")]
     Price,
 }
 
@@ -75,15 +75,39 @@ pub fn parse_traffic_gb(text: &str) -> Result<Option<u64>, PlanError> {
     Ok(Some(gb * 1024 * 1024 * 1024))
 }
 
+/// The highest price a plan may have, in minor units: far above any real
+/// price, far below where sums of prices could overflow.
+pub const MAX_PRICE: i64 = 1_000_000_000_000_000;
+
+/// Checks a price in minor units: 0 (a free plan) up to [`MAX_PRICE`].
+/// The one rule for every interface (CLI, REST API, admin menus).
+pub fn check_price(minor: i64) -> Result<i64, PlanError> {
+    if (0..=MAX_PRICE).contains(&minor) { Ok(minor) } else { Err(PlanError::Price) }
+}
+
+/// Parses a price typed by a person — digits in Latin, Persian or
+/// Arabic-Indic script, with `,` `٬` `_` or spaces between groups — and
+/// checks it with [`check_price`].
+pub fn parse_price(text: &str) -> Result<i64, PlanError> {
+    let digits: String = text
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | '_' | ' ' | '٬' | '\u{200c}'))
+        .map(|c| match c {
+            '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+            '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
+            other => other,
+        })
+        .collect();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(PlanError::Price);
+    }
+    check_price(digits.parse().map_err(|_| PlanError::Price)?)
+}
+
 /// Checks a duration in days.
 pub fn check_duration(days: u32) -> Result<u32, PlanError> {
     if (1..=3650).contains(&days) { Ok(days) } else { Err(PlanError::Duration) }
-}
-
-/// Whether `text` looks like a Remnawave internal squad id (a UUID), as a
-/// plan's panel option must be.
-pub fn is_squad_id(text: &str) -> bool {
-    text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
 /// Checks a device limit.
@@ -111,5 +135,17 @@ mod tests {
         assert!(parse_traffic_gb("-1").is_err());
         assert!(check_duration(0).is_err() && check_duration(30).is_ok());
         assert!(check_devices(0).is_err() && check_devices(3).is_ok());
+    }
+
+    #[test]
+    fn prices_have_one_rule() {
+        assert_eq!(parse_price("150,000"), Ok(150_000));
+        assert_eq!(parse_price(" ۱۵۰٬۰۰۰ "), Ok(150_000));
+        assert_eq!(parse_price("0"), Ok(0));
+        for bad in ["-5", "12.5", "free", "", "1000000000000000001", "99999999999999999999"] {
+            assert_eq!(parse_price(bad), Err(PlanError::Price), "{bad}");
+        }
+        assert_eq!(check_price(MAX_PRICE), Ok(MAX_PRICE));
+        assert_eq!(check_price(-1), Err(PlanError::Price));
     }
 }

@@ -20,6 +20,12 @@ pub enum PanelError {
     /// an invalid username, an unknown squad or inbound, a missing user.
     #[error("VPN panel rejected the request: {0}")]
     Rejected(String),
+    /// A user with this name exists on the panel but is not ours: its note
+    /// does not carry this subscription's owner marker (another database
+    /// selling on the same panel made it). It is left untouched; an admin
+    /// must look.
+    #[error("a VPN user named `{0}` already exists on the panel and belongs to someone else; it was not touched")]
+    Foreign(String),
     /// The panel answered something we cannot read: not JSON, or JSON of
     /// another shape (a captive page, a proxy's error page, an incompatible
     /// version). Often transient, so it is retried like [`Self::Unavailable`].

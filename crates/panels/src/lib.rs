@@ -30,12 +30,12 @@ mod remnawave;
 mod time;
 mod types;
 
+pub use bazar_domain::{PanelCatalog, PanelKind, PlanOptions, UnknownPanelKind};
 pub use error::PanelError;
 pub use marzban::MarzbanClient;
 pub use remnawave::RemnawaveClient;
 pub use types::{
-    PanelConfig, PanelCredentials, PanelKind, PanelOptions, PanelUser, PanelUserStatus, PlanOptions, UnknownPanelKind,
-    UserChange, UserSpec,
+    Access, PanelConfig, PanelCredentials, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec,
 };
 
 use futures::future::BoxFuture;
@@ -51,9 +51,12 @@ pub trait VpnPanel: Send + Sync {
     /// Which panel software this talks to.
     fn kind(&self) -> PanelKind;
 
-    /// Creates the user, or — when a user with this username already exists —
-    /// updates it to match `spec` and returns it. Idempotent: a retry never
-    /// creates a second user.
+    /// Creates the user, or — when a user with this username already exists
+    /// *and is ours* ([`UserSpec::owns`] its note) — updates it to match
+    /// `spec` and returns it. Idempotent: a retry never creates a second
+    /// user. A user under this name with another note belongs to someone else
+    /// (another database selling on the same panel): it is left untouched and
+    /// the call fails with [`PanelError::Foreign`].
     ///
     /// "Match" covers expiry, traffic allowance, device limit, Telegram id,
     /// description and the plan's squads or proxies/inbounds (when the plan
@@ -88,6 +91,11 @@ pub trait VpnPanel: Send + Sync {
     /// Not idempotent in effect (each call issues another link), but harmless
     /// to repeat. A missing user is [`PanelError::Rejected`].
     fn reset_subscription<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<PanelUser, PanelError>>;
+
+    /// What a plan may choose on this panel: Marzban's inbounds, Remnawave's
+    /// internal squads. Read when a plan is created or changed, so its
+    /// options are checked against what the panel really has.
+    fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>>;
 }
 
 /// Builds the right client. One shared reqwest::Client may be passed in.
@@ -114,9 +122,7 @@ pub fn connect_with(
             Arc::new(RemnawaveClient::new(&base_url, &token, http)?.with_timeout(options.timeout))
         }
         (PanelKind::Remnawave, PanelCredentials::Login { .. }) => {
-            return Err(PanelError::Rejected(
-                "Remnawave needs an API token (created in the panel), not an admin login".into(),
-            ));
+            return Err(PanelError::Rejected(types::REMNAWAVE_NEEDS_TOKEN.into()));
         }
         (PanelKind::Marzban, PanelCredentials::Login { username, password }) => {
             Arc::new(MarzbanClient::with_login(&base_url, &username, password, http)?.with_timeout(options.timeout))

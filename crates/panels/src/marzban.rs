@@ -12,19 +12,29 @@
 //!   `null`) meaning "never" / "unlimited"; on modify, an omitted field is
 //!   left as is. Statuses are `active`, `disabled`, `limited`, `expired` and
 //!   `on_hold`. There is no device limit.
+//! * **Inbounds**: a user gets only the inbounds its `inbounds` field
+//!   names — and *none* when the field is left out (the panel then lists
+//!   every tag under `excluded_inbounds`, `links` is empty and the
+//!   subscription serves nothing). `{}` means every inbound of each protocol
+//!   in `proxies`, but only on create: on modify an empty object changes
+//!   nothing. So the field is always sent, and "every inbound" on modify is
+//!   the panel's whole list (`GET /api/inbounds`).
 //! * **Links**: `subscription_url` is relative (`/sub/{token}`) unless the
 //!   panel sets `XRAY_SUBSCRIPTION_URL_PREFIX`; it is made absolute against
 //!   the configured base URL.
 
 use crate::http::{Reply, absolute_link, as_i64, as_u64, endpoint, exchange, parse_base, status_error};
 use crate::{
-    PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, PlanOptions, UserChange, UserSpec, VpnPanel,
+    Access, PanelCatalog, PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, PlanOptions, UserChange,
+    UserSpec, VpnPanel,
 };
+use bazar_domain::{CatalogInbound, MarzbanInbounds};
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::sync::Mutex;
 
@@ -201,6 +211,8 @@ impl MarzbanClient {
             traffic_limit_bytes: data_limit.filter(|l| *l > 0),
             used_traffic_bytes: user.get("used_traffic").and_then(as_u64).unwrap_or(0),
             subscription_url: absolute_link(&self.base, link, what)?,
+            note: user.get("note").and_then(Value::as_str).map(str::to_owned),
+            access: access(user),
         })
     }
 
@@ -223,41 +235,37 @@ impl MarzbanClient {
         self.parse_user(&Self::user_json(&reply, what)?, what)
     }
 
-    /// The protocols every inbound of the panel serves, for a plan that names none.
-    async fn panel_protocols(&self) -> Result<Vec<String>, PanelError> {
+    /// `GET /api/inbounds`: every inbound, grouped by protocol in the answer.
+    async fn inbounds(&self) -> Result<PanelCatalog, PanelError> {
         const WHAT: &str = "list inbounds";
         let reply = self.call(Method::GET, &["api", "inbounds"], None, WHAT).await?;
         if !reply.status.is_success() {
             return Err(failure(&reply, WHAT));
         }
-        match reply.success_json(WHAT)? {
-            Value::Object(by_protocol) => Ok(by_protocol
-                .into_iter()
-                .filter(|(_, inbounds)| inbounds.as_array().is_some_and(|list| !list.is_empty()))
-                .map(|(protocol, _)| protocol)
-                .collect()),
-            _ => Err(PanelError::Protocol(format!("{WHAT}: the answer is not an object"))),
+        let Value::Object(by_protocol) = reply.success_json(WHAT)? else {
+            return Err(PanelError::Protocol(format!("{WHAT}: the answer is not an object")));
+        };
+        let mut inbounds = Vec::new();
+        for (protocol, list) in by_protocol {
+            for inbound in list.as_array().into_iter().flatten() {
+                let tag = inbound
+                    .get("tag")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: an inbound has no `tag`")))?;
+                inbounds.push(CatalogInbound { tag: tag.to_owned(), protocol: protocol.clone() });
+            }
         }
+        Ok(PanelCatalog { inbounds, squads: Vec::new() })
     }
 
     async fn ensure(&self, spec: &UserSpec) -> Result<PanelUser, PanelError> {
-        let options = PlanShape::read(&spec.options)?;
-        if let Some(current) = self.fetch(&spec.username).await? {
-            let user =
-                self.modify(&spec.username, spec_modify(spec, &options, &current), "update existing user").await?;
-            tracing::info!(panel = "marzban", username = %spec.username, "VPN user existed; brought in line with the order");
-            return Ok(user);
+        let existing = self.fetch(&spec.username).await?;
+        let wanted = Wanted::of(&spec.options, &self.inbounds().await?)?;
+        if let Some(current) = existing {
+            return self.adopt(spec, &wanted, &current).await;
         }
         const WHAT: &str = "create user";
-        let proxies = match options.protocols() {
-            Some(protocols) => protocols,
-            None => self.panel_protocols().await?,
-        };
-        if proxies.is_empty() {
-            return Err(PanelError::Rejected(format!("{WHAT}: the panel has no inbounds to give the user")));
-        }
-        let body = create_body(spec, &options, &proxies);
-        let reply = self.call(Method::POST, &["api", "user"], Some(&body), WHAT).await?;
+        let reply = self.call(Method::POST, &["api", "user"], Some(&create_body(spec, &wanted)), WHAT).await?;
         if reply.status.is_success() {
             let user = self.parse_user(&Self::user_json(&reply, WHAT)?, WHAT)?;
             tracing::info!(panel = "marzban", username = %spec.username, "VPN user created");
@@ -267,11 +275,23 @@ impl MarzbanClient {
             return Err(failure(&reply, WHAT));
         }
         // 409 "User already exists": created in the meantime by a concurrent
-        // call or an attempt whose answer was lost. Converge on it.
+        // call or an attempt whose answer was lost — or by someone else.
         let current = self.fetch(&spec.username).await?.ok_or_else(|| {
             PanelError::Protocol(format!("{WHAT}: the panel says the user exists but cannot find it"))
         })?;
-        self.modify(&spec.username, spec_modify(spec, &options, &current), "update existing user").await
+        self.adopt(spec, &wanted, &current).await
+    }
+
+    /// Brings an existing user in line with `spec` — only when its note says
+    /// it is ours; anyone else's is left as it is.
+    async fn adopt(&self, spec: &UserSpec, wanted: &Wanted, current: &Value) -> Result<PanelUser, PanelError> {
+        if !spec.owns(current.get("note").and_then(Value::as_str)) {
+            tracing::warn!(panel = "marzban", username = %spec.username, "a user with our name belongs to someone else; not touched");
+            return Err(PanelError::Foreign(spec.username.clone()));
+        }
+        let user = self.modify(&spec.username, spec_modify(spec, wanted, current), "update existing user").await?;
+        tracing::info!(panel = "marzban", username = %spec.username, "VPN user existed; brought in line with the order");
+        Ok(user)
     }
 
     async fn update(&self, username: &str, change: &UserChange) -> Result<PanelUser, PanelError> {
@@ -385,100 +405,108 @@ fn error_detail(body: &Value) -> Option<String> {
     }
 }
 
-/// The Marzban part of a plan, checked.
-struct PlanShape {
-    /// `{"vless": {…}}` — protocol settings the plan imposes.
-    proxies: Option<Map<String, Value>>,
-    /// `{"vless": ["tag", …]}` — inbounds the plan restricts the user to.
-    inbounds: Option<Map<String, Value>>,
+/// Whether a user has anything to connect to: links, from inbounds.
+fn access(user: &Value) -> Access {
+    let links = user.get("links").and_then(Value::as_array).map_or(0, Vec::len);
+    let inbounds = user
+        .get("inbounds")
+        .and_then(Value::as_object)
+        .map_or(0, |by_protocol| by_protocol.values().filter_map(Value::as_array).map(Vec::len).sum());
+    if links > 0 && inbounds > 0 {
+        Access::Connects
+    } else {
+        Access::Nothing(format!("the panel gives the user no inbounds ({inbounds} inbounds, {links} links)"))
+    }
 }
 
-impl PlanShape {
-    fn read(options: &PlanOptions) -> Result<Self, PanelError> {
-        let object = |value: &Value, name: &str| match value {
-            Value::Null => Ok(None),
-            Value::Object(map) if map.is_empty() => Ok(None),
-            Value::Object(map) => Ok(Some(map.clone())),
-            _ => Err(PanelError::Rejected(format!("plan option `{name}` must be a JSON object or null"))),
+/// What a plan asks of Marzban, resolved against the panel's inbounds.
+struct Wanted {
+    /// protocol → the settings the plan imposes (`{}` lets the panel generate ids and passwords).
+    proxies: Map<String, Value>,
+    /// `inbounds` on create: `{}` for every inbound, else the tags per protocol.
+    create_inbounds: Map<String, Value>,
+    /// `inbounds` on modify, always explicit (an empty object changes nothing there).
+    modify_inbounds: Map<String, Value>,
+}
+
+impl Wanted {
+    fn of(options: &PlanOptions, catalog: &PanelCatalog) -> Result<Self, PanelError> {
+        let tags = |map: BTreeMap<String, Vec<String>>| -> Map<String, Value> {
+            map.into_iter().map(|(protocol, tags)| (protocol, Value::from(tags))).collect()
         };
-        Ok(Self {
-            proxies: object(&options.marzban_proxies, "marzban_proxies")?,
-            inbounds: object(&options.marzban_inbounds, "marzban_inbounds")?,
-        })
-    }
-
-    /// The protocols the plan names (through its proxies, else its inbounds);
-    /// `None` = the plan leaves them to the panel.
-    fn protocols(&self) -> Option<Vec<String>> {
-        self.proxies.as_ref().or(self.inbounds.as_ref()).map(|map| map.keys().cloned().collect())
-    }
-
-    /// The settings the plan imposes for `protocol` (an empty object if none).
-    fn settings(&self, protocol: &str) -> Map<String, Value> {
-        self.proxies.as_ref().and_then(|p| p.get(protocol)).and_then(Value::as_object).cloned().unwrap_or_default()
+        let (chosen, create_inbounds) = match &options.marzban_inbounds {
+            None => {
+                return Err(PanelError::Rejected(
+                    "the plan chooses no Marzban inbounds: its users would get none (set them with `--inbounds`)"
+                        .into(),
+                ));
+            }
+            Some(MarzbanInbounds::All) => (catalog.inbounds_by_protocol(), Map::new()),
+            Some(MarzbanInbounds::Only(map)) => (map.clone(), tags(map.clone())),
+        };
+        if chosen.values().all(Vec::is_empty) {
+            return Err(PanelError::Rejected("the panel has no inbounds to give the user".into()));
+        }
+        let proxies = chosen
+            .keys()
+            .map(|protocol| {
+                let settings = options.marzban_proxies.get(protocol).cloned().unwrap_or_default();
+                (protocol.clone(), Value::Object(settings))
+            })
+            .collect();
+        Ok(Self { proxies, create_inbounds, modify_inbounds: tags(chosen) })
     }
 }
 
-/// `POST /api/user` for a new user. `proxies` gets one entry per protocol,
-/// with the plan's settings or `{}` (the panel then generates ids and
-/// passwords); `inbounds` is omitted when the plan leaves them to the panel,
-/// which then gives every inbound of each protocol.
-fn create_body(spec: &UserSpec, options: &PlanShape, protocols: &[String]) -> Value {
-    let proxies: Map<String, Value> =
-        protocols.iter().map(|protocol| (protocol.clone(), Value::Object(options.settings(protocol)))).collect();
+/// `POST /api/user` for a new user: one proxy per protocol of the plan, and
+/// `inbounds` always sent (see the module's note on what omitting it does).
+fn create_body(spec: &UserSpec, wanted: &Wanted) -> Value {
     let mut body = Map::new();
     body.insert("username".into(), spec.username.clone().into());
-    body.insert("proxies".into(), Value::Object(proxies));
-    if let Some(inbounds) = &options.inbounds {
-        body.insert("inbounds".into(), Value::Object(inbounds.clone()));
-    }
+    body.insert("proxies".into(), Value::Object(wanted.proxies.clone()));
+    body.insert("inbounds".into(), Value::Object(wanted.create_inbounds.clone()));
     body.insert("expire".into(), expire(spec.expire_at).into());
     body.insert("data_limit".into(), spec.traffic_limit_bytes.unwrap_or(0).into());
     body.insert("data_limit_reset_strategy".into(), "no_reset".into());
     body.insert("status".into(), "active".into());
-    if let Some(note) = &spec.description {
-        body.insert("note".into(), note.clone().into());
-    }
+    body.insert("note".into(), spec.marker.clone().into());
     Value::Object(body)
 }
 
-/// `PUT /api/user/{username}` making an existing user match `spec`.
+/// `PUT /api/user/{username}` making an existing user of ours match `spec`.
 ///
 /// The status is not sent (see [`VpnPanel::ensure_user`]); Marzban itself
 /// turns an expired user with a future `expire`, or a limited one with a
-/// larger allowance, back to active. `note` is sent as `""` to clear it
-/// (`null` would mean "no change").
+/// larger allowance, back to active.
 ///
 /// Proxies need care: Marzban replaces the user's whole proxy set with the
 /// one sent, and `{}` for a protocol generates a *new* id or password — which
-/// would silently break every client the customer configured. So when the
-/// plan names protocols, each one the user already has is sent with its
-/// current settings (overlaid with what the plan imposes) and only new ones
-/// start empty; when the plan names none, proxies are not sent at all.
-fn spec_modify(spec: &UserSpec, options: &PlanShape, current: &Value) -> Map<String, Value> {
+/// would silently break every client the customer configured. So each
+/// protocol the user already has is sent with its current settings
+/// (overlaid with what the plan imposes) and only new ones start empty.
+fn spec_modify(spec: &UserSpec, wanted: &Wanted, current: &Value) -> Map<String, Value> {
     let mut body = Map::new();
     body.insert("expire".into(), expire(spec.expire_at).into());
     body.insert("data_limit".into(), spec.traffic_limit_bytes.unwrap_or(0).into());
     body.insert("data_limit_reset_strategy".into(), "no_reset".into());
-    body.insert("note".into(), spec.description.clone().unwrap_or_default().into());
-    if let Some(protocols) = options.protocols() {
-        let proxies: Map<String, Value> = protocols
-            .into_iter()
-            .map(|protocol| {
-                let mut settings = current
-                    .pointer(&format!("/proxies/{protocol}"))
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
-                settings.extend(options.settings(&protocol));
-                (protocol, Value::Object(settings))
-            })
-            .collect();
-        body.insert("proxies".into(), Value::Object(proxies));
-    }
-    if let Some(inbounds) = &options.inbounds {
-        body.insert("inbounds".into(), Value::Object(inbounds.clone()));
-    }
+    body.insert("note".into(), spec.marker.clone().into());
+    let proxies: Map<String, Value> = wanted
+        .proxies
+        .iter()
+        .map(|(protocol, imposed)| {
+            let mut settings = current
+                .pointer(&format!("/proxies/{protocol}"))
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(imposed) = imposed.as_object() {
+                settings.extend(imposed.clone());
+            }
+            (protocol.clone(), Value::Object(settings))
+        })
+        .collect();
+    body.insert("proxies".into(), Value::Object(proxies));
+    body.insert("inbounds".into(), Value::Object(wanted.modify_inbounds.clone()));
     body
 }
 
@@ -515,6 +543,10 @@ impl VpnPanel for MarzbanClient {
     fn reset_subscription<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<PanelUser, PanelError>> {
         Box::pin(self.reset(username))
     }
+
+    fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>> {
+        Box::pin(self.inbounds())
+    }
 }
 
 #[cfg(test)]
@@ -522,53 +554,75 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn catalog() -> PanelCatalog {
+        let inbound = |tag: &str, protocol: &str| CatalogInbound { tag: tag.into(), protocol: protocol.into() };
+        PanelCatalog {
+            inbounds: vec![inbound("VLESS TCP", "vless"), inbound("VMess TCP", "vmess"), inbound("VMess WS", "vmess")],
+            squads: vec![],
+        }
+    }
+
     fn spec(options: PlanOptions) -> UserSpec {
         UserSpec {
-            username: "shop7_u42".into(),
+            username: "bzq7k2ma_42_x9f3".into(),
             expire_at: 1_800_000_000,
             traffic_limit_bytes: Some(10),
             device_limit: Some(3),
             telegram_id: Some(5),
-            description: None,
+            marker: "bazar/q7k2ma/7/42".into(),
+            legacy_marker: None,
             options,
         }
     }
 
+    fn all() -> PlanOptions {
+        PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() }
+    }
+
+    #[test]
+    fn every_inbound_is_an_explicit_empty_object_on_create_and_the_full_list_on_modify() {
+        let wanted = Wanted::of(&all(), &catalog()).unwrap();
+        let body = create_body(&spec(all()), &wanted);
+        assert_eq!(body["inbounds"], json!({}), "`{{}}` = every inbound; omitted would be none");
+        assert_eq!(body["proxies"], json!({"vless": {}, "vmess": {}}));
+        assert_eq!(body["note"], "bazar/q7k2ma/7/42");
+        let modify = Value::Object(spec_modify(&spec(all()), &wanted, &json!({})));
+        assert_eq!(modify["inbounds"], json!({"vless": ["VLESS TCP"], "vmess": ["VMess TCP", "VMess WS"]}));
+    }
+
+    #[test]
+    fn a_plan_without_an_inbound_choice_creates_nothing() {
+        assert!(matches!(Wanted::of(&PlanOptions::default(), &catalog()), Err(PanelError::Rejected(_))));
+        let bare = PanelCatalog::default();
+        assert!(matches!(Wanted::of(&all(), &bare), Err(PanelError::Rejected(_))));
+    }
+
     #[test]
     fn modify_keeps_existing_proxy_credentials() {
-        let options = PlanOptions {
-            marzban_proxies: json!({"vless": {"flow": "xtls-rprx-vision"}, "trojan": {}}),
+        let mut options = PlanOptions {
+            marzban_inbounds: Some(MarzbanInbounds::Only(BTreeMap::from([
+                ("vless".into(), vec!["VLESS TCP".into()]),
+                ("trojan".into(), vec!["Trojan".into()]),
+            ]))),
             ..Default::default()
         };
-        let shape = PlanShape::read(&options).unwrap();
+        options
+            .marzban_proxies
+            .insert("vless".into(), json!({"flow": "xtls-rprx-vision"}).as_object().unwrap().clone());
+        let wanted = Wanted::of(&options, &catalog()).unwrap();
         let current = json!({"proxies": {"vless": {"id": "keep-me", "flow": ""}, "vmess": {"id": "dropped"}}});
-        let body = Value::Object(spec_modify(&spec(options), &shape, &current));
+        let body = Value::Object(spec_modify(&spec(options), &wanted, &current));
         assert_eq!(body["proxies"], json!({"vless": {"id": "keep-me", "flow": "xtls-rprx-vision"}, "trojan": {}}));
-        assert_eq!(body["note"], "");
+        assert_eq!(body["inbounds"], json!({"trojan": ["Trojan"], "vless": ["VLESS TCP"]}));
         assert_eq!(body["data_limit"], 10);
-        assert!(body.get("status").is_none() && body.get("inbounds").is_none());
+        assert!(body.get("status").is_none());
     }
 
     #[test]
-    fn modify_leaves_proxies_alone_when_the_plan_names_none() {
-        let shape = PlanShape::read(&PlanOptions::default()).unwrap();
-        let body = spec_modify(&spec(PlanOptions::default()), &shape, &json!({"proxies": {"vless": {"id": "x"}}}));
-        assert!(!body.contains_key("proxies"));
-    }
-
-    #[test]
-    fn protocols_come_from_proxies_then_inbounds() {
-        let by_inbounds =
-            PlanOptions { marzban_inbounds: json!({"vless": ["VLESS TCP REALITY"]}), ..Default::default() };
-        let shape = PlanShape::read(&by_inbounds).unwrap();
-        assert_eq!(shape.protocols(), Some(vec!["vless".to_owned()]));
-        let body = create_body(&spec(by_inbounds), &shape, &["vless".to_owned()]);
-        assert_eq!(body["proxies"], json!({"vless": {}}));
-        assert_eq!(body["inbounds"], json!({"vless": ["VLESS TCP REALITY"]}));
-        assert!(body.get("note").is_none());
-        assert_eq!(PlanShape::read(&PlanOptions::default()).unwrap().protocols(), None);
-        let wrong = PlanOptions { marzban_inbounds: json!(["vless"]), ..Default::default() };
-        assert!(matches!(PlanShape::read(&wrong), Err(PanelError::Rejected(_))));
+    fn users_without_links_cannot_connect() {
+        assert!(access(&json!({"links": ["vless://x"], "inbounds": {"vless": ["VLESS TCP"]}})).connects());
+        assert!(!access(&json!({"links": [], "inbounds": {"vless": [], "vmess": []}})).connects());
+        assert!(!access(&json!({})).connects());
     }
 
     #[test]

@@ -19,7 +19,11 @@
 
 use crate::http::{Reply, absolute_link, as_i64, as_u64, endpoint, exchange, parse_base, status_error};
 use crate::time::{parse_rfc3339, to_rfc3339};
-use crate::{PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec, VpnPanel};
+use crate::{
+    Access, PanelCatalog, PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec,
+    VpnPanel,
+};
+use bazar_domain::CatalogSquad;
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -77,6 +81,21 @@ impl UserKey {
 struct Found {
     user: PanelUser,
     key: UserKey,
+    /// UUIDs of its internal squads.
+    squads: Vec<String>,
+}
+
+impl Found {
+    /// The user, with its access judged by what its squads hold: a user whose
+    /// squads are all empty is served placeholders only.
+    fn served_by(mut self, catalog: &PanelCatalog) -> PanelUser {
+        let served = catalog.squads.iter().any(|c| c.inbounds > 0 && self.squads.contains(&c.uuid));
+        if self.user.access.connects() && !served {
+            self.user.access =
+                Access::Nothing("the user's internal squads hold no inbounds, so it gets only placeholders".into());
+        }
+        self.user
+    }
 }
 
 impl RemnawaveClient {
@@ -183,6 +202,21 @@ impl RemnawaveClient {
             .and_then(as_u64)
             .unwrap_or(0);
         let link = user.get("subscriptionUrl").and_then(Value::as_str).ok_or_else(|| bad("subscriptionUrl"))?;
+        let squads: Vec<String> = user
+            .get("activeInternalSquads")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|s| s.get("uuid").or(Some(s)).and_then(Value::as_str))
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let access = if !squads.is_empty() {
+            Access::Connects
+        } else {
+            Access::Nothing("the user is in no internal squad, so its subscription holds only placeholders".into())
+        };
         let user = PanelUser {
             username: username.to_owned(),
             panel_id: key.segment(),
@@ -191,8 +225,10 @@ impl RemnawaveClient {
             traffic_limit_bytes: (traffic_limit > 0).then_some(traffic_limit),
             used_traffic_bytes: used,
             subscription_url: absolute_link(&self.base, link, what)?,
+            note: user.get("description").and_then(Value::as_str).map(str::to_owned),
+            access,
         };
-        Ok(Found { user, key })
+        Ok(Found { user, key, squads })
     }
 
     /// PATCHes a user and reads the answer.
@@ -202,17 +238,20 @@ impl RemnawaveClient {
     }
 
     async fn ensure(&self, spec: &UserSpec) -> Result<PanelUser, PanelError> {
+        let found = self.ensure_found(spec).await?;
+        Ok(found.served_by(&self.squads().await?))
+    }
+
+    async fn ensure_found(&self, spec: &UserSpec) -> Result<Found, PanelError> {
         if let Some(found) = self.find(&spec.username).await? {
-            let user = self.patch(spec_patch(spec, &found.key)?, "update existing user").await?.user;
-            tracing::info!(panel = "remnawave", username = %spec.username, "VPN user existed; brought in line with the order");
-            return Ok(user);
+            return self.adopt(spec, found).await;
         }
         const WHAT: &str = "create user";
         let reply = self.call(Method::POST, &["api", "users"], Some(&create_body(spec)?), WHAT).await?;
         if reply.status.is_success() {
-            let user = self.parse_user(&Self::response(&reply, WHAT)?, WHAT)?.user;
+            let found = self.parse_user(&Self::response(&reply, WHAT)?, WHAT)?;
             tracing::info!(panel = "remnawave", username = %spec.username, "VPN user created");
-            return Ok(user);
+            return Ok(found);
         }
         let taken = matches!(reply.status.as_u16(), 400 | 409)
             && reply.json().as_ref().and_then(error_code).as_deref() == Some(USERNAME_TAKEN);
@@ -224,7 +263,49 @@ impl RemnawaveClient {
         let found = self.find(&spec.username).await?.ok_or_else(|| {
             PanelError::Protocol(format!("{WHAT}: the panel says the username is taken but cannot find it"))
         })?;
-        Ok(self.patch(spec_patch(spec, &found.key)?, "update existing user").await?.user)
+        self.adopt(spec, found).await
+    }
+
+    /// Brings an existing user in line with `spec` — only when its
+    /// description says it is ours; anyone else's is left as it is.
+    async fn adopt(&self, spec: &UserSpec, found: Found) -> Result<Found, PanelError> {
+        if !spec.owns(found.user.note.as_deref()) {
+            tracing::warn!(panel = "remnawave", username = %spec.username, "a user with our name belongs to someone else; not touched");
+            return Err(PanelError::Foreign(spec.username.clone()));
+        }
+        let found = self.patch(spec_patch(spec, &found.key)?, "update existing user").await?;
+        tracing::info!(panel = "remnawave", username = %spec.username, "VPN user existed; brought in line with the order");
+        Ok(found)
+    }
+
+    /// `GET /api/internal-squads`: the squads a plan may put its users in.
+    async fn squads(&self) -> Result<PanelCatalog, PanelError> {
+        const WHAT: &str = "list internal squads";
+        let reply = self.call(Method::GET, &["api", "internal-squads"], None, WHAT).await?;
+        let response = Self::response(&reply, WHAT)?;
+        let list = response
+            .get("internalSquads")
+            .and_then(Value::as_array)
+            .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: the answer has no `internalSquads`")))?;
+        let squads = list
+            .iter()
+            .map(|squad| {
+                let uuid = squad.get("uuid").and_then(Value::as_str);
+                let name = squad.get("name").and_then(Value::as_str).unwrap_or_default();
+                let inbounds = squad
+                    .pointer("/info/inboundsCount")
+                    .and_then(as_u64)
+                    .or_else(|| squad.get("inbounds").and_then(Value::as_array).map(|l| l.len() as u64))
+                    .unwrap_or(0);
+                let uuid = uuid.ok_or_else(|| PanelError::Protocol(format!("{WHAT}: a squad has no `uuid`")))?;
+                Ok(CatalogSquad {
+                    uuid: uuid.to_ascii_lowercase(),
+                    name: name.to_owned(),
+                    inbounds: u32::try_from(inbounds).unwrap_or(u32::MAX),
+                })
+            })
+            .collect::<Result<Vec<_>, PanelError>>()?;
+        Ok(PanelCatalog { inbounds: Vec::new(), squads })
     }
 
     async fn update(&self, username: &str, change: &UserChange) -> Result<PanelUser, PanelError> {
@@ -301,7 +382,7 @@ fn iso(unix: i64) -> Result<String, PanelError> {
 
 /// `POST /api/users` for a new user. Optional fields the spec leaves unset
 /// are omitted rather than sent as `null`: the create schema does not accept
-/// `null` for `hwidDeviceLimit` or `description`.
+/// `null` for `hwidDeviceLimit`. The description carries the owner marker.
 fn create_body(spec: &UserSpec) -> Result<Value, PanelError> {
     let mut body = Map::new();
     body.insert("username".into(), spec.username.clone().into());
@@ -318,9 +399,7 @@ fn create_body(spec: &UserSpec) -> Result<Value, PanelError> {
     if let Some(telegram_id) = spec.telegram_id {
         body.insert("telegramId".into(), telegram_id.into());
     }
-    if let Some(description) = &spec.description {
-        body.insert("description".into(), description.clone().into());
-    }
+    body.insert("description".into(), spec.marker.clone().into());
     Ok(Value::Object(body))
 }
 
@@ -336,7 +415,7 @@ fn spec_patch(spec: &UserSpec, key: &UserKey) -> Result<Map<String, Value>, Pane
     body.insert("trafficLimitStrategy".into(), "NO_RESET".into());
     body.insert("hwidDeviceLimit".into(), spec.device_limit.map_or(Value::Null, Value::from));
     body.insert("telegramId".into(), spec.telegram_id.map_or(Value::Null, Value::from));
-    body.insert("description".into(), spec.description.clone().map_or(Value::Null, Value::from));
+    body.insert("description".into(), spec.marker.clone().into());
     if !spec.options.remnawave_squads.is_empty() {
         body.insert("activeInternalSquads".into(), spec.options.remnawave_squads.clone().into());
     }
@@ -408,6 +487,10 @@ impl VpnPanel for RemnawaveClient {
     fn reset_subscription<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<PanelUser, PanelError>> {
         Box::pin(self.reset(username))
     }
+
+    fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>> {
+        Box::pin(self.squads())
+    }
 }
 
 #[cfg(test)]
@@ -421,7 +504,8 @@ mod tests {
             traffic_limit_bytes: None,
             device_limit: None,
             telegram_id: None,
-            description: None,
+            marker: "bazar/q7k2ma/7/42".into(),
+            legacy_marker: None,
             options: Default::default(),
         }
     }
@@ -432,7 +516,7 @@ mod tests {
         assert_eq!(
             body,
             json!({"username": "shop7_u42", "status": "ACTIVE", "expireAt": "2025-01-17T15:38:45.000Z",
-                   "trafficLimitBytes": 0, "trafficLimitStrategy": "NO_RESET"})
+                   "trafficLimitBytes": 0, "trafficLimitStrategy": "NO_RESET", "description": "bazar/q7k2ma/7/42"})
         );
     }
 
@@ -442,7 +526,7 @@ mod tests {
         assert_eq!(v2["uuid"], "u-1");
         assert!(v2.get("id").is_none() && v2.get("username").is_none());
         assert_eq!(v2["hwidDeviceLimit"], Value::Null);
-        assert_eq!(v2["description"], Value::Null);
+        assert_eq!(v2["description"], "bazar/q7k2ma/7/42");
         assert!(v2.get("activeInternalSquads").is_none());
         let v3 = Value::Object(spec_patch(&spec(), &UserKey::Id(17)).unwrap());
         assert_eq!(v3["id"], 17);

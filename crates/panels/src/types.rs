@@ -4,78 +4,11 @@
 //! "enabled"); each adapter translates them into its panel's dialect (ISO
 //! dates or unix seconds, `0` or `null` for "unlimited", status strings…).
 
-use secrecy::SecretString;
+use bazar_domain::{PanelKind, PlanOptions};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
-
-/// Which panel software is on the other end. Stored in configuration as
-/// `"remnawave"` / `"marzban"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PanelKind {
-    /// [Remnawave](https://remna.st) 2.x or 3.x (API token, users under `/api/users`).
-    Remnawave,
-    /// Marzban 0.8.4, or its API-compatible fork PasarGuard (admin login, users under `/api/user`).
-    Marzban,
-}
-
-impl PanelKind {
-    /// The configuration spelling: `"remnawave"` or `"marzban"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Remnawave => "remnawave",
-            Self::Marzban => "marzban",
-        }
-    }
-}
-
-impl fmt::Display for PanelKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A panel kind that is neither `remnawave` nor `marzban`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown VPN panel kind `{0}` (expected `remnawave` or `marzban`)")]
-pub struct UnknownPanelKind(pub String);
-
-impl FromStr for PanelKind {
-    type Err = UnknownPanelKind;
-
-    /// Case-insensitive, surrounding whitespace ignored: configuration is typed by people.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "remnawave" => Ok(Self::Remnawave),
-            "marzban" => Ok(Self::Marzban),
-            _ => Err(UnknownPanelKind(s.to_owned())),
-        }
-    }
-}
-
-/// The panel-specific part of a plan, stored with the plan as JSON.
-///
-/// Each field is read by one panel kind only, so one plan definition can be
-/// moved between panels by filling in the other kind's field.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PlanOptions {
-    /// Remnawave: UUIDs of the internal squads (`activeInternalSquads`) that
-    /// decide which nodes and inbounds the user gets. Empty = not set by us:
-    /// a new user gets none (the panel has no default squad), an existing
-    /// user keeps the squads it has.
-    pub remnawave_squads: Vec<String>,
-    /// Marzban: inbound tags per protocol, `{"vless": ["VLESS TCP REALITY"]}`.
-    /// `Null` = the panel default (every inbound of each protocol the user has).
-    pub marzban_inbounds: serde_json::Value,
-    /// Marzban: protocol settings, `{"vless": {"flow": "xtls-rprx-vision"}}`
-    /// (an empty object lets the panel generate ids and passwords). `Null` =
-    /// the protocols named in `marzban_inbounds`, or else every protocol the
-    /// panel serves (read from `GET /api/inbounds`).
-    pub marzban_proxies: serde_json::Value,
-}
 
 /// The account a customer paid for, as it should exist on the panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,10 +26,25 @@ pub struct UserSpec {
     pub device_limit: Option<u32>,
     /// The customer's Telegram id, so the panel's own notifications can reach them (Remnawave only).
     pub telegram_id: Option<i64>,
-    /// Free text shown to panel admins (Remnawave `description`, Marzban `note`).
-    pub description: Option<String>,
+    /// Written into the user's note (Remnawave `description`, Marzban
+    /// `note`): whose user this is ([`bazar_domain::owner_marker`]). A user
+    /// found under `username` is adopted only when its note is exactly this
+    /// (or [`Self::legacy_marker`]); any other is someone else's
+    /// ([`PanelError::Foreign`](crate::PanelError::Foreign)) and is not touched.
+    pub marker: String,
+    /// The note of users made before installation ids, also accepted (for
+    /// subscriptions still under an old-style name).
+    pub legacy_marker: Option<String>,
     /// The plan's panel-specific settings.
     pub options: PlanOptions,
+}
+
+impl UserSpec {
+    /// Whether an existing user's note says it is this subscription's user.
+    pub fn owns(&self, note: Option<&str>) -> bool {
+        let note = note.map(str::trim);
+        note == Some(self.marker.as_str()) || (note.is_some() && note == self.legacy_marker.as_deref())
+    }
 }
 
 /// A partial change of an existing user. `None` everywhere = change nothing.
@@ -166,9 +114,37 @@ pub struct PanelUser {
     pub used_traffic_bytes: u64,
     /// The subscription link to give the customer, always absolute.
     pub subscription_url: String,
+    /// The user's note as the panel keeps it (Remnawave `description`,
+    /// Marzban `note`): where Bazar's owner marker lives.
+    pub note: Option<String>,
+    /// Whether the panel gives the user anything to connect to.
+    pub access: Access,
 }
 
-/// How Bazar authenticates to a panel.
+/// Whether a panel user can connect at all, as far as the panel says.
+///
+/// A user can exist, active and paid for, and still be served nothing: a
+/// Marzban user without inbounds has `links: []` and an empty subscription; a
+/// Remnawave user without internal squads gets placeholder entries ("No hosts
+/// found"). Such a user is never delivered as "ready".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    /// It has inbounds (Marzban: links; Remnawave: squads) to connect to.
+    Connects,
+    /// It has nothing to connect to; why, for admins.
+    Nothing(String),
+}
+
+impl Access {
+    /// Whether the user can connect.
+    pub fn connects(&self) -> bool {
+        matches!(self, Self::Connects)
+    }
+}
+
+/// How Bazar authenticates to a panel. Stored sealed, as the JSON of
+/// [`PanelCredentials::to_json`]; read back with [`PanelCredentials::from_json`]
+/// — one format, kept here.
 #[derive(Debug, Clone)]
 pub enum PanelCredentials {
     /// A bearer token: a Remnawave API token (created in the panel under
@@ -182,6 +158,46 @@ pub enum PanelCredentials {
         /// Admin password.
         password: SecretString,
     },
+}
+
+/// Why admin logins are refused for Remnawave.
+pub(crate) const REMNAWAVE_NEEDS_TOKEN: &str =
+    "Remnawave needs an API token (created in the panel), not an admin login";
+
+impl PanelCredentials {
+    /// `{"token": …}` or `{"username": …, "password": …}`, to be sealed at rest.
+    pub fn to_json(&self) -> SecretString {
+        let json = match self {
+            Self::Token(token) => serde_json::json!({"token": token.expose_secret()}),
+            Self::Login { username, password } => {
+                serde_json::json!({"username": username, "password": password.expose_secret()})
+            }
+        };
+        SecretString::from(json.to_string())
+    }
+
+    /// Reads what [`Self::to_json`] wrote.
+    pub fn from_json(json: &SecretString) -> Result<Self, crate::PanelError> {
+        let unreadable = || crate::PanelError::Rejected("the stored panel credentials are unreadable".into());
+        let value: serde_json::Value = serde_json::from_str(json.expose_secret()).map_err(|_| unreadable())?;
+        if let Some(token) = value.get("token").and_then(|t| t.as_str()) {
+            return Ok(Self::Token(SecretString::from(token.to_owned())));
+        }
+        let username = value.get("username").and_then(|u| u.as_str()).ok_or_else(unreadable)?.to_owned();
+        let password = value.get("password").and_then(|p| p.as_str()).ok_or_else(unreadable)?;
+        Ok(Self::Login { username, password: SecretString::from(password.to_owned()) })
+    }
+
+    /// Checks that these credentials fit `kind`: Remnawave takes an API
+    /// token, Marzban an admin login (or a ready-made access token).
+    pub fn check_kind(&self, kind: PanelKind) -> Result<(), crate::PanelError> {
+        match (kind, self) {
+            (PanelKind::Remnawave, Self::Login { .. }) => {
+                Err(crate::PanelError::Rejected(REMNAWAVE_NEEDS_TOKEN.into()))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Where a panel is and how to log in: everything [`connect`](crate::connect) needs.

@@ -36,7 +36,7 @@ fn panel_kinds_parse_and_print() {
 fn plan_options_read_partial_json() {
     let options: PlanOptions = serde_json::from_value(json!({"remnawave_squads": ["a"]})).unwrap();
     assert_eq!(options.remnawave_squads, ["a"]);
-    assert!(options.marzban_inbounds.is_null() && options.marzban_proxies.is_null());
+    assert!(options.marzban_inbounds.is_none() && options.marzban_proxies.is_empty());
     assert_eq!(serde_json::from_value::<PlanOptions>(json!({})).unwrap(), PlanOptions::default());
 }
 

@@ -1,5 +1,7 @@
 //! The Marzban adapter against the fake Marzban 0.8.4 panel.
 
+use bazar_domain::MarzbanInbounds;
+use bazar_panels::PanelCatalog;
 use bazar_panels::{
     PanelConfig, PanelCredentials, PanelError, PanelKind, PanelOptions, PanelUserStatus, PlanOptions, UserChange,
     UserSpec, VpnPanel, connect, connect_with,
@@ -11,6 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const GIB: u64 = 1 << 30;
+/// The owner marker the specs carry.
+const MARKER: &str = "bazar/q7k2ma/7/42";
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
@@ -40,6 +44,16 @@ fn panel(fake: &FakeMarzban) -> Arc<dyn VpnPanel> {
     connect(config(fake), reqwest::Client::new()).unwrap()
 }
 
+/// `Some(MarzbanInbounds::Only(…))` from `{"protocol": ["tag", …]}`.
+fn only(tags: Value) -> Option<MarzbanInbounds> {
+    Some(MarzbanInbounds::Only(serde_json::from_value(tags).unwrap()))
+}
+
+/// Protocol settings from `{"protocol": {…}}`.
+fn settings(proxies: Value) -> std::collections::BTreeMap<String, serde_json::Map<String, Value>> {
+    serde_json::from_value(proxies).unwrap()
+}
+
 fn spec(username: &str) -> UserSpec {
     UserSpec {
         username: username.to_owned(),
@@ -47,10 +61,11 @@ fn spec(username: &str) -> UserSpec {
         traffic_limit_bytes: Some(50 * GIB),
         device_limit: Some(3),
         telegram_id: Some(123_456_789),
-        description: Some("bazar bot 7 subscription 42".into()),
+        marker: MARKER.into(),
+        legacy_marker: None,
         options: PlanOptions {
-            marzban_inbounds: json!({"vless": ["VLESS TCP REALITY"]}),
-            marzban_proxies: json!({"vless": {"flow": "xtls-rprx-vision"}}),
+            marzban_inbounds: only(json!({"vless": ["VLESS TCP REALITY"]})),
+            marzban_proxies: settings(json!({"vless": {"flow": "xtls-rprx-vision"}})),
             ..Default::default()
         },
     }
@@ -78,27 +93,111 @@ async fn ensure_user_creates_the_user_as_specified() {
     assert_eq!(stored["proxies"]["vless"]["flow"], "xtls-rprx-vision");
     assert_eq!(stored["proxies"].as_object().unwrap().len(), 1);
     assert_eq!(stored["data_limit_reset_strategy"], "no_reset");
-    assert_eq!(stored["note"], "bazar bot 7 subscription 42");
+    assert_eq!(stored["note"], MARKER);
+    assert!(user.access.connects(), "{:?}", user.access);
     assert_eq!(fake.token_logins(), 1);
 }
 
 #[tokio::test]
-async fn a_plan_without_marzban_options_gets_every_protocol_of_the_panel() {
+async fn every_inbound_is_an_explicit_choice_and_gives_every_protocol_of_the_panel() {
     let fake = FakeMarzban::start().await;
     let panel = panel(&fake);
-    let plain =
-        UserSpec { traffic_limit_bytes: None, description: None, options: PlanOptions::default(), ..spec("plain") };
+    let options = PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() };
+    let plain = UserSpec { traffic_limit_bytes: None, options, ..spec("plain") };
 
     let user = panel.ensure_user(&plain).await.unwrap();
 
     assert_eq!(user.traffic_limit_bytes, None);
+    assert!(user.access.connects());
     let stored = fake.user("plain").unwrap();
     let mut protocols: Vec<&String> = stored["proxies"].as_object().unwrap().keys().collect();
     protocols.sort();
     assert_eq!(protocols, ["shadowsocks", "trojan", "vless", "vmess"]);
     assert_eq!(stored["inbounds"]["vmess"], json!(["VMess TCP", "VMess Websocket"]));
+    assert_eq!(stored["links"].as_array().unwrap().len(), 5);
     assert_eq!(stored["data_limit"], Value::Null);
-    assert_eq!(stored["note"], Value::Null);
+    let sent = fake.request_log().into_iter().find(|r| r.method == "POST" && r.path == "/api/user").unwrap();
+    assert_eq!(sent.body["inbounds"], json!({}));
+}
+
+#[tokio::test]
+async fn a_plan_without_an_inbound_choice_creates_no_user() {
+    let fake = FakeMarzban::start().await;
+    let panel = panel(&fake);
+    let err = panel.ensure_user(&UserSpec { options: PlanOptions::default(), ..spec("empty") }).await.unwrap_err();
+    assert!(matches!(err, PanelError::Rejected(ref t) if t.contains("no Marzban inbounds")), "{err:?}");
+    assert!(!err.is_retryable());
+    assert!(fake.users().is_empty());
+}
+
+#[tokio::test]
+async fn the_fake_gives_no_inbounds_when_the_field_is_left_out_as_the_real_panel_does() {
+    let fake = FakeMarzban::start().await;
+    let (username, password) = fake.admin_credentials();
+    let http = reqwest::Client::new();
+    let token: Value = http
+        .post(format!("{}/api/admin/token", fake.url()))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let create =
+        |body: Value| http.post(format!("{}/api/user", fake.url())).header("authorization", &bearer).json(&body).send();
+    let omitted: Value =
+        create(json!({"username": "omitted", "proxies": {"vless": {}}})).await.unwrap().json().await.unwrap();
+    assert_eq!(omitted["links"], json!([]));
+    assert_eq!(omitted["inbounds"], json!({"vless": []}));
+    assert_eq!(omitted["excluded_inbounds"], json!({"vless": ["VLESS TCP REALITY"]}));
+    let sub = reqwest::get(format!("{}{}", fake.url(), omitted["subscription_url"].as_str().unwrap())).await.unwrap();
+    assert_eq!(sub.status(), 200);
+    assert_eq!(sub.text().await.unwrap(), "", "an empty subscription");
+    let all: Value = create(json!({"username": "all", "proxies": {"vless": {}}, "inbounds": {}}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["inbounds"], json!({"vless": ["VLESS TCP REALITY"]}));
+    let no_proxies = create(json!({"username": "noproxy"})).await.unwrap();
+    assert_eq!(no_proxies.status(), 500, "Marzban inserts the row and fails");
+    assert_eq!(fake.users().len(), 3);
+}
+
+#[tokio::test]
+async fn a_user_with_our_name_but_someone_elses_note_is_left_alone() {
+    let fake = FakeMarzban::start().await;
+    let panel = panel(&fake);
+    let theirs = UserSpec { marker: "bazar/otherx/1/1".into(), ..spec("bz_taken_1") };
+    panel.ensure_user(&theirs).await.unwrap();
+    let before = fake.user("bz_taken_1").unwrap();
+
+    let err = panel.ensure_user(&spec("bz_taken_1")).await.unwrap_err();
+
+    assert_eq!(err, PanelError::Foreign("bz_taken_1".into()));
+    assert!(!err.is_retryable());
+    let after = fake.user("bz_taken_1").unwrap();
+    assert_eq!(after["expire"], before["expire"]);
+    assert_eq!(after["note"], "bazar/otherx/1/1");
+    // A legacy user of ours (old name, old note) is still adopted.
+    let legacy = UserSpec { marker: "bazar bot 7 subscription 9".into(), ..spec("bz7s9") };
+    panel.ensure_user(&legacy).await.unwrap();
+    let adopted = UserSpec { legacy_marker: Some("bazar bot 7 subscription 9".into()), ..spec("bz7s9") };
+    assert!(panel.ensure_user(&adopted).await.is_ok());
+    assert_eq!(fake.user("bz7s9").unwrap()["note"], MARKER);
+}
+
+#[tokio::test]
+async fn the_catalog_lists_the_panels_inbounds() {
+    let fake = FakeMarzban::start().await;
+    let catalog: PanelCatalog = panel(&fake).catalog().await.unwrap();
+    let tags: Vec<&str> = catalog.inbounds.iter().map(|i| i.tag.as_str()).collect();
+    assert_eq!(tags.len(), 5);
+    assert!(tags.contains(&"VMess Websocket"));
+    assert!(catalog.inbounds.iter().any(|i| i.tag == "Trojan Websocket TLS" && i.protocol == "trojan"));
 }
 
 #[tokio::test]
@@ -111,10 +210,8 @@ async fn ensure_user_twice_creates_one_user_and_keeps_its_credentials() {
     let renewed = UserSpec {
         expire_at: in_days(60),
         traffic_limit_bytes: None,
-        description: None,
         options: PlanOptions {
-            marzban_inbounds: json!({"vless": ["VLESS TCP REALITY"], "trojan": ["Trojan Websocket TLS"]}),
-            marzban_proxies: Value::Null,
+            marzban_inbounds: only(json!({"vless": ["VLESS TCP REALITY"], "trojan": ["Trojan Websocket TLS"]})),
             ..Default::default()
         },
         ..spec("twice")
@@ -131,7 +228,7 @@ async fn ensure_user_twice_creates_one_user_and_keeps_its_credentials() {
     assert_eq!(stored["proxies"]["vless"]["id"], vless_id);
     assert!(stored["proxies"]["trojan"]["password"].is_string());
     assert_eq!(stored["inbounds"]["trojan"], json!(["Trojan Websocket TLS"]));
-    assert_eq!(stored["note"], "");
+    assert_eq!(stored["note"], MARKER);
 }
 
 #[tokio::test]
@@ -154,7 +251,8 @@ async fn a_create_whose_answer_was_lost_is_not_repeated() {
     let fake = FakeMarzban::start().await;
     let options = PanelOptions { timeout: Duration::from_millis(300) };
     let panel = connect_with(config(&fake), reqwest::Client::new(), options).unwrap();
-    // Login and lookup answer at once; the create is carried out after the client gave up.
+    // Login, lookup and the inbound list answer at once; the create is carried out after the client gave up.
+    fake.delay_next(Duration::ZERO);
     fake.delay_next(Duration::ZERO);
     fake.delay_next(Duration::ZERO);
     fake.delay_next(Duration::from_millis(600));
@@ -394,10 +492,14 @@ async fn invalid_requests_are_rejected_with_the_panels_reason() {
     let err = panel.ensure_user(&spec("x")).await.unwrap_err();
     assert!(matches!(err, PanelError::Rejected(ref text) if text.contains("3 to 32 characters")), "{err:?}");
     assert!(!err.is_retryable());
-    let unknown_inbound = PlanOptions { marzban_inbounds: json!({"vless": ["NOPE"]}), ..Default::default() };
+    let unknown_inbound = PlanOptions { marzban_inbounds: only(json!({"vless": ["NOPE"]})), ..Default::default() };
     let err = panel.ensure_user(&UserSpec { options: unknown_inbound, ..spec("bad_inbound") }).await.unwrap_err();
     assert!(matches!(err, PanelError::Rejected(ref text) if text.contains("Inbound NOPE doesn't exist")), "{err:?}");
-    let unknown_protocol = PlanOptions { marzban_proxies: json!({"hysteria": {}}), ..Default::default() };
+    let unknown_protocol = PlanOptions {
+        marzban_inbounds: only(json!({"hysteria": ["VLESS TCP REALITY"]})),
+        marzban_proxies: settings(json!({"hysteria": {}})),
+        ..Default::default()
+    };
     assert!(matches!(
         panel.ensure_user(&UserSpec { options: unknown_protocol, ..spec("bad_proxy") }).await,
         Err(PanelError::Rejected(_))

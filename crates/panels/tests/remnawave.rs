@@ -11,6 +11,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const GIB: u64 = 1 << 30;
+/// The owner marker the specs carry.
+const MARKER: &str = "bazar/q7k2ma/7/42";
 
 fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
@@ -39,7 +41,8 @@ fn spec(fake: &FakeRemnawave, username: &str) -> UserSpec {
         traffic_limit_bytes: Some(50 * GIB),
         device_limit: Some(3),
         telegram_id: Some(123_456_789),
-        description: Some("bazar bot 7 subscription 42".into()),
+        marker: MARKER.into(),
+        legacy_marker: None,
         options: PlanOptions { remnawave_squads: vec![fake.default_squad()], ..Default::default() },
     }
 }
@@ -64,7 +67,7 @@ async fn ensure_user_creates_the_user_as_specified() {
     assert_eq!(stored["activeInternalSquads"][0]["uuid"], fake.default_squad().as_str());
     assert_eq!(stored["hwidDeviceLimit"], 3);
     assert_eq!(stored["telegramId"], 123_456_789);
-    assert_eq!(stored["description"], "bazar bot 7 subscription 42");
+    assert_eq!(stored["description"], MARKER);
     assert_eq!(stored["trafficLimitStrategy"], "NO_RESET");
     // Every request carried the reverse-proxy headers (the fake hangs up otherwise).
     assert_eq!(fake.hung_up(), 0);
@@ -87,7 +90,8 @@ async fn unlimited_traffic_and_unset_options_are_left_to_the_panel() {
         traffic_limit_bytes: None,
         device_limit: None,
         telegram_id: None,
-        description: None,
+        marker: MARKER.into(),
+        legacy_marker: None,
         options: PlanOptions::default(),
     };
     let user = panel.ensure_user(&spec).await.unwrap();
@@ -108,7 +112,6 @@ async fn ensure_user_twice_creates_one_user_and_updates_it() {
         expire_at: in_days(60),
         traffic_limit_bytes: Some(100 * GIB),
         device_limit: None,
-        description: None,
         options: PlanOptions { remnawave_squads: vec![other_squad.clone()], ..Default::default() },
         ..spec(&fake, "twice")
     };
@@ -122,7 +125,7 @@ async fn ensure_user_twice_creates_one_user_and_updates_it() {
     assert_eq!(second.traffic_limit_bytes, Some(100 * GIB));
     let stored = fake.user("twice").unwrap();
     assert_eq!(stored["hwidDeviceLimit"], Value::Null);
-    assert_eq!(stored["description"], Value::Null);
+    assert_eq!(stored["description"], MARKER, "the marker is kept");
     assert_eq!(stored["activeInternalSquads"][0]["uuid"], other_squad.as_str());
     assert_eq!(stored["activeInternalSquads"].as_array().unwrap().len(), 1);
 }
@@ -394,4 +397,54 @@ async fn remnawave_3_users_are_addressed_by_numeric_id() {
     assert!(fake.users().is_empty());
     let patches: Vec<_> = fake.request_log().into_iter().filter(|r| r.method == "PATCH").collect();
     assert!(patches.iter().all(|r| r.body["id"].is_i64() && r.body.get("uuid").is_none()));
+}
+
+#[tokio::test]
+async fn a_user_without_a_squad_with_inbounds_cannot_connect() {
+    let fake = FakeRemnawave::start().await;
+    let panel = panel(&fake);
+    let no_squad = UserSpec { options: PlanOptions::default(), ..spec(&fake, "nosquad") };
+    let user = panel.ensure_user(&no_squad).await.unwrap();
+    assert!(!user.access.connects(), "placeholders only: {:?}", user.access);
+    let sub = reqwest::get(&user.subscription_url).await.unwrap().text().await.unwrap();
+    assert!(sub.contains("No hosts found"), "the fake serves the real panel's placeholders: {sub}");
+    let empty = fake.add_squad("Empty");
+    fake.set_squad_inbounds(&empty, 0);
+    let in_empty = UserSpec {
+        options: PlanOptions { remnawave_squads: vec![empty], ..Default::default() },
+        ..spec(&fake, "empty")
+    };
+    assert!(!panel.ensure_user(&in_empty).await.unwrap().access.connects());
+    assert!(panel.ensure_user(&spec(&fake, "served")).await.unwrap().access.connects());
+}
+
+#[tokio::test]
+async fn a_user_with_our_name_but_someone_elses_description_is_left_alone() {
+    let fake = FakeRemnawave::start().await;
+    let panel = panel(&fake);
+    let theirs = UserSpec { marker: "bazar/otherx/1/1".into(), telegram_id: Some(1), ..spec(&fake, "bz_taken_1") };
+    panel.ensure_user(&theirs).await.unwrap();
+    let before = fake.user("bz_taken_1").unwrap();
+
+    let err = panel.ensure_user(&spec(&fake, "bz_taken_1")).await.unwrap_err();
+
+    assert_eq!(err, PanelError::Foreign("bz_taken_1".into()));
+    assert!(!err.is_retryable());
+    let after = fake.user("bz_taken_1").unwrap();
+    assert_eq!(after["telegramId"], before["telegramId"]);
+    assert_eq!(after["expireAt"], before["expireAt"]);
+    assert_eq!(after["description"], "bazar/otherx/1/1");
+}
+
+#[tokio::test]
+async fn the_catalog_lists_the_internal_squads_with_their_inbounds() {
+    let fake = FakeRemnawave::start_v3().await;
+    let germany = fake.add_squad("Germany");
+    fake.set_squad_inbounds(&germany, 0);
+    let catalog = panel(&fake).catalog().await.unwrap();
+    assert_eq!(catalog.squads.len(), 2);
+    assert!(
+        catalog.squads.iter().any(|s| s.uuid == fake.default_squad() && s.name == "Default-Squad" && s.inbounds == 2)
+    );
+    assert!(catalog.squads.iter().any(|s| s.uuid == germany && s.inbounds == 0));
 }

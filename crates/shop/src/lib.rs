@@ -15,6 +15,7 @@ mod clock;
 pub mod daily_summary;
 pub mod lifecycle;
 pub mod payments;
+pub mod plans;
 pub mod promo;
 mod provision;
 mod purchase;
@@ -32,3 +33,6 @@ pub const PROVISION_JOB: &str = "provision";
 pub const EXTEND_JOB: &str = "extend";
 /// The job kind that turns off the panel user of a subscription an admin disabled.
 pub const DISABLE_JOB: &str = "disable";
+/// The job kind that reads what the tenant's panel offers plans (its
+/// catalog) again, for the admin menus, which never wait on a panel.
+pub const PANEL_CATALOG_JOB: &str = "panel_catalog";

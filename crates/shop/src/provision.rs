@@ -2,12 +2,14 @@
 //! tenant's VPN panel — or, if the panel keeps failing, the money goes back.
 
 use crate::clock::now_ms;
-use bazar_domain::{CurrencyUnit, Irr, Irt, Money};
-use bazar_panels::{PanelConfig, PanelCredentials, PanelKind, PlanOptions, UserSpec, VpnPanel};
+use crate::plans::PanelView;
+use bazar_domain::{
+    CurrencyUnit, Irr, Irt, Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker,
+};
+use bazar_panels::{PanelConfig, PanelCredentials, PanelUser, UserSpec, VpnPanel};
 use bazar_store::{
     EntryKind, Job, JobEnd, PlatformScope, Store, StoreError, Subscription, SubscriptionStatus, TenantScope,
 };
-use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -85,10 +87,12 @@ impl Provisioner {
             Some(s) => tx.customer(s.customer_id).await?,
             None => None,
         };
-        let plan = match subscription.as_ref().and_then(|s| s.plan_id) {
-            Some(plan) => tx.plan(plan).await?,
-            None => None,
+        let options = match subscription.as_ref().map(|s| (s.plan_id, s.is_trial)) {
+            Some((Some(plan), _)) => tx.plan(plan).await?.map(|p| p.panel_options),
+            Some((None, true)) => crate::plans::trial_options(&mut tx).await?,
+            _ => None,
         };
+        let kind = PanelView::stored(&mut tx).await?.kind();
         tx.commit().await?;
         let (Some(subscription), Some(customer)) = (subscription, customer) else {
             return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
@@ -96,7 +100,7 @@ impl Provisioner {
         if subscription.status != SubscriptionStatus::Provisioning {
             return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
         }
-        let options: PlanOptions = plan.and_then(|p| serde_json::from_value(p.panel_options).ok()).unwrap_or_default();
+        let options = options.unwrap_or_default();
         let now = now_secs();
         let spec = UserSpec {
             username: subscription.panel_username.clone(),
@@ -104,12 +108,16 @@ impl Provisioner {
             traffic_limit_bytes: subscription.traffic_bytes,
             device_limit: subscription.device_limit,
             telegram_id: Some(customer.telegram_id.get()),
-            description: Some(format!("bazar bot {} subscription {}", scope.bot_id(), subscription.id)),
-            options,
+            marker: owner_marker(self.store.installation(), scope.bot_id(), subscription.id),
+            legacy_marker: is_legacy_user_name(&subscription.panel_username, scope.bot_id(), subscription.id)
+                .then(|| legacy_owner_marker(scope.bot_id(), subscription.id)),
+            options: options.clone(),
         };
-        let result = match self.panel(subscription.panel_id).await {
-            Ok(panel) => panel.ensure_user(&spec).await.map_err(|e| (e.is_retryable(), e.to_string())),
-            Err(e) => Err((true, e)),
+        let result = match (kind.map(|k| options.ready_for(k)), self.panel(subscription.panel_id).await) {
+            // The plan's options do not fit the shop's panel: no retry will fix that.
+            (Some(Err(e)), _) => Err((false, format!("the plan cannot be provisioned on this panel: {e}"))),
+            (_, Ok(panel)) => connectable(panel.ensure_user(&spec).await),
+            (_, Err(e)) => Err((true, e)),
         };
         match result {
             Ok(user) => {
@@ -198,10 +206,7 @@ impl Provisioner {
         let change =
             bazar_panels::UserChange { expire_at: Some(end / 1000), enabled: Some(true), ..Default::default() };
         let result = match self.panel(subscription.panel_id).await {
-            Ok(panel) => panel
-                .update_user(&subscription.panel_username, &change)
-                .await
-                .map_err(|e| (e.is_retryable(), e.to_string())),
+            Ok(panel) => connectable(panel.update_user(&subscription.panel_username, &change).await),
             Err(e) => Err((true, e)),
         };
         match result {
@@ -321,13 +326,79 @@ impl Provisioner {
             .await
             .map_err(|e| e.to_string())?
             .ok_or("the panel was removed")?;
-        let kind: PanelKind = record.kind.parse().map_err(|_| format!("unknown panel kind {}", record.kind))?;
-        let credentials = parse_credentials(&credentials).ok_or("unreadable panel credentials")?;
-        let client =
-            bazar_panels::connect(PanelConfig { kind, base_url: record.base_url, credentials }, self.http.clone())
-                .map_err(|e| e.to_string())?;
+        let credentials = PanelCredentials::from_json(&credentials).map_err(|e| e.to_string())?;
+        let config = PanelConfig { kind: record.kind, base_url: record.base_url, credentials };
+        let client = bazar_panels::connect(config, self.http.clone()).map_err(|e| e.to_string())?;
         self.panels.lock().expect("panel cache").insert(panel_id, client.clone());
         Ok(client)
+    }
+
+    /// Reads what panel `panel_id` offers plans (inbounds, squads) from the
+    /// panel itself, within [`CATALOG_DEADLINE`], and keeps it in the
+    /// database for the admin menus. Called outside any transaction.
+    pub async fn refresh_catalog(&self, panel_id: i64) -> Result<PanelCatalog, String> {
+        let panel = self.panel(Some(panel_id)).await?;
+        let catalog = tokio::time::timeout(CATALOG_DEADLINE, panel.catalog())
+            .await
+            .map_err(|_| "the panel did not answer in time".to_owned())?
+            .map_err(|e| e.to_string())?;
+        let platform = PlatformScope::for_operator();
+        self.store.platform(&platform).set_panel_catalog(panel_id, &catalog).await.map_err(|e| e.to_string())?;
+        Ok(catalog)
+    }
+
+    /// The [`PANEL_CATALOG_JOB`](crate::PANEL_CATALOG_JOB): reads the catalog
+    /// of the panel serving `scope` (never a panel the payload names) and
+    /// keeps it; a panel that does not answer is tried again a few times.
+    pub async fn catalog_job(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {
+        let mut tx = self.store.tenant(scope).begin_read().await?;
+        let panel = tx.tenant_panel().await?;
+        tx.commit().await?;
+        let end = match panel {
+            None => JobEnd::Done,
+            Some(panel) => match self.refresh_catalog(panel).await {
+                Ok(_) => JobEnd::Done,
+                Err(error) if job.attempts < 3 => JobEnd::Retry { run_at: now_ms() + 5_000, error },
+                Err(error) => JobEnd::Failed { error },
+            },
+        };
+        self.end(scope, job, end).await
+    }
+
+    /// What the panel serving `scope` offers, read from it now when it
+    /// answers (else the copy kept from the last read), for checking a plan
+    /// being created or changed. Called *before* the caller's transaction:
+    /// the panel is never waited on inside one.
+    pub async fn panel_view(&self, scope: &TenantScope) -> Result<PanelView, StoreError> {
+        let mut tx = self.store.tenant(scope).begin_read().await?;
+        let info = tx.tenant_panel_info().await?;
+        tx.commit().await?;
+        let Some(info) = info else { return Ok(PanelView::None) };
+        let catalog = match self.refresh_catalog(info.id).await {
+            Ok(fresh) => Some(fresh),
+            Err(error) => {
+                tracing::warn!(bot_id = %scope.bot_id(), panel = info.id, %error, "could not read the panel's options; using the last known ones");
+                info.catalog
+            }
+        };
+        Ok(PanelView::Panel { kind: info.kind, catalog })
+    }
+}
+
+/// How long reading a panel's catalog may take.
+const CATALOG_DEADLINE: Duration = Duration::from_secs(5);
+
+/// A panel answer, refused when the user it describes has nothing to
+/// connect to (no inbounds, placeholder-only squads): never delivered as
+/// "ready", retried like an outage (an admin may fix the panel meanwhile),
+/// refunded in the end. The bool says whether a retry may help.
+fn connectable(answer: Result<PanelUser, bazar_panels::PanelError>) -> Result<PanelUser, (bool, String)> {
+    match answer {
+        Ok(user) => match &user.access {
+            bazar_panels::Access::Connects => Ok(user),
+            bazar_panels::Access::Nothing(why) => Err((true, format!("the VPN user cannot connect: {why}"))),
+        },
+        Err(e) => Err((e.is_retryable(), e.to_string())),
     }
 }
 
@@ -353,17 +424,6 @@ async fn refund(
         }
     }
     Ok(())
-}
-
-/// `{"token": …}` or `{"username": …, "password": …}`.
-fn parse_credentials(json: &SecretString) -> Option<PanelCredentials> {
-    let value: serde_json::Value = serde_json::from_str(json.expose_secret()).ok()?;
-    if let Some(token) = value.get("token").and_then(|t| t.as_str()) {
-        return Some(PanelCredentials::Token(SecretString::from(token.to_owned())));
-    }
-    let username = value.get("username")?.as_str()?.to_owned();
-    let password = SecretString::from(value.get("password")?.as_str()?.to_owned());
-    Some(PanelCredentials::Login { username, password })
 }
 
 fn now_secs() -> i64 {

@@ -27,7 +27,8 @@ pub enum BuyOutcome<C: CurrencyUnit> {
         /// Price of the plan.
         price: Money<C>,
     },
-    /// The plan is gone, disabled, or priced in another currency.
+    /// The plan is gone, disabled, priced in another currency, or its panel
+    /// options do not fit the shop's panel (nothing it could serve is sold).
     PlanUnavailable,
     /// The platform has no panel for this tenant yet.
     NoPanel,
@@ -69,10 +70,13 @@ pub async fn buy<C: CurrencyUnit>(
     if balance < price {
         return Ok(BuyOutcome::NotEnough { balance, price });
     }
-    let Some(panel) = tx.tenant_panel().await? else {
+    let Some(panel) = tx.tenant_panel_info().await? else {
         return Ok(BuyOutcome::NoPanel);
     };
-    let mut new = subscription_for(customer, &plan, panel, purchase_key, C::CODE);
+    if plan.panel_options.ready_for(panel.kind).is_err() {
+        return Ok(BuyOutcome::PlanUnavailable);
+    }
+    let mut new = subscription_for(customer, &plan, panel.id, purchase_key, C::CODE);
     new.price = price.minor();
     new.duration_days = days;
     let subscription = match tx.create_subscription(&new).await? {
@@ -141,7 +145,8 @@ pub enum TrialOutcome {
     Started(Subscription),
     /// The customer had their trial already.
     AlreadyUsed,
-    /// The platform has no panel for this tenant yet.
+    /// No panel can serve a trial now: none is assigned, or no plan on sale
+    /// has panel options that fit it (a trial gets those of the first one).
     NoPanel,
 }
 
@@ -156,6 +161,9 @@ pub async fn start_trial(
     let Some(panel) = tx.tenant_panel().await? else {
         return Ok(TrialOutcome::NoPanel);
     };
+    if crate::plans::trial_options(tx).await?.is_none() {
+        return Ok(TrialOutcome::NoPanel);
+    }
     let new = NewSubscription {
         customer_id: customer,
         plan_id: None,

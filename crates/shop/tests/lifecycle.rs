@@ -119,10 +119,11 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     let credentials = serde_json::json!({"token": panel.token()}).to_string();
     let new_panel = NewPanel {
         name: "main".into(),
-        kind: "remnawave".into(),
+        kind: bazar_domain::PanelKind::Remnawave,
         base_url: panel.url(),
         credentials: credentials.into(),
         make_default: true,
+        catalog: None,
     };
     store.platform(&platform).add_panel(new_panel).await.unwrap();
     let plan = NewPlan {
@@ -133,7 +134,10 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
         price: 30_000,
         currency: "IRT",
         sort: 0,
-        panel_options: serde_json::json!({}),
+        panel_options: bazar_domain::PlanOptions {
+            remnawave_squads: vec![panel.default_squad()],
+            ..Default::default()
+        },
     };
     let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
     let contact =

@@ -904,10 +904,11 @@ async fn plan_bought_on_credit(db: Db) {
     // Provisioning is only a queued job here: the panel is never called.
     let panel = NewPanel {
         name: "main".into(),
-        kind: "remnawave".into(),
+        kind: bazar_domain::PanelKind::Remnawave,
         base_url: "http://127.0.0.1:9".into(),
         credentials: serde_json::json!({"token": "unused"}).to_string().into(),
         make_default: true,
+        catalog: None,
     };
     store.platform(&platform).add_panel(panel).await.unwrap();
     let plan = NewPlan {
@@ -918,7 +919,10 @@ async fn plan_bought_on_credit(db: Db) {
         price: 60_000,
         currency: "IRT",
         sort: 0,
-        panel_options: serde_json::json!({}),
+        panel_options: bazar_domain::PlanOptions {
+            remnawave_squads: vec!["3a9c0d1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e".into()],
+            ..Default::default()
+        },
     };
     let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
     // Exact amounts, so the credit is the plan's price.

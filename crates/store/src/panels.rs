@@ -4,6 +4,7 @@ use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::tenancy::Mode;
 use crate::{Platform, StoreError, TenantScope, TenantTx};
+use bazar_domain::{PanelCatalog, PanelKind};
 use bazar_secrets::Sealed;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::Row;
@@ -18,12 +19,27 @@ pub struct PanelRecord {
     pub id: i64,
     /// Operator's name for it.
     pub name: String,
-    /// `remnawave` or `marzban`.
-    pub kind: String,
+    /// Which panel software it is.
+    pub kind: PanelKind,
     /// Base URL of its API.
     pub base_url: String,
     /// Whether tenants without their own panel use it.
     pub is_default: bool,
+    /// What it offered plans when last asked (`None`: never read).
+    pub catalog: Option<PanelCatalog>,
+    /// When that was (unix ms).
+    pub catalog_at: Option<i64>,
+}
+
+/// The panel serving a tenant, as a tenant transaction sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantPanel {
+    /// Panel id.
+    pub id: i64,
+    /// Its kind: what it enforces and which plan options it reads.
+    pub kind: PanelKind,
+    /// What it offers plans, as last read (`None`: never read).
+    pub catalog: Option<PanelCatalog>,
 }
 
 /// A panel to register.
@@ -31,24 +47,46 @@ pub struct PanelRecord {
 pub struct NewPanel {
     /// Unique name.
     pub name: String,
-    /// `remnawave` or `marzban`.
-    pub kind: String,
+    /// Which panel software it is.
+    pub kind: PanelKind,
     /// Base URL.
     pub base_url: String,
     /// Credentials as JSON text (sealed before storage).
     pub credentials: SecretString,
     /// Make it the default panel.
     pub make_default: bool,
+    /// What it offers plans, when it was read while registering it.
+    pub catalog: Option<PanelCatalog>,
+}
+
+const COLUMNS: &str = "id, name, kind, base_url, is_default, catalog, catalog_at";
+
+fn kind_of(row: &AnyRow) -> Result<PanelKind, StoreError> {
+    let kind: String = row.try_get("kind")?;
+    kind.parse().map_err(|e: bazar_domain::UnknownPanelKind| StoreError::Corrupt(e.to_string()))
+}
+
+fn catalog_of(row: &AnyRow) -> Result<Option<PanelCatalog>, StoreError> {
+    let catalog: Option<String> = row.try_get("catalog")?;
+    catalog
+        .map(|text| serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(format!("panel catalog: {e}"))))
+        .transpose()
 }
 
 fn from_row(row: &AnyRow) -> Result<PanelRecord, StoreError> {
     Ok(PanelRecord {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
-        kind: row.try_get("kind")?,
+        kind: kind_of(row)?,
         base_url: row.try_get("base_url")?,
         is_default: get_bool(row, "is_default")?,
+        catalog: catalog_of(row)?,
+        catalog_at: row.try_get("catalog_at")?,
     })
+}
+
+fn catalog_text(catalog: &PanelCatalog) -> String {
+    serde_json::to_string(catalog).expect("a catalog serializes")
 }
 
 impl Platform<'_> {
@@ -70,15 +108,17 @@ impl Platform<'_> {
                 .await?;
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO panels (name, kind, base_url, credentials_key_id, credentials_sealed, is_default, created_at) \
-             VALUES ($1, $2, $3, '', $4, $5, $6) RETURNING id",
+            "INSERT INTO panels (name, kind, base_url, credentials_key_id, credentials_sealed, is_default, created_at, \
+             catalog, catalog_at) VALUES ($1, $2, $3, '', $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&new.name)
-        .bind(&new.kind)
+        .bind(new.kind.as_str())
         .bind(&new.base_url)
         .bind(Vec::<u8>::new())
         .bind(new.make_default)
         .bind(now_ms())
+        .bind(new.catalog.as_ref().map(catalog_text))
+        .bind(new.catalog.as_ref().map(|_| now_ms()))
         .fetch_one(tx.conn())
         .await?;
         let sealed = self.store().keyring.seal(PURPOSE, id, new.credentials.expose_secret().as_bytes());
@@ -88,10 +128,8 @@ impl Platform<'_> {
             .bind(id)
             .execute(tx.conn())
             .await?;
-        let row = sqlx::query("SELECT id, name, kind, base_url, is_default FROM panels WHERE id = $1")
-            .bind(id)
-            .fetch_one(tx.conn())
-            .await?;
+        let row =
+            sqlx::query(&format!("SELECT {COLUMNS} FROM panels WHERE id = $1")).bind(id).fetch_one(tx.conn()).await?;
         tx.commit().await?;
         from_row(&row)
     }
@@ -99,9 +137,7 @@ impl Platform<'_> {
     /// Every panel.
     pub async fn panels(&self) -> Result<Vec<PanelRecord>, StoreError> {
         let mut tx = self.begin_tx(Mode::Read).await?;
-        let rows = sqlx::query("SELECT id, name, kind, base_url, is_default FROM panels ORDER BY id")
-            .fetch_all(tx.conn())
-            .await?;
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM panels ORDER BY id")).fetch_all(tx.conn()).await?;
         tx.commit().await?;
         rows.iter().map(from_row).collect()
     }
@@ -109,17 +145,28 @@ impl Platform<'_> {
     /// A panel with its opened credentials (JSON text), for building its client.
     pub async fn panel_with_credentials(&self, id: i64) -> Result<Option<(PanelRecord, SecretString)>, StoreError> {
         let mut tx = self.begin_tx(Mode::Read).await?;
-        let row = sqlx::query(
-            "SELECT id, name, kind, base_url, is_default, credentials_key_id, credentials_sealed FROM panels WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?;
+        let row =
+            sqlx::query(&format!("SELECT {COLUMNS}, credentials_key_id, credentials_sealed FROM panels WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(tx.conn())
+                .await?;
         tx.commit().await?;
         let Some(row) = row else { return Ok(None) };
         let sealed = Sealed { key_id: row.try_get("credentials_key_id")?, blob: row.try_get("credentials_sealed")? };
         let credentials = self.store().keyring.open_text(PURPOSE, id, &sealed)?;
         Ok(Some((from_row(&row)?, credentials)))
+    }
+
+    /// Records what a panel offers plans, as just read from it.
+    pub async fn set_panel_catalog(&self, id: i64, catalog: &PanelCatalog) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        sqlx::query("UPDATE panels SET catalog = $1, catalog_at = $2 WHERE id = $3")
+            .bind(catalog_text(catalog))
+            .bind(now_ms())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+        tx.commit().await
     }
 
     /// Gives a tenant its own panel (`Some`) or returns it to the default (`None`).
@@ -151,16 +198,31 @@ impl Platform<'_> {
 impl TenantTx {
     /// The panel serving this tenant: its own, else the platform default.
     pub async fn tenant_panel(&mut self) -> Result<Option<i64>, StoreError> {
+        Ok(self.tenant_panel_info().await?.map(|panel| panel.id))
+    }
+
+    /// The panel serving this tenant with its kind and catalog: its own, else
+    /// the platform default. Never its credentials.
+    pub async fn tenant_panel_info(&mut self) -> Result<Option<TenantPanel>, StoreError> {
         let own: Option<i64> = sqlx::query_scalar("SELECT panel_id FROM bot_panels WHERE bot_id = $1")
             .bind(self.bot())
             .fetch_optional(self.conn())
             .await?;
-        if own.is_some() {
-            return Ok(own);
-        }
-        Ok(sqlx::query_scalar("SELECT id FROM panels WHERE is_default = $1")
-            .bind(true)
-            .fetch_optional(self.conn())
-            .await?)
+        let row = match own {
+            Some(id) => {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM panels WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(self.conn())
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM panels WHERE is_default = $1"))
+                    .bind(true)
+                    .fetch_optional(self.conn())
+                    .await?
+            }
+        };
+        row.map(|row| Ok(TenantPanel { id: row.try_get("id")?, kind: kind_of(&row)?, catalog: catalog_of(&row)? }))
+            .transpose()
     }
 }

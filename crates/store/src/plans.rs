@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::{StoreError, Tenant, TenantTx};
-use bazar_domain::PlanNames;
+use bazar_domain::{PlanNames, PlanOptions};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -28,8 +28,8 @@ pub struct Plan {
     pub active: bool,
     /// Display order (ascending).
     pub sort: i32,
-    /// Panel-specific options (squads, inbounds) as JSON.
-    pub panel_options: serde_json::Value,
+    /// Panel-specific options (squads, inbounds).
+    pub panel_options: PlanOptions,
 }
 
 /// A new plan (validated by the caller through the domain's parsers).
@@ -50,7 +50,7 @@ pub struct NewPlan {
     /// Display order.
     pub sort: i32,
     /// Panel-specific options.
-    pub panel_options: serde_json::Value,
+    pub panel_options: PlanOptions,
 }
 
 /// Changes to a plan; `None` leaves a field as it is.
@@ -70,6 +70,8 @@ pub struct PlanUpdate {
     pub sort: Option<i32>,
     /// Offered or not.
     pub active: Option<bool>,
+    /// New panel options (already checked against the panel by the caller).
+    pub panel_options: Option<PlanOptions>,
 }
 
 const COLUMNS: &str = "id, name_fa, name_ru, name_en, duration_days, traffic_bytes, device_limit, price, currency, \
@@ -87,7 +89,8 @@ fn from_row(row: &AnyRow) -> Result<Plan, StoreError> {
         currency: row.try_get("currency")?,
         active: get_bool(row, "active")?,
         sort: row.try_get::<i64, _>("sort")? as i32,
-        panel_options: serde_json::from_str(&options).unwrap_or(serde_json::Value::Null),
+        panel_options: serde_json::from_str(&options)
+            .map_err(|e| StoreError::Corrupt(format!("panel options of a plan: {e}")))?,
     })
 }
 
@@ -146,7 +149,7 @@ impl TenantTx {
         .bind(plan.currency)
         .bind(active)
         .bind(i64::from(plan.sort))
-        .bind(plan.panel_options.to_string())
+        .bind(options_text(&plan.panel_options))
         .bind(now)
         .fetch_one(self.conn())
         .await?;
@@ -171,9 +174,13 @@ impl TenantTx {
         plan.price = update.price.unwrap_or(plan.price);
         plan.sort = update.sort.unwrap_or(plan.sort);
         plan.active = update.active.unwrap_or(plan.active);
+        if let Some(options) = &update.panel_options {
+            plan.panel_options = options.clone();
+        }
         sqlx::query(
             "UPDATE bot_plans SET name_fa = $3, name_ru = $4, name_en = $5, duration_days = $6, traffic_bytes = $7, \
-             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12 WHERE bot_id = $1 AND id = $2",
+             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12, panel_options = $13 \
+             WHERE bot_id = $1 AND id = $2",
         )
         .bind(self.bot())
         .bind(id)
@@ -187,24 +194,15 @@ impl TenantTx {
         .bind(i64::from(plan.sort))
         .bind(plan.active)
         .bind(now_ms())
+        .bind(options_text(&plan.panel_options))
         .execute(self.conn())
         .await?;
         Ok(Some(plan))
     }
+}
 
-    /// Replaces a plan's panel options (squads, inbounds); `false` when this tenant has no such plan.
-    pub async fn set_plan_panel_options(&mut self, id: i64, options: &serde_json::Value) -> Result<bool, StoreError> {
-        let changed =
-            sqlx::query("UPDATE bot_plans SET panel_options = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
-                .bind(options.to_string())
-                .bind(now_ms())
-                .bind(self.bot())
-                .bind(id)
-                .execute(self.conn())
-                .await?
-                .rows_affected();
-        Ok(changed == 1)
-    }
+fn options_text(options: &PlanOptions) -> String {
+    serde_json::to_string(options).expect("plan options serialize")
 }
 
 impl Tenant<'_> {

@@ -6,7 +6,7 @@ use crate::clock::now_ms;
 use crate::settings::SettingsCache;
 use crate::tenancy::Mode;
 use crate::{Database, DatabaseOptions, Platform, PlatformScope, PlatformTx, StoreError, Tenant, TenantScope};
-use bazar_domain::{BotId, BotStatus};
+use bazar_domain::{BotId, BotStatus, InstallationId};
 use bazar_secrets::{ApiToken, Keyring, SealError};
 use std::sync::Arc;
 
@@ -16,6 +16,7 @@ pub struct Store {
     pub(crate) db: Database,
     pub(crate) keyring: Arc<Keyring>,
     pub(crate) settings: SettingsCache,
+    pub(crate) installation: Arc<InstallationId>,
 }
 
 /// How stale an API token's `last_used_at` may get (ms).
@@ -27,9 +28,15 @@ impl Store {
     pub async fn open(options: &DatabaseOptions, keyring: Keyring) -> Result<Self, StoreError> {
         let db = Database::connect(options).await?;
         crate::migrate::run(&db, options).await?;
-        let store = Self { db, keyring: Arc::new(keyring), settings: SettingsCache::new() };
+        let installation = Arc::new(crate::installation::load_or_create(&db).await?);
+        let store = Self { db, keyring: Arc::new(keyring), settings: SettingsCache::new(), installation };
         store.check_keyring().await?;
         Ok(store)
+    }
+
+    /// This database's installation id (in every VPN user name it creates).
+    pub fn installation(&self) -> &InstallationId {
+        &self.installation
     }
 
     /// Applies pending migrations and nothing else (`bazar migrate`).

@@ -4,7 +4,7 @@
 use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::{StoreError, TenantTx};
-use bazar_domain::CustomerId;
+use bazar_domain::{CustomerId, InstallationId, NAME_ALPHABET, panel_user_name};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -192,8 +192,15 @@ impl TenantTx {
         .bind(now)
         .fetch_one(self.conn())
         .await?;
-        // The panel user name is derived from ids, so a retried creation finds the user it made.
-        let username = format!("bz{}s{id}", self.bot());
+        // The panel user name is fixed here, with this database's installation
+        // id and a random part, so a retried creation finds the user it made
+        // and no other database (a restored copy, a staging twin) picks it.
+        let installation: String =
+            sqlx::query_scalar("SELECT installation_id FROM installation WHERE id = 1").fetch_one(self.conn()).await?;
+        let installation =
+            InstallationId::parse(&installation).map_err(|e| StoreError::Corrupt(format!("installation id: {e}")))?;
+        let nonce = bazar_secrets::random_code(NAME_ALPHABET, 4);
+        let username = panel_user_name(&installation, id, &nonce);
         sqlx::query("UPDATE subscriptions SET panel_username = $1 WHERE bot_id = $2 AND id = $3")
             .bind(&username)
             .bind(self.bot())

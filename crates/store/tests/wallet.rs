@@ -99,7 +99,7 @@ async fn wallets_and_plans_are_per_tenant(db: TestDb) {
         price: 150_000,
         currency: "IRT",
         sort: 0,
-        panel_options: serde_json::json!({}),
+        panel_options: Default::default(),
     };
     let created = store.tenant(&a).add_plan(&plan).await.unwrap();
     assert_eq!(store.tenant(&a).plans(true).await.unwrap(), vec![created.clone()]);

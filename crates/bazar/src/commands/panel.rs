@@ -1,12 +1,13 @@
-//! `bazar panel add|list|assign`.
+//! `bazar panel add|list|options|assign`.
 
 use crate::cli::PanelCommand;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
+use bazar_domain::PanelCatalog;
 use bazar_panels::{PanelConfig, PanelCredentials, PanelKind};
 use bazar_store::{NewPanel, PlatformScope};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use std::io::Read;
 
 /// Runs a panel command.
@@ -22,17 +23,10 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
             if name.is_empty() || name.chars().count() > 64 {
                 return Err(CliError::input("--name must be 1 to 64 characters"));
             }
-            let (credentials, json) = match (kind, token, username, password) {
-                (PanelKind::Remnawave, Some(token), None, None) => {
-                    let token = secret_arg(token)?;
-                    let json = serde_json::json!({"token": token.expose_secret()}).to_string();
-                    (PanelCredentials::Token(token), json)
-                }
+            let credentials = match (kind, token, username, password) {
+                (PanelKind::Remnawave, Some(token), None, None) => PanelCredentials::Token(secret_arg(token)?),
                 (PanelKind::Marzban, None, Some(username), Some(password)) => {
-                    let password = secret_arg(password)?;
-                    let json =
-                        serde_json::json!({"username": username, "password": password.expose_secret()}).to_string();
-                    (PanelCredentials::Login { username, password }, json)
+                    PanelCredentials::Login { username, password: secret_arg(password)? }
                 }
                 (PanelKind::Remnawave, ..) => {
                     return Err(CliError::input("a Remnawave panel needs --token (and nothing else)"));
@@ -42,28 +36,28 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
                 }
             };
             let base_url = parsed.as_str().trim_end_matches('/').to_owned();
-            if !no_verify {
+            let json = credentials.to_json();
+            // Reading what the panel offers plans checks the URL and the
+            // credentials at once, and keeps the catalog for plan checks.
+            let catalog = if no_verify {
+                None
+            } else {
                 let panel = bazar_panels::connect(
                     PanelConfig { kind, base_url: base_url.clone(), credentials },
                     reqwest::Client::new(),
                 )
                 .map_err(|e| CliError::input(format!("panel: {e}")))?;
-                panel
-                    .get_user("bazar-connection-check")
+                let catalog = panel
+                    .catalog()
                     .await
                     .map_err(|e| CliError::input(format!("the panel did not answer as expected: {e}")))?;
-            }
+                Some(catalog)
+            };
             let store = open_store(config).await?;
             let platform = PlatformScope::for_operator();
             let record = store
                 .platform(&platform)
-                .add_panel(NewPanel {
-                    name,
-                    kind: kind.as_str().to_owned(),
-                    base_url,
-                    credentials: SecretString::from(json),
-                    make_default: default,
-                })
+                .add_panel(NewPanel { name, kind, base_url, credentials: json, make_default: default, catalog })
                 .await?;
             println!(
                 "added panel {} ({}, {}){}",
@@ -72,6 +66,26 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
                 record.kind,
                 if record.is_default { ", the default" } else { "" }
             );
+            if let Some(catalog) = &record.catalog {
+                print_catalog(kind, catalog);
+            }
+        }
+        PanelCommand::Options { panel } => {
+            let store = open_store(config).await?;
+            let platform = PlatformScope::for_operator();
+            let record = store
+                .platform(&platform)
+                .panels()
+                .await?
+                .into_iter()
+                .find(|p| p.id == panel)
+                .ok_or_else(|| CliError::input(format!("no panel with id {panel}")))?;
+            let provisioner = crate::context::provisioner(config, &store);
+            let catalog = provisioner
+                .refresh_catalog(panel)
+                .await
+                .map_err(|e| CliError::input(format!("could not read the panel's options: {e}")))?;
+            print_catalog(record.kind, &catalog);
         }
         PanelCommand::List => {
             let store = open_store(config).await?;
@@ -113,6 +127,24 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
         }
     }
     Ok(())
+}
+
+/// What plans may choose on the panel, in the spelling `plan add` takes.
+fn print_catalog(kind: PanelKind, catalog: &PanelCatalog) {
+    match kind {
+        PanelKind::Marzban => {
+            println!("inbounds (plan add --inbounds all, or a comma-separated list of these tags):");
+            for inbound in &catalog.inbounds {
+                println!("  {:<32} {}", inbound.tag, inbound.protocol);
+            }
+        }
+        PanelKind::Remnawave => {
+            println!("internal squads (plan add --squad UUID, repeatable):");
+            for squad in &catalog.squads {
+                println!("  {}  {:<24} {} inbounds", squad.uuid, squad.name, squad.inbounds);
+            }
+        }
+    }
 }
 
 fn secret_arg(value: String) -> Result<SecretString, CliError> {

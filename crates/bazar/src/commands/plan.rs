@@ -1,14 +1,16 @@
-//! `bazar plan add|list|update|disable|enable`.
+//! `bazar plan add|list|update|disable|enable`: the shared plan use cases
+//! (`bazar_shop::plans`), fed from the command line.
 
 use crate::cli::{PlanCommand, PlanFields};
 use crate::config::Config;
-use crate::context::open_store;
+use crate::context::{open_store, provisioner};
 use crate::error::CliError;
 use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, Irr, Irt, Money, PlanNames, check_devices, check_duration, group_thousands,
+    ConfigKey, ConfigValue, Currency, InboundsChoice, OptionsChange, PlanNames, group_thousands, parse_price,
     parse_traffic_gb,
 };
-use bazar_store::{NewPlan, Plan, PlanUpdate, PlatformScope, Store, TenantScope};
+use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
+use bazar_store::{Plan, PlatformScope, Store, TenantScope};
 
 /// Runs a plan command.
 pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> {
@@ -18,28 +20,27 @@ pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> 
         PlanCommand::Add { bot, fields } => {
             let scope = store.platform(&platform).tenant(bot).await?;
             let currency = tenant_currency(&store, &scope).await?;
-            let names =
-                PlanNames { fa: fields.name_fa.clone(), ru: fields.name_ru.clone(), en: fields.name_en.clone() }
-                    .validated()
-                    .map_err(input)?;
-            let days =
-                check_duration(fields.days.ok_or_else(|| CliError::input("--days is required"))?).map_err(input)?;
-            let traffic = parse_traffic_gb(fields.traffic_gb.as_deref().unwrap_or("unlimited")).map_err(input)?;
-            let devices = devices(fields.devices)?.flatten();
-            let price =
-                price(fields.price.as_deref().ok_or_else(|| CliError::input("--price is required"))?, currency)?;
-            let plan = NewPlan {
-                names,
-                duration_days: days,
-                traffic_bytes: traffic,
-                device_limit: devices,
-                price,
+            let options = options_change(&fields)?;
+            let panel = panel_view(config, &store, &scope).await?;
+            let draft = PlanDraft {
+                names: PlanNames { fa: fields.name_fa.clone(), ru: fields.name_ru.clone(), en: fields.name_en.clone() },
+                days: fields.days.ok_or_else(|| CliError::input("--days is required"))?,
+                traffic_bytes: parse_traffic_gb(fields.traffic_gb.as_deref().unwrap_or("unlimited")).map_err(input)?,
+                devices: fields.devices.filter(|d| *d > 0),
+                price: parse_price(fields.price.as_deref().ok_or_else(|| CliError::input("--price is required"))?)
+                    .map_err(|e| CliError::input(format!("--price: {e}")))?,
                 currency: code(currency),
                 sort: fields.sort.unwrap_or(0),
-                panel_options: panel_options(&fields)?,
+                active: true,
+                options,
+                base_options: Default::default(),
+                parse_refusals: Vec::new(),
             };
-            let created = store.tenant(&scope).add_plan(&plan).await?;
+            let mut tx = store.tenant(&scope).begin().await?;
+            let created = plans::create(&mut tx, draft, &panel).await.map_err(refusal)?;
+            tx.commit().await?;
             println!("bot {bot}: added plan {}", line(&created));
+            warn_about(&created, &panel);
         }
         PlanCommand::List { bot } => {
             let scope = store.platform(&platform).tenant(bot).await?;
@@ -53,28 +54,99 @@ pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> 
         }
         PlanCommand::Update { bot, plan, fields } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            let currency = tenant_currency(&store, &scope).await?;
-            let update = PlanUpdate {
-                names: names_update(&fields)?,
-                duration_days: fields.days.map(check_duration).transpose().map_err(input)?,
+            let options = options_change(&fields)?;
+            let panel = if options.is_empty() {
+                let mut tx = store.tenant(&scope).begin_read().await?;
+                let stored = PanelView::stored(&mut tx).await?;
+                tx.commit().await?;
+                stored
+            } else {
+                panel_view(config, &store, &scope).await?
+            };
+            let change = PlanChange {
+                names: names_change(&fields),
+                days: fields.days,
                 traffic_bytes: fields.traffic_gb.as_deref().map(parse_traffic_gb).transpose().map_err(input)?,
-                device_limit: devices(fields.devices)?,
-                price: fields.price.as_deref().map(|p| price(p, currency)).transpose()?,
+                devices: fields.devices.map(|d| (d > 0).then_some(d)),
+                price: fields
+                    .price
+                    .as_deref()
+                    .map(parse_price)
+                    .transpose()
+                    .map_err(|e| CliError::input(format!("--price: {e}")))?,
                 sort: fields.sort,
                 active: None,
+                options,
+                parse_refusals: Vec::new(),
             };
-            let updated = store.tenant(&scope).update_plan(plan, &update).await?.ok_or_else(|| no_plan(bot, plan))?;
+            let mut tx = store.tenant(&scope).begin().await?;
+            let updated = plans::update(&mut tx, plan, change, &panel).await.map_err(refusal)?;
+            let updated = updated.ok_or_else(|| no_plan(bot, plan))?;
+            tx.commit().await?;
             println!("bot {bot}: updated plan {}", line(&updated));
+            warn_about(&updated, &panel);
         }
         PlanCommand::Disable { bot, plan } | PlanCommand::Enable { bot, plan } => {
             let active = matches!(command, PlanCommand::Enable { .. });
             let scope = store.platform(&platform).tenant(bot).await?;
-            let update = PlanUpdate { active: Some(active), ..PlanUpdate::default() };
-            let updated = store.tenant(&scope).update_plan(plan, &update).await?.ok_or_else(|| no_plan(bot, plan))?;
+            let mut tx = store.tenant(&scope).begin().await?;
+            let panel = PanelView::stored(&mut tx).await?;
+            let change = PlanChange { active: Some(active), ..PlanChange::default() };
+            let updated = plans::update(&mut tx, plan, change, &panel).await.map_err(refusal)?;
+            let updated = updated.ok_or_else(|| no_plan(bot, plan))?;
+            tx.commit().await?;
             println!("bot {bot}: plan {} is now {}", updated.id, if active { "offered" } else { "not offered" });
         }
     }
     Ok(())
+}
+
+/// The tenant's panel with its options read from it now (before the
+/// transaction); the copy kept from the last read when it does not answer.
+async fn panel_view(config: &Config, store: &Store, scope: &TenantScope) -> Result<PanelView, CliError> {
+    Ok(provisioner(config, store).panel_view(scope).await?)
+}
+
+/// Notes what the plan cannot do yet: with no panel it cannot be checked or
+/// sold; a limit its panel does not enforce is not shown to customers.
+fn warn_about(plan: &Plan, panel: &PanelView) {
+    match panel.kind() {
+        None => eprintln!(
+            "note: no VPN panel serves this shop yet, so the plan's panel options could not be checked; it is sold once a panel is assigned and its options fit it"
+        ),
+        Some(kind) if plan.device_limit.is_some() && !kind.enforces_device_limit() => {
+            eprintln!("note: this shop's panel ({kind}) enforces no device limit, so customers are not shown one")
+        }
+        Some(_) => {}
+    }
+}
+
+/// `--squad` and `--inbounds` as a change of the plan's panel options.
+fn options_change(fields: &PlanFields) -> Result<OptionsChange, CliError> {
+    let squads = (!fields.squads.is_empty()).then(|| fields.squads.clone());
+    let inbounds = fields
+        .inbounds
+        .as_deref()
+        .map(str::parse::<InboundsChoice>)
+        .transpose()
+        .map_err(|e| CliError::input(format!("--inbounds: {e}")))?;
+    Ok(OptionsChange { squads, inbounds })
+}
+
+/// The refusal as one `error:` line, naming the options it is about.
+fn refusal(refusal: PlanRefusal) -> CliError {
+    use bazar_shop::plans::PlanField;
+    match refusal {
+        PlanRefusal::Store(e) => e.into(),
+        PlanRefusal::Invalid(fields) => {
+            let each = fields.iter().map(|f| match f.field {
+                PlanField::Price => format!("--price: {}", f.reason),
+                _ => f.reason.to_string(),
+            });
+            CliError::input(each.collect::<Vec<_>>().join("; "))
+        }
+        other => CliError::input(other.to_string()),
+    }
 }
 
 fn input(e: impl std::fmt::Display) -> CliError {
@@ -101,59 +173,30 @@ pub fn code(currency: Currency) -> &'static str {
     }
 }
 
-fn price(text: &str, currency: Currency) -> Result<i64, CliError> {
-    if text.trim() == "0" {
-        return Ok(0);
-    }
-    let minor = match currency {
-        Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
-        Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
-    };
-    minor.map_err(|e| CliError::input(format!("--price: {e}")))
-}
-
-/// Panel-specific options of a plan (`bazar_panels::PlanOptions` as JSON).
-fn panel_options(fields: &PlanFields) -> Result<serde_json::Value, CliError> {
-    let mut options = serde_json::json!({});
-    if !fields.squads.is_empty() {
-        for squad in &fields.squads {
-            if !bazar_domain::is_squad_id(squad) {
-                return Err(CliError::input(format!("--squad `{squad}` is not a UUID")));
-            }
-        }
-        options["remnawave_squads"] = serde_json::json!(fields.squads);
-    }
-    if let Some(inbounds) = &fields.inbounds {
-        let value: serde_json::Value = serde_json::from_str(inbounds)
-            .ok()
-            .filter(|v: &serde_json::Value| v.as_object().is_some_and(|o| o.values().all(|l| l.is_array())))
-            .ok_or_else(|| CliError::input("--inbounds must be JSON like {\"vless\":[\"VLESS TCP\"]}"))?;
-        options["marzban_inbounds"] = value;
-    }
-    Ok(options)
-}
-
-fn devices(devices: Option<u32>) -> Result<Option<Option<u32>>, CliError> {
-    match devices {
-        None => Ok(None),
-        Some(0) => Ok(Some(None)),
-        Some(n) => Ok(Some(Some(check_devices(n).map_err(input)?))),
-    }
-}
-
-fn names_update(fields: &PlanFields) -> Result<Option<PlanNames>, CliError> {
+fn names_change(fields: &PlanFields) -> Option<PlanNames> {
     if fields.name_fa.is_none() && fields.name_ru.is_none() && fields.name_en.is_none() {
-        return Ok(None);
+        return None;
     }
-    let names = PlanNames { fa: fields.name_fa.clone(), ru: fields.name_ru.clone(), en: fields.name_en.clone() };
-    names.validated().map(Some).map_err(input)
+    Some(PlanNames { fa: fields.name_fa.clone(), ru: fields.name_ru.clone(), en: fields.name_en.clone() })
 }
 
 fn line(plan: &Plan) -> String {
     let traffic = plan.traffic_bytes.map(|b| format!("{} GB", b >> 30)).unwrap_or_else(|| "unlimited".into());
     let devices = plan.device_limit.map(|d| format!("{d} devices")).unwrap_or_else(|| "any devices".into());
+    let options = &plan.panel_options;
+    let mut panel = Vec::new();
+    if !options.remnawave_squads.is_empty() {
+        panel.push(format!("squads {}", options.remnawave_squads.join(",")));
+    }
+    match &options.marzban_inbounds {
+        Some(bazar_domain::MarzbanInbounds::All) => panel.push("inbounds all".to_owned()),
+        Some(inbounds @ bazar_domain::MarzbanInbounds::Only(_)) => {
+            panel.push(format!("inbounds {}", inbounds.tags().join(",")))
+        }
+        None => {}
+    }
     format!(
-        "{:>4}  {:<24} {:>4} days  {:<10} {:<12} {:>12} {}  {}",
+        "{:>4}  {:<24} {:>4} days  {:<10} {:<12} {:>12} {}  {}{}",
         plan.id,
         plan.names.name(bazar_domain::Language::En),
         plan.duration_days,
@@ -161,6 +204,7 @@ fn line(plan: &Plan) -> String {
         devices,
         group_thousands(plan.price),
         plan.currency,
-        if plan.active { "" } else { "(not offered)" }
+        if plan.active { "" } else { "(not offered)" },
+        if panel.is_empty() { String::new() } else { format!("  [{}]", panel.join("; ")) }
     )
 }

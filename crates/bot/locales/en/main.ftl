@@ -16,7 +16,7 @@ btn-trial = 🎁 Free trial
 plans-title = Choose a plan:
 plans-empty = No plans are on sale yet.
 plan-summary = { $name }
-    ⏳ { $days } days · 📶 { $traffic } · 📱 { $devices }
+    ⏳ { $days } days · 📶 { $traffic }{ $devices }
     💰 Price: { $price }
     👛 Your balance: { $balance }
 btn-pay = ✅ Pay { $price } from the wallet
@@ -35,6 +35,7 @@ subs-title = Your subscriptions:
 wallet-title = 👛 Balance: { $balance }
 wallet-empty = No transactions yet.
 traffic-unlimited = unlimited traffic
+plan-devices = {" "}· 📱 { $devices }
 devices-any = any devices
 devices-n = { $n } devices
 status-active = ✅ active, { $days } days left

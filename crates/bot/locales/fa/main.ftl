@@ -16,7 +16,7 @@ btn-trial = 🎁 اشتراک رایگان آزمایشی
 plans-title = یک طرح را انتخاب کنید:
 plans-empty = هنوز طرحی برای فروش نیست.
 plan-summary = { $name }
-    ⏳ { $days } روز · 📶 { $traffic } · 📱 { $devices }
+    ⏳ { $days } روز · 📶 { $traffic }{ $devices }
     💰 قیمت: { $price }
     👛 موجودی شما: { $balance }
 btn-pay = ✅ پرداخت { $price } از کیف پول
@@ -35,6 +35,7 @@ subs-title = اشتراک‌های شما:
 wallet-title = 👛 موجودی: { $balance }
 wallet-empty = هنوز تراکنشی ندارید.
 traffic-unlimited = حجم نامحدود
+plan-devices = {" "}· 📱 { $devices }
 devices-any = بدون محدودیت دستگاه
 devices-n = { $n } دستگاه
 status-active = ✅ فعال، { $days } روز باقی‌مانده

@@ -105,6 +105,25 @@ mng-plan-devices-ask = چند دستگاه همزمان؟ (۰ = بدون محد�
 mng-plan-price-ask = قیمت (مبلغ صحیح)؟
 mng-plan-price-bad = قیمت باید مبلغی صحیح، صفر یا بیشتر باشد.
 
+mng-plan-options = ⚙️ تنظیمات پنل
+mng-plan-panel-line = تنظیمات پنل: { $options }
+mng-plan-options-title =
+    ⚙️ تنظیمات پنل برای { $name }
+    انتخاب‌شده: { $chosen }
+    برای افزودن یا برداشتن بزنید. پلن فقط با گزینه‌هایی فروخته می‌شود که پنل واقعاً دارد.
+mng-plan-options-all = همهٔ اینباندها
+mng-plan-options-all-button = همهٔ اینباندها
+mng-plan-options-none-chosen = هنوز چیزی انتخاب نشده
+mng-plan-options-refresh = ↻ خواندن دوباره از پنل
+mng-plan-options-refreshing = گزینه‌های پنل در حال خواندن است؛ چند ثانیه بعد دوباره ↻ را بزنید.
+mng-plan-options-unknown = گزینه‌های پنل هنوز معلوم نیست. ↻ را بزنید و چند ثانیه بعد دوباره این صفحه را باز کنید.
+mng-plan-options-no-panel = هنوز هیچ پنل VPN به این فروشگاه اختصاص نیافته است؛ مالک پلتفرم آن را تعیین می‌کند.
+mng-plan-options-needed = ابتدا تنظیمات پنل این پلن را انتخاب کنید (⚙️ تنظیمات پنل).
+mng-plan-options-gone = { $names } (دیگر) در پنل نیست.
+mng-plan-options-empty-squad = { $names } هیچ اینباندی ندارد و کاربرانش نمی‌توانند وصل شوند.
+mng-plan-options-panel-empty = پنل هیچ اینباندی ندارد و چیزی روی آن فروخته نمی‌شود.
+mng-plan-options-refused = تنظیمات پنل ذخیره نشد: { $why }
+
 ## Cards
 mng-card-title = 💳 کارت‌های بانکی (صفحه { $page })، مصرف امروز / سقف روزانه:
 mng-card-none = 💳 هنوز کارتی ثبت نشده است.

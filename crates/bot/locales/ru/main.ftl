@@ -16,7 +16,7 @@ btn-trial = 🎁 Бесплатный пробный период
 plans-title = Выберите тариф:
 plans-empty = Тарифов в продаже пока нет.
 plan-summary = { $name }
-    ⏳ { $days } дн. · 📶 { $traffic } · 📱 { $devices }
+    ⏳ { $days } дн. · 📶 { $traffic }{ $devices }
     💰 Цена: { $price }
     👛 Ваш баланс: { $balance }
 btn-pay = ✅ Оплатить { $price } из кошелька
@@ -35,6 +35,7 @@ subs-title = Ваши подписки:
 wallet-title = 👛 Баланс: { $balance }
 wallet-empty = Операций пока нет.
 traffic-unlimited = безлимитный трафик
+plan-devices = {" "}· 📱 { $devices }
 devices-any = любое число устройств
 devices-n = { $n } устр.
 status-active = ✅ активна, осталось { $days } дн.

@@ -105,6 +105,25 @@ mng-plan-devices-ask = Сколько устройств одновременн�
 mng-plan-price-ask = Цена (целая сумма)?
 mng-plan-price-bad = Цена должна быть целой суммой, 0 или больше.
 
+mng-plan-options = ⚙️ Настройки панели
+mng-plan-panel-line = Настройки панели: { $options }
+mng-plan-options-title =
+    ⚙️ Настройки панели для { $name }
+    Выбрано: { $chosen }
+    Нажмите, чтобы добавить или убрать. Тариф продаётся только с тем, что есть на панели.
+mng-plan-options-all = все инбаунды
+mng-plan-options-all-button = Все инбаунды
+mng-plan-options-none-chosen = пока ничего
+mng-plan-options-refresh = ↻ Прочитать с панели заново
+mng-plan-options-refreshing = Читаем настройки панели; через несколько секунд нажмите ↻ ещё раз.
+mng-plan-options-unknown = Настройки панели пока неизвестны. Нажмите ↻ и через несколько секунд откройте этот экран снова.
+mng-plan-options-no-panel = Этому магазину ещё не назначена VPN-панель; её назначает владелец платформы.
+mng-plan-options-needed = Сначала выберите настройки панели для тарифа (⚙️ Настройки панели).
+mng-plan-options-gone = { $names } нет на панели (больше нет).
+mng-plan-options-empty-squad = В { $names } нет инбаундов, пользователи не смогут подключиться.
+mng-plan-options-panel-empty = На панели нет инбаундов, продавать на ней нечего.
+mng-plan-options-refused = Настройки панели не сохранены: { $why }
+
 ## Cards
 mng-card-title = 💳 Карты для оплаты (страница { $page }), сегодня получено / дневной лимит:
 mng-card-none = 💳 Карт пока нет.

@@ -17,6 +17,7 @@ mod customers;
 mod manage;
 mod master;
 mod onboarding;
+mod plan_options;
 mod plans;
 mod promos;
 mod settings;

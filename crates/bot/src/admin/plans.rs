@@ -5,13 +5,17 @@
 //!
 //! A plan added here is stored withdrawn and shown for confirmation; "Publish"
 //! offers it (a button press ends a guided flow, so the draft lives in the
-//! table, not in the chat's state). It takes the panel options (squads,
-//! inbounds) of the tenant's first plan, so it provisions like the others.
+//! table, not in the chat's state). It starts from the panel options (squads,
+//! inbounds) of the tenant's first plan; ⚙️ Panel options picks them from
+//! what the panel offers (`plan_options`). Every write goes through the
+//! shared use cases (`bazar_shop::plans`), so a plan the panel cannot serve
+//! is not published here either.
 
 use super::manage::{
     admin_home, area_home, ask, currency, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen,
     signed, trim, window,
 };
+use super::plan_options::{self, EVERY, OPTIONS, REFRESH, TOGGLE};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::handler::CustomerBot;
@@ -19,21 +23,20 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_traffic_gb};
+use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_price, parse_traffic_gb};
 use bazar_runtime::{HandlerError, UpdateContext};
-use bazar_store::{NewPlan, Plan, PlanUpdate};
+use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
+use bazar_store::{Plan, PlanUpdate};
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Plans;
-/// Highest price a plan may have (minor units).
-const MAX_PRICE: i64 = 1_000_000_000_000_000;
 /// Most plans a tenant's reordering looks at.
 const MAX_PLANS: i64 = 500;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
 /// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
 #[cfg(test)]
-pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 'e', 't', 'c', 'u', 'w'];
+pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 'e', 't', 'c', 'u', 'w', 'o', 'x', 'y', 'r'];
 
 /// What a button of this area does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,10 @@ enum Op {
     Up,
     /// Move plan `id` one place down.
     Down,
+    /// The panel options screen of plan `id`.
+    Options,
+    /// A tap on the panel options screen (see [`plan_options`]).
+    OptionsTap(char),
 }
 
 impl Op {
@@ -70,6 +77,8 @@ impl Op {
             'c' => Self::Publish,
             'u' => Self::Up,
             'w' => Self::Down,
+            OPTIONS => Self::Options,
+            TOGGLE | EVERY | REFRESH => Self::OptionsTap(c),
             _ => return None,
         })
     }
@@ -166,10 +175,7 @@ fn parse(field: Field, text: &str, language: Language) -> Result<Answer, String>
             Some(d) => check_devices(d).map(|d| Answer::Devices(Some(d))).map_err(|e| e.to_string()),
             None => Err(bazar_domain::PlanError::Devices.to_string()),
         },
-        Field::Price => match parse_int(text) {
-            Some(p) if (0..=MAX_PRICE).contains(&p) => Ok(Answer::Price(p)),
-            _ => Err(t(language, "mng-plan-price-bad")),
-        },
+        Field::Price => parse_price(text).map(Answer::Price).map_err(|_| t(language, "mng-plan-price-bad")),
     }
 }
 
@@ -196,8 +202,11 @@ pub(crate) async fn press(
     let Some(plan) = ctx.tx.plan(id).await? else {
         return Ok(Shown::toast(gone(language)));
     };
+    let panel = PanelView::stored(&mut ctx.tx).await?;
     Ok(match what {
-        Op::Home | Op::List | Op::Add | Op::View => Shown::screen(view(language, menu, &plan)),
+        Op::Home | Op::List | Op::Add | Op::View => Shown::screen(view(language, menu, &plan, &panel)),
+        Op::Options => Shown::screen(plan_options::show(ctx, language, menu, &plan).await?),
+        Op::OptionsTap(tap) => plan_options::press(ctx, language, menu, plan, tap, action.arg).await?,
         Op::Edit => match Field::of_number(action.arg) {
             Some(field) => {
                 let flow = json!({"step": field.name(), "mode": "edit", "plan": id});
@@ -208,10 +217,19 @@ pub(crate) async fn press(
         },
         Op::Toggle | Op::Publish => {
             let active = what == Op::Publish || !plan.active;
-            let update = PlanUpdate { active: Some(active), ..Default::default() };
-            let plan = ctx.tx.update_plan(id, &update).await?.unwrap_or(plan);
-            let toast = t(language, if active { "mng-plan-offered" } else { "mng-plan-withdrawn" });
-            Shown { screen: Some(view(language, menu, &plan)), toast: Some(toast) }
+            let change = PlanChange { active: Some(active), ..Default::default() };
+            match plans::update(&mut ctx.tx, id, change, &panel).await {
+                Ok(saved) => {
+                    let plan = saved.unwrap_or(plan);
+                    let toast = t(language, if active { "mng-plan-offered" } else { "mng-plan-withdrawn" });
+                    Shown { screen: Some(view(language, menu, &plan, &panel)), toast: Some(toast) }
+                }
+                Err(PlanRefusal::Store(e)) => return Err(e.into()),
+                Err(refusal) => Shown {
+                    screen: Some(view(language, menu, &plan, &panel)),
+                    toast: Some(plan_options::refusal_text(language, &refusal)),
+                },
+            }
         }
         Op::Up | Op::Down => {
             let moved = reorder(ctx, id, what == Op::Up).await?;
@@ -244,26 +262,32 @@ pub(crate) async fn input(
             return Ok(Some(reask(language, menu, AREA, &why, &question)));
         }
     };
+    let panel = PanelView::stored(&mut ctx.tx).await?;
     if field_str(&flow, "mode") == Some("edit") {
         let id = field_i64(&flow, "plan").unwrap_or(0);
-        let mut update = PlanUpdate::default();
+        let mut change = PlanChange::default();
         match value {
             Answer::Name(name) => {
                 let Some(plan) = ctx.tx.plan(id).await? else { return Ok(None) };
-                update.names = Some(with_name(plan.names, language, name));
+                change.names = Some(with_name(plan.names, language, name));
             }
-            Answer::Days(d) => update.duration_days = Some(d),
-            Answer::Traffic(b) => update.traffic_bytes = Some(b),
-            Answer::Devices(d) => update.device_limit = Some(d),
-            Answer::Price(p) => update.price = Some(p),
+            Answer::Days(d) => change.days = Some(d),
+            Answer::Traffic(b) => change.traffic_bytes = Some(b),
+            Answer::Devices(d) => change.devices = Some(d),
+            Answer::Price(p) => change.price = Some(p),
         }
-        return Ok(Some(match ctx.tx.update_plan(id, &update).await? {
-            Some(plan) => {
-                let mut shown = view(language, menu, &plan);
+        return Ok(Some(match plans::update(&mut ctx.tx, id, change, &panel).await {
+            Ok(Some(plan)) => {
+                let mut shown = view(language, menu, &plan, &panel);
                 shown.text = format!("{}\n\n{}", t(language, "mng-saved"), shown.text);
                 shown
             }
-            None => screen(gone(language), vec![vec![area_home(language, menu, AREA)]]),
+            Ok(None) => screen(gone(language), vec![vec![area_home(language, menu, AREA)]]),
+            Err(PlanRefusal::Store(e)) => return Err(e.into()),
+            Err(refusal) => {
+                state.admin_flow = Some(flow);
+                reask(language, menu, AREA, &plan_options::refusal_text(language, &refusal), &question)
+            }
         }));
     }
     match value {
@@ -279,22 +303,33 @@ pub(crate) async fn input(
         return Ok(Some(ask(language, menu, AREA, t(language, next.question_key()))));
     }
     // Every answer is in: store the draft (withdrawn) and ask to publish it.
-    let plans = ctx.tx.plans_page(MAX_PLANS, 0).await?;
-    let sort = plans.iter().map(|p| p.sort).max().map_or(0, |s| s.saturating_add(1));
-    let panel_options = plans.first().map(|p| p.panel_options.clone()).unwrap_or_else(|| json!({}));
+    let existing = ctx.tx.plans_page(MAX_PLANS, 0).await?;
+    let sort = existing.iter().map(|p| p.sort).max().map_or(0, |s| s.saturating_add(1));
     let name = field_str(&flow, "name").unwrap_or_default().to_owned();
-    let new = NewPlan {
+    let draft = PlanDraft {
         names: with_name(PlanNames::default(), language, name),
-        duration_days: field_i64(&flow, "days").and_then(|d| u32::try_from(d).ok()).unwrap_or(30),
+        days: field_i64(&flow, "days").and_then(|d| u32::try_from(d).ok()).unwrap_or(30),
         traffic_bytes: flow.get("traffic").and_then(Value::as_u64),
-        device_limit: flow.get("devices").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()),
+        devices: flow.get("devices").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()),
         price: field_i64(&flow, "price").unwrap_or(0),
         currency: currency(ctx).code(),
         sort,
-        panel_options,
+        active: false,
+        options: Default::default(),
+        base_options: existing.first().map(|p| p.panel_options.clone()).unwrap_or_default(),
+        parse_refusals: Vec::new(),
     };
-    let plan = ctx.tx.insert_plan(&new, false).await?;
-    let mut shown = view(language, menu, &plan);
+    let plan = match plans::create(&mut ctx.tx, draft, &panel).await {
+        Ok(plan) => plan,
+        Err(PlanRefusal::Store(e)) => return Err(e.into()),
+        Err(refusal) => {
+            return Ok(Some(screen(
+                plan_options::refusal_text(language, &refusal),
+                vec![vec![area_home(language, menu, AREA)]],
+            )));
+        }
+    };
+    let mut shown = view(language, menu, &plan, &panel);
     shown.text = format!("{}\n\n{}", t(language, "mng-plan-draft"), shown.text);
     let publish = vec![op(t(language, "mng-plan-publish"), menu, AREA, 'c', plan.id as u64, 0)];
     if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
@@ -334,7 +369,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     Ok(screen(t_args(language, key, &[("page", &page.saturating_add(1).to_string())]), rows))
 }
 
-fn view(language: Language, menu: u64, plan: &Plan) -> Screen {
+fn view(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen {
     let traffic = match plan.traffic_bytes {
         Some(b) => format!("{} GB", b >> 30),
         None => t(language, "traffic-unlimited"),
@@ -353,13 +388,20 @@ fn view(language: Language, menu: u64, plan: &Plan) -> Screen {
             ("status", &t(language, if plan.active { "mng-plan-is-offered" } else { "mng-plan-is-withdrawn" })),
         ],
     );
+    let text = match panel {
+        PanelView::Panel { kind, catalog } => {
+            let chosen = plan_options::summary(language, &plan.panel_options, *kind, catalog.as_ref());
+            format!("{text}\n{}", t_args(language, "mng-plan-panel-line", &[("options", &chosen)]))
+        }
+        PanelView::None => text,
+    };
     let raw = plan.id as u64;
     let edit = |f: Field| op(t(language, f.button_key()), menu, AREA, 'e', raw, f.number());
     let toggle = t(language, if plan.active { "mng-plan-withdraw" } else { "mng-plan-offer" });
     let rows = vec![
         vec![edit(Field::Name), edit(Field::Days), edit(Field::Price)],
         vec![edit(Field::Traffic), edit(Field::Devices)],
-        vec![op(toggle, menu, AREA, 't', raw, 0)],
+        vec![op(toggle, menu, AREA, 't', raw, 0), op(t(language, "mng-plan-options"), menu, AREA, OPTIONS, raw, 0)],
         vec![op(t(language, "mng-up"), menu, AREA, 'u', raw, 0), op(t(language, "mng-down"), menu, AREA, 'w', raw, 0)],
         vec![area_home(language, menu, AREA)],
     ];
@@ -403,6 +445,8 @@ mod tests {
         assert!(matches!(parse(Field::Devices, "0", l), Ok(Answer::Devices(None))));
         assert!(parse(Field::Devices, "101", l).is_err());
         assert!(parse(Field::Price, "-5", l).is_err());
+        assert!(matches!(parse(Field::Price, "۱۵۰٬۰۰۰", l), Ok(Answer::Price(150_000))));
+        assert!(parse(Field::Price, "1000000000000000001", l).is_err(), "the domain's one price rule");
         assert!(parse(Field::Name, "   ", l).is_err());
         assert_eq!(Field::of_number(Field::Price.number()), Some(Field::Price));
         assert_eq!(Field::Price.next(), None);

@@ -50,13 +50,21 @@ pub struct ApiState {
     /// The Bot API, for the few routes that talk to Telegram (checking a new
     /// bot's token with `getMe`).
     pub telegram: bazar_telegram::BotApi,
+    /// The panels, for the routes that read one before writing (a plan's
+    /// options are checked against what its panel offers).
+    pub provisioner: Arc<bazar_shop::Provisioner>,
 }
 
 impl ApiState {
     /// State for `store`, with the platform API opened by `platform_token` (if given).
-    pub fn new(store: Store, platform_token: Option<&SecretString>, telegram: bazar_telegram::BotApi) -> Self {
+    pub fn new(
+        store: Store,
+        platform_token: Option<&SecretString>,
+        telegram: bazar_telegram::BotApi,
+        provisioner: Arc<bazar_shop::Provisioner>,
+    ) -> Self {
         let platform_token_hash = platform_token.map(|t| Sha256::digest(t.expose_secret().as_bytes()).into());
-        Self { store, platform_token_hash, limiter: Arc::new(RateLimiter::default()), telegram }
+        Self { store, platform_token_hash, limiter: Arc::new(RateLimiter::default()), telegram, provisioner }
     }
 }
 

@@ -9,9 +9,16 @@
 //!   a password change does — so a client's re-login is tested;
 //!   [`FakeMarzban::token_logins`] counts logins.
 //! * **Users** under `/api/user/{username}`: unique usernames (409), at least
-//!   one proxy per user, proxies only for protocols the server has inbounds
-//!   for (400), inbound tags that exist (422), the default of every inbound
-//!   of a protocol, Marzban's status rules on modify (a future `expire`
+//!   one proxy per user (`proxies: {}` → 422; `proxies` left out → 500 with
+//!   the row inserted anyway, and that user's GET answering 500 until it is
+//!   deleted), proxies only for protocols the server has inbounds for (400),
+//!   inbound tags that exist (422), and Marzban 0.8.4's inbound rule, read
+//!   from `app/models/user.py`: `inbounds` *left out* of a create gives the
+//!   user **no** inbounds (every tag in `excluded_inbounds`, `links: []`, an
+//!   empty subscription), while `{}` — or an empty list for a protocol —
+//!   gives every inbound of each protocol in `proxies`; on modify an empty
+//!   object changes nothing and a listed protocol gets exactly its list.
+//!   Marzban's status rules on modify (a future `expire`
 //!   revives an expired user, a sufficient `data_limit` a limited one, an
 //!   explicit status first), and a proxy set replaced wholesale on modify
 //!   (settings `{}` get new ids, exactly what makes careless clients break
@@ -51,7 +58,7 @@ struct Shared {
     /// `XRAY_SUBSCRIPTION_URL_PREFIX`; empty = relative links.
     subscription_prefix: Mutex<String>,
     /// The server's inbounds: protocol → tags.
-    inbounds: BTreeMap<&'static str, Vec<&'static str>>,
+    inbounds: Mutex<BTreeMap<String, Vec<String>>>,
     users: Mutex<Vec<User>>,
 }
 
@@ -72,6 +79,8 @@ struct User {
     note: Option<String>,
     sub_token: String,
     sub_revoked_at: Option<i64>,
+    /// Created without `proxies`: the row exists but every read of it fails (500), as in Marzban.
+    broken: bool,
 }
 
 impl User {
@@ -93,19 +102,22 @@ impl FakeMarzban {
     /// `VLESS TCP REALITY`, `VMess TCP`, `VMess Websocket`,
     /// `Trojan Websocket TLS`, `Shadowsocks TCP`.
     pub async fn start() -> Self {
-        let inbounds = BTreeMap::from([
+        let inbounds = [
             ("vless", vec!["VLESS TCP REALITY"]),
             ("vmess", vec!["VMess TCP", "VMess Websocket"]),
             ("trojan", vec!["Trojan Websocket TLS"]),
             ("shadowsocks", vec!["Shadowsocks TCP"]),
-        ]);
+        ]
+        .into_iter()
+        .map(|(protocol, tags)| (protocol.to_owned(), tags.into_iter().map(str::to_owned).collect()))
+        .collect();
         let state = Arc::new(Shared {
             admin_username: "admin".into(),
             admin_password: "secret-admin-password".into(),
             tokens: Mutex::default(),
             logins: AtomicUsize::new(0),
             subscription_prefix: Mutex::default(),
-            inbounds,
+            inbounds: Mutex::new(inbounds),
             users: Mutex::default(),
         });
         let front = Arc::new(Front::new(render_error));
@@ -171,6 +183,21 @@ impl FakeMarzban {
         self.with_user(username, |u| u.status = status);
     }
 
+    /// Replaces the server's inbounds (protocol → tags), as editing the xray
+    /// config does. Users keep the tags they had; links show only tags that
+    /// still exist.
+    pub fn set_inbounds(&self, inbounds: &[(&str, &[&str])]) {
+        *self.state.inbounds.lock().unwrap() = inbounds
+            .iter()
+            .map(|(protocol, tags)| ((*protocol).to_owned(), tags.iter().map(|t| (*t).to_owned()).collect()))
+            .collect();
+    }
+
+    /// Every inbound tag of the server.
+    pub fn inbound_tags(&self) -> Vec<String> {
+        self.state.inbounds.lock().unwrap().values().flatten().cloned().collect()
+    }
+
     fn with_user(&self, username: &str, change: impl FnOnce(&mut User)) {
         let mut users = self.state.users.lock().unwrap();
         let user = users.iter_mut().find(|u| u.username == username);
@@ -228,25 +255,18 @@ fn render_error(code: u16, _path: &str) -> Response {
 impl Shared {
     fn render(&self, u: &User) -> Value {
         let prefix = self.subscription_prefix.lock().unwrap().clone();
+        let server = self.inbounds.lock().unwrap().clone();
         let excluded: Map<String, Value> = u
             .proxies
             .keys()
             .map(|protocol| {
-                let all = self.inbounds.get(protocol.as_str()).cloned().unwrap_or_default();
+                let all = server.get(protocol.as_str()).cloned().unwrap_or_default();
                 let mine = u.inbounds.get(protocol).cloned().unwrap_or_default();
-                let excluded: Vec<&str> = all.into_iter().filter(|tag| !mine.iter().any(|m| m == tag)).collect();
+                let excluded: Vec<String> = all.into_iter().filter(|tag| !mine.iter().any(|m| m == tag)).collect();
                 (protocol.clone(), json!(excluded))
             })
             .collect();
-        let links: Vec<String> = u
-            .inbounds
-            .iter()
-            .flat_map(|(protocol, tags)| {
-                let secret = u.proxies.get(protocol).and_then(|s| s.get("id").or_else(|| s.get("password"))).cloned();
-                let secret = secret.and_then(|s| s.as_str().map(str::to_owned)).unwrap_or_default();
-                tags.iter().map(move |tag| format!("{protocol}://{secret}@127.0.0.1:443#{}", tag.replace(' ', "%20")))
-            })
-            .collect();
+        let links = Self::links(u, &server);
         json!({
             "proxies": u.proxies,
             "expire": u.expire,
@@ -271,6 +291,22 @@ impl Shared {
             "excluded_inbounds": excluded,
             "admin": {"username": self.admin_username, "is_sudo": true, "telegram_id": null, "discord_webhook": null, "users_usage": 0},
         })
+    }
+
+    /// The user's share links: one per inbound of theirs that the server still has.
+    fn links(u: &User, server: &BTreeMap<String, Vec<String>>) -> Vec<String> {
+        u.inbounds
+            .iter()
+            .flat_map(|(protocol, tags)| {
+                let secret = u.proxies.get(protocol).and_then(|s| s.get("id").or_else(|| s.get("password"))).cloned();
+                let secret = secret.and_then(|s| s.as_str().map(str::to_owned)).unwrap_or_default();
+                let existing = server.get(protocol).cloned().unwrap_or_default();
+                tags.iter()
+                    .filter(move |tag| existing.contains(tag))
+                    .map(move |tag| format!("{protocol}://{secret}@127.0.0.1:443#{}", tag.replace(' ', "%20")))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     /// Settings for `protocol` from what the client sent, with the ids and
@@ -310,7 +346,7 @@ impl Shared {
         let mut proxies = Map::new();
         for (protocol, settings) in given {
             let settings = Self::settings(protocol, settings)?;
-            if !self.inbounds.contains_key(protocol.as_str()) {
+            if !self.inbounds.lock().unwrap().contains_key(protocol.as_str()) {
                 return Err(Refused::from(detail(400, format!("Protocol {protocol} is disabled on your server"))));
             }
             proxies.insert(protocol.clone(), settings);
@@ -318,20 +354,22 @@ impl Shared {
         Ok(proxies)
     }
 
-    /// Checks an `inbounds` object: non-empty lists of existing tags.
+    /// Checks an `inbounds` object: lists of tags that exist on the server
+    /// (any protocol's, as Marzban checks them). An empty list is allowed.
     fn inbound_tags(&self, given: &Map<String, Value>) -> Result<BTreeMap<String, Vec<String>>, Refused> {
+        let server = self.inbounds.lock().unwrap().clone();
         let mut inbounds = BTreeMap::new();
         for (protocol, tags) in given {
             let tags: Vec<String> = match tags.as_array() {
                 Some(list) => list.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect(),
                 None => return Err(Refused::from(invalid("inbounds", &format!("{protocol} inbounds must be a list")))),
             };
-            if tags.is_empty() {
-                return Err(Refused::from(invalid("inbounds", &format!("{protocol} inbounds cannot be empty"))));
-            }
             for tag in &tags {
-                if !self.inbounds.values().flatten().any(|t| t == tag) {
-                    return Err(Refused::from(invalid("inbounds", &format!("Inbound {tag} doesn't exist"))));
+                if !server.values().flatten().any(|t| t == tag) {
+                    return Err(Refused::from(invalid(
+                        "inbounds",
+                        &format!("Value error, Inbound {tag} doesn't exist"),
+                    )));
                 }
             }
             inbounds.insert(protocol.clone(), tags);
@@ -340,7 +378,7 @@ impl Shared {
     }
 
     fn all_tags(&self, protocol: &str) -> Vec<String> {
-        self.inbounds.get(protocol).map(|tags| tags.iter().map(|t| (*t).to_owned()).collect()).unwrap_or_default()
+        self.inbounds.lock().unwrap().get(protocol).cloned().unwrap_or_default()
     }
 }
 
@@ -384,13 +422,15 @@ async fn handle(
         (&Method::GET, ["api", "inbounds"]) => {
             let inbounds: Map<String, Value> = state
                 .inbounds
+                .lock()
+                .unwrap()
                 .iter()
                 .map(|(protocol, tags)| {
                     let list: Vec<Value> = tags
                         .iter()
                         .map(|tag| json!({"tag": tag, "protocol": protocol, "network": "tcp", "tls": "none", "port": 443}))
                         .collect();
-                    ((*protocol).to_owned(), Value::Array(list))
+                    (protocol.clone(), Value::Array(list))
                 })
                 .collect();
             axum::Json(Value::Object(inbounds)).into_response()
@@ -449,11 +489,35 @@ fn login(state: &Shared, body: &Bytes) -> Response {
     axum::Json(json!({"access_token": token, "token_type": "bearer"})).into_response()
 }
 
-/// `GET /sub/{token}`: the subscription itself (no auth; the token is the secret).
+/// `GET /sub/{token}`: the subscription itself (no auth; the token is the
+/// secret) — the user's links, one per line, base64-encoded, as v2ray
+/// clients get it; an empty body when the user has no inbounds.
 fn subscription(state: &Shared, token: &str) -> Response {
+    use base64::Engine;
     let users = state.users.lock().unwrap();
-    match users.iter().find(|u| u.sub_token == token) {
-        Some(user) => ([(header::CONTENT_TYPE, "text/plain")], state.render(user)["links"].to_string()).into_response(),
+    match users.iter().find(|u| u.sub_token == token && !u.broken) {
+        Some(user) => {
+            let links = Shared::links(user, &state.inbounds.lock().unwrap());
+            let body = if links.is_empty() {
+                String::new()
+            } else {
+                base64::engine::general_purpose::STANDARD.encode(links.join("\n"))
+            };
+            let info = format!(
+                "upload=0; download={}; total={}; expire={}",
+                user.used_traffic,
+                user.data_limit.unwrap_or(0),
+                user.expire.unwrap_or(0)
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+                    (header::HeaderName::from_static("subscription-userinfo"), info),
+                ],
+                body,
+            )
+                .into_response()
+        }
         None => detail(404, "Not Found"),
     }
 }
@@ -468,6 +532,9 @@ fn with_user(
     let Some(user) = users.iter_mut().find(|u| u.username == username) else {
         return detail(404, "User not found");
     };
+    if user.broken {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+    }
     user.refresh(now());
     let mut updated = user.clone();
     if let Err(response) = change(state, &mut updated) {
@@ -502,7 +569,13 @@ fn create(state: &Shared, body: &Value) -> Response {
     }
     let given = match body.get("proxies") {
         Some(Value::Object(given)) if !given.is_empty() => given,
-        _ => return invalid("proxies", "Each user needs at least one proxy"),
+        // Left out, the field skips its validator and the insert goes
+        // through; rendering the proxy-less user then fails.
+        None if !username_taken(state, username) => {
+            state.users.lock().unwrap().push(broken_user(username));
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error").into_response();
+        }
+        _ => return invalid("proxies", "Value error, Each user needs at least one proxy"),
     };
     let status = match body.get("status").map(Value::as_str) {
         None | Some(Some("active")) => "active",
@@ -522,21 +595,29 @@ fn create(state: &Shared, body: &Value) -> Response {
         Ok(proxies) => proxies,
         Err(response) => return *response,
     };
-    let given_inbounds = match body.get("inbounds") {
-        None | Some(Value::Null) => Map::new(),
-        Some(Value::Object(inbounds)) => inbounds.clone(),
+    // `inbounds` left out skips its validator: its default `{}` stands and
+    // every tag of every protocol lands in `excluded_inbounds` — no
+    // inbounds at all. Given (even `{}`), the validator runs: protocols
+    // without a proxy are dropped and a protocol with no (or an empty) list
+    // gets every inbound of its protocol.
+    let inbounds = match body.get("inbounds") {
+        None => proxies.keys().map(|protocol| (protocol.clone(), Vec::new())).collect(),
+        Some(Value::Object(given)) => {
+            let mut inbounds = match state.inbound_tags(given) {
+                Ok(inbounds) => inbounds,
+                Err(response) => return *response,
+            };
+            inbounds.retain(|protocol, _| proxies.contains_key(protocol));
+            for protocol in proxies.keys() {
+                let tags = inbounds.entry(protocol.clone()).or_default();
+                if tags.is_empty() {
+                    *tags = state.all_tags(protocol);
+                }
+            }
+            inbounds
+        }
         Some(_) => return invalid("inbounds", "Input should be a valid dictionary"),
     };
-    let mut inbounds = match state.inbound_tags(&given_inbounds) {
-        Ok(inbounds) => inbounds,
-        Err(response) => return *response,
-    };
-    // Inbounds of protocols the user has no proxy for are dropped; a proxy
-    // without listed inbounds gets every inbound of its protocol.
-    inbounds.retain(|protocol, _| proxies.contains_key(protocol));
-    for protocol in proxies.keys() {
-        inbounds.entry(protocol.clone()).or_insert_with(|| state.all_tags(protocol));
-    }
     let mut users = state.users.lock().unwrap();
     if users.iter().any(|u| u.username == username) {
         return detail(409, "User already exists");
@@ -559,10 +640,35 @@ fn create(state: &Shared, body: &Value) -> Response {
         note,
         sub_token: random_string(32),
         sub_revoked_at: None,
+        broken: false,
     };
     let rendered = state.render(&user);
     users.push(user);
     axum::Json(rendered).into_response()
+}
+
+fn username_taken(state: &Shared, username: &str) -> bool {
+    state.users.lock().unwrap().iter().any(|u| u.username == username)
+}
+
+/// The row Marzban inserts for a create without `proxies`.
+fn broken_user(username: &str) -> User {
+    User {
+        username: username.to_owned(),
+        proxies: Map::new(),
+        inbounds: BTreeMap::new(),
+        expire: None,
+        data_limit: None,
+        data_limit_reset_strategy: "no_reset".into(),
+        status: "active",
+        used_traffic: 0,
+        lifetime_used_traffic: 0,
+        created_at: now(),
+        note: None,
+        sub_token: random_string(32),
+        sub_revoked_at: None,
+        broken: true,
+    }
 }
 
 fn modify(state: &Shared, username: &str, body: &Value) -> Response {
@@ -600,7 +706,11 @@ fn modify(state: &Shared, username: &str, body: &Value) -> Response {
             user.proxies = proxies;
         }
         if let Some(inbounds) = inbounds {
-            user.inbounds.extend(inbounds);
+            for (protocol, tags) in inbounds {
+                if user.proxies.contains_key(&protocol) {
+                    user.inbounds.insert(protocol, tags);
+                }
+            }
         }
         if let Some(status) = status {
             user.status = status;

@@ -6,7 +6,11 @@
 //! * [`FakeMarzban`] — Marzban 0.8.4: admin login and expiring tokens, users
 //!   under `/api/user/{username}`, relative subscription links.
 //!
-//! Both keep users in memory with the panel's rules (unique usernames,
+//! * [`RealMarzban`] — not a fake: the real Marzban 0.8.4 from the panel
+//!   kit, for contract tests that run the same scenario against the fake
+//!   and the real panel, so the fake cannot drift from it unnoticed.
+//!
+//! Both fakes keep users in memory with the panel's rules (unique usernames,
 //! status transitions, link revocation) and sit behind a scriptable "reverse
 //! proxy" that injects failures: `fail_next`, `garbage_next`,
 //! `respond_next`, `fail_for` / `set_down` (503 pages), `delay_next` (to
@@ -15,8 +19,10 @@
 
 pub(crate) mod common;
 mod marzban;
+pub mod real;
 mod remnawave;
 
 pub use common::PanelRequest;
 pub use marzban::FakeMarzban;
+pub use real::RealMarzban;
 pub use remnawave::{FakeRemnawave, RemnawaveVersion};

@@ -64,8 +64,18 @@ struct Shared {
 struct Data {
     users: Vec<User>,
     next_id: i64,
-    /// Internal squads: (uuid, name).
-    squads: Vec<(String, String)>,
+    /// Internal squads.
+    squads: Vec<Squad>,
+}
+
+/// An internal squad: which inbounds (of which nodes) its members get.
+#[derive(Clone)]
+struct Squad {
+    uuid: String,
+    name: String,
+    /// How many inbounds it holds; a user only in squads without any gets
+    /// placeholder entries instead of configs.
+    inbounds: u32,
 }
 
 #[derive(Clone)]
@@ -126,7 +136,11 @@ impl FakeRemnawave {
             token: super::common::jwt_like(),
             base_url: Mutex::default(),
             hung_up: AtomicUsize::new(0),
-            data: Mutex::new(Data { users: Vec::new(), next_id: 1, squads: vec![(uuid(), "Default-Squad".into())] }),
+            data: Mutex::new(Data {
+                users: Vec::new(),
+                next_id: 1,
+                squads: vec![Squad { uuid: uuid(), name: "Default-Squad".into(), inbounds: 2 }],
+            }),
         });
         let front = Arc::new(Front::new(render_error));
         let router = Router::new().fallback(handle).with_state(state.clone());
@@ -150,16 +164,24 @@ impl FakeRemnawave {
         self.state.version
     }
 
-    /// UUID of the squad that exists from the start (`Default-Squad`).
+    /// UUID of the squad that exists from the start (`Default-Squad`, two inbounds).
     pub fn default_squad(&self) -> String {
-        self.state.data.lock().unwrap().squads[0].0.clone()
+        self.state.data.lock().unwrap().squads[0].uuid.clone()
     }
 
-    /// Creates another internal squad and returns its UUID.
+    /// Creates another internal squad with one inbound and returns its UUID.
     pub fn add_squad(&self, name: &str) -> String {
         let id = uuid();
-        self.state.data.lock().unwrap().squads.push((id.clone(), name.to_owned()));
+        self.state.data.lock().unwrap().squads.push(Squad { uuid: id.clone(), name: name.to_owned(), inbounds: 1 });
         id
+    }
+
+    /// Sets how many inbounds a squad holds (0 = its members get only
+    /// placeholders), as editing it in the panel does. Panics on an unknown squad.
+    pub fn set_squad_inbounds(&self, squad: &str, inbounds: u32) {
+        let mut data = self.state.data.lock().unwrap();
+        let squad = data.squads.iter_mut().find(|s| s.uuid == squad).expect("set_squad_inbounds: unknown squad");
+        squad.inbounds = inbounds;
     }
 
     /// Every user, as `GET /api/users/by-username/…` would return it (the
@@ -264,13 +286,13 @@ fn no_route(method: &Method, path: &str) -> Response {
 }
 
 impl Shared {
-    fn render(&self, u: &User, squads: &[(String, String)]) -> Value {
+    fn render(&self, u: &User, squads: &[Squad]) -> Value {
         let base = self.base_url.lock().unwrap().clone();
         let squads: Vec<Value> = u
             .squads
             .iter()
             .map(|id| {
-                let name = squads.iter().find(|(s, _)| s == id).map_or("", |(_, n)| n.as_str());
+                let name = squads.iter().find(|s| &s.uuid == id).map_or("", |s| s.name.as_str());
                 json!({"uuid": id, "name": name})
             })
             .collect();
@@ -355,6 +377,7 @@ async fn handle(
         (&method, segments.as_slice()),
         (&Method::POST | &Method::PATCH, ["api", "users"])
             | (&Method::GET, ["api", "users", "by-username", _])
+            | (&Method::GET, ["api", "internal-squads"])
             | (&Method::GET | &Method::DELETE, ["api", "users", _])
             | (&Method::POST, ["api", "users", _, "actions", "enable" | "disable" | "revoke" | "reset-traffic"])
     );
@@ -369,6 +392,7 @@ async fn handle(
             .into_response();
     };
     match (&method, segments.as_slice()) {
+        (&Method::GET, ["api", "internal-squads"]) => internal_squads(&state),
         (&Method::POST, ["api", "users"]) => create(&state, path, &body),
         (&Method::PATCH, ["api", "users"]) => update(&state, path, &body),
         (&Method::GET, ["api", "users", "by-username", username]) => {
@@ -410,13 +434,48 @@ async fn handle(
     }
 }
 
+/// `GET /api/internal-squads`: every squad with its member and inbound counts.
+fn internal_squads(state: &Shared) -> Response {
+    let data = state.data.lock().unwrap();
+    let squads: Vec<Value> = data
+        .squads
+        .iter()
+        .enumerate()
+        .map(|(position, squad)| {
+            let members = data.users.iter().filter(|u| u.squads.contains(&squad.uuid)).count();
+            let inbounds: Vec<Value> = (0..squad.inbounds)
+                .map(|i| json!({"uuid": uuid(), "tag": format!("{} inbound {}", squad.name, i + 1), "type": "vless"}))
+                .collect();
+            json!({
+                "uuid": squad.uuid,
+                "viewPosition": position,
+                "name": squad.name,
+                "info": {"membersCount": members, "inboundsCount": squad.inbounds},
+                "inbounds": inbounds,
+                "createdAt": format_time(0, true),
+                "updatedAt": format_time(0, true),
+            })
+        })
+        .collect();
+    ok(json!({"total": squads.len(), "internalSquads": squads}))
+}
+
 /// `GET /api/sub/{shortUuid}`: the subscription itself (no auth; the short
-/// UUID is the secret). A revoked short UUID is unknown.
+/// UUID is the secret). A revoked short UUID is unknown. A user in no squad
+/// with an inbound gets the panel's placeholder entries, as the real panel
+/// serves them, instead of configs.
 fn subscription(state: &Shared, short_uuid: &str) -> Response {
     let data = state.data.lock().unwrap();
     match data.users.iter().find(|u| u.short_uuid == short_uuid) {
         Some(user) => {
-            let config = format!("vless://{}@127.0.0.1:443?security=reality#{}", user.vless_uuid, user.username);
+            let served = data.squads.iter().any(|s| s.inbounds > 0 && user.squads.contains(&s.uuid));
+            let config = if served {
+                format!("vless://{}@127.0.0.1:443?security=reality#{}", user.vless_uuid, user.username)
+            } else {
+                ["→ No hosts found", "→ Check Hosts tab", "→ Check Internal Squads tab"]
+                    .map(|remark| format!("vless://00000000-0000-0000-0000-000000000000@0.0.0.0:1#{remark}"))
+                    .join("\n")
+            };
             ([(header::CONTENT_TYPE, "text/plain")], config).into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),
@@ -504,7 +563,7 @@ fn create(state: &Shared, path: &str, body: &Value) -> Response {
         return error(400, path, "User username already exists", "A019");
     }
     let squads = squads_of(body).unwrap_or_default();
-    if squads.iter().any(|id| !data.squads.iter().any(|(s, _)| s == id)) {
+    if squads.iter().any(|id| !data.squads.iter().any(|s| &s.uuid == id)) {
         return error(500, path, "Failed to create user", "A018");
     }
     let now = now();
@@ -619,7 +678,7 @@ fn update(state: &Shared, path: &str, body: &Value) -> Response {
     };
     let squads = squads_of(body);
     if let Some(squads) = &squads
-        && squads.iter().any(|id| !data.squads.iter().any(|(s, _)| s == id))
+        && squads.iter().any(|id| !data.squads.iter().any(|s| &s.uuid == id))
     {
         return error(500, path, "Update user error", "A039");
     }

@@ -1,6 +1,8 @@
-//! `/plans…`: what the tenant sells. Input is checked by the same domain
-//! parsers as `bazar plan add|update`, so the API and the CLI refuse the same
-//! things; every refusal names its field.
+//! `/plans…`: what the tenant sells, through the same use cases as
+//! `bazar plan add|update` and the admin menus (`bazar_shop::plans`), so all
+//! three refuse the same things; every refusal names its field. Panel
+//! options (`squads`, `inbounds`) are checked against the shop's panel,
+//! read before the transaction.
 
 use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, PageQuery, TenantCaller};
 use crate::error::{ApiError, FieldError};
@@ -8,9 +10,10 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, PlanError, PlanNames, check_devices, check_duration, parse_traffic_gb,
+    ConfigKey, ConfigValue, Currency, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames,
 };
-use bazar_store::{NewPlan, Plan, PlanUpdate, TenantSettings};
+use bazar_shop::plans::{self, FieldRefusal, PanelView, PlanChange, PlanDraft, PlanRefusal};
+use bazar_store::{Plan, TenantSettings};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -86,6 +89,37 @@ pub struct Names {
     pub en: Option<String>,
 }
 
+/// Marzban inbounds: `"all"` (every inbound of the panel), a list of tags
+/// (their protocols come from the panel), or tags per protocol.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum Inbounds {
+    /// `"all"`.
+    Every(String),
+    /// `["VLESS TCP REALITY", "VMess TCP"]`.
+    Tags(Vec<String>),
+    /// `{"vless": ["VLESS TCP REALITY"]}`.
+    ByProtocol(BTreeMap<String, Vec<String>>),
+}
+
+impl Inbounds {
+    fn choice(self) -> Result<InboundsChoice, OptionsError> {
+        match self {
+            Self::Every(word) => word.parse(),
+            Self::Tags(tags) if !tags.is_empty() => Ok(InboundsChoice::Tags(tags)),
+            Self::ByProtocol(map) if !map.is_empty() => Ok(InboundsChoice::ByProtocol(map)),
+            _ => Err(OptionsError::BadInbounds),
+        }
+    }
+
+    fn of(inbounds: &MarzbanInbounds) -> Self {
+        match inbounds {
+            MarzbanInbounds::All => Self::Every("all".into()),
+            MarzbanInbounds::Only(map) => Self::ByProtocol(map.clone()),
+        }
+    }
+}
+
 /// A plan as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PlanBody {
@@ -111,24 +145,12 @@ pub struct PlanBody {
     pub active: bool,
     /// Remnawave internal squads (UUIDs) the panel user joins.
     pub squads: Vec<String>,
-    /// Marzban inbounds per protocol (`{"vless": ["VLESS TCP"]}`), if set.
-    pub inbounds: Option<BTreeMap<String, Vec<String>>>,
+    /// Marzban inbounds: `"all"` or tags per protocol (`null`: not chosen — not sold on Marzban).
+    pub inbounds: Option<Inbounds>,
 }
 
 impl From<Plan> for PlanBody {
     fn from(plan: Plan) -> Self {
-        let squads = plan.panel_options["remnawave_squads"]
-            .as_array()
-            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
-            .unwrap_or_default();
-        let inbounds = plan.panel_options["marzban_inbounds"].as_object().map(|o| {
-            o.iter()
-                .map(|(k, v)| {
-                    let list = v.as_array().map(|l| l.iter().map(|i| i.as_str().unwrap_or_default().to_owned()));
-                    (k.clone(), list.map(Iterator::collect).unwrap_or_default())
-                })
-                .collect()
-        });
         Self {
             id: plan.id,
             names: Names { fa: plan.names.fa, ru: plan.names.ru, en: plan.names.en },
@@ -140,8 +162,8 @@ impl From<Plan> for PlanBody {
             currency: plan.currency,
             sort: plan.sort,
             active: plan.active,
-            squads,
-            inbounds,
+            squads: plan.panel_options.remnawave_squads.clone(),
+            inbounds: plan.panel_options.marzban_inbounds.as_ref().map(Inbounds::of),
         }
     }
 }
@@ -158,16 +180,17 @@ pub struct CreatePlan {
     pub traffic_gb: Option<u64>,
     /// Device limit (1–100); `null`, `0` or absent: no limit.
     pub devices: Option<u32>,
-    /// Price in minor units of the tenant's currency (0 or more).
+    /// Price in minor units of the tenant's currency (0 to 10^18).
     pub price: i64,
     /// Display order (default 0).
     pub sort: Option<i32>,
     /// Offered at once (default `true`).
     pub active: Option<bool>,
-    /// Remnawave internal squads (UUIDs).
+    /// Remnawave internal squads (UUIDs); at least one when the shop's panel is Remnawave.
     pub squads: Option<Vec<String>>,
-    /// Marzban inbounds per protocol, e.g. `{"vless": ["VLESS TCP"]}`.
-    pub inbounds: Option<BTreeMap<String, Vec<String>>>,
+    /// Marzban inbounds: `"all"`, a list of tags, or `{"vless": ["VLESS TCP"]}`;
+    /// required when the shop's panel is Marzban.
+    pub inbounds: Option<Inbounds>,
 }
 
 /// Changes to a plan: only the fields given change.
@@ -186,61 +209,46 @@ pub struct UpdatePlan {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<u32>)]
     pub devices: Option<Option<u32>>,
-    /// Price in minor units of the plan's currency (0 or more).
+    /// Price in minor units of the plan's currency (0 to 10^18).
     pub price: Option<i64>,
     /// Display order.
     pub sort: Option<i32>,
     /// Offered to customers or not.
     pub active: Option<bool>,
-    /// Remnawave internal squads, replacing the current ones (`[]` removes them).
+    /// Remnawave internal squads, replacing the current ones (checked against the panel).
     pub squads: Option<Vec<String>>,
-    /// Marzban inbounds, replacing the current ones (`null` removes them).
-    #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<BTreeMap<String, Vec<String>>>)]
-    pub inbounds: Option<Option<BTreeMap<String, Vec<String>>>>,
+    /// Marzban inbounds, replacing the current ones (checked against the panel).
+    pub inbounds: Option<Inbounds>,
 }
 
-fn names(checks: &mut Checks, names: &Names) -> Option<PlanNames> {
-    let names = PlanNames { fa: names.fa.clone(), ru: names.ru.clone(), en: names.en.clone() };
-    checks.check("names", names.validated())
+/// Traffic in GB as the API takes it: 0 (or none) is unlimited.
+fn traffic_bytes(gb: Option<u64>) -> Option<u64> {
+    gb.filter(|gb| *gb > 0).map(|gb| gb.saturating_mul(1 << 30))
 }
 
-/// `bazar plan add`'s traffic parser on a number: 0 is unlimited.
-fn traffic(checks: &mut Checks, gb: Option<u64>) -> Option<Option<u64>> {
-    match gb {
-        None => Some(None),
-        Some(gb) => checks.check("traffic_gb", parse_traffic_gb(&gb.to_string())),
+/// `squads` and `inbounds` as a change of the plan's panel options; a
+/// malformed `inbounds` is a refusal reported with the use case's others.
+fn options_change(squads: Option<Vec<String>>, inbounds: Option<Inbounds>) -> (OptionsChange, Vec<FieldRefusal>) {
+    match inbounds.map(Inbounds::choice).transpose() {
+        Ok(inbounds) => (OptionsChange { squads, inbounds }, Vec::new()),
+        Err(e) => (OptionsChange { squads, inbounds: None }, vec![FieldRefusal::options(e)]),
     }
 }
 
-/// `bazar plan add`'s device limit: 0 is no limit.
-fn devices(checks: &mut Checks, devices: Option<u32>) -> Option<Option<u32>> {
-    match devices {
-        None | Some(0) => Some(None),
-        Some(n) => checks.check("devices", check_devices(n).map(Some)),
-    }
-}
-
-fn price(checks: &mut Checks, price: i64) -> Option<i64> {
-    if price < 0 {
-        checks.refuse("price", PlanError::Price);
-        return None;
-    }
-    Some(price)
-}
-
-fn squads(checks: &mut Checks, squads: &[String]) {
-    for squad in squads {
-        if !bazar_domain::is_squad_id(squad) {
-            checks.refuse("squads", format!("`{squad}` is not a UUID"));
-            return;
+/// A refusal of the plan use case: one 422 naming every refused field.
+fn refused(refusal: PlanRefusal) -> ApiError {
+    match refusal {
+        PlanRefusal::Store(e) => e.into(),
+        PlanRefusal::PanelUnknown => {
+            ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "panel_unavailable", refusal.to_string())
         }
-    }
-}
-
-fn inbounds(checks: &mut Checks, inbounds: &BTreeMap<String, Vec<String>>) {
-    if inbounds.is_empty() || inbounds.keys().any(|k| k.trim().is_empty()) {
-        checks.refuse("inbounds", "must map protocols to inbound tags, like {\"vless\":[\"VLESS TCP\"]}");
+        PlanRefusal::Invalid(fields) => {
+            let mut checks = Checks::default();
+            for field in &fields {
+                checks.refuse(field.field.as_str(), &field.reason);
+            }
+            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
+        }
     }
 }
 
@@ -298,38 +306,24 @@ async fn create_plan(
 ) -> Result<(StatusCode, Json<PlanBody>), ApiError> {
     let tenant = state.store.tenant(&caller.scope);
     let currency = currency_of(&*tenant.settings().await?);
-    let mut checks = Checks::default();
-    let names = names(&mut checks, &body.names);
-    let days = checks.check("days", check_duration(body.days));
-    let traffic = traffic(&mut checks, body.traffic_gb);
-    let devices = devices(&mut checks, body.devices);
-    let price = price(&mut checks, body.price);
-    let mut options = serde_json::json!({});
-    if let Some(list) = body.squads.as_deref().filter(|s| !s.is_empty()) {
-        squads(&mut checks, list);
-        options["remnawave_squads"] = serde_json::json!(list);
-    }
-    if let Some(map) = &body.inbounds {
-        inbounds(&mut checks, map);
-        options["marzban_inbounds"] = serde_json::json!(map);
-    }
-    checks.finish()?;
-    let (Some(names), Some(days), Some(traffic), Some(devices), Some(price)) = (names, days, traffic, devices, price)
-    else {
-        return Err(ApiError::field("body", "refused"));
-    };
-    let plan = NewPlan {
-        names,
-        duration_days: days,
-        traffic_bytes: traffic,
-        device_limit: devices,
-        price,
+    let (options, parse_refusals) = options_change(body.squads, body.inbounds);
+    // The panel is read before the transaction, never inside it.
+    let panel = state.provisioner.panel_view(&caller.scope).await?;
+    let draft = PlanDraft {
+        names: PlanNames { fa: body.names.fa, ru: body.names.ru, en: body.names.en },
+        days: body.days,
+        traffic_bytes: traffic_bytes(body.traffic_gb),
+        devices: body.devices.filter(|d| *d > 0),
+        price: body.price,
         currency: currency.code(),
         sort: body.sort.unwrap_or(0),
-        panel_options: options,
+        active: body.active.unwrap_or(true),
+        options,
+        base_options: Default::default(),
+        parse_refusals,
     };
     let mut tx = tenant.begin().await?;
-    let created = tx.insert_plan(&plan, body.active.unwrap_or(true)).await?;
+    let created = plans::create(&mut tx, draft, &panel).await.map_err(refused)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created.into())))
 }
@@ -384,52 +378,28 @@ async fn update_plan(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdatePlan>,
 ) -> Result<Json<PlanBody>, ApiError> {
-    let mut checks = Checks::default();
-    let update = PlanUpdate {
-        names: body.names.as_ref().and_then(|n| names(&mut checks, n)),
-        duration_days: body.days.and_then(|d| checks.check("days", check_duration(d))),
-        traffic_bytes: body.traffic_gb.and_then(|gb| traffic(&mut checks, gb)),
-        device_limit: body.devices.and_then(|d| devices(&mut checks, d)),
-        price: body.price.and_then(|p| price(&mut checks, p)),
+    let (options, parse_refusals) = options_change(body.squads, body.inbounds);
+    let panel = if options.is_empty() {
+        let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
+        let stored = PanelView::stored(&mut tx).await?;
+        tx.commit().await?;
+        stored
+    } else {
+        state.provisioner.panel_view(&caller.scope).await?
+    };
+    let change = PlanChange {
+        names: body.names.map(|n| PlanNames { fa: n.fa, ru: n.ru, en: n.en }),
+        days: body.days,
+        traffic_bytes: body.traffic_gb.map(traffic_bytes),
+        devices: body.devices.map(|d| d.filter(|d| *d > 0)),
+        price: body.price,
         sort: body.sort,
         active: body.active,
+        options,
+        parse_refusals,
     };
-    if let Some(list) = &body.squads {
-        squads(&mut checks, list);
-    }
-    if let Some(Some(map)) = &body.inbounds {
-        inbounds(&mut checks, map);
-    }
-    checks.finish()?;
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let mut plan = tx.update_plan(id, &update).await?.ok_or_else(not_found)?;
-    if body.squads.is_some() || body.inbounds.is_some() {
-        let mut object = match plan.panel_options {
-            serde_json::Value::Object(o) => o,
-            _ => serde_json::Map::new(),
-        };
-        match body.squads.as_deref() {
-            Some([]) => {
-                object.remove("remnawave_squads");
-            }
-            Some(list) => {
-                object.insert("remnawave_squads".into(), serde_json::json!(list));
-            }
-            None => {}
-        }
-        match &body.inbounds {
-            Some(None) => {
-                object.remove("marzban_inbounds");
-            }
-            Some(Some(map)) => {
-                object.insert("marzban_inbounds".into(), serde_json::json!(map));
-            }
-            None => {}
-        }
-        let options = serde_json::Value::Object(object);
-        tx.set_plan_panel_options(id, &options).await?;
-        plan.panel_options = options;
-    }
+    let plan = plans::update(&mut tx, id, change, &panel).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(plan.into()))
 }
@@ -455,9 +425,9 @@ async fn delete_plan(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Json<PlanBody>, ApiError> {
-    let update = PlanUpdate { active: Some(false), ..PlanUpdate::default() };
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let plan = tx.update_plan(id, &update).await?.ok_or_else(not_found)?;
+    let change = PlanChange { active: Some(false), ..PlanChange::default() };
+    let plan = plans::update(&mut tx, id, change, &PanelView::None).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(plan.into()))
 }
