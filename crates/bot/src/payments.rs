@@ -349,7 +349,8 @@ pub(crate) async fn receipt(
 }
 
 /// A receipt as the admins see it: who paid how much to which (masked) card,
-/// the photo or text, and Approve / Reject buttons.
+/// the photo or text, and Approve / Reject buttons. What the customer wrote
+/// (name, note) reaches the admins isolated and quoted ([`crate::untrusted`]).
 pub(crate) async fn receipt_for_admins(
     tx: &mut bazar_store::TenantTx,
     chat: i64,
@@ -361,23 +362,23 @@ pub(crate) async fn receipt_for_admins(
         Some(id) => tx.card(id).await?.map(|c| c.masked()),
         None => None,
     };
-    let name = match (&customer.first_name, &customer.username) {
-        (Some(first), Some(user)) => format!("{first} (@{user})"),
-        (Some(first), None) => first.clone(),
-        (None, Some(user)) => format!("@{user}"),
-        (None, None) => "?".to_owned(),
+    let note = match payment.receipt_text.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => crate::untrusted::quote(text),
+        _ => "-".to_owned(),
     };
+    // The note comes last: when a photo's caption is over Telegram's limit,
+    // it is the note that the outbox cuts short ("…"), never the figures.
     let body = t_args(
         language,
         "receipt-admin",
         &[
             ("id", &payment.id.to_string()),
             ("code", &payment.tracking_code),
-            ("name", &name),
+            ("name", &crate::untrusted::customer_name(customer)),
             ("customer", &customer.telegram_id.to_string()),
             ("amount", &price(language, payment.amount, &payment.currency)),
             ("card", &card.unwrap_or_else(|| mask_card_number(""))),
-            ("text", payment.receipt_text.as_deref().unwrap_or("-")),
+            ("text", &note),
         ],
     );
     let buttons = json!({"inline_keyboard": [[
