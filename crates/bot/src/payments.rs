@@ -205,7 +205,7 @@ async fn start(
                 CardStart::Started { payment, card } | CardStart::AlreadyOpen { payment, card: Some(card) } => {
                     state.clear_awaiting();
                     state.awaiting_receipt = true;
-                    send_card_details(ctx, state.menu, language, &payment, &card);
+                    send_card_details(ctx, state.menu, language, &payment, &card)?;
                     Ok(None)
                 }
                 CardStart::AlreadyOpen { card: None, .. } => Ok(Some(t(language, "card-open-elsewhere"))),
@@ -262,9 +262,15 @@ async fn start(
     }
 }
 
-fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, payment: &Payment, card: &PaymentCard) {
-    let digits = card.number_for_payer();
-    let grouped: Vec<&str> = (0..4).filter_map(|i| digits.get(i * 4..i * 4 + 4)).collect();
+/// The one message with a card's full number (opened here, for the payer only).
+fn send_card_details(
+    ctx: &mut UpdateContext,
+    menu: u64,
+    language: Language,
+    payment: &Payment,
+    card: &PaymentCard,
+) -> Result<(), HandlerError> {
+    let number = card.number_for_payer()?;
     let bank = card.bank.as_deref().and_then(Bank::from_code).map(|b| bank_name(language, b)).unwrap_or_default();
     let minutes = ((payment.expires_at - now_ms()).max(0) + 59_999) / 60_000;
     let text = t_args(
@@ -272,7 +278,7 @@ fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, pay
         "card-pay",
         &[
             ("amount", &price(language, payment.amount, &payment.currency)),
-            ("number", &format!("<code>{}</code>", grouped.join(" "))),
+            ("number", &format!("<code>{}</code>", number.grouped())),
             ("bank", &escape(&bank)),
             ("holder", &escape(&card.holder)),
             ("code", &payment.tracking_code),
@@ -286,6 +292,7 @@ fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, pay
         "sendMessage",
         json!({"chat_id": chat, "text": text, "parse_mode": "HTML", "reply_markup": keyboard}),
     ));
+    Ok(())
 }
 
 fn bank_name(language: Language, bank: Bank) -> String {
