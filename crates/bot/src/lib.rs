@@ -25,5 +25,6 @@ mod route;
 mod shop_screens;
 mod state;
 mod support;
+mod untrusted;
 
 pub use handler::CustomerBot;

@@ -205,7 +205,7 @@ async fn start(
                 CardStart::Started { payment, card } | CardStart::AlreadyOpen { payment, card: Some(card) } => {
                     state.clear_awaiting();
                     state.awaiting_receipt = true;
-                    send_card_details(ctx, state.menu, language, &payment, &card);
+                    send_card_details(ctx, state.menu, language, &payment, &card)?;
                     Ok(None)
                 }
                 CardStart::AlreadyOpen { card: None, .. } => Ok(Some(t(language, "card-open-elsewhere"))),
@@ -262,9 +262,15 @@ async fn start(
     }
 }
 
-fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, payment: &Payment, card: &PaymentCard) {
-    let digits = card.number_for_payer();
-    let grouped: Vec<&str> = (0..4).filter_map(|i| digits.get(i * 4..i * 4 + 4)).collect();
+/// The one message with a card's full number (opened here, for the payer only).
+fn send_card_details(
+    ctx: &mut UpdateContext,
+    menu: u64,
+    language: Language,
+    payment: &Payment,
+    card: &PaymentCard,
+) -> Result<(), HandlerError> {
+    let number = card.number_for_payer()?;
     let bank = card.bank.as_deref().and_then(Bank::from_code).map(|b| bank_name(language, b)).unwrap_or_default();
     let minutes = ((payment.expires_at - now_ms()).max(0) + 59_999) / 60_000;
     let text = t_args(
@@ -272,7 +278,7 @@ fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, pay
         "card-pay",
         &[
             ("amount", &price(language, payment.amount, &payment.currency)),
-            ("number", &format!("<code>{}</code>", grouped.join(" "))),
+            ("number", &format!("<code>{}</code>", number.grouped())),
             ("bank", &escape(&bank)),
             ("holder", &escape(&card.holder)),
             ("code", &payment.tracking_code),
@@ -286,6 +292,7 @@ fn send_card_details(ctx: &mut UpdateContext, menu: u64, language: Language, pay
         "sendMessage",
         json!({"chat_id": chat, "text": text, "parse_mode": "HTML", "reply_markup": keyboard}),
     ));
+    Ok(())
 }
 
 fn bank_name(language: Language, bank: Bank) -> String {
@@ -349,7 +356,8 @@ pub(crate) async fn receipt(
 }
 
 /// A receipt as the admins see it: who paid how much to which (masked) card,
-/// the photo or text, and Approve / Reject buttons.
+/// the photo or text, and Approve / Reject buttons. What the customer wrote
+/// (name, note) reaches the admins isolated and quoted ([`crate::untrusted`]).
 pub(crate) async fn receipt_for_admins(
     tx: &mut bazar_store::TenantTx,
     chat: i64,
@@ -361,23 +369,23 @@ pub(crate) async fn receipt_for_admins(
         Some(id) => tx.card(id).await?.map(|c| c.masked()),
         None => None,
     };
-    let name = match (&customer.first_name, &customer.username) {
-        (Some(first), Some(user)) => format!("{first} (@{user})"),
-        (Some(first), None) => first.clone(),
-        (None, Some(user)) => format!("@{user}"),
-        (None, None) => "?".to_owned(),
+    let note = match payment.receipt_text.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => crate::untrusted::quote(text),
+        _ => "-".to_owned(),
     };
+    // The note comes last: when a photo's caption is over Telegram's limit,
+    // it is the note that the outbox cuts short ("…"), never the figures.
     let body = t_args(
         language,
         "receipt-admin",
         &[
             ("id", &payment.id.to_string()),
             ("code", &payment.tracking_code),
-            ("name", &name),
+            ("name", &crate::untrusted::customer_name(customer)),
             ("customer", &customer.telegram_id.to_string()),
             ("amount", &price(language, payment.amount, &payment.currency)),
             ("card", &card.unwrap_or_else(|| mask_card_number(""))),
-            ("text", payment.receipt_text.as_deref().unwrap_or("-")),
+            ("text", &note),
         ],
     );
     let buttons = json!({"inline_keyboard": [[

@@ -1,17 +1,26 @@
 //! Support tickets: the customer writes, the tenant's admin chat gets the
-//! message with Answer/Close buttons, and an admin's answer reaches the
-//! customer. Only this tenant's admins can answer or close.
+//! message (quoted, see [`crate::untrusted`]) with Answer/Close buttons, and
+//! an admin's answer reaches the customer. Only this tenant's admins can
+//! answer or close.
 
 use crate::callback::{Action, encode};
 use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::state::ChatState;
+use crate::untrusted;
 use bazar_domain::{ConfigKey, ConfigValue, Language};
+use bazar_runtime::limits::{self, Markup};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
-use bazar_store::TicketStatus;
+use bazar_shop::tickets;
+use bazar_store::{StoreError, TicketStatus};
 use serde_json::json;
 
-/// The customer's text goes into their ticket and to the admin chat.
+/// Room kept in each piece of a long ticket for its "(2/3)" line.
+const PART_LINE: usize = 100;
+
+/// The customer's text goes into their ticket and to the admin chat — whole:
+/// a text too long for one message (the quote bars and the header add to it)
+/// arrives as several, in order, the buttons under the last.
 pub(crate) async fn customer_writes(
     ctx: &mut UpdateContext,
     text: &str,
@@ -19,31 +28,45 @@ pub(crate) async fn customer_writes(
 ) -> Result<String, HandlerError> {
     let ticket = ctx.tx.customer_writes(ctx.customer.id, ctx.customer.telegram_id, text).await?;
     if let ConfigValue::Chat(admin_chat) = ctx.settings.config(ConfigKey::AdminChatId) {
+        let admin_chat = admin_chat.0;
         let admin_language = language_of(None, &ctx.settings);
-        let name = match (&ctx.customer.first_name, &ctx.customer.username) {
-            (Some(first), Some(user)) => format!("{first} (@{user})"),
-            (Some(first), None) => first.clone(),
-            (None, Some(user)) => format!("@{user}"),
-            (None, None) => "?".to_owned(),
-        };
+        let id = ticket.id.to_string();
         let body = t_args(
             admin_language,
             "ticket-admin",
             &[
-                ("id", &ticket.id.to_string()),
-                ("name", &name),
+                ("id", &id),
+                ("name", &untrusted::customer_name(&ctx.customer)),
                 ("customer", &ctx.customer.telegram_id.to_string()),
-                ("text", text),
+                ("text", &untrusted::quote(text)),
             ],
         );
         let buttons = json!({"inline_keyboard": [[
             {"text": t(admin_language, "btn-ticket-reply"), "callback_data": encode(0, Action::TicketReply(ticket.id))},
             {"text": t(admin_language, "btn-ticket-close"), "callback_data": encode(0, Action::TicketClose(ticket.id))},
         ]]});
-        let mut message =
-            Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": body, "reply_markup": buttons}));
-        crate::admin_chat::into_topic(&ctx.settings, &mut message);
-        ctx.send(message);
+        let pieces = limits::split(&body, limits::MESSAGE_TEXT - PART_LINE, Markup::Plain);
+        let parts = pieces.len();
+        for (n, piece) in pieces.into_iter().enumerate() {
+            let text = if n == 0 {
+                piece
+            } else {
+                let part = (n + 1).to_string();
+                let line = t_args(
+                    admin_language,
+                    "ticket-admin-part",
+                    &[("id", &id), ("part", &part), ("parts", &parts.to_string())],
+                );
+                format!("{line}\n{piece}")
+            };
+            let mut params = json!({"chat_id": admin_chat, "text": text});
+            if n + 1 == parts {
+                params["reply_markup"] = buttons.clone();
+            }
+            let mut message = Outgoing::new("sendMessage", params);
+            crate::admin_chat::into_topic(&ctx.settings, &mut message);
+            ctx.send(message);
+        }
     }
     Ok(t_args(language, "ticket-sent", &[("id", &ticket.id.to_string())]))
 }
@@ -85,7 +108,10 @@ pub(crate) async fn admin_button(
     }
 }
 
-/// The admin's next text after Answer: delivered to the customer.
+/// The admin's next text after Answer: stored and delivered to the customer
+/// by [`bazar_shop::tickets::answer`] — the use case the API calls, with its
+/// limits. An answer it refuses (too long) sends nothing, and the admin is
+/// asked for a shorter one: the next text is still the answer.
 pub(crate) async fn admin_answers(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
@@ -93,22 +119,25 @@ pub(crate) async fn admin_answers(
     language: Language,
 ) -> Result<String, HandlerError> {
     let Some(id) = state.replying_to.take() else { return Ok(t(language, "unknown-input")) };
-    if !ctx.tx.is_admin(ctx.customer.telegram_id).await? {
+    let admin = ctx.customer.telegram_id;
+    if !ctx.tx.is_admin(admin).await? {
         return Ok(t(language, "admins-only"));
     }
-    let Some(ticket) = ctx.tx.admin_answers(id, ctx.customer.telegram_id, text).await? else {
-        return Ok(t(language, "menu-expired"));
-    };
-    if let Some(customer) = ctx.tx.customer(ticket.customer_id).await? {
-        let their = language_of(customer.language, &ctx.settings);
-        let body = t_args(their, "ticket-answer", &[("id", &id.to_string()), ("text", text)]);
-        ctx.send(Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": body})));
+    match tickets::answer(&mut ctx.tx, id, admin, text).await {
+        Ok(Some(_)) => Ok(t_args(language, "ticket-answered", &[("id", &id.to_string())])),
+        Ok(None) => Ok(t(language, "menu-expired")),
+        Err(StoreError::InvalidInput(_)) => {
+            state.replying_to = Some(id);
+            let (ticket, length) = (id.to_string(), tickets::answer_len(text).to_string());
+            let max = tickets::MAX_ANSWER_CHARS.to_string();
+            Ok(t_args(language, "ticket-answer-invalid", &[("id", &ticket), ("length", &length), ("max", &max)]))
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(t_args(language, "ticket-answered", &[("id", &id.to_string())]))
 }
 
-/// The `ticket_reply` and `ticket_closed` jobs (an answer or close made
-/// through the API): tell the ticket's customer, in their language.
+/// The `ticket_reply` and `ticket_closed` jobs (an answer from the bot or the
+/// API, a close made through the API): tell the ticket's customer, in their language.
 pub(crate) async fn ticket_job(
     store: &bazar_store::Store,
     bot: &std::sync::Arc<bazar_runtime::BotHandle>,

@@ -96,6 +96,95 @@ pub fn mask_card_number(digits: &str) -> String {
     digits.chars().enumerate().map(|(i, c)| if i + 4 < len { '*' } else { c }).collect()
 }
 
+/// Most separator characters between two digit groups of one card number
+/// (`" - "` is three).
+const MAX_GROUP_GAP: usize = 3;
+
+/// `text` with every card number in it masked: a run of 16 digits (ASCII,
+/// Persian or Arabic-Indic), written at once or in groups separated by
+/// spaces, dashes or invisible marks, that passes the Luhn check becomes
+/// [`mask_card_number`]'s form (`603799******7810`). For text a customer
+/// wrote, on its way to admins (a receipt's note, a ticket): a number that
+/// does not need to be seen is not shown.
+///
+/// Only whole groups count: 16 digits inside a longer unbroken number (a
+/// tracking code) are left alone, so are digits that fail the check.
+pub fn mask_card_numbers_in(text: &str) -> std::borrow::Cow<'_, str> {
+    let found = card_spans(text);
+    if found.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, digits) in found {
+        out.push_str(&text[at..start]);
+        out.push_str(&mask_card_number(&digits));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The byte ranges of card numbers in `text`, with their ASCII digits.
+fn card_spans(text: &str) -> Vec<(usize, usize, String)> {
+    let mut spans = Vec::new();
+    let mut rest = 0;
+    while let Some(offset) = text[rest..].find(|c: char| ascii_digit(c).is_some()) {
+        let groups = digit_groups(text, rest + offset);
+        rest = groups.last().map_or(text.len(), |g| g.1);
+        let mut first = 0;
+        while first < groups.len() {
+            match card_from(&groups[first..]) {
+                Some((used, digits)) => {
+                    spans.push((groups[first].0, groups[first + used - 1].1, digits));
+                    first += used;
+                }
+                None => first += 1,
+            }
+        }
+    }
+    spans
+}
+
+/// The digit groups of the run starting at byte `start`: (start, end, ASCII digits)
+/// each, consecutive groups at most [`MAX_GROUP_GAP`] separators apart.
+fn digit_groups(text: &str, start: usize) -> Vec<(usize, usize, String)> {
+    let mut groups: Vec<(usize, usize, String)> = Vec::new();
+    let mut chars = text[start..].char_indices().map(|(i, c)| (start + i, c)).peekable();
+    let mut gap = 0;
+    while let Some(&(i, c)) = chars.peek() {
+        if let Some(d) = ascii_digit(c) {
+            match groups.last_mut() {
+                Some(group) if gap == 0 => {
+                    group.1 = i + c.len_utf8();
+                    group.2.push(d);
+                }
+                _ => groups.push((i, i + c.len_utf8(), d.to_string())),
+            }
+            gap = 0;
+        } else if is_separator(c) && gap < MAX_GROUP_GAP {
+            gap += 1;
+        } else {
+            break;
+        }
+        chars.next();
+    }
+    groups
+}
+
+/// Whether the first groups of `groups` make exactly one card number: how many
+/// groups it takes, and its digits.
+fn card_from(groups: &[(usize, usize, String)]) -> Option<(usize, String)> {
+    let mut digits = String::with_capacity(CARD_LEN);
+    for (used, group) in groups.iter().enumerate() {
+        digits.push_str(&group.2);
+        if digits.len() >= CARD_LEN {
+            return (digits.len() == CARD_LEN && luhn_ok(&digits)).then_some((used + 1, digits));
+        }
+    }
+    None
+}
+
 /// The ASCII digit for an ASCII, Persian or Arabic-Indic digit.
 pub(crate) fn ascii_digit(c: char) -> Option<char> {
     let zero = match c {
@@ -596,6 +685,48 @@ mod tests {
         assert_eq!(mask_card_number("۶۰۳۷۹۹۱۲۳۴۵۶۱۲۳۴"), "************۱۲۳۴");
         assert_eq!(mask_card_number("1234"), "****");
         assert_eq!(mask_card_number(""), "");
+    }
+
+    #[test]
+    fn masks_card_numbers_inside_free_text() {
+        let good = melli();
+        let masked = mask_card_number(&good);
+        let grouped = format!("{} {} {} {}", &good[..4], &good[4..8], &good[8..12], &good[12..]);
+        let cases = [
+            format!("paid from {good} today"),
+            format!("paid from {grouped}."),
+            format!("card:{}", grouped.replace(' ', "-")),
+            format!("کارت {}", to_persian(&grouped)),
+            format!("کارت {}", to_arabic(&good)),
+            format!("{}\u{200F} {}", &grouped[..9], &grouped[10..]),
+            format!("{}\n{}", &grouped[..9], &grouped[10..]),
+            format!("{} - {}", &grouped[..9], &grouped[10..]),
+        ];
+        for text in cases {
+            let shown = mask_card_numbers_in(&text);
+            assert!(shown.contains(&masked), "{text:?} → {shown:?}");
+            assert!(!shown.contains(&good[6..12]) && !shown.contains(&to_persian(&good[6..12])), "{shown:?}");
+        }
+        // Two cards, each masked; the words around them untouched.
+        let two = format!("from {good} to {grouped} ok");
+        assert_eq!(mask_card_numbers_in(&two), format!("from {masked} to {masked} ok"));
+    }
+
+    #[test]
+    fn leaves_other_numbers_alone() {
+        let good = melli();
+        let mut wrong = good.clone().into_bytes();
+        wrong[15] = if wrong[15] == b'9' { b'0' } else { wrong[15] + 1 };
+        let wrong = String::from_utf8(wrong).unwrap();
+        for text in [
+            "tracking 998877, amount 1,250,000".to_owned(),
+            format!("fails Luhn {wrong}"),
+            format!("longer 1{good}"),
+            format!("{} only twelve", &good[..12]),
+            "".to_owned(),
+        ] {
+            assert!(matches!(mask_card_numbers_in(&text), std::borrow::Cow::Borrowed(_)), "{text}");
+        }
     }
 
     #[test]

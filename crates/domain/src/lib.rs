@@ -22,7 +22,7 @@ mod promo;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
-pub use card::{Bank, CardError, CardNumber, mask_card_number};
+pub use card::{Bank, CardError, CardNumber, mask_card_number, mask_card_numbers_in};
 pub use config_key::{
     CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, OnboardingPlan,
     parse_onboarding_plans, parse_switch,

@@ -16,6 +16,8 @@
 //! * [`pipeline`] runs one update: resolves the customer, loads the
 //!   conversation state, calls the [`Handler`], and commits the handler's writes
 //!   together with "handled" — then hands the replies to the [`outbox`].
+//! * [`limits`] fits every outgoing text to Telegram's length limits (cut
+//!   with "…", HTML kept valid), or splits what must arrive whole.
 //! * [`outbox`] paces sends under Telegram's limits (per bot and per chat),
 //!   honours 429 `retry_after`, retries transient failures and records 403 as
 //!   "blocked by the user".
@@ -26,6 +28,7 @@
 
 pub mod broadcast;
 pub mod dispatch;
+pub mod limits;
 pub mod outbox;
 pub mod pipeline;
 mod poller;

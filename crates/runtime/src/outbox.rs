@@ -26,7 +26,13 @@ use tokio::sync::{Notify, oneshot};
 use tokio::time::Instant;
 
 /// One Bot API call to make on behalf of a bot.
+///
+/// Built only through [`Outgoing::new`] and [`Outgoing::with_file`] (the
+/// struct is `non_exhaustive`), which fit its texts to Telegram's limits
+/// ([`crate::limits`]): whatever a reply, a job or a broadcast composed, what
+/// leaves is something Telegram accepts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Outgoing {
     /// Bot API method, e.g. `sendMessage`.
     pub method: &'static str,
@@ -37,13 +43,15 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    /// A call of `method` with `params`.
-    pub fn new(method: &'static str, params: Value) -> Self {
+    /// A call of `method` with `params`, its texts fitted to Telegram's limits.
+    pub fn new(method: &'static str, mut params: Value) -> Self {
+        crate::limits::fit_call(method, &mut params);
         Self { method, params, file: None }
     }
 
-    /// A call that uploads `file`.
-    pub fn with_file(method: &'static str, params: Value, file: Attachment) -> Self {
+    /// A call that uploads `file`, its caption fitted to Telegram's limits.
+    pub fn with_file(method: &'static str, mut params: Value, file: Attachment) -> Self {
+        crate::limits::fit_call(method, &mut params);
         Self { method, params, file: Some(file) }
     }
 

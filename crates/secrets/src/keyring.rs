@@ -118,6 +118,26 @@ impl Keyring {
     }
 }
 
+impl Keyring {
+    /// A keyed fingerprint of `data` for `purpose` under the current key:
+    /// `(key id, hex)`, HMAC-SHA256 with a key derived from the master key for
+    /// this purpose. For uniqueness and look-up of low-entropy secrets (a
+    /// 16-digit card number): equal inputs give equal fingerprints, but
+    /// without the master key nobody can try every card number against one —
+    /// which a plain hash would allow in seconds. It changes with the master
+    /// key, so stored fingerprints whose key id is not
+    /// [`Keyring::current_key_id`] are recomputed after a rotation.
+    pub fn fingerprint(&self, purpose: &str, data: &[u8]) -> (String, String) {
+        use hmac::{Hmac, Mac};
+        let mut derive = <Hmac<sha2::Sha256> as Mac>::new_from_slice(self.current.bytes()).expect("any key length");
+        derive.update(format!("bazar/v1/fingerprint-key/{purpose}").as_bytes());
+        let key = derive.finalize().into_bytes();
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).expect("any key length");
+        mac.update(data);
+        (self.current.key_id().to_owned(), hex::encode(mac.finalize().into_bytes()))
+    }
+}
+
 fn associated_data(purpose: &str, owner: i64) -> Vec<u8> {
     format!("bazar/v1/{purpose}/{owner}").into_bytes()
 }
@@ -173,6 +193,22 @@ mod tests {
         assert_ne!(ring.derive_hex("webhook", 1), ring.derive_hex("webhook", 2));
         assert_ne!(ring.derive_hex("webhook", 1), Keyring::new(MasterKey::generate(), vec![]).derive_hex("webhook", 1));
         assert_eq!(ring.derive_hex("webhook", 1).len(), 64);
+    }
+
+    #[test]
+    fn fingerprints_are_keyed_stable_and_bound_to_their_purpose() {
+        let ring = ring();
+        let (key_id, print) = ring.fingerprint("card-number", b"6037991234567810");
+        assert_eq!((key_id.as_str(), print.len()), (ring.current_key_id(), 64));
+        assert_eq!(ring.fingerprint("card-number", b"6037991234567810").1, print);
+        assert_ne!(ring.fingerprint("card-number", b"6037991234567811").1, print);
+        assert_ne!(ring.fingerprint("iban", b"6037991234567810").1, print);
+        // Not the plain hash anyone could compute, and another key gives another print.
+        assert_ne!(print, crate::sha256_hex(b"6037991234567810"));
+        assert_ne!(
+            Keyring::new(MasterKey::generate(), vec![]).fingerprint("card-number", b"6037991234567810").1,
+            print
+        );
     }
 
     #[test]

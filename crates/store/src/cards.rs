@@ -1,20 +1,50 @@
 //! A tenant's bank cards for card-to-card payments, and the rotation that
 //! picks the card shown for the next payment.
+//!
+//! A card number is sealed at rest like a bot token (purpose
+//! [`CARD_PURPOSE`], bound to the card's id), kept unique per tenant by a
+//! keyed fingerprint (a plain hash of 16 digits is brute-forced in seconds),
+//! and stored masked, with its bank, for every listing. The full number is
+//! opened only by [`PaymentCard::number_for_payer`].
 
 use crate::clock::now_ms;
 use crate::row::get_bool;
-use crate::{StoreError, TenantTx};
+use crate::tenancy::Mode;
+use crate::{Backend, PlatformScope, PlatformTx, Store, StoreError, TenantTx};
 use bazar_domain::{CardNumber, CardRotation, Iban, calendar::tehran_day_start_ms, mask_card_number};
+use bazar_secrets::{Keyring, Sealed};
+use secrecy::ExposeSecret;
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use std::sync::Arc;
+
+/// What a card number is sealed and fingerprinted for.
+pub(crate) const CARD_PURPOSE: &str = "card-number";
+
+/// A card's sealed number, with what opens it.
+#[derive(Clone)]
+struct SealedNumber {
+    sealed: Sealed,
+    keyring: Arc<Keyring>,
+}
+
+impl PartialEq for SealedNumber {
+    fn eq(&self, other: &Self) -> bool {
+        self.sealed == other.sealed
+    }
+}
+
+impl Eq for SealedNumber {}
 
 /// A payment card. The full number is reachable only through
-/// [`PaymentCard::number_for_payer`]; `Debug` and every listing show it masked.
+/// [`PaymentCard::number_for_payer`], which opens it; `Debug` and every
+/// listing show the stored masked form.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PaymentCard {
     /// Row id.
     pub id: i64,
-    number: String,
+    masked: String,
+    number: SealedNumber,
     /// Name of the account holder, as the bank shows it.
     pub holder: String,
     /// The account's IBAN (Sheba), if given.
@@ -47,14 +77,17 @@ impl std::fmt::Debug for PaymentCard {
 }
 
 impl PaymentCard {
-    /// `603799******1234`: what admins, logs and APIs see.
+    /// `603799******1234`: what admins, logs and APIs see (stored so, never opened for it).
     pub fn masked(&self) -> String {
-        mask_card_number(&self.number)
+        self.masked.clone()
     }
 
-    /// The full number, for the one message that tells a paying customer where to transfer.
-    pub fn number_for_payer(&self) -> &str {
-        &self.number
+    /// The full number, opened, for the one message that tells a paying
+    /// customer where to transfer.
+    pub fn number_for_payer(&self) -> Result<CardNumber, StoreError> {
+        let digits = self.number.keyring.open_text(CARD_PURPOSE, self.id, &self.number.sealed)?;
+        CardNumber::parse(digits.expose_secret())
+            .map_err(|e| StoreError::Corrupt(format!("card {}'s sealed number: {e}", self.id)))
     }
 }
 
@@ -115,7 +148,8 @@ const COUNTED: &str = "('pending', 'submitted', 'paid')";
 
 fn card_query(filter: &str) -> String {
     format!(
-        "SELECT c.id, c.number, c.holder, c.iban, c.bank, c.weight, c.daily_cap, c.active, c.rotation_seq, \
+        "SELECT c.id, c.number_masked, c.number_key_id, c.number_sealed, c.holder, c.iban, c.bank, c.weight, \
+         c.daily_cap, c.active, c.rotation_seq, \
          CAST(COALESCE((SELECT SUM(p.amount) FROM payments p WHERE p.bot_id = c.bot_id AND p.card_id = c.id \
            AND p.created_at >= $2 AND p.status IN {COUNTED}), 0) AS BIGINT) AS used_today, \
          (SELECT COUNT(*) FROM payments p WHERE p.bot_id = c.bot_id AND p.card_id = c.id \
@@ -124,10 +158,17 @@ fn card_query(filter: &str) -> String {
     )
 }
 
-fn from_row(row: &AnyRow) -> Result<(PaymentCard, i64), StoreError> {
+fn from_row(row: &AnyRow, keyring: &Arc<Keyring>) -> Result<(PaymentCard, i64), StoreError> {
+    let id: i64 = row.try_get("id")?;
+    let (key_id, blob): (Option<String>, Option<Vec<u8>>) =
+        (row.try_get("number_key_id")?, row.try_get("number_sealed")?);
+    let (Some(key_id), Some(blob)) = (key_id, blob) else {
+        return Err(StoreError::Corrupt(format!("card {id} has no sealed number")));
+    };
     let card = PaymentCard {
-        id: row.try_get("id")?,
-        number: row.try_get("number")?,
+        id,
+        masked: row.try_get("number_masked")?,
+        number: SealedNumber { sealed: Sealed { key_id, blob }, keyring: keyring.clone() },
         holder: row.try_get("holder")?,
         iban: row.try_get("iban")?,
         bank: row.try_get("bank")?,
@@ -141,21 +182,28 @@ fn from_row(row: &AnyRow) -> Result<(PaymentCard, i64), StoreError> {
 }
 
 impl TenantTx {
-    /// Adds a card; the same number twice is a conflict.
+    /// Adds a card, its number sealed; the same number twice is a conflict.
     pub async fn add_card(&mut self, new: &NewCard) -> Result<PaymentCard, StoreError> {
         check_holder(&new.holder)?;
         check_weight(new.weight)?;
         check_cap(new.daily_cap)?;
         let now = now_ms();
+        let (fingerprint_key_id, fingerprint) =
+            self.keyring().fingerprint(CARD_PURPOSE, new.number.digits().as_bytes());
         // `ON CONFLICT DO NOTHING` (not a caught error): a failed statement
         // aborts a PostgreSQL transaction, and two concurrent adds of one
-        // number must end in one card and one conflict.
+        // number must end in one card and one conflict (on the fingerprint).
+        // The seal is bound to the id, so it is written once the id exists.
         let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO payment_cards (bot_id, number, holder, iban, bank, weight, daily_cap, active, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT DO NOTHING RETURNING id",
+            "INSERT INTO payment_cards (bot_id, number_key_id, number_sealed, number_fingerprint, fingerprint_key_id, \
+             number_masked, holder, iban, bank, weight, daily_cap, active, created_at, updated_at) \
+             VALUES ($1, '', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT DO NOTHING RETURNING id",
         )
         .bind(self.bot())
-        .bind(new.number.digits())
+        .bind(Vec::<u8>::new())
+        .bind(&fingerprint)
+        .bind(&fingerprint_key_id)
+        .bind(new.number.masked())
         .bind(new.holder.trim())
         .bind(new.iban.as_ref().map(|i| i.as_str().to_owned()))
         .bind(new.number.bank().map(|b| b.code()))
@@ -166,6 +214,14 @@ impl TenantTx {
         .fetch_optional(self.conn())
         .await?;
         let Some(id) = id else { return Err(StoreError::Conflict("this card is already registered")) };
+        let sealed = self.keyring().seal(CARD_PURPOSE, id, new.number.digits().as_bytes());
+        sqlx::query("UPDATE payment_cards SET number_key_id = $1, number_sealed = $2 WHERE bot_id = $3 AND id = $4")
+            .bind(&sealed.key_id)
+            .bind(&sealed.blob)
+            .bind(self.bot())
+            .bind(id)
+            .execute(self.conn())
+            .await?;
         self.card(id).await?.ok_or(StoreError::Corrupt("a card vanished while being added".into()))
     }
 
@@ -176,7 +232,7 @@ impl TenantTx {
             .bind(tehran_day_start_ms(now_ms()))
             .fetch_all(self.conn())
             .await?;
-        rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()
+        rows.iter().map(|r| from_row(r, self.keyring()).map(|(c, _)| c)).collect()
     }
 
     /// The tenant's cards with today's usage, by id, one page.
@@ -188,7 +244,7 @@ impl TenantTx {
             .bind(offset.max(0))
             .fetch_all(self.conn())
             .await?;
-        rows.iter().map(|r| from_row(r).map(|(c, _)| c)).collect()
+        rows.iter().map(|r| from_row(r, self.keyring()).map(|(c, _)| c)).collect()
     }
 
     /// Whether the tenant has a card customers can be shown (the method's "configured" check).
@@ -210,7 +266,7 @@ impl TenantTx {
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
-        row.as_ref().map(|r| from_row(r).map(|(c, _)| c)).transpose()
+        row.as_ref().map(|r| from_row(r, self.keyring()).map(|(c, _)| c)).transpose()
     }
 
     /// Applies `update` to a card; `None` when the tenant has no such card.
@@ -266,7 +322,7 @@ impl TenantTx {
             .await?;
         let mut eligible = Vec::new();
         for row in &rows {
-            let (card, last) = from_row(row)?;
+            let (card, last) = from_row(row, self.keyring())?;
             let room = card.daily_cap.is_none_or(|cap| card.used_today.saturating_add(amount) <= cap);
             if room {
                 eligible.push((card, last));
@@ -295,4 +351,76 @@ impl TenantTx {
         .await?;
         Ok(Some(card))
     }
+}
+
+/// Brings every stored card number to the current form, at open: a number
+/// still in clear (carried over by migration 0014; SQL cannot seal) is
+/// sealed and its plaintext nulled, and one sealed or fingerprinted under an
+/// older master key (after a rotation, `previous_master_keys`) is re-sealed
+/// and re-fingerprinted under the current one. On SQLite the file is
+/// vacuumed (and its WAL truncated) after plaintext was converted, so the
+/// digits leave the disk instead of lingering in free pages.
+pub(crate) async fn seal_card_numbers(store: &Store) -> Result<(), StoreError> {
+    const STALE: &str = "number IS NOT NULL OR number_key_id IS NULL OR number_key_id <> $1 \
+                         OR fingerprint_key_id IS NULL OR fingerprint_key_id <> $1";
+    let keyring = &store.keyring;
+    let platform = PlatformScope::for_operator();
+    // Every CLI command opens the store: look first, without SQLite's write lock.
+    let mut look = PlatformTx::begin(&store.db, &platform, Mode::Read).await?;
+    let stale: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM payment_cards WHERE {STALE} LIMIT 1"))
+        .bind(keyring.current_key_id())
+        .fetch_optional(look.conn())
+        .await?;
+    look.commit().await?;
+    if stale.is_none() {
+        return Ok(());
+    }
+    let mut tx = PlatformTx::begin(&store.db, &platform, Mode::Write).await?;
+    let mut select = format!("SELECT id, number, number_key_id, number_sealed FROM payment_cards WHERE {STALE}");
+    if store.db.backend() == Backend::Postgres {
+        // Two processes opening at once convert each row once.
+        select.push_str(" FOR UPDATE");
+    }
+    let rows = sqlx::query(&select).bind(keyring.current_key_id()).fetch_all(tx.conn()).await?;
+    let mut in_clear = 0;
+    for row in &rows {
+        let id: i64 = row.try_get("id")?;
+        let digits = match row.try_get::<Option<String>, _>("number")? {
+            Some(number) => {
+                in_clear += 1;
+                secrecy::SecretString::from(number)
+            }
+            None => {
+                let key_id: Option<String> = row.try_get("number_key_id")?;
+                let blob: Option<Vec<u8>> = row.try_get("number_sealed")?;
+                let sealed = Sealed { key_id: key_id.unwrap_or_default(), blob: blob.unwrap_or_default() };
+                keyring.open_text(CARD_PURPOSE, id, &sealed)?
+            }
+        };
+        let digits: &str = digits.expose_secret();
+        let sealed = keyring.seal(CARD_PURPOSE, id, digits.as_bytes());
+        let (fingerprint_key_id, fingerprint) = keyring.fingerprint(CARD_PURPOSE, digits.as_bytes());
+        sqlx::query(
+            "UPDATE payment_cards SET number = NULL, number_key_id = $1, number_sealed = $2, number_fingerprint = $3, \
+             fingerprint_key_id = $4, number_masked = $5 WHERE id = $6",
+        )
+        .bind(&sealed.key_id)
+        .bind(&sealed.blob)
+        .bind(&fingerprint)
+        .bind(&fingerprint_key_id)
+        .bind(mask_card_number(digits))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    }
+    tx.commit().await?;
+    if !rows.is_empty() {
+        tracing::info!(sealed = in_clear, resealed = rows.len() - in_clear, "card numbers brought to the current key");
+    }
+    if in_clear > 0 && store.db.backend() == Backend::Sqlite {
+        let writer = store.db.pool_for(true);
+        sqlx::query("VACUUM").execute(writer).await?;
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(writer).await?;
+    }
+    Ok(())
 }

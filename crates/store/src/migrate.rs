@@ -40,8 +40,72 @@ pub(crate) async fn run(app: &Database, options: &DatabaseOptions) -> Result<(),
             }
             owner.close().await;
         }
+        (_, Backend::Sqlite) => run_sqlite(app.pool()).await?,
         _ => migrator.run(app.pool()).await?,
     }
+    Ok(())
+}
+
+/// Applies pending SQLite migrations one by one, honouring `-- no-transaction`.
+///
+/// sqlx's SQLite driver runs every migration inside a transaction, even one
+/// marked `-- no-transaction` (only its PostgreSQL driver honours the mark).
+/// A table rebuild needs `PRAGMA foreign_keys = OFF`, a no-op inside a
+/// transaction; with foreign keys on, its DROP TABLE would run the ON DELETE
+/// actions of every row referencing the table. So marked migrations run here
+/// on a bare connection, as written (they open and commit their own
+/// transaction), and are recorded as sqlx records them; the others go
+/// through sqlx, each in its transaction. The checks are sqlx's: no dirty
+/// migration, no applied one unknown to this binary, no changed checksum.
+async fn run_sqlite(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
+    use sqlx::migrate::{Migrate, MigrateError};
+    let mut conn = pool.acquire().await?;
+    conn.ensure_migrations_table().await?;
+    if let Some(version) = conn.dirty_version().await? {
+        return Err(MigrateError::Dirty(version).into());
+    }
+    let applied: std::collections::HashMap<i64, Vec<u8>> =
+        conn.list_applied_migrations().await?.into_iter().map(|m| (m.version, m.checksum.into_owned())).collect();
+    if let Some(unknown) = applied.keys().find(|v| !SQLITE.version_exists(**v)) {
+        return Err(MigrateError::VersionMissing(*unknown).into());
+    }
+    for migration in SQLITE.iter().filter(|m| !m.migration_type.is_down_migration()) {
+        match applied.get(&migration.version) {
+            Some(checksum) if checksum[..] != migration.checksum[..] => {
+                return Err(MigrateError::VersionMismatch(migration.version).into());
+            }
+            Some(_) => {}
+            None if migration.no_tx => apply_without_transaction(&mut conn, migration).await?,
+            None => {
+                conn.apply(migration).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs a `-- no-transaction` migration as written, then records it. On
+/// failure the connection is put back as the pool expects it (no open
+/// transaction, foreign keys on) before the error is returned.
+async fn apply_without_transaction(
+    conn: &mut sqlx::AnyConnection,
+    migration: &sqlx::migrate::Migration,
+) -> Result<(), StoreError> {
+    use sqlx::Executor;
+    if let Err(e) = conn.execute(&*migration.sql).await {
+        let _ = conn.execute("ROLLBACK").await;
+        let _ = conn.execute("PRAGMA foreign_keys = ON").await;
+        return Err(sqlx::migrate::MigrateError::ExecuteMigration(e, migration.version).into());
+    }
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ($1, $2, TRUE, $3, -1)",
+    )
+    .bind(migration.version)
+    .bind(migration.description.to_string())
+    .bind(migration.checksum.to_vec())
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

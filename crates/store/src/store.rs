@@ -23,14 +23,16 @@ pub struct Store {
 const LAST_USED_RESOLUTION_MS: i64 = 60_000;
 
 impl Store {
-    /// Connects, applies pending migrations, and checks that the keyring opens
-    /// the secrets already stored (a wrong master key fails here, at start).
+    /// Connects, applies pending migrations, checks that the keyring opens
+    /// the secrets already stored (a wrong master key fails here, at start),
+    /// and seals card numbers still in clear or under an older key.
     pub async fn open(options: &DatabaseOptions, keyring: Keyring) -> Result<Self, StoreError> {
         let db = Database::connect(options).await?;
         crate::migrate::run(&db, options).await?;
         let installation = Arc::new(crate::installation::load_or_create(&db).await?);
         let store = Self { db, keyring: Arc::new(keyring), settings: SettingsCache::new(), installation };
         store.check_keyring().await?;
+        crate::cards::seal_card_numbers(&store).await?;
         Ok(store)
     }
 

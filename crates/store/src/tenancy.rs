@@ -8,7 +8,9 @@
 
 use crate::{Backend, Database, StoreError};
 use bazar_domain::BotId;
+use bazar_secrets::Keyring;
 use sqlx::{Any, AnyConnection, Transaction};
+use std::sync::Arc;
 
 /// Proof that the caller acts for exactly one tenant.
 ///
@@ -70,10 +72,17 @@ pub struct TenantTx {
     tx: Transaction<'static, Any>,
     bot_id: BotId,
     backend: Backend,
+    /// Seals and opens the tenant's secrets stored row by row (card numbers).
+    keyring: Arc<Keyring>,
 }
 
 impl TenantTx {
-    pub(crate) async fn begin(db: &Database, scope: &TenantScope, mode: Mode) -> Result<Self, StoreError> {
+    pub(crate) async fn begin(
+        db: &Database,
+        keyring: &Arc<Keyring>,
+        scope: &TenantScope,
+        mode: Mode,
+    ) -> Result<Self, StoreError> {
         let mut tx = begin(db, mode).await?;
         if db.backend() == Backend::Postgres {
             sqlx::query("SELECT set_config('app.bot_id', $1, true)")
@@ -81,7 +90,12 @@ impl TenantTx {
                 .execute(&mut *tx)
                 .await?;
         }
-        Ok(Self { tx, bot_id: scope.bot_id, backend: db.backend() })
+        Ok(Self { tx, bot_id: scope.bot_id, backend: db.backend(), keyring: keyring.clone() })
+    }
+
+    /// The process's keyring, for values sealed row by row.
+    pub(crate) fn keyring(&self) -> &Arc<Keyring> {
+        &self.keyring
     }
 
     /// The tenant every statement in this transaction belongs to.

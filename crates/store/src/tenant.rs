@@ -27,12 +27,12 @@ impl<'a> Tenant<'a> {
 
     /// Opens a transaction bound to this tenant, for multi-step use cases.
     pub async fn begin(&self) -> Result<TenantTx, StoreError> {
-        TenantTx::begin(&self.store.db, self.scope, Mode::Write).await
+        TenantTx::begin(&self.store.db, &self.store.keyring, self.scope, Mode::Write).await
     }
 
     /// A read-only transaction (takes no write lock on SQLite).
     pub async fn begin_read(&self) -> Result<TenantTx, StoreError> {
-        TenantTx::begin(&self.store.db, self.scope, Mode::Read).await
+        TenantTx::begin(&self.store.db, &self.store.keyring, self.scope, Mode::Read).await
     }
 
     /// This tenant's own registry entry.

@@ -69,6 +69,8 @@ ticket-sent = ✅ Sent to support (ticket #{ $id }). You will get the answer her
 ticket-admin = 🎫 Ticket #{ $id } from { $name } (id { $customer }):
 
     { $text }
+ticket-admin-part = 🎫 Ticket #{ $id } (part { $part } of { $parts }):
+ticket-answer-invalid = ⚠️ An answer to ticket #{ $id } can have at most { $max } characters; yours has { $length }. Nothing was sent — please write a shorter answer.
 btn-ticket-reply = ✍️ Answer
 btn-ticket-close = ✅ Close
 ticket-answer-ask = Write your answer to ticket #{ $id }.
@@ -115,7 +117,8 @@ receipt-admin = 🧾 Payment #{ $id } ({ $code })
     From: { $name } · id { $customer }
     Amount: { $amount }
     Card: { $card }
-    Note: { $text }
+    Note:
+    { $text }
 btn-approve = ✅ Approve
 btn-reject = ❌ Reject
 receipt-approved = Approved and credited.

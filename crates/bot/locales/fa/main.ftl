@@ -69,6 +69,8 @@ ticket-sent = ✅ برای پشتیبانی ارسال شد (تیکت #{ $id }).
 ticket-admin = 🎫 تیکت #{ $id } از { $name } (شناسه { $customer }):
 
     { $text }
+ticket-admin-part = 🎫 تیکت #{ $id } (بخش { $part } از { $parts }):
+ticket-answer-invalid = ⚠️ پاسخ به تیکت #{ $id } حداکثر { $max } نویسه است؛ پاسخ شما { $length } نویسه دارد. چیزی ارسال نشد — لطفاً پاسخ کوتاه‌تری بنویسید.
 btn-ticket-reply = ✍️ پاسخ
 btn-ticket-close = ✅ بستن
 ticket-answer-ask = پاسخ خود به تیکت #{ $id } را بنویسید.
@@ -115,7 +117,8 @@ receipt-admin = 🧾 پرداخت #{ $id } ({ $code })
     از: { $name } · شناسه { $customer }
     مبلغ: { $amount }
     کارت: { $card }
-    توضیح: { $text }
+    توضیح:
+    { $text }
 btn-approve = ✅ تأیید
 btn-reject = ❌ رد
 receipt-approved = تأیید و به کیف پول اضافه شد.

@@ -69,6 +69,8 @@ ticket-sent = ✅ Отправлено в поддержку (обращение
 ticket-admin = 🎫 Обращение #{ $id } от { $name } (id { $customer }):
 
     { $text }
+ticket-admin-part = 🎫 Обращение #{ $id } (часть { $part } из { $parts }):
+ticket-answer-invalid = ⚠️ Ответ на обращение #{ $id } может содержать не больше { $max } символов, в вашем { $length }. Ничего не отправлено — пожалуйста, напишите ответ короче.
 btn-ticket-reply = ✍️ Ответить
 btn-ticket-close = ✅ Закрыть
 ticket-answer-ask = Напишите ответ на обращение #{ $id }.
@@ -115,7 +117,8 @@ receipt-admin = 🧾 Платёж #{ $id } ({ $code })
     От: { $name } · id { $customer }
     Сумма: { $amount }
     Карта: { $card }
-    Примечание: { $text }
+    Примечание:
+    { $text }
 btn-approve = ✅ Подтвердить
 btn-reject = ❌ Отклонить
 receipt-approved = Подтверждено и зачислено.

@@ -153,7 +153,11 @@ async fn name_of(ctx: &mut UpdateContext, id: TelegramUserId) -> Result<String, 
     let customer = ctx.tx.customer_by_telegram_id(id).await?;
     let name = customer.as_ref().and_then(|c| c.first_name.clone()).unwrap_or_default();
     let username = customer.and_then(|c| c.username).map(|u| format!(" @{u}")).unwrap_or_default();
-    Ok(format!("{} {name}{username}", id.get()).trim().to_owned())
+    let name = format!("{name}{username}");
+    Ok(match name.trim() {
+        "" => id.get().to_string(),
+        name => format!("{} {}", id.get(), crate::untrusted::name(name)),
+    })
 }
 
 async fn list(

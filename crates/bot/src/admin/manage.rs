@@ -113,14 +113,13 @@ pub(super) fn field_i64(flow: &Value, name: &str) -> Option<i64> {
     flow.get(name).and_then(Value::as_i64)
 }
 
-/// A customer as admins see them: `Sara (@sara) · 5151`.
+/// A customer as admins see them: `Sara (@sara) · 5151`, the name isolated
+/// ([`crate::untrusted::customer_name`]) so it cannot turn the id around.
 pub(super) fn who(customer: &bazar_store::Customer) -> String {
     let id = customer.telegram_id.get();
     match (&customer.first_name, &customer.username) {
-        (Some(first), Some(user)) => format!("{first} (@{user}) · {id}"),
-        (Some(first), None) => format!("{first} · {id}"),
-        (None, Some(user)) => format!("@{user} · {id}"),
         (None, None) => id.to_string(),
+        _ => format!("{} · {id}", crate::untrusted::customer_name(customer)),
     }
 }
 

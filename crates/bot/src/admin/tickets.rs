@@ -179,7 +179,11 @@ async fn view(ctx: &mut UpdateContext, language: Language, menu: u64, id: i64) -
     let skip = messages.len().saturating_sub(THREAD);
     for m in messages.iter().skip(skip) {
         let from = if m.from_admin { "🛠" } else { "👤" };
-        let body: String = m.text.chars().take(SNIPPET).collect();
+        let mut body: String = m.text.chars().take(SNIPPET).collect();
+        if m.text.chars().count() > SNIPPET {
+            body.push('…');
+        }
+        let body = crate::untrusted::quote(&body);
         text.push_str(&format!("\n\n{from} {}\n{body}", iso_date_of_ms(m.created_at)));
     }
     let raw = id as u64;

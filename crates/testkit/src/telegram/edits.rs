@@ -4,9 +4,10 @@
 //! infamous `message is not modified` when nothing changes.
 
 use super::envelope::{ApiError, ApiResult};
-use super::messages::{caption, check_len, inline_markup, text_of};
+use super::messages::{MAX_TEXT, caption, inline_markup, text_of};
 use super::methods::Ctx;
 use super::state::unix_now;
+use super::text::check_len;
 use serde_json::{Map, Value};
 use std::time::Instant;
 
@@ -27,7 +28,7 @@ pub(crate) fn edit(ctx: &Ctx, kind: Edit) -> ApiResult {
     match kind {
         Edit::Text => {
             let text = p.required_str("text", "message text is empty")?;
-            check_len(&text, 4096, "message is too long")?;
+            check_len(&text, p.str("parse_mode").as_deref(), MAX_TEXT, "message is too long")?;
             content.insert("text".into(), Value::String(text));
             if let Some(entities) = p.json("entities")? {
                 content.insert("entities".into(), entities);

@@ -2,7 +2,7 @@
 //! Everything is cloned out, so assertions never hold the fake's locks.
 
 use super::FakeTelegram;
-use super::records::{SentMessage, WebhookDelivery};
+use super::records::{Refusal, SentMessage, WebhookDelivery};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
@@ -84,6 +84,11 @@ impl FakeTelegram {
         let _ = writeln!(out, "  calls naming this chat (delivered or refused): {refused_or_not:?}");
         let _ = write!(out, "  429 answers to this bot so far: {}", self.too_many_requests_for(bot_id));
         out
+    }
+
+    /// Every call of bot `bot_id` refused as a bad request (400), in order.
+    pub fn refusals(&self, bot_id: i64) -> Vec<Refusal> {
+        self.shared.refusals().into_iter().filter(|r| r.bot_id == bot_id).collect()
     }
 
     /// The current state of a message the bot sent (after edits), `None` once deleted.

@@ -24,7 +24,7 @@ const CHAT_ACTIONS: [&str; 11] = [
 
 pub(crate) fn answer_callback_query(ctx: &Ctx) -> ApiResult {
     let id = ctx.params.required_str("callback_query_id", "QUERY_ID_INVALID")?;
-    if ctx.params.str("text").is_some_and(|t| t.chars().count() > 200) {
+    if ctx.params.str("text").is_some_and(|t| t.encode_utf16().count() > 200) {
         return Err(ApiError::bad_request("MESSAGE_TOO_LONG"));
     }
     let mut state = ctx.bot.state.lock().unwrap();

@@ -9,11 +9,14 @@ use super::methods::Ctx;
 use super::params::Params;
 use super::records::FakeBot;
 use super::state::{BotState, unix_now};
+use super::text::check_len;
 use serde_json::{Map, Value, json};
 use std::time::Instant;
 
-const MAX_TEXT: usize = 4096;
+pub(crate) const MAX_TEXT: usize = 4096;
 const MAX_CAPTION: usize = 1024;
+const MAX_INVOICE_TITLE: usize = 32;
+const MAX_INVOICE_DESCRIPTION: usize = 255;
 const MAX_CALLBACK_DATA: usize = 64;
 /// Keys of an inline button that give it an action; a button needs exactly one.
 const BUTTON_ACTIONS: [&str; 10] = [
@@ -38,7 +41,7 @@ pub(crate) fn send_message(ctx: &Ctx) -> ApiResult {
     let p = ctx.params;
     let chat_id = p.chat("chat_id")?;
     let text = p.required_str("text", "message text is empty")?;
-    check_len(&text, MAX_TEXT, "message is too long")?;
+    check_len(&text, p.str("parse_mode").as_deref(), MAX_TEXT, "message is too long")?;
     let mut content = Content::new();
     content.insert("text".into(), Value::String(text));
     if let Some(entities) = p.json("entities")? {
@@ -76,6 +79,8 @@ pub(crate) fn send_invoice(ctx: &Ctx) -> ApiResult {
     let chat_id = p.chat("chat_id")?;
     let title = p.required_str("title", "title is empty")?;
     let description = p.required_str("description", "description is empty")?;
+    check_len(&title, None, MAX_INVOICE_TITLE, "invoice title is too long")?;
+    check_len(&description, None, MAX_INVOICE_DESCRIPTION, "invoice description is too long")?;
     p.required_str("payload", "payload is empty")?;
     let currency = p.required_str("currency", "currency is empty")?;
     let prices = p.json("prices")?.and_then(|v| v.as_array().cloned()).unwrap_or_default();
@@ -202,18 +207,13 @@ pub(crate) fn text_of(message: &Value) -> Option<String> {
 pub(crate) fn caption(p: &Params) -> Result<Content, ApiError> {
     let mut content = Content::new();
     if let Some(caption) = p.str("caption").filter(|c| !c.is_empty()) {
-        check_len(&caption, MAX_CAPTION, "message caption is too long")?;
+        check_len(&caption, p.str("parse_mode").as_deref(), MAX_CAPTION, "message caption is too long")?;
         content.insert("caption".into(), Value::String(caption));
         if let Some(entities) = p.json("caption_entities")? {
             content.insert("caption_entities".into(), entities);
         }
     }
     Ok(content)
-}
-
-/// Telegram counts length in characters after entity parsing; characters are close enough here.
-pub(crate) fn check_len(text: &str, max: usize, error: &str) -> Result<(), ApiError> {
-    if text.chars().count() > max { Err(ApiError::bad_request(error)) } else { Ok(()) }
 }
 
 /// Validates `reply_markup` and returns what the answered `Message` echoes:

@@ -12,6 +12,9 @@
 //!   its webhook, with Telegram's offsets, conflicts (409) and retries.
 //! * **Messages**: sends, edits and deletions answer realistic `Message`s and
 //!   are recorded as [`SentMessage`]s, which is what tests assert on.
+//! * **Texts**: lengths measured as Telegram does (UTF-16 units after parsing
+//!   `parse_mode: HTML`, which must be well formed), so a text or caption
+//!   Telegram would refuse is refused here too ([`FakeTelegram::refusals`]).
 //! * **Limits and failures**: flood limits (429 with `retry_after`), blocked
 //!   chats (403) and injected errors ([`FakeTelegram::fail_next`]), so that a
 //!   bot's resilience is tested rather than assumed.
@@ -35,11 +38,12 @@ mod polling;
 mod records;
 mod server;
 mod state;
+mod text;
 pub mod updates;
 mod webhook;
 
 pub use options::FakeOptions;
-pub use records::{FakeBot, RecordedCall, SentMessage, WebhookDelivery};
+pub use records::{FakeBot, RecordedCall, Refusal, SentMessage, WebhookDelivery};
 
 use state::Shared;
 use std::net::SocketAddr;

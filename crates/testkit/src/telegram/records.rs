@@ -51,6 +51,21 @@ pub struct SentMessage {
     pub at: Instant,
 }
 
+/// A call Telegram refused as a bad request (400): a text too long, HTML it
+/// cannot parse, a message that is not there. A bot that works makes none of
+/// these, so tests can assert there were none.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The calling bot.
+    pub bot_id: i64,
+    /// Method name, lower-cased.
+    pub method: String,
+    /// Telegram's description, e.g. `Bad Request: message caption is too long`.
+    pub description: String,
+    /// The call's parameters.
+    pub params: Value,
+}
+
 /// One attempt to deliver an update to a bot's webhook.
 #[derive(Debug, Clone)]
 pub struct WebhookDelivery {

@@ -7,7 +7,7 @@ use super::files;
 use super::methods::{self, Ctx};
 use super::params::Params;
 use super::polling;
-use super::records::RecordedCall;
+use super::records::{RecordedCall, Refusal};
 use super::state::{Bot, Shared};
 use axum::Router;
 use axum::body::Bytes;
@@ -54,5 +54,16 @@ pub(crate) async fn execute(shared: &Arc<Shared>, bot: &Arc<Bot>, method: &str, 
     if method == "getupdates" {
         return polling::get_updates(bot, &params).await;
     }
-    methods::call(&Ctx { shared, bot, method, params: &params })
+    let result = methods::call(&Ctx { shared, bot, method, params: &params });
+    if let Err(err) = &result
+        && err.status == 400
+    {
+        shared.record_refusal(Refusal {
+            bot_id: bot.info.id,
+            method: method.to_owned(),
+            description: err.description.clone(),
+            params: params.to_value(),
+        });
+    }
+    result
 }

@@ -5,7 +5,7 @@
 
 use super::limits::{Failures, Limiter};
 use super::options::FakeOptions;
-use super::records::{FakeBot, RecordedCall, SentMessage, WebhookDelivery};
+use super::records::{FakeBot, RecordedCall, Refusal, SentMessage, WebhookDelivery};
 use super::webhook::Webhook;
 use axum::body::Bytes;
 use serde_json::Value;
@@ -25,6 +25,7 @@ pub(crate) struct Shared {
     bots_by_id: RwLock<HashMap<i64, Arc<Bot>>>,
     calls: Mutex<Vec<RecordedCall>>,
     sent: Mutex<Vec<SentMessage>>,
+    refusals: Mutex<Vec<Refusal>>,
     /// Woken on every recorded message, for `wait_for_sent`.
     pub sent_notify: Notify,
     pub failures: Failures,
@@ -104,6 +105,7 @@ impl Shared {
             bots_by_id: RwLock::default(),
             calls: Mutex::default(),
             sent: Mutex::default(),
+            refusals: Mutex::default(),
             sent_notify: Notify::new(),
             failures: Failures::default(),
             too_many: AtomicU64::new(0),
@@ -151,6 +153,14 @@ impl Shared {
 
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.calls.lock().unwrap().clone()
+    }
+
+    pub fn record_refusal(&self, refusal: Refusal) {
+        self.refusals.lock().unwrap().push(refusal);
+    }
+
+    pub fn refusals(&self) -> Vec<Refusal> {
+        self.refusals.lock().unwrap().clone()
     }
 
     pub fn record_sent(&self, message: SentMessage) {

@@ -165,3 +165,52 @@ async fn wait_for_sent_panics_with_what_was_sent() {
     ok(&fake, &token, "sendMessage", json!({"chat_id": 3, "text": "only one"})).await;
     fake.wait_for_sent(BOT, 3, 2, Duration::from_millis(100)).await;
 }
+
+/// Telegram's length limits, measured as Telegram does: UTF-16 units of the
+/// text shown (after `parse_mode: HTML`), so a fake that counted characters or
+/// raw bytes would accept what Telegram refuses (or refuse what it accepts).
+#[tokio::test]
+async fn texts_and_captions_over_telegrams_limits_are_refused() {
+    let (fake, token) = fake(no_limits()).await;
+    let refused = |body: &Value| body["description"].as_str().unwrap_or_default().to_owned();
+
+    // 2,048 emoji are 4,096 units: accepted; one more is too long, though only 2,049 characters.
+    ok(&fake, &token, "sendMessage", json!({"chat_id": 1, "text": "😀".repeat(2048)})).await;
+    let (status, body) = call(&fake, &token, "sendMessage", json!({"chat_id": 1, "text": "😀".repeat(2049)})).await;
+    assert_eq!((status, refused(&body).as_str()), (400, "Bad Request: message is too long"));
+    // Tags do not count and `&lt;` counts one, so this long HTML is fine …
+    let html = format!("<b>{}</b>", "&lt;".repeat(4096));
+    ok(&fake, &token, "sendMessage", json!({"chat_id": 1, "text": html, "parse_mode": "HTML"})).await;
+    // … but the same as plain text is 18,000 characters.
+    let (status, _) = call(&fake, &token, "sendMessage", json!({"chat_id": 1, "text": html})).await;
+    assert_eq!(status, 400);
+    // HTML Telegram cannot parse is refused.
+    let (status, body) =
+        call(&fake, &token, "sendMessage", json!({"chat_id": 1, "text": "<b>open", "parse_mode": "HTML"})).await;
+    assert_eq!(status, 400);
+    assert!(refused(&body).starts_with("Bad Request: can't parse entities"), "{body}");
+
+    // Captions: 1,024 units. Persian letters are one unit each.
+    let photo = |caption: String| json!({"chat_id": 1, "photo": "https://example.com/a.jpg", "caption": caption});
+    ok(&fake, &token, "sendPhoto", photo("ب".repeat(1024))).await;
+    let (status, body) = call(&fake, &token, "sendPhoto", photo(format!("{}😀", "ب".repeat(1023)))).await;
+    assert_eq!((status, refused(&body).as_str()), (400, "Bad Request: message caption is too long"));
+    let (status, body) =
+        call(&fake, &token, "editMessageText", json!({"chat_id": 1, "message_id": 1, "text": "x".repeat(4097)})).await;
+    assert_eq!((status, refused(&body).as_str()), (400, "Bad Request: message is too long"));
+
+    // Invoices: title 32, description 255.
+    let invoice = |title: &str, description: &str| {
+        json!({"chat_id": 1, "title": title, "description": description, "payload": "p",
+            "currency": "XTR", "prices": [{"label": "x", "amount": 1}]})
+    };
+    ok(&fake, &token, "sendInvoice", invoice(&"T".repeat(32), &"D".repeat(255))).await;
+    assert_eq!(call(&fake, &token, "sendInvoice", invoice(&"T".repeat(33), "d")).await.0, 400);
+    assert_eq!(call(&fake, &token, "sendInvoice", invoice("t", &"D".repeat(256))).await.0, 400);
+
+    // Every bad request is on record for the test to see.
+    let refusals = fake.refusals(BOT);
+    assert_eq!(refusals.len(), 7, "{refusals:?}");
+    assert_eq!(refusals[0].method, "sendmessage");
+    assert!(refusals.iter().any(|r| r.description == "Bad Request: message caption is too long"));
+}

@@ -205,7 +205,7 @@ async fn reply_ticket(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<ReplyTicket>,
 ) -> Result<Json<TicketDetail>, ApiError> {
-    let n = body.text.trim().chars().count();
+    let n = tickets::answer_len(&body.text);
     if n == 0 || n > MAX_ANSWER_CHARS {
         return Err(ApiError::field("text", format!("must be 1 to {MAX_ANSWER_CHARS} characters")));
     }
