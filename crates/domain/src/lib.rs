@@ -17,6 +17,7 @@ mod language;
 mod money;
 mod plan;
 mod promo;
+mod redact;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
@@ -32,3 +33,4 @@ pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
 pub use plan::{PlanError, PlanNames, check_devices, check_duration, is_squad_id, parse_traffic_gb};
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};
+pub use redact::{REDACTED_BOT_TOKEN, redact_secrets};

@@ -4,12 +4,55 @@
 //! offset moves past it (polling), in one transaction, so a crash loses nothing;
 //! it is marked handled in the same transaction as the handler's own writes, so
 //! a restart does not handle it twice.
+//!
+//! What is stored is the update *as redacted* by [`redact_update`]: every
+//! function here that writes a payload passes it through that one function, so
+//! a bot token pasted into the master bot or a card number typed into a receipt
+//! reaches the handler (in memory) but never the database, its WAL or a backup.
 
 use crate::clock::now_ms;
 use crate::tenancy::Mode;
 use crate::{Platform, StoreError, Tenant, TenantTx};
-use bazar_domain::BotId;
+use bazar_domain::{BotId, redact_secrets};
+use serde_json::Value;
 use sqlx::Row;
+use std::borrow::Cow;
+
+/// The update as the inbox may keep it: every `text` and `caption` in it (the
+/// message, a quoted or replied-to one, …) with bot tokens and card numbers
+/// redacted ([`bazar_domain::redact_secrets`]). The payload is returned as it
+/// came when there is nothing to redact, or when it is not JSON at all.
+pub fn redact_update(payload: &str) -> Cow<'_, str> {
+    if !payload.contains("\"text\"") && !payload.contains("\"caption\"") {
+        return Cow::Borrowed(payload);
+    }
+    let Ok(mut update) = serde_json::from_str::<Value>(payload) else { return Cow::Borrowed(payload) };
+    if redact_value(&mut update) { Cow::Owned(update.to_string()) } else { Cow::Borrowed(payload) }
+}
+
+/// Redacts the texts and captions under `value`; true when something changed.
+fn redact_value(value: &mut Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let mut changed = false;
+            for (key, inner) in map.iter_mut() {
+                changed |= match inner {
+                    Value::String(text) if key == "text" || key == "caption" => match redact_secrets(text) {
+                        Some(redacted) => {
+                            *text = redacted;
+                            true
+                        }
+                        None => false,
+                    },
+                    other => redact_value(other),
+                };
+            }
+            changed
+        }
+        Value::Array(items) => items.iter_mut().fold(false, |changed, item| redact_value(item) | changed),
+        _ => false,
+    }
+}
 
 /// How an update ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +75,7 @@ pub struct PendingUpdate {
 }
 
 impl Tenant<'_> {
-    /// Stores updates not seen before and returns the ids that are new.
+    /// Stores updates not seen before (redacted) and returns the ids that are new.
     /// With `next_offset`, also advances the poll offset, in the same transaction.
     pub async fn ingest_updates(
         &self,
@@ -49,7 +92,7 @@ impl Tenant<'_> {
             )
             .bind(tx.bot())
             .bind(*update_id)
-            .bind(payload)
+            .bind(redact_update(payload).as_ref())
             .bind(now)
             .execute(tx.conn())
             .await?;
@@ -84,7 +127,7 @@ impl Tenant<'_> {
         )
         .bind(tx.bot())
         .bind(update_id)
-        .bind(payload)
+        .bind(redact_update(payload).as_ref())
         .bind(now)
         .execute(tx.conn())
         .await?;
@@ -143,7 +186,7 @@ impl TenantTx {
         )
         .bind(self.bot())
         .bind(update_id)
-        .bind(payload)
+        .bind(redact_update(payload).as_ref())
         .bind(now)
         .execute(self.conn())
         .await?;
@@ -199,5 +242,42 @@ impl Platform<'_> {
             .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TOKEN: &str = "700003:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw_";
+
+    #[test]
+    fn texts_and_captions_are_redacted_anywhere_in_the_update() {
+        let update = json!({
+            "update_id": 5,
+            "message": {
+                "message_id": 9,
+                "text": format!("here: {TOKEN}"),
+                "reply_to_message": {"caption": "card 6037991234567810"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": 4}]
+            }
+        })
+        .to_string();
+        let stored = redact_update(&update);
+        assert!(!stored.contains("AAHdqTcv") && !stored.contains("6037991234567810"), "{stored}");
+        let stored: Value = serde_json::from_str(&stored).unwrap();
+        assert_eq!(stored["message"]["text"], "here: [redacted bot token]");
+        assert_eq!(stored["message"]["reply_to_message"]["caption"], "card 603799******7810");
+        assert_eq!(stored["message"]["message_id"], 9);
+    }
+
+    #[test]
+    fn an_update_without_secrets_is_kept_byte_for_byte() {
+        let update = r#"{"update_id":5,"message":{"text":"hello 12:30","chat":{"id":1}}}"#;
+        assert!(matches!(redact_update(update), Cow::Borrowed(u) if u == update));
+        // A token outside any text (an invoice payload, say) is not a pasted secret.
+        let paid = format!(r#"{{"update_id":6,"message":{{"successful_payment":{{"invoice_payload":"{TOKEN}"}}}}}}"#);
+        assert!(matches!(redact_update(&paid), Cow::Borrowed(_)));
     }
 }
