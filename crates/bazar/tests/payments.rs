@@ -399,3 +399,85 @@ async fn admin_queue_on_postgres() {
         admin_queue(p).await;
     }
 }
+
+/// The tenant's currency, as `bazar config set` changes it, seen by a running server.
+async fn switch_currency(p: &Platform, id: &str, currency: &str) {
+    p.run(&["config", "set", id, "currency", currency]).await.ok();
+    tokio::time::sleep(bazar_store::settings_ttl() + Duration::from_millis(500)).await;
+}
+
+/// A customer's balance in `currency`, straight from the wallet row.
+async fn wallet_in(p: &Platform, id: &str, telegram_id: i64, currency: &str) -> i64 {
+    p.count(&format!(
+        "SELECT CAST(COALESCE(SUM(w.balance), 0) AS BIGINT) FROM wallets w JOIN customers c ON c.id = w.customer_id \
+         WHERE c.bot_id = {id} AND c.telegram_id = {telegram_id} AND w.currency = '{currency}'"
+    ))
+    .await
+}
+
+/// A Stars invoice made while the tenant sold in toman is paid after it
+/// switched to rial: credited in toman, once.
+async fn stars_after_a_currency_change(p: Platform) {
+    let id = p.add_shop(TG, "stars_switch_bot", &[ADMIN]).await.0;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(6262, "Reza").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Stars").await;
+    let invoice = say(&p, TG, &user, updates::text(&user, "20,000")).await;
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+
+    switch_currency(&p, &id, "IRR").await;
+    for _ in 0..2 {
+        p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_switch"));
+    }
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000, "credited in the payment's own currency");
+    assert_eq!(wallet_in(&p, &id, user.id, "IRR").await, 0);
+    let payment = payload.strip_prefix("pay:").unwrap();
+    assert_eq!(p.count(&format!("SELECT COUNT(*) FROM payments WHERE id = {payment} AND status = 'paid'")).await, 1);
+    assert_eq!(p.count("SELECT COUNT(*) FROM telegram_updates WHERE status = 'failed'").await, 0);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+/// A card receipt submitted while the tenant sold in toman is approved by the
+/// admin's button after it switched to rial: credited in toman, and the
+/// admin sees "approved".
+async fn approve_after_a_currency_change(p: Platform) {
+    let id = p.add_shop(TG, "card_switch_bot", &[ADMIN]).await.0;
+    let number = bazar_testkit::card_number("603799123456789");
+    p.run(&["card", "add", &id, "--number", &number, "--holder", "Ali Rezaei"]).await.ok();
+    p.run(&["config", "set", &id, "card_unique_amount", "off"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(6363, "Sara").with_language("en");
+    let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Card to card").await;
+    say(&p, TG, &user, updates::text(&user, "60000")).await;
+    say(&p, TG, &user, updates::text(&user, "ref 7788")).await;
+    let receipt = wait_for_text(&p, TG, ADMIN, "ref 7788").await;
+
+    switch_currency(&p, &id, "IRR").await;
+    let answers = p.telegram.callback_answers(TG).len();
+    p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &button(&receipt, "Approve")));
+    wait_for_text(&p, TG, ADMIN, "approved by").await;
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    let toast = p.telegram.callback_answers(TG).into_iter().nth(answers).expect("the press is answered");
+    assert!(toast["text"].as_str().unwrap_or_default().contains("Approved"), "{toast}");
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 60_000);
+    assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'paid'").await, 1);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+on_both_backends!(stars_after_a_currency_change, approve_after_a_currency_change);

@@ -115,8 +115,9 @@ pub enum StarsPaid {
     Unknown,
 }
 
-/// Credits a `successful_payment` once by its `telegram_payment_charge_id`.
-pub async fn paid<C: CurrencyUnit>(
+/// Credits a `successful_payment` once by its `telegram_payment_charge_id`,
+/// in the payment's own currency (see [`settle`]).
+pub async fn paid(
     tx: &mut TenantTx,
     customer: CustomerId,
     payload: &str,
@@ -137,7 +138,7 @@ pub async fn paid<C: CurrencyUnit>(
         None => tx.set_payment_charge(payment.id, charge_id).await?,
     }
     let note = format!("charge {charge_id}");
-    Ok(StarsPaid::Settled(settle::<C>(tx, payment.id, "telegram", Some(&note), referral_percent).await?))
+    Ok(StarsPaid::Settled(settle(tx, payment.id, "telegram", Some(&note), referral_percent).await?))
 }
 
 /// A Stars refund that may go ahead: the wallet covers the credit.
