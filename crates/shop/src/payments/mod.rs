@@ -290,7 +290,12 @@ pub fn payment_minutes(settings: &TenantSettings) -> i64 {
 }
 
 /// Expires an unpaid payment whose time is up (the [`PAYMENT_EXPIRE_JOB`]).
-/// A card payment whose receipt is in stays for the admins to decide.
+/// A card payment whose receipt is in stays for the admins to decide, and a
+/// Stars payment holding a charge was paid: it waits for its credit
+/// ([`stars::keep_charge`]) and is never closed by the clock.
 pub async fn expire(tx: &mut TenantTx, payment_id: i64) -> Result<bool, StoreError> {
+    if tx.payment_for_update(payment_id).await?.is_some_and(|p| p.charge_id.is_some()) {
+        return Ok(false);
+    }
     close(tx, payment_id, &[PaymentStatus::Pending], PaymentStatus::Expired, "system", Some("not paid in time")).await
 }
