@@ -577,4 +577,79 @@ async fn wait_until_count(p: &Platform, sql: &str, n: i64) {
     }
 }
 
-on_both_backends!(stars_after_a_currency_change, approve_after_a_currency_change, stars_kept_when_crediting_fails);
+/// Stars paid while the shop is suspended (the invoice was sent before) are
+/// held, not handled and not dropped, and credited once when it is enabled
+/// again; a new pre-checkout while suspended is refused with the polite line.
+async fn stars_paid_while_suspended(p: Platform, webhook: bool) {
+    let id = p.add_shop(TG, "stars_pause_bot", &[ADMIN]).await.0;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(webhook).await;
+    let user = FakeUser::new(6565, "Arman").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Stars").await;
+    let invoice = say(&p, TG, &user, updates::text(&user, "20,000")).await;
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+
+    // Suspended: a pre-checkout (once the server has noticed) is refused politely.
+    p.run(&["bot", "suspend", &id]).await.ok();
+    let deadline = Instant::now() + WAIT;
+    let refusal = loop {
+        let before = p.telegram.pre_checkout_answers(TG).len();
+        p.telegram.push_update(TG, updates::pre_checkout(&user, "XTR", 20, &payload));
+        while p.telegram.pre_checkout_answers(TG).len() == before {
+            assert!(Instant::now() < deadline, "pre-checkout not answered");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let answer = p.telegram.pre_checkout_answers(TG).pop().unwrap();
+        if answer["ok"] == false {
+            break answer;
+        }
+        assert!(Instant::now() < deadline, "never refused while suspended");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let line = refusal["error_message"].as_str().unwrap_or_default();
+    assert!(line.contains("temporarily unavailable"), "{refusal}");
+
+    // Telegram took the Stars anyway (paid just before): held, not handled yet.
+    p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_paused"));
+    let held = "SELECT COUNT(*) FROM telegram_updates WHERE status = 'received' AND payload LIKE '%charge_paused%'";
+    wait_until_count(&p, held, 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key LIKE 'stars:%'").await, 0);
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 0);
+    assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'pending'").await, 1);
+    if !webhook {
+        assert_eq!(p.telegram.pending_updates(TG), 0, "confirmed to Telegram once held");
+    }
+
+    // Enabled again: credited, once.
+    p.run(&["bot", "enable", &id]).await.ok();
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000);
+    assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'stars:charge_paused'").await, 1);
+    assert_eq!(p.count(&held.replace("'received'", "'handled'")).await, 1);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+async fn stars_paid_while_suspended_webhook(p: Platform) {
+    stars_paid_while_suspended(p, true).await;
+}
+
+async fn stars_paid_while_suspended_polling(p: Platform) {
+    stars_paid_while_suspended(p, false).await;
+}
+
+on_both_backends!(
+    stars_after_a_currency_change,
+    approve_after_a_currency_change,
+    stars_kept_when_crediting_fails,
+    stars_paid_while_suspended_webhook,
+    stars_paid_while_suspended_polling
+);

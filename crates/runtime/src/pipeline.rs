@@ -194,7 +194,14 @@ impl Pipeline {
         };
         let settings = tenant.settings().await?;
         let mut tx = tenant.begin().await?;
-        if claim && !tx.claim_update(job.update_id, &job.payload).await? {
+        // A webhook update is stored now; one from the inbox is taken from it.
+        // Either way a repeat (a redelivery, an update queued twice) stops here.
+        let fresh = if claim {
+            tx.claim_update(job.update_id, &job.payload).await?
+        } else {
+            tx.take_update(job.update_id).await?
+        };
+        if !fresh {
             metrics::counter!("bazar_updates_dropped_total", "reason" => "duplicate").increment(1);
             return Ok(None);
         }
@@ -202,9 +209,6 @@ impl Pipeline {
             // The user blocked (kicked) or unblocked the bot in their private chat.
             let blocked = matches!(change.new_chat_member, ChatMember::Kicked(_));
             tx.set_customer_blocked(TelegramUserId::from_raw(user.id as i64), blocked).await?;
-            if !claim {
-                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
-            }
             tx.commit().await?;
             return Ok(None);
         }
@@ -216,9 +220,6 @@ impl Pipeline {
         };
         let (customer, is_new_customer) = tx.record_contact(&contact).await?;
         if customer.banned {
-            if !claim {
-                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
-            }
             tx.commit().await?;
             return Ok(None);
         }
@@ -246,9 +247,6 @@ impl Pipeline {
         let UpdateContext { mut tx, state, state_changed, mut replies, .. } = ctx;
         if state_changed {
             tx.set_conversation_state(chat, state.as_deref()).await?;
-        }
-        if !claim {
-            tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
         }
         tx.commit().await?;
         let inline = if claim { take_inline(&mut replies) } else { None };

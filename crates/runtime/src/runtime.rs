@@ -239,6 +239,36 @@ impl RuntimeInner {
         Ok(())
     }
 
+    /// Queues what bots served again (enabled, resumed) have waiting in the
+    /// inbox — payments held while they were suspended — as a start does for
+    /// every bot ([`Self::recover`]). An update queued twice is handled once
+    /// (the pipeline takes it from the inbox in its transaction).
+    async fn requeue(&self, bots: &[Arc<BotHandle>]) {
+        for bot in bots {
+            let pending = match self.store.tenant(&bot.scope).pending_updates(10_000).await {
+                Ok(pending) => pending,
+                Err(e) => {
+                    tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "cannot read the bot's waiting updates");
+                    continue;
+                }
+            };
+            if !pending.is_empty() {
+                tracing::info!(bot_id = %bot.scope.bot_id(), requeued = pending.len(), "queued updates that waited for the bot");
+            }
+            for update in pending {
+                let chat =
+                    serde_json::from_str::<Value>(&update.payload).ok().and_then(|v| UpdateMeta::of(&v)?.chat_id);
+                let job = Job {
+                    bot: bot.clone(),
+                    update_id: update.update_id,
+                    payload: update.payload,
+                    source: Source::Inbox,
+                };
+                self.dispatcher.dispatch(job, chat);
+            }
+        }
+    }
+
     /// Claims due background jobs and runs them through the handler; their
     /// messages go out through the outbox like replies.
     async fn run_jobs(self: Arc<Self>) {
@@ -298,6 +328,7 @@ impl RuntimeInner {
                     match reloaded {
                         Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
                             tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
+                            self.requeue(&changes.added).await;
                             self.clone().apply(changes.added, changes.removed);
                         }
                         Ok(_) => {}

@@ -134,6 +134,25 @@ impl Tenant<'_> {
         tx.commit().await
     }
 
+    /// Updates of this bot stored but not handled yet, oldest first (for
+    /// example held while it was suspended), to queue when it is served again.
+    pub async fn pending_updates(&self, limit: i64) -> Result<Vec<PendingUpdate>, StoreError> {
+        let mut tx = self.begin_read().await?;
+        let rows = sqlx::query(
+            "SELECT update_id, payload FROM telegram_updates WHERE bot_id = $1 AND status = 'received' \
+             ORDER BY received_at, update_id LIMIT $2",
+        )
+        .bind(tx.bot())
+        .bind(limit)
+        .fetch_all(tx.conn())
+        .await?;
+        let bot_id = tx.bot_id();
+        tx.commit().await?;
+        rows.iter()
+            .map(|r| Ok(PendingUpdate { bot_id, update_id: r.try_get("update_id")?, payload: r.try_get("payload")? }))
+            .collect()
+    }
+
     /// The offset to pass to the next `getUpdates` (0 before the first poll).
     pub async fn poll_offset(&self) -> Result<i64, StoreError> {
         let mut tx = self.begin_read().await?;
@@ -193,6 +212,24 @@ impl TenantTx {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Takes an update stored in the inbox (polling, recovery, or held while
+    /// the bot was suspended) for handling in this transaction: it becomes
+    /// `handled` with the handler's writes. Returns false when it is no longer
+    /// `received` — another run of it handled it, or it failed — so an update
+    /// queued twice is handled once; a rollback gives it back.
+    pub async fn take_update(&mut self, update_id: i64) -> Result<bool, StoreError> {
+        let taken = sqlx::query(
+            "UPDATE telegram_updates SET status = 'handled', handled_at = $1 \
+             WHERE bot_id = $2 AND update_id = $3 AND status = 'received'",
+        )
+        .bind(now_ms())
+        .bind(self.bot())
+        .bind(update_id)
+        .execute(self.conn())
+        .await?;
+        Ok(taken.rows_affected() == 1)
+    }
+
     /// Marks an update handled (or failed) as part of the handler's transaction.
     pub async fn finish_update(&mut self, update_id: i64, outcome: UpdateOutcome) -> Result<(), StoreError> {
         let status = match outcome {
@@ -231,6 +268,40 @@ impl Platform<'_> {
                 })
             })
             .collect()
+    }
+
+    /// Holds an update that carries money (a `successful_payment`) for a
+    /// *suspended* bot, raw (redacted like every stored update) and
+    /// `received`: nothing handles it while the bot is suspended — no tenant
+    /// scope exists for it — and the runtime queues it as soon as the bot is
+    /// served again. The only write the runtime makes for a suspended bot;
+    /// refused (false) unless the bot is suspended. A repeat is a no-op (true).
+    pub async fn hold_suspended_update(
+        &self,
+        bot_id: BotId,
+        update_id: i64,
+        payload: &str,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let suspended: Option<i64> = sqlx::query_scalar("SELECT id FROM bots WHERE id = $1 AND status = 'suspended'")
+            .bind(bot_id.get())
+            .fetch_optional(tx.conn())
+            .await?;
+        if suspended.is_none() {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO telegram_updates (bot_id, update_id, payload, received_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (bot_id, update_id) DO NOTHING",
+        )
+        .bind(bot_id.get())
+        .bind(update_id)
+        .bind(redact_update(payload).as_ref())
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Deletes handled and failed updates older than `age_ms`; returns how many.
