@@ -45,6 +45,11 @@ pub struct RuntimeOptions {
     pub job_poll: Duration,
     /// How broadcasts are claimed, batched and reported.
     pub broadcasts: crate::broadcast::BroadcastOptions,
+    /// This process's name on the database (`node_id`): stable across its
+    /// restarts, distinct from every other process sharing the database. At
+    /// start, jobs and broadcasts still held under it were held by its own
+    /// previous run, which is dead, and are taken back at once.
+    pub node: String,
 }
 
 impl RuntimeOptions {
@@ -58,8 +63,15 @@ impl RuntimeOptions {
             poll_timeout: Duration::from_secs(25),
             job_poll: Duration::from_millis(200),
             broadcasts: crate::broadcast::BroadcastOptions::default(),
+            node: ephemeral_node(),
         }
     }
+}
+
+/// A node name no other run will ever have (the default, for embedders that
+/// set none): nothing is taken back at start, leases bring work back instead.
+fn ephemeral_node() -> String {
+    format!("run-{}-{}", std::process::id(), bazar_secrets::random_code(b"0123456789abcdef", 8))
 }
 
 /// The running Telegram side of the platform. Cheap to clone.
@@ -114,6 +126,7 @@ impl Runtime {
         });
         let changes = inner.registry.reload(&inner.store, true).await?;
         inner.recover().await?;
+        inner.take_back_jobs().await?;
         crate::poller::follow_suspended(&inner, &changes, &inner.cancel);
         inner.clone().apply(changes.added, Vec::new());
         let watcher = tokio::spawn(inner.clone().watch());
@@ -269,6 +282,17 @@ impl RuntimeInner {
         }
     }
 
+    /// Puts the jobs this node's previous run had claimed (it died holding
+    /// them) back to `pending` at once, instead of after their lease.
+    async fn take_back_jobs(&self) -> Result<(), StoreError> {
+        let platform = PlatformScope::for_operator();
+        let released = self.store.platform(&platform).release_jobs_of(&self.options.node).await?;
+        if released > 0 {
+            tracing::info!(released, node = %self.options.node, "took back jobs this node held when it stopped");
+        }
+        Ok(())
+    }
+
     /// Claims due background jobs and runs them through the handler; their
     /// messages go out through the outbox like replies.
     async fn run_jobs(self: Arc<Self>) {
@@ -280,7 +304,7 @@ impl RuntimeInner {
                 () = self.cancel.cancelled() => return,
                 _ = tick.tick() => {}
             }
-            let jobs = match self.store.platform(&platform).claim_jobs(32, 120_000).await {
+            let jobs = match self.store.platform(&platform).claim_jobs_by(32, 120_000, Some(&self.options.node)).await {
                 Ok(jobs) => jobs,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot claim jobs");
