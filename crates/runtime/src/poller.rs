@@ -148,7 +148,7 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
                 let mut next = None;
                 for update in &updates {
                     let id = update.get("update_id").and_then(serde_json::Value::as_i64);
-                    if crate::webhook::carries_money(update) && crate::webhook::hold(&rt, &bot, update).await.is_err() {
+                    if crate::webhook::carries_money(update) && !crate::webhook::hold(&rt, &bot, update).await {
                         // Not held, so not confirmed: it comes again with the next poll.
                         break;
                     }

@@ -97,9 +97,10 @@ async fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &He
         return StatusCode::OK.into_response();
     };
     if carries_money(&update) {
-        return match hold(&runtime.inner, bot, &update).await {
-            Ok(()) => StatusCode::OK.into_response(),
-            Err(()) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+        return if hold(&runtime.inner, bot, &update).await {
+            StatusCode::OK.into_response()
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
         };
     }
     metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
@@ -131,23 +132,25 @@ pub(crate) fn carries_money(update: &serde_json::Value) -> bool {
 
 /// Holds a money-bearing update of a suspended bot in the inbox until the
 /// bot is served again (when the registry re-adds it, its pending rows are
-/// queued). `Err` when it could not be stored: it must not be confirmed.
-pub(crate) async fn hold(
-    rt: &RuntimeInner,
-    bot: &bazar_store::SuspendedBot,
-    update: &serde_json::Value,
-) -> Result<(), ()> {
-    let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else { return Ok(()) };
+/// queued). False (logged) when it is not stored — the database failed, or the
+/// bot is no longer suspended (resumed a moment ago): it must not be
+/// confirmed, so Telegram delivers it again to whoever serves the bot now.
+pub(crate) async fn hold(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, update: &serde_json::Value) -> bool {
+    let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else { return true };
     let platform = bazar_store::PlatformScope::for_operator();
     match rt.store.platform(&platform).hold_suspended_update(bot.bot_id, update_id, &update.to_string()).await {
-        Ok(held) => {
+        Ok(true) => {
             metrics::counter!("bazar_updates_held_total").increment(1);
-            tracing::info!(bot_id = %bot.bot_id, update_id, held, "a payment for a suspended bot is held until it resumes");
-            Ok(())
+            tracing::info!(bot_id = %bot.bot_id, update_id, "a payment for a suspended bot is held until it resumes");
+            true
+        }
+        Ok(false) => {
+            tracing::info!(bot_id = %bot.bot_id, update_id, "a payment for a bot no longer suspended; not confirmed");
+            false
         }
         Err(e) => {
             tracing::error!(bot_id = %bot.bot_id, update_id, error = %e, "could not hold a payment for a suspended bot");
-            Err(())
+            false
         }
     }
 }
