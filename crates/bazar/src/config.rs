@@ -35,6 +35,11 @@ pub const KEYS: &[KeyDoc] = &[
     KeyDoc { key: "database_max_connections", default: "8", description: "size of the connection pool" },
     KeyDoc { key: "listen", default: "127.0.0.1:8080", description: "address the HTTP server binds" },
     KeyDoc {
+        key: "node_id",
+        default: "host name + listen",
+        description: "this process's name on the database: the same across its restarts, different for every process sharing the database (1-100 characters, no `/`); a restarted process takes back at once the jobs and broadcasts it held when it stopped",
+    },
+    KeyDoc {
         key: "public_url",
         default: "(none)",
         description: "https URL Telegram reaches this server at; when set, bots use webhooks instead of long polling",
@@ -128,6 +133,9 @@ pub struct Config {
     /// See [`KEYS`].
     #[serde(default = "default_listen")]
     pub listen: SocketAddr,
+    /// See [`KEYS`]; [`Config::node_id`] gives the effective one.
+    #[serde(default)]
+    pub node_id: Option<String>,
     /// See [`KEYS`].
     #[serde(default)]
     pub public_url: Option<url::Url>,
@@ -228,6 +236,19 @@ impl Config {
             .map_err(|e| ConfigLoadError::Invalid(describe(e)))
     }
 
+    /// This process's `node_id`: as configured, else `{host name}-{listen}` —
+    /// stable across restarts of one installation, and distinct for processes
+    /// on one host (they cannot listen on the same address). `None` when the
+    /// configured one is unusable (empty, too long, or containing `/`, which
+    /// separates it from the per-run part of a broadcast's owner).
+    pub fn node_id(&self) -> Option<String> {
+        let node = match &self.node_id {
+            Some(node) => node.trim().to_owned(),
+            None => format!("{}-{}", host_name(), self.listen),
+        };
+        (!node.is_empty() && node.chars().count() <= 100 && !node.contains('/')).then_some(node)
+    }
+
     /// The text shown after `bazar --help`.
     pub fn help_text() -> String {
         let mut out = String::from(
@@ -239,6 +260,16 @@ impl Config {
         }
         out
     }
+}
+
+/// The machine's host name (Linux: the kernel's; else `HOSTNAME`), or `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|name| name.trim().replace('/', "-"))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// A figment error as one line, without echoing the offending value (it may be a secret).
@@ -296,6 +327,22 @@ mod tests {
             jail.create_file("bazar.toml", "listne = \"x\"\n")?;
             let err = Config::load(Path::new("bazar.toml"), true).unwrap_err().to_string();
             assert!(err.contains("unknown key `listne`"), "{err}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn node_id_defaults_to_host_and_address_and_refuses_a_slash() {
+        Jail::expect_with(|jail| {
+            jail.set_env("BAZAR_LISTEN", "127.0.0.1:7001");
+            let config = Config::load(Path::new("absent.toml"), false).unwrap();
+            let node = config.node_id().unwrap();
+            assert!(node.ends_with("-127.0.0.1:7001") && node.len() > "-127.0.0.1:7001".len(), "{node}");
+            assert_eq!(node, Config::load(Path::new("absent.toml"), false).unwrap().node_id().unwrap(), "stable");
+            jail.set_env("BAZAR_NODE_ID", "eu-1");
+            assert_eq!(Config::load(Path::new("absent.toml"), false).unwrap().node_id().as_deref(), Some("eu-1"));
+            jail.set_env("BAZAR_NODE_ID", "eu/1");
+            assert_eq!(Config::load(Path::new("absent.toml"), false).unwrap().node_id(), None);
             Ok(())
         });
     }

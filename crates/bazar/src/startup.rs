@@ -28,6 +28,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
             ));
         }
     };
+    let Some(node) = config.node_id() else {
+        return Err(CliError::input("node_id must be 1-100 characters without `/`"));
+    };
     let store = open_store(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -62,7 +65,9 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         },
     ));
     let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone(), api.clone()));
-    let runtime = Runtime::start(store.clone(), api, RuntimeOptions::new(mode), handler).await?;
+    let mut options = RuntimeOptions::new(mode);
+    options.node = node;
+    let runtime = Runtime::start(store.clone(), api, options, handler).await?;
     let summaries = summary_hour
         .map(|hour| tokio::spawn(bazar_shop::daily_summary::run(store.clone(), hour, Duration::from_secs(60))));
     let state = AppState { store: store.clone(), metrics };

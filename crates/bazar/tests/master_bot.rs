@@ -12,6 +12,9 @@
 //! * Self-service onboarding: pick a plan, paste a token, pay from the wallet
 //!   (a double tap pays once), the shop works; with approval on: approve
 //!   creates the shop, reject refunds the fee once.
+//! * Pasted tokens (adding a tenant, onboarding), in webhook and polling mode,
+//!   reach no stored update, no database file or WAL; a restart that handles
+//!   the redacted copy again asks for the token again.
 
 mod helpers;
 
@@ -375,7 +378,114 @@ async fn suspended_before_start_answers_politely(p: Platform) {
     server.stop().await;
 }
 
+/// The secret part of a bot token (what must appear nowhere at rest).
+fn secret_of(token: &str) -> &str {
+    token.split_once(':').unwrap().1
+}
+
+/// Where at rest `secret` can be found: stored updates, any table (PostgreSQL),
+/// the SQLite file and its write-ahead log.
+async fn found_at_rest(p: &Platform, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let in_updates = p.count(&format!("SELECT COUNT(*) FROM telegram_updates WHERE payload LIKE '%{secret}%'")).await;
+    if in_updates > 0 {
+        found.push(format!("{in_updates} rows of telegram_updates"));
+    }
+    if p.postgres {
+        let tables = p
+            .count(&format!(
+                "SELECT COUNT(*) FROM information_schema.tables t WHERE t.table_schema = 'public' \
+                 AND CAST(query_to_xml(format('SELECT * FROM %I', t.table_name), true, false, '') AS TEXT) \
+                 LIKE '%{secret}%'"
+            ))
+            .await;
+        if tables > 0 {
+            found.push(format!("{tables} PostgreSQL tables"));
+        }
+    } else {
+        for file in ["data/bazar.db", "data/bazar.db-wal"] {
+            let bytes = std::fs::read(p.path(file)).unwrap_or_default();
+            if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                found.push(file.to_owned());
+            }
+        }
+    }
+    found
+}
+
+/// A platform admin adds a tenant and a reseller applies for a shop, each by
+/// pasting a token (webhook or polling mode): the tokens work, and none is
+/// stored anywhere but sealed. Then an update carrying a pasted token is
+/// handled again from the inbox after a crash: the sender is asked to paste
+/// it again.
+async fn pasted_tokens_are_not_stored(p: Platform, webhook: bool) {
+    let master = add_master(&p).await;
+    p.run(&["flag", "set", &master, "onboarding", "on"]).await.ok();
+    p.run(&["config", "set", &master, "onboarding_plans", "basic=50000"]).await.ok();
+    let server = p.serve(webhook).await;
+    let admin = FakeUser::new(ADMIN, "Owner").with_language("en");
+    say(&p, MASTER_TG, &admin, updates::command(&admin, "/start", None)).await;
+    let home = say(&p, MASTER_TG, &admin, updates::command(&admin, "/admin", None)).await;
+    let platform = press(&p, MASTER_TG, &admin, &home, "Platform").await;
+    press(&p, MASTER_TG, &admin, &platform, "Add a tenant").await;
+    let tenant_token = p.telegram.add_bot(NEW_TG, "pasted_shop_bot");
+    let added = say(&p, MASTER_TG, &admin, updates::text(&admin, &format!("  {tenant_token}\n"))).await;
+    assert!(added.text.as_deref().unwrap().contains("added"), "the handler saw the real token: {added:?}");
+
+    let reseller = FakeUser::new(6101, "Darya").with_language("en");
+    let reseller_token = p.telegram.add_bot(9101, "pasted_reseller_bot");
+    let confirm = apply(&p, &reseller, &reseller_token).await;
+    assert!(confirm.text.as_deref().unwrap().contains("@pasted_reseller_bot"), "{confirm:?}");
+
+    let redacted = p.count("SELECT COUNT(*) FROM telegram_updates WHERE payload LIKE '%[redacted bot token]%'").await;
+    assert_eq!(redacted, 2, "both pastes are in the inbox, redacted");
+    for token in [&tenant_token, &reseller_token] {
+        let found = found_at_rest(&p, secret_of(token)).await;
+        assert!(found.is_empty(), "a pasted token is at rest in {found:?}");
+    }
+
+    // A crash after the inbox stored a paste (the admin had pressed "Add a
+    // tenant" again) and before it was handled: the restart handles the
+    // redacted copy and asks for the token again.
+    let home = say(&p, MASTER_TG, &admin, updates::command(&admin, "/admin", None)).await;
+    let platform = press(&p, MASTER_TG, &admin, &home, "Platform").await;
+    press(&p, MASTER_TG, &admin, &platform, "Add a tenant").await;
+    server.stop().await;
+    let third = p.telegram.add_bot(9102, "after_crash_bot");
+    let mut paste = updates::text(&admin, &third);
+    let update_id = 900_000_001; // beyond any id the fake hands out
+    paste["update_id"] = update_id.into();
+    let stored = bazar_store::redact_update(&paste.to_string()).replace('\'', "''");
+    p.execute(&format!(
+        "INSERT INTO telegram_updates (bot_id, update_id, payload, received_at) VALUES ({master}, {update_id}, '{stored}', 1)"
+    ))
+    .await;
+    let server = p.serve(webhook).await;
+    let again = wait_for_text(&p, MASTER_TG, ADMIN, "paste it again").await;
+    assert!(again.reply_markup.is_some(), "with the way back: {again:?}");
+    assert_eq!(p.count("SELECT COUNT(*) FROM bots WHERE telegram_bot_id = 9102").await, 0);
+    assert!(found_at_rest(&p, secret_of(&third)).await.is_empty());
+    // Still waiting for a token: pasting it again adds the tenant.
+    let added = say(&p, MASTER_TG, &admin, updates::text(&admin, &third)).await;
+    assert!(added.text.as_deref().unwrap().contains("added"), "{added:?}");
+    server.stop().await;
+    for token in [&tenant_token, &reseller_token, &third] {
+        let found = found_at_rest(&p, secret_of(token)).await;
+        assert!(found.is_empty(), "a pasted token is at rest after the stop in {found:?}");
+    }
+}
+
+async fn pasted_tokens_are_not_stored_webhook(p: Platform) {
+    pasted_tokens_are_not_stored(p, true).await;
+}
+
+async fn pasted_tokens_are_not_stored_polling(p: Platform) {
+    pasted_tokens_are_not_stored(p, false).await;
+}
+
 on_both_backends!(
+    pasted_tokens_are_not_stored_webhook,
+    pasted_tokens_are_not_stored_polling,
     platform_admin_manages_tenants,
     self_service_onboarding,
     suspended_bot_in_polling_mode,

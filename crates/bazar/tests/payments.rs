@@ -399,3 +399,257 @@ async fn admin_queue_on_postgres() {
         admin_queue(p).await;
     }
 }
+
+/// The tenant's currency, as `bazar config set` changes it, seen by a running server.
+async fn switch_currency(p: &Platform, id: &str, currency: &str) {
+    p.run(&["config", "set", id, "currency", currency]).await.ok();
+    tokio::time::sleep(bazar_store::settings_ttl() + Duration::from_millis(500)).await;
+}
+
+/// A customer's balance in `currency`, straight from the wallet row.
+async fn wallet_in(p: &Platform, id: &str, telegram_id: i64, currency: &str) -> i64 {
+    p.count(&format!(
+        "SELECT CAST(COALESCE(SUM(w.balance), 0) AS BIGINT) FROM wallets w JOIN customers c ON c.id = w.customer_id \
+         WHERE c.bot_id = {id} AND c.telegram_id = {telegram_id} AND w.currency = '{currency}'"
+    ))
+    .await
+}
+
+/// A Stars invoice made while the tenant sold in toman is paid after it
+/// switched to rial: credited in toman, once.
+async fn stars_after_a_currency_change(p: Platform) {
+    let id = p.add_shop(TG, "stars_switch_bot", &[ADMIN]).await.0;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(6262, "Reza").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Stars").await;
+    let invoice = say(&p, TG, &user, updates::text(&user, "20,000")).await;
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+
+    switch_currency(&p, &id, "IRR").await;
+    for _ in 0..2 {
+        p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_switch"));
+    }
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000, "credited in the payment's own currency");
+    assert_eq!(wallet_in(&p, &id, user.id, "IRR").await, 0);
+    let payment = payload.strip_prefix("pay:").unwrap();
+    assert_eq!(p.count(&format!("SELECT COUNT(*) FROM payments WHERE id = {payment} AND status = 'paid'")).await, 1);
+    assert_eq!(p.count("SELECT COUNT(*) FROM telegram_updates WHERE status = 'failed'").await, 0);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+/// A card receipt submitted while the tenant sold in toman is approved by the
+/// admin's button after it switched to rial: credited in toman, and the
+/// admin sees "approved".
+async fn approve_after_a_currency_change(p: Platform) {
+    let id = p.add_shop(TG, "card_switch_bot", &[ADMIN]).await.0;
+    let number = bazar_testkit::card_number("603799123456789");
+    p.run(&["card", "add", &id, "--number", &number, "--holder", "Ali Rezaei"]).await.ok();
+    p.run(&["config", "set", &id, "card_unique_amount", "off"]).await.ok();
+    let server = p.serve(true).await;
+    let user = FakeUser::new(6363, "Sara").with_language("en");
+    let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Card to card").await;
+    say(&p, TG, &user, updates::text(&user, "60000")).await;
+    say(&p, TG, &user, updates::text(&user, "ref 7788")).await;
+    let receipt = wait_for_text(&p, TG, ADMIN, "ref 7788").await;
+
+    switch_currency(&p, &id, "IRR").await;
+    let answers = p.telegram.callback_answers(TG).len();
+    p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &button(&receipt, "Approve")));
+    wait_for_text(&p, TG, ADMIN, "approved by").await;
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    let toast = p.telegram.callback_answers(TG).into_iter().nth(answers).expect("the press is answered");
+    assert!(toast["text"].as_str().unwrap_or_default().contains("Approved"), "{toast}");
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 60_000);
+    assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'paid'").await, 1);
+    p.run(&["ledger", "check", &id]).await.ok();
+
+    // A press that fails for good (a payment whose currency nobody can credit)
+    // still gets a visible answer, and decides nothing.
+    let other = FakeUser::new(6364, "Omid").with_language("en");
+    let menu = say(&p, TG, &other, updates::command(&other, "/start", None)).await;
+    let wallet = press(&p, TG, &other, &menu, "Wallet").await;
+    let methods = press(&p, TG, &other, &wallet, "Top up").await;
+    press(&p, TG, &other, &methods, "Card to card").await;
+    say(&p, TG, &other, updates::text(&other, "60000")).await;
+    say(&p, TG, &other, updates::text(&other, "ref 9911")).await;
+    let receipt = wait_for_text(&p, TG, ADMIN, "ref 9911").await;
+    p.execute("UPDATE payments SET currency = 'EUR' WHERE status = 'submitted'").await;
+    let answers = p.telegram.callback_answers(TG).len();
+    p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &button(&receipt, "Approve")));
+    let deadline = Instant::now() + WAIT;
+    while p.telegram.callback_answers(TG).len() == answers {
+        assert!(Instant::now() < deadline, "the failed press was never answered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let toast = p.telegram.callback_answers(TG).pop().unwrap();
+    assert!(toast["text"].as_str().unwrap_or_default().contains("went wrong"), "{toast}");
+    assert_eq!(toast["show_alert"], true, "{toast}");
+    assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'submitted'").await, 1);
+    server.stop().await;
+}
+
+/// A `successful_payment` whose crediting fails for good (here: a payment in
+/// a currency nobody can credit) loses nothing: the charge is kept on the
+/// payment with an event, the customer and the admins are told (once),
+/// expiry leaves it alone, and the retry job credits it once it can.
+async fn stars_kept_when_crediting_fails(p: Platform) {
+    let id = p.add_shop(TG, "stars_kept_bot", &[ADMIN]).await.0;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(true).await;
+    let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
+    say(&p, TG, &admin, updates::command(&admin, "/start", None)).await;
+    let user = FakeUser::new(6464, "Mina").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Stars").await;
+    let invoice = say(&p, TG, &user, updates::text(&user, "20,000")).await;
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+    let payment = payload.strip_prefix("pay:").unwrap().to_owned();
+
+    // Settlement fails for good: the payment's credit is in a currency nobody can credit.
+    p.execute(&format!("UPDATE payments SET currency = 'EUR' WHERE id = {payment}")).await;
+    p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_kept_1"));
+    let notice = wait_for_text(&p, TG, ADMIN, "charge_kept_1").await;
+    assert!(notice.text.as_deref().unwrap().contains("retried automatically"), "{notice:?}");
+    wait_for_text(&p, TG, user.id, "taking longer").await;
+    let row = format!("SELECT COUNT(*) FROM payments WHERE id = {payment} AND charge_id = 'charge_kept_1'");
+    assert_eq!(p.count(&row).await, 1, "the payment keeps the charge");
+    let event = format!(
+        "SELECT COUNT(*) FROM payment_events WHERE payment_id = {payment} AND note LIKE '%charge_kept_1%not credited%'"
+    );
+    assert_eq!(p.count(&event).await, 1, "a payment event says what failed");
+    let retry = "SELECT COUNT(*) FROM jobs WHERE kind = 'stars_settle' AND status = 'pending'";
+    assert_eq!(p.count(retry).await, 1, "a retry is queued");
+    assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key LIKE 'stars:%'").await, 0);
+
+    // Its time runs out: expiry leaves a payment holding a charge alone.
+    p.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'payment_expire'").await;
+    let expired = "SELECT COUNT(*) FROM jobs WHERE kind = 'payment_expire' AND status = 'done'";
+    wait_until_count(&p, expired, 1).await;
+    let open = format!("SELECT COUNT(*) FROM payments WHERE id = {payment} AND status = 'pending'");
+    assert_eq!(p.count(&open).await, 1, "not expired");
+
+    // A retry while the fault lasts fails again and stays queued, later.
+    p.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'stars_settle'").await;
+    let retried = "SELECT COUNT(*) FROM jobs WHERE kind = 'stars_settle' AND status = 'pending' AND attempts = 1 \
+                   AND last_error IS NOT NULL";
+    wait_until_count(&p, retried, 1).await;
+    assert_eq!(p.count(&open).await, 1);
+
+    // The fault is repaired: the next retry credits it, once.
+    p.execute(&format!("UPDATE payments SET currency = 'IRT' WHERE id = {payment}")).await;
+    p.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'stars_settle' AND status = 'pending'").await;
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_kept_1"));
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000);
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(count_texts(&p, TG, ADMIN, "charge_kept_1"), 1, "the admins are told once");
+    assert_eq!(p.count("SELECT COUNT(*) FROM jobs WHERE kind = 'stars_settle' AND status = 'done'").await, 1);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+/// Waits until `sql` counts `n`.
+async fn wait_until_count(p: &Platform, sql: &str, n: i64) {
+    let deadline = Instant::now() + WAIT;
+    while p.count(sql).await != n {
+        assert!(Instant::now() < deadline, "never {n}: {sql}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Stars paid while the shop is suspended (the invoice was sent before) are
+/// held, not handled and not dropped, and credited once when it is enabled
+/// again; a new pre-checkout while suspended is refused with the polite line.
+async fn stars_paid_while_suspended(p: Platform, webhook: bool) {
+    let id = p.add_shop(TG, "stars_pause_bot", &[ADMIN]).await.0;
+    p.run(&["flag", "set", &id, "telegram_stars", "on"]).await.ok();
+    p.run(&["flag", "set", &id, "card_to_card", "off"]).await.ok();
+    p.run(&["config", "set", &id, "stars_rate", "1000"]).await.ok();
+    let server = p.serve(webhook).await;
+    let user = FakeUser::new(6565, "Arman").with_language("en");
+    let menu = say(&p, TG, &user, updates::command(&user, "/start", None)).await;
+    let wallet = press(&p, TG, &user, &menu, "Wallet").await;
+    let methods = press(&p, TG, &user, &wallet, "Top up").await;
+    press(&p, TG, &user, &methods, "Stars").await;
+    let invoice = say(&p, TG, &user, updates::text(&user, "20,000")).await;
+    let payload = invoice.params["payload"].as_str().unwrap().to_owned();
+
+    // Suspended: a pre-checkout (once the server has noticed) is refused politely.
+    p.run(&["bot", "suspend", &id]).await.ok();
+    let deadline = Instant::now() + WAIT;
+    let refusal = loop {
+        let before = p.telegram.pre_checkout_answers(TG).len();
+        p.telegram.push_update(TG, updates::pre_checkout(&user, "XTR", 20, &payload));
+        while p.telegram.pre_checkout_answers(TG).len() == before {
+            assert!(Instant::now() < deadline, "pre-checkout not answered");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let answer = p.telegram.pre_checkout_answers(TG).pop().unwrap();
+        if answer["ok"] == false {
+            break answer;
+        }
+        assert!(Instant::now() < deadline, "never refused while suspended");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let line = refusal["error_message"].as_str().unwrap_or_default();
+    assert!(line.contains("temporarily unavailable"), "{refusal}");
+
+    // Telegram took the Stars anyway (paid just before): held, not handled yet.
+    p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_paused"));
+    let held = "SELECT COUNT(*) FROM telegram_updates WHERE status = 'received' AND payload LIKE '%charge_paused%'";
+    wait_until_count(&p, held, 1).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key LIKE 'stars:%'").await, 0);
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 0);
+    assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'pending'").await, 1);
+    if !webhook {
+        assert_eq!(p.telegram.pending_updates(TG), 0, "confirmed to Telegram once held");
+    }
+
+    // Enabled again: credited, once.
+    p.run(&["bot", "enable", &id]).await.ok();
+    wait_for_text(&p, TG, user.id, "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
+    assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000);
+    assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'stars:charge_paused'").await, 1);
+    assert_eq!(p.count(&held.replace("'received'", "'handled'")).await, 1);
+    p.run(&["ledger", "check", &id]).await.ok();
+    server.stop().await;
+}
+
+async fn stars_paid_while_suspended_webhook(p: Platform) {
+    stars_paid_while_suspended(p, true).await;
+}
+
+async fn stars_paid_while_suspended_polling(p: Platform) {
+    stars_paid_while_suspended(p, false).await;
+}
+
+on_both_backends!(
+    stars_after_a_currency_change,
+    approve_after_a_currency_change,
+    stars_kept_when_crediting_fails,
+    stars_paid_while_suspended_webhook,
+    stars_paid_while_suspended_polling
+);

@@ -10,7 +10,7 @@ use crate::state::ChatState;
 use bazar_domain::{
     ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, PromoBenefit, normalize_promo_code,
 };
-use bazar_runtime::{BotHandle, Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
 use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
@@ -41,6 +41,10 @@ impl CustomerBot {
 impl Handler for CustomerBot {
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>> {
         Box::pin(handle(self, ctx))
+    }
+
+    fn failed<'a>(&'a self, failed: FailedUpdate<'a>) -> BoxFuture<'a, Result<Vec<Outgoing>, HandlerError>> {
+        Box::pin(crate::failed::failed(failed))
     }
 
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {

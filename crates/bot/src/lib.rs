@@ -14,6 +14,7 @@ pub mod callback;
 mod chart;
 mod clock;
 mod daily_summary;
+mod failed;
 mod handler;
 pub mod i18n;
 mod jobs;

@@ -1,11 +1,13 @@
 //! Background jobs of payments: telling the customer what became of a
-//! payment, closing unpaid ones, and the Zarinpal request and reconciliation.
+//! payment, closing unpaid ones, crediting a kept Stars charge, and the
+//! Zarinpal request and reconciliation.
 
 use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::shop_screens::price;
 use bazar_domain::{CurrencyUnit, Irr, Irt};
 use bazar_runtime::{BotHandle, Outgoing};
+use bazar_shop::payments::stars::{self, KeptSettle, STARS_SETTLE_JOB};
 use bazar_shop::payments::zarinpal::{RECONCILE_JOB, REQUEST_JOB, Requested, ZarinpalGateway};
 use bazar_shop::payments::{PAYMENT_EXPIRE_JOB, PAYMENT_UPDATE_JOB, expire};
 use bazar_store::{Job, JobEnd, PaymentStatus, Store, StoreError};
@@ -14,7 +16,7 @@ use std::sync::Arc;
 
 /// Whether `kind` is a payment job.
 pub(crate) fn is_payment_job(kind: &str) -> bool {
-    matches!(kind, PAYMENT_UPDATE_JOB | PAYMENT_EXPIRE_JOB | REQUEST_JOB | RECONCILE_JOB)
+    matches!(kind, PAYMENT_UPDATE_JOB | PAYMENT_EXPIRE_JOB | STARS_SETTLE_JOB | REQUEST_JOB | RECONCILE_JOB)
 }
 
 /// Runs a payment job; errors leave it to be claimed again when its lease runs out.
@@ -22,6 +24,7 @@ pub(crate) async fn run(store: &Store, zarinpal: &ZarinpalGateway, bot: &Arc<Bot
     let result = match job.kind.as_str() {
         PAYMENT_UPDATE_JOB => update(store, bot, job).await,
         PAYMENT_EXPIRE_JOB => close_expired(store, bot, job).await.map(|()| Vec::new()),
+        STARS_SETTLE_JOB => settle_kept(store, bot, job).await.map(|()| Vec::new()),
         REQUEST_JOB => match zarinpal.request(&bot.scope, job).await {
             Ok(Requested::Ready { payment, url }) => link(store, bot, &payment, url.as_str()).await,
             Ok(_) => Ok(Vec::new()),
@@ -45,6 +48,23 @@ async fn close_expired(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result
     expire(&mut tx, payment_id(job)).await?;
     tx.finish_job(job.id, &JobEnd::Done).await?;
     tx.commit().await
+}
+
+/// Credits a kept Stars charge (the customer's notice follows from the
+/// payment's own job); each failure is on the payment's record.
+async fn settle_kept(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<(), StoreError> {
+    let settings = store.tenant(&bot.scope).settings().await?;
+    let percent = crate::handler::referral_percent(&settings);
+    match stars::settle_kept(store, &bot.scope, job, percent).await? {
+        KeptSettle::Settled(_) => {}
+        KeptSettle::Retrying(error) => {
+            tracing::warn!(bot_id = %bot.scope.bot_id(), job = job.id, error, "a kept Stars charge is still not credited")
+        }
+        KeptSettle::GaveUp(error) => {
+            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error, "a kept Stars charge was not credited; left to the admins")
+        }
+    }
+    Ok(())
 }
 
 /// The StartPay link, as a button.

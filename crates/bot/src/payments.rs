@@ -431,11 +431,9 @@ pub(crate) async fn admin_button(
     }
     match action {
         Action::PaymentApprove(id) => {
+            // The use case the API approves with: credited in the payment's own currency.
             let percent = referral_percent(&ctx.settings);
-            let decision = match currency_of(&ctx.settings) {
-                Currency::Irr => card::approve::<Irr>(&mut ctx.tx, id, admin, percent).await?,
-                Currency::Irt => card::approve::<Irt>(&mut ctx.tx, id, admin, percent).await?,
-            };
+            let decision = card::approve(&mut ctx.tx, id, admin, percent).await?;
             Ok(match decision {
                 Decision::Approved(Settlement::Credited { payment, .. }) => {
                     let who = admin_name(ctx);
@@ -551,10 +549,8 @@ pub(crate) async fn stars_paid(
 ) -> Result<Option<String>, HandlerError> {
     let percent = referral_percent(&ctx.settings);
     let customer = ctx.customer.id;
-    let paid = match currency_of(&ctx.settings) {
-        Currency::Irr => stars::paid::<Irr>(&mut ctx.tx, customer, payload, charge_id, percent).await?,
-        Currency::Irt => stars::paid::<Irt>(&mut ctx.tx, customer, payload, charge_id, percent).await?,
-    };
+    // Credited in the payment's own currency, even if the tenant changed its currency since the invoice.
+    let paid = stars::paid(&mut ctx.tx, customer, payload, charge_id, percent).await?;
     Ok(match paid {
         StarsPaid::Settled(_) => None,
         StarsPaid::Unknown => {

@@ -19,6 +19,7 @@ mod panel;
 mod panel_user;
 mod plan;
 mod promo;
+mod redact;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
@@ -44,3 +45,4 @@ pub use plan::{
     MAX_PRICE, PlanError, PlanNames, check_devices, check_duration, check_price, parse_price, parse_traffic_gb,
 };
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};
+pub use redact::{REDACTED_BOT_TOKEN, redact_secrets};

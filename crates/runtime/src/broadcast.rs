@@ -165,16 +165,36 @@ fn outcome_of(result: Result<SendOutcome, oneshot::error::RecvError>) -> Deliver
     }
 }
 
-/// This process's name in `broadcasts.owner`: new at every start, so a
-/// restarted process never mistakes its predecessor's in-flight rows for its own.
-fn owner_name() -> String {
-    format!("{}-{}", std::process::id(), bazar_secrets::random_code(b"0123456789abcdef", 12))
+/// This process's name in `broadcasts.owner`: its node (stable across
+/// restarts) and a part new at every start, so a restarted process never
+/// mistakes its predecessor's in-flight rows for its own, yet knows which
+/// leases were its predecessor's.
+fn owner_name(node: &str) -> String {
+    format!("{node}/{}-{}", std::process::id(), bazar_secrets::random_code(b"0123456789abcdef", 12))
 }
 
 /// The engine: claims broadcasts until the runtime stops, then lets each
-/// task finish its in-flight batches and release its lease.
+/// task finish its in-flight batches and release its lease. At start the
+/// leases this node's previous run held are ended, so its broadcasts resume
+/// at once (their rows in doubt become `unknown` as any takeover does).
 pub(crate) async fn run(rt: Arc<RuntimeInner>) {
-    let owner: Arc<str> = owner_name().into();
+    let owner: Arc<str> = owner_name(&rt.options.node).into();
+    let platform = PlatformScope::for_operator();
+    match rt.store.platform(&platform).expire_broadcast_leases_of(&rt.options.node, &owner).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(broadcasts = n, "resuming broadcasts this node was sending when it stopped");
+            // The dead run's last sends may still fill Telegram's window for
+            // the bot (a fast restart); the outbox's count starts empty.
+            tokio::select! {
+                () = rt.cancel.cancelled() => return,
+                () = tokio::time::sleep(rt.options.outbox.per_bot_window) => {}
+            }
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot take back this node's broadcasts; they resume when their lease ends")
+        }
+    }
     let options = rt.options.broadcasts;
     let lease_ms = options.lease.as_millis() as i64;
     let mut tasks = JoinSet::new();

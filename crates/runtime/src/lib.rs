@@ -39,7 +39,7 @@ pub mod webhook;
 
 pub use broadcast::{BroadcastOptions, BroadcastProgress, TextKind, broadcast_message};
 pub use outbox::Outgoing;
-pub use pipeline::{Handler, HandlerError, UpdateContext};
+pub use pipeline::{FailedUpdate, Handler, HandlerError, UpdateContext};
 pub use registry::BotHandle;
 pub use runtime::{Mode, Runtime, RuntimeOptions};
 pub use update_meta::{ALLOWED_UPDATES, UpdateMeta};

@@ -72,11 +72,36 @@ pub enum HandlerError {
     Other(String),
 }
 
+/// An update whose handling failed for good: its transaction rolled back, and
+/// it is about to be recorded as failed (Telegram will not deliver it again).
+pub struct FailedUpdate<'a> {
+    /// The bot (tenant) it arrived for.
+    pub bot: &'a Arc<BotHandle>,
+    /// The storage layer, for transactions of the handler's own.
+    pub store: &'a Store,
+    /// The update, parsed.
+    pub update: &'a Update,
+    /// Why it failed (the last error), for the record.
+    pub error: &'a str,
+}
+
 /// The bot layer: turns an update into state changes and replies, and runs
 /// the background jobs its use cases queue.
 pub trait Handler: Send + Sync + 'static {
     /// Handles one update. Writes go to `ctx.tx`; replies through `ctx.send`.
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>>;
+
+    /// Called once an update failed for good, before it is recorded as failed:
+    /// what a retry cannot fix must still not be lost or left unanswered. The
+    /// handler keeps what must survive (money that arrived) in transactions of
+    /// its own and returns what to send (an answer to a pressed button, a
+    /// notice to the admins). An error means it could not keep it: the update
+    /// is then *not* recorded, so Telegram delivers it again (webhook) or the
+    /// next start handles it again (polling).
+    fn failed<'a>(&'a self, failed: FailedUpdate<'a>) -> BoxFuture<'a, Result<Vec<Outgoing>, HandlerError>> {
+        let _ = failed;
+        Box::pin(async { Ok(Vec::new()) })
+    }
 
     /// Runs one attempt of a claimed job of `bot` and returns the messages to
     /// send. The job must record its own end (`TenantTx::finish_job`).
@@ -149,7 +174,7 @@ impl Pipeline {
                 Err(e) => {
                     tracing::error!(bot_id = %job.bot.scope.bot_id(), update_id = job.update_id, error = %e, "update failed");
                     metrics::counter!("bazar_updates_failed_total").increment(1);
-                    return self.finish_alone(job, UpdateOutcome::Failed, claim).await;
+                    return self.give_up(job, &update, &e, claim).await;
                 }
             }
         }
@@ -169,7 +194,14 @@ impl Pipeline {
         };
         let settings = tenant.settings().await?;
         let mut tx = tenant.begin().await?;
-        if claim && !tx.claim_update(job.update_id, &job.payload).await? {
+        // A webhook update is stored now; one from the inbox is taken from it.
+        // Either way a repeat (a redelivery, an update queued twice) stops here.
+        let fresh = if claim {
+            tx.claim_update(job.update_id, &job.payload).await?
+        } else {
+            tx.take_update(job.update_id).await?
+        };
+        if !fresh {
             metrics::counter!("bazar_updates_dropped_total", "reason" => "duplicate").increment(1);
             return Ok(None);
         }
@@ -177,9 +209,6 @@ impl Pipeline {
             // The user blocked (kicked) or unblocked the bot in their private chat.
             let blocked = matches!(change.new_chat_member, ChatMember::Kicked(_));
             tx.set_customer_blocked(TelegramUserId::from_raw(user.id as i64), blocked).await?;
-            if !claim {
-                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
-            }
             tx.commit().await?;
             return Ok(None);
         }
@@ -191,9 +220,6 @@ impl Pipeline {
         };
         let (customer, is_new_customer) = tx.record_contact(&contact).await?;
         if customer.banned {
-            if !claim {
-                tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
-            }
             tx.commit().await?;
             return Ok(None);
         }
@@ -222,18 +248,41 @@ impl Pipeline {
         if state_changed {
             tx.set_conversation_state(chat, state.as_deref()).await?;
         }
-        if !claim {
-            tx.finish_update(job.update_id, UpdateOutcome::Handled).await?;
-        }
         tx.commit().await?;
-        // A webhook answer can carry one call: use it for the query answer
-        // Telegram is waiting for, which saves a request and its latency.
-        let inline = claim
-            .then(|| replies.iter().position(|r| matches!(r.method, "answerCallbackQuery" | "answerPreCheckoutQuery")))
-            .flatten()
-            .map(|i| replies.remove(i));
+        let inline = if claim { take_inline(&mut replies) } else { None };
         self.outbox.enqueue(&bot.scope, &bot.token, replies);
         Ok(inline)
+    }
+
+    /// An update failed for good: the handler keeps what must not be lost and
+    /// says what to tell ([`Handler::failed`]), then the update is recorded as
+    /// failed. When the handler could not keep it, nothing is recorded and the
+    /// update comes again (a 5xx to the webhook; the inbox row stays pending).
+    async fn give_up(&self, job: &Job, update: &Update, error: &HandlerError, claim: bool) -> Answer {
+        let bot = &job.bot;
+        let error = error.to_string();
+        let failed = FailedUpdate { bot, store: &self.store, update, error: &error };
+        let mut replies = match std::panic::AssertUnwindSafe(self.handler.failed(failed)).catch_unwind().await {
+            Ok(Ok(replies)) => replies,
+            Ok(Err(e)) => {
+                tracing::error!(bot_id = %bot.scope.bot_id(), update_id = job.update_id, error = %e, "could not keep what a failed update carried; it will come again");
+                return Answer::Retry;
+            }
+            Err(panic) => {
+                tracing::error!(bot_id = %bot.scope.bot_id(), update_id = job.update_id, panic = panic_text(&panic), "the failure handler panicked");
+                Vec::new()
+            }
+        };
+        let answer = self.finish_alone(job, UpdateOutcome::Failed, claim).await;
+        let inline = match answer {
+            Answer::Done(_) if claim => take_inline(&mut replies),
+            _ => None,
+        };
+        self.outbox.enqueue(&bot.scope, &bot.token, replies);
+        match answer {
+            Answer::Done(_) => Answer::Done(inline),
+            Answer::Retry => Answer::Retry,
+        }
     }
 
     /// Records an update's end in a transaction of its own (stores it first when `claim`).
@@ -266,6 +315,13 @@ impl Pipeline {
             }
         }
     }
+}
+
+/// A webhook answer can carry one call: the query answer Telegram is waiting
+/// for, which saves a request and its latency.
+fn take_inline(replies: &mut Vec<Outgoing>) -> Option<Outgoing> {
+    let i = replies.iter().position(|r| matches!(r.method, "answerCallbackQuery" | "answerPreCheckoutQuery"))?;
+    Some(replies.remove(i))
 }
 
 /// The human behind an update and the chat to answer in.

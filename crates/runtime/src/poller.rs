@@ -3,10 +3,13 @@
 //! the polled updates, so a restart neither loses nor repeats an update.
 //!
 //! A *suspended* bot gets a lightweight loop instead ([`run_polite`]): it reads
-//! no tenant data and stores nothing, answers each private chat with the polite
-//! "temporarily unavailable" line (once per window, like the webhook) and each
-//! button press with the same line, and confirms what it read — so what a
-//! customer said while the shop was suspended is not handled after it resumes.
+//! no tenant data, answers each private chat with the polite "temporarily
+//! unavailable" line (once per window, like the webhook), each button press
+//! with the same line and each pre-checkout query with a refusal, and
+//! confirms what it read — so what a customer said while the shop was
+//! suspended is not handled after it resumes. The one exception is money
+//! Telegram already took (a `successful_payment`): it is held in the inbox
+//! before it is confirmed, and handled once the shop is served again.
 
 use crate::registry::{BotHandle, Changes};
 use crate::runtime::{Mode, RuntimeInner};
@@ -142,16 +145,25 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
         let wait = match polled {
             Ok(updates) => {
                 failures = 0;
+                let mut next = None;
                 for update in &updates {
+                    let id = update.get("update_id").and_then(serde_json::Value::as_i64);
+                    if crate::webhook::carries_money(update) && !crate::webhook::hold(&rt, &bot, update).await {
+                        // Not held, so not confirmed: it comes again with the next poll.
+                        break;
+                    }
                     if let Some((method, params)) = crate::webhook::polite_call(&rt, &bot, update)
                         && let Err(e) = rt.api.call_json(&bot.token, method, &params).await
                     {
                         tracing::debug!(%bot_id, error = %e, "polite answer not sent");
                     }
+                    next = id.map(|id| id + 1).max(next);
                 }
-                let next = updates.iter().filter_map(|u| u.get("update_id")?.as_i64()).max().map(|m| m + 1);
                 offset = next.unwrap_or(offset);
-                continue;
+                if next.is_some() || updates.is_empty() {
+                    continue;
+                }
+                Duration::from_secs(1)
             }
             Err(e) if e.is_unauthorized() => Duration::from_secs(60),
             // The active bot's poller may still be finishing its last long poll.

@@ -45,6 +45,11 @@ pub struct RuntimeOptions {
     pub job_poll: Duration,
     /// How broadcasts are claimed, batched and reported.
     pub broadcasts: crate::broadcast::BroadcastOptions,
+    /// This process's name on the database (`node_id`): stable across its
+    /// restarts, distinct from every other process sharing the database. At
+    /// start, jobs and broadcasts still held under it were held by its own
+    /// previous run, which is dead, and are taken back at once.
+    pub node: String,
 }
 
 impl RuntimeOptions {
@@ -58,8 +63,15 @@ impl RuntimeOptions {
             poll_timeout: Duration::from_secs(25),
             job_poll: Duration::from_millis(200),
             broadcasts: crate::broadcast::BroadcastOptions::default(),
+            node: ephemeral_node(),
         }
     }
+}
+
+/// A node name no other run will ever have (the default, for embedders that
+/// set none): nothing is taken back at start, leases bring work back instead.
+fn ephemeral_node() -> String {
+    format!("run-{}-{}", std::process::id(), bazar_secrets::random_code(b"0123456789abcdef", 8))
 }
 
 /// The running Telegram side of the platform. Cheap to clone.
@@ -114,6 +126,7 @@ impl Runtime {
         });
         let changes = inner.registry.reload(&inner.store, true).await?;
         inner.recover().await?;
+        inner.take_back_jobs().await?;
         crate::poller::follow_suspended(&inner, &changes, &inner.cancel);
         inner.clone().apply(changes.added, Vec::new());
         let watcher = tokio::spawn(inner.clone().watch());
@@ -239,6 +252,47 @@ impl RuntimeInner {
         Ok(())
     }
 
+    /// Queues what bots served again (enabled, resumed) have waiting in the
+    /// inbox — payments held while they were suspended — as a start does for
+    /// every bot ([`Self::recover`]). An update queued twice is handled once
+    /// (the pipeline takes it from the inbox in its transaction).
+    async fn requeue(&self, bots: &[Arc<BotHandle>]) {
+        for bot in bots {
+            let pending = match self.store.tenant(&bot.scope).pending_updates(10_000).await {
+                Ok(pending) => pending,
+                Err(e) => {
+                    tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "cannot read the bot's waiting updates");
+                    continue;
+                }
+            };
+            if !pending.is_empty() {
+                tracing::info!(bot_id = %bot.scope.bot_id(), requeued = pending.len(), "queued updates that waited for the bot");
+            }
+            for update in pending {
+                let chat =
+                    serde_json::from_str::<Value>(&update.payload).ok().and_then(|v| UpdateMeta::of(&v)?.chat_id);
+                let job = Job {
+                    bot: bot.clone(),
+                    update_id: update.update_id,
+                    payload: update.payload,
+                    source: Source::Inbox,
+                };
+                self.dispatcher.dispatch(job, chat);
+            }
+        }
+    }
+
+    /// Puts the jobs this node's previous run had claimed (it died holding
+    /// them) back to `pending` at once, instead of after their lease.
+    async fn take_back_jobs(&self) -> Result<(), StoreError> {
+        let platform = PlatformScope::for_operator();
+        let released = self.store.platform(&platform).release_jobs_of(&self.options.node).await?;
+        if released > 0 {
+            tracing::info!(released, node = %self.options.node, "took back jobs this node held when it stopped");
+        }
+        Ok(())
+    }
+
     /// Claims due background jobs and runs them through the handler; their
     /// messages go out through the outbox like replies.
     async fn run_jobs(self: Arc<Self>) {
@@ -250,7 +304,7 @@ impl RuntimeInner {
                 () = self.cancel.cancelled() => return,
                 _ = tick.tick() => {}
             }
-            let jobs = match self.store.platform(&platform).claim_jobs(32, 120_000).await {
+            let jobs = match self.store.platform(&platform).claim_jobs_by(32, 120_000, Some(&self.options.node)).await {
                 Ok(jobs) => jobs,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot claim jobs");
@@ -298,6 +352,7 @@ impl RuntimeInner {
                     match reloaded {
                         Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
                             tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
+                            self.requeue(&changes.added).await;
                             self.clone().apply(changes.added, changes.removed);
                         }
                         Ok(_) => {}

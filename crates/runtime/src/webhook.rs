@@ -9,7 +9,11 @@
 //! the same way) is answered, in the webhook reply itself, with one polite
 //! "temporarily unavailable" line — at most once per chat per
 //! [`crate::registry::POLITE_WINDOW`]; a button press gets the line as its
-//! answer. Nothing of the tenant is read or written for it.
+//! answer, a pre-checkout query a refusal with the line (no new Stars are
+//! taken). Nothing of the tenant is read for it, and only money that arrived
+//! anyway is written: a `successful_payment` is held in the inbox
+//! ([`bazar_store::Platform::hold_suspended_update`]) and handled once the
+//! shop is served again.
 
 use crate::Runtime;
 use crate::dispatch::Answer;
@@ -47,7 +51,7 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
     };
     let Some(bot) = runtime.inner.registry.get(bot_id) else {
         if let Some(bot) = runtime.inner.registry.suspended(bot_id) {
-            return polite(&runtime, &bot, &headers, &body);
+            return polite(&runtime, &bot, &headers, &body).await;
         }
         metrics::counter!("bazar_updates_dropped_total", "reason" => "inactive_bot").increment(1);
         tracing::debug!(%bot_id, "update for an unknown or inactive bot dropped");
@@ -80,17 +84,26 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
     }
 }
 
-/// The answer to an update of a suspended bot: one polite line, or nothing.
-fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &HeaderMap, body: &[u8]) -> Response {
+/// The answer to an update of a suspended bot: one polite line, or nothing;
+/// money that arrived is held for later (a 5xx when it could not be, so
+/// Telegram delivers it again).
+async fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &HeaderMap, body: &[u8]) -> Response {
     let presented = headers.get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if !bool::from(presented.ct_eq(bot.webhook_secret.as_bytes())) {
         metrics::counter!("bazar_updates_dropped_total", "reason" => "bad_secret").increment(1);
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
     let Ok(update) = serde_json::from_slice::<serde_json::Value>(body) else {
         return StatusCode::OK.into_response();
     };
+    if carries_money(&update) {
+        return if hold(&runtime.inner, bot, &update).await {
+            StatusCode::OK.into_response()
+        } else {
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        };
+    }
+    metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
     match polite_call(&runtime.inner, bot, &update) {
         Some((method, mut params)) => {
             params["method"] = serde_json::Value::String(method.to_owned());
@@ -111,6 +124,37 @@ pub(crate) async fn register_polite(rt: &RuntimeInner, bot: &bazar_store::Suspen
     }
 }
 
+/// Whether an update of a suspended bot reports money Telegram has already
+/// taken (a Stars `successful_payment`): it must be credited, not dropped.
+pub(crate) fn carries_money(update: &serde_json::Value) -> bool {
+    update.pointer("/message/successful_payment").is_some()
+}
+
+/// Holds a money-bearing update of a suspended bot in the inbox until the
+/// bot is served again (when the registry re-adds it, its pending rows are
+/// queued). False (logged) when it is not stored — the database failed, or the
+/// bot is no longer suspended (resumed a moment ago): it must not be
+/// confirmed, so Telegram delivers it again to whoever serves the bot now.
+pub(crate) async fn hold(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, update: &serde_json::Value) -> bool {
+    let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else { return true };
+    let platform = bazar_store::PlatformScope::for_operator();
+    match rt.store.platform(&platform).hold_suspended_update(bot.bot_id, update_id, &update.to_string()).await {
+        Ok(true) => {
+            metrics::counter!("bazar_updates_held_total").increment(1);
+            tracing::info!(bot_id = %bot.bot_id, update_id, "a payment for a suspended bot is held until it resumes");
+            true
+        }
+        Ok(false) => {
+            tracing::info!(bot_id = %bot.bot_id, update_id, "a payment for a bot no longer suspended; not confirmed");
+            false
+        }
+        Err(e) => {
+            tracing::error!(bot_id = %bot.bot_id, update_id, error = %e, "could not hold a payment for a suspended bot");
+            false
+        }
+    }
+}
+
 /// The call (method and parameters) answering an update of a suspended bot,
 /// if one is due: the webhook reply, or the polite poller's request.
 pub(crate) fn polite_call(
@@ -125,6 +169,17 @@ pub(crate) fn polite_call(
         let id = query.get("id")?.as_str()?;
         let params = serde_json::json!({"callback_query_id": id, "text": text, "show_alert": true});
         return Some(("answerCallbackQuery", params));
+    }
+    if let Some(query) = update.get("pre_checkout_query") {
+        // No new Stars are taken while the shop cannot deliver what they buy.
+        let language = query.pointer("/from/language_code").and_then(|l| l.as_str());
+        let text = handler.unavailable_text(&bot.name, language);
+        let id = query.get("id")?.as_str()?;
+        let params = serde_json::json!({"pre_checkout_query_id": id, "ok": false, "error_message": text});
+        return Some(("answerPreCheckoutQuery", params));
+    }
+    if carries_money(update) {
+        return None; // held, and answered by the shop once it resumes
     }
     let message = update.get("message")?;
     // Only private chats: a suspended shop stays quiet in groups.

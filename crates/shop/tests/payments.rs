@@ -224,7 +224,7 @@ async fn submit(store: &Store, scope: &TenantScope, customer: CustomerId) -> Pay
 }
 
 async fn approve(store: &Store, scope: &TenantScope, id: i64) -> Decision {
-    in_tx!(store, scope, |tx| card::approve::<Irt>(&mut tx, id, TelegramUserId::from_raw(ADMIN), None).await?)
+    in_tx!(store, scope, |tx| card::approve(&mut tx, id, TelegramUserId::from_raw(ADMIN), None).await?)
 }
 
 async fn payment(store: &Store, scope: &TenantScope, id: i64) -> Payment {
@@ -408,7 +408,7 @@ async fn approval_after_rejection_is_refused(db: Db) {
     assert_eq!(reject("again").await, Decision::AlreadyDecided(PaymentStatus::Rejected));
     assert_eq!(approve(&store, &scope, id).await, Decision::AlreadyDecided(PaymentStatus::Rejected));
     // A stale approval reaching `settle` directly is refused as well.
-    let settled = in_tx!(store, &scope, |tx| payments::settle::<Irt>(&mut tx, id, "admin:1", None, None).await?);
+    let settled = in_tx!(store, &scope, |tx| payments::settle(&mut tx, id, "admin:1", None, None).await?);
     assert_eq!(settled, Settlement::Closed(PaymentStatus::Rejected));
 
     assert_eq!(balance(&store, &scope, buyer).await, 0);
@@ -455,7 +455,7 @@ async fn other_tenant_cannot_approve(db: Db) {
     assert_eq!(approve(&store, &b, id).await, Decision::NotFound);
     assert_eq!(in_tx!(store, &b, |tx| card::reject(&mut tx, id, admin, "nope").await?), Decision::NotFound);
     assert!(!in_tx!(store, &b, |tx| payments::expire(&mut tx, id).await?), "B cannot expire A's payment");
-    let settled = try_in_tx!(store, &b, |tx| payments::settle::<Irt>(&mut tx, id, "admin:1", None, None).await?);
+    let settled = try_in_tx!(store, &b, |tx| payments::settle(&mut tx, id, "admin:1", None, None).await?);
     assert!(matches!(settled, Err(StoreError::InvalidInput(_))), "{settled:?}");
     assert_eq!(in_tx!(store, &b, |tx| tx.payment(id).await?), None, "B does not even see it");
 
@@ -750,7 +750,7 @@ async fn stars_paid(
     payload: &str,
     charge: &str,
 ) -> StarsPaid {
-    in_tx!(store, scope, |tx| stars::paid::<Irt>(&mut tx, customer, payload, charge, None).await?)
+    in_tx!(store, scope, |tx| stars::paid(&mut tx, customer, payload, charge, None).await?)
 }
 
 async fn pre_checkout(
@@ -879,7 +879,7 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     // One Telegram charge belongs to one payment: reported for another, it credits nothing.
     let other = start_stars(&store, &scope, c[2], 10_000, None).await;
     let payload = stars::invoice_payload(&other);
-    let reused = try_in_tx!(store, &scope, |tx| stars::paid::<Irt>(&mut tx, c[2], &payload, "ch_1", None).await?);
+    let reused = try_in_tx!(store, &scope, |tx| stars::paid(&mut tx, c[2], &payload, "ch_1", None).await?);
     assert!(matches!(reused, Err(StoreError::Conflict(_))), "{reused:?}");
     assert_eq!(payment(&store, &scope, other.id).await.status, PaymentStatus::Pending);
     assert_eq!(balance(&store, &scope, c[2]).await, 0);
@@ -960,7 +960,7 @@ async fn plan_bought_on_credit(db: Db) {
 
     // Approving or settling again buys nothing more.
     assert_eq!(approve(&store, &scope, started.id).await, Decision::AlreadyDecided(PaymentStatus::Paid));
-    let again = in_tx!(store, &scope, |tx| payments::settle::<Irt>(&mut tx, started.id, "admin:1", None, None).await?);
+    let again = in_tx!(store, &scope, |tx| payments::settle(&mut tx, started.id, "admin:1", None, None).await?);
     assert_eq!(again, Settlement::AlreadyPaid);
     assert_eq!(in_tx!(store, &scope, |tx| tx.customer_subscriptions(buyer).await?).len(), 1);
     let (entries, _) = ledger(&store, &scope, buyer, "").await;

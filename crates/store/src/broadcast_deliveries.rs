@@ -104,6 +104,30 @@ impl Platform<'_> {
         Ok(claimed)
     }
 
+    /// Ends, at once, the leases that earlier runs of `node` (owners named
+    /// `{node}/…`) hold, except `owner`'s own: a process calls it as it
+    /// starts, so the broadcasts it was sending when it died are claimed again
+    /// without waiting for the lease to run out. At most once still holds:
+    /// claiming turns their `sending` rows `unknown` ([`Platform::claim_broadcasts`]).
+    pub async fn expire_broadcast_leases_of(&self, node: &str, owner: &str) -> Result<u64, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let held: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, owner FROM broadcasts WHERE owner IS NOT NULL").fetch_all(tx.conn()).await?;
+        let prefix = format!("{node}/");
+        let mut expired = 0;
+        for (id, holder) in held.into_iter().filter(|(_, holder)| holder.starts_with(&prefix) && holder != owner) {
+            expired += sqlx::query("UPDATE broadcasts SET lease_until = $1 WHERE id = $2 AND owner = $3")
+                .bind(0_i64)
+                .bind(id)
+                .bind(holder)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(expired)
+    }
+
     /// Lets go of a claimed broadcast the process cannot serve yet (its bot is
     /// not in the process's registry yet), so that any process may claim it.
     pub async fn release_broadcast(&self, id: i64, owner: &str) -> Result<(), StoreError> {

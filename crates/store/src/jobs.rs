@@ -103,10 +103,39 @@ impl Platform<'_> {
         tx.commit().await
     }
 
-    /// Claims up to `limit` due jobs of any tenant for `lease_ms`. Jobs whose
-    /// lease ran out (their process died) are due again. On PostgreSQL,
-    /// `SKIP LOCKED` lets several processes claim side by side.
+    /// Gives back, at once, the jobs `node` held when its process died: a
+    /// process calls it as it starts, before claiming anything, so every job
+    /// still `running` under its own `node_id` belongs to a predecessor that
+    /// can no longer finish it (and would otherwise wait out its lease).
+    /// Returns how many went back to `pending`; their attempts still count.
+    pub async fn release_jobs_of(&self, node: &str) -> Result<u64, StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        let done = sqlx::query(
+            "UPDATE jobs SET status = 'pending', locked_until = NULL, updated_at = $1 \
+             WHERE status = 'running' AND claimed_by = $2",
+        )
+        .bind(now_ms())
+        .bind(node)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Claims up to `limit` due jobs of any tenant for `lease_ms`, with no
+    /// holder recorded: only the lease brings them back (tests and tools that
+    /// do not restart; the runtime uses [`Platform::claim_jobs_by`]).
     pub async fn claim_jobs(&self, limit: i64, lease_ms: i64) -> Result<Vec<Job>, StoreError> {
+        self.claim_jobs_by(limit, lease_ms, None).await
+    }
+
+    /// Claims up to `limit` due jobs of any tenant for `lease_ms`, recording
+    /// `node` (the claiming process's `node_id`) as their holder, so that
+    /// process takes them back at once when it restarts
+    /// ([`Platform::release_jobs_of`]). Jobs whose lease ran out (their
+    /// process died) are due again. On PostgreSQL, `SKIP LOCKED` lets several
+    /// processes claim side by side.
+    pub async fn claim_jobs_by(&self, limit: i64, lease_ms: i64, node: Option<&str>) -> Result<Vec<Job>, StoreError> {
         let mut tx = self.begin_tx(Mode::Write).await?;
         let now = now_ms();
         sqlx::query("UPDATE jobs SET status = 'pending' WHERE status = 'running' AND locked_until < $1")
@@ -118,13 +147,14 @@ impl Platform<'_> {
             Backend::Sqlite => "",
         };
         let rows = sqlx::query(&format!(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2 \
-             WHERE status = 'pending' AND id IN (SELECT id FROM jobs WHERE status = 'pending' AND run_at <= $2 \
-             ORDER BY run_at LIMIT $3 {skip_locked}) RETURNING id, bot_id, kind, payload, attempts"
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2, \
+             claimed_by = $4 WHERE status = 'pending' AND id IN (SELECT id FROM jobs WHERE status = 'pending' \
+             AND run_at <= $2 ORDER BY run_at LIMIT $3 {skip_locked}) RETURNING id, bot_id, kind, payload, attempts"
         ))
         .bind(now + lease_ms)
         .bind(now)
         .bind(limit)
+        .bind(node)
         .fetch_all(tx.conn())
         .await?;
         tx.commit().await?;

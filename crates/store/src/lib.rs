@@ -68,7 +68,7 @@ pub use customers::{Customer, CustomerContact, CustomerSearch};
 pub use daily_summaries::DAILY_SUMMARY_JOB;
 pub use error::StoreError;
 pub use gateways::ZarinpalAccount;
-pub use inbox::{PendingUpdate, UpdateOutcome};
+pub use inbox::{PendingUpdate, UpdateOutcome, redact_update};
 pub use jobs::{Job, JobEnd};
 pub use ledger::{EntryKind, LedgerEntry, Mismatch, Posting};
 pub use onboarding::{NewOnboarding, Onboarding, OnboardingRequest, OnboardingStatus};

@@ -316,6 +316,16 @@ impl TenantTx {
         row.as_ref().map(from_row).transpose()
     }
 
+    /// The payment holding a Telegram Stars charge id, if any.
+    pub async fn payment_by_charge(&mut self, charge_id: &str) -> Result<Option<Payment>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE bot_id = $1 AND charge_id = $2"))
+            .bind(self.bot())
+            .bind(charge_id)
+            .fetch_optional(self.conn())
+            .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     /// Payments, newest first.
     pub async fn payments(
         &mut self,

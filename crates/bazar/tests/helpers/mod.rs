@@ -81,6 +81,14 @@ impl Platform {
         n
     }
 
+    /// Executes one statement with full visibility (test set-up and fault injection only).
+    pub async fn execute(&self, sql: &str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&self.inspect_url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap_or_else(|e| panic!("{e}: {sql}"));
+        let _ = sqlx::Connection::close(conn).await;
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_bazar"));
         cmd.args(args).current_dir(self.dir.path()).env_clear();

@@ -36,6 +36,7 @@ mst-ask-token = Paste the token of the new tenant's bot (from @BotFather). I del
 mst-bad-token = That is not a bot token. Paste it exactly as @BotFather gave it.
 mst-token-taken = This bot is already registered.
 mst-token-unknown = Telegram does not accept this token. Check it with @BotFather.
+mst-token-again = For your safety the token was not kept while the service restarted. Please paste it again.
 mst-added = ✅ Tenant #{ $id } { $name } added.
     
     ⚠️ Its API token, shown only this once — store it safely now:

@@ -147,9 +147,7 @@ pub(crate) async fn input(
                     let rows = vec![vec![button(t(language, "btn-back"), menu, op('v', record.id.get() as u64, 0))]];
                     return Ok(Some(Screen { text, keyboard: keyboard(rows) }));
                 }
-                Pasted::Malformed => "mst-bad-token",
-                Pasted::Taken => "mst-token-taken",
-                Pasted::Refused => "mst-token-unknown",
+                other => other.refusal_key(),
             };
             // Still waiting for a token: the next message is another try.
             state.admin_flow = Some(flow);

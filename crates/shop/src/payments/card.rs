@@ -115,19 +115,20 @@ pub enum Decision {
 /// An admin approves a card payment: one transaction, the payment row locked,
 /// credited once however many approvals race. The decision is recorded as
 /// `admin:{telegram id}` (see [`approve_by`]).
-pub async fn approve<C: CurrencyUnit>(
+pub async fn approve(
     tx: &mut TenantTx,
     payment_id: i64,
     admin: TelegramUserId,
     referral_percent: Option<u8>,
 ) -> Result<Decision, StoreError> {
-    approve_by::<C>(tx, payment_id, &format!("admin:{admin}"), referral_percent).await
+    approve_by(tx, payment_id, &format!("admin:{admin}"), referral_percent).await
 }
 
 /// Approves a card payment on behalf of `actor` (`admin:{telegram id}` for a
 /// bot button, `api` for the REST API): the one code path of every approval,
-/// so a button and an API call racing each other credit once.
-pub async fn approve_by<C: CurrencyUnit>(
+/// so a button and an API call racing each other credit once, both in the
+/// payment's own currency (see [`settle`]).
+pub async fn approve_by(
     tx: &mut TenantTx,
     payment_id: i64,
     actor: &str,
@@ -139,7 +140,7 @@ pub async fn approve_by<C: CurrencyUnit>(
     if !payment.status.is_open() {
         return Ok(Decision::AlreadyDecided(payment.status));
     }
-    Ok(match settle::<C>(tx, payment_id, actor, Some("approved"), referral_percent).await? {
+    Ok(match settle(tx, payment_id, actor, Some("approved"), referral_percent).await? {
         Settlement::AlreadyPaid => Decision::AlreadyDecided(PaymentStatus::Paid),
         Settlement::Closed(status) => Decision::AlreadyDecided(status),
         credited => Decision::Approved(credited),

@@ -97,7 +97,12 @@ pub fn credit_key(payment: &Payment) -> String {
 
 /// Credits `payment` once, in `tx`: status to `paid` (conditionally), the
 /// wallet credit, the purchase it was made for, and the customer's notice.
-pub async fn settle<C: CurrencyUnit>(
+///
+/// The credit is in the payment's *own* currency — the tenant's when the
+/// payment was made — whatever the tenant's currency is now: a customer who
+/// paid is credited what they were promised, and no caller can pick another
+/// currency (there is no way to ask for one).
+pub async fn settle(
     tx: &mut TenantTx,
     payment_id: i64,
     actor: &str,
@@ -107,9 +112,21 @@ pub async fn settle<C: CurrencyUnit>(
     let Some(payment) = tx.payment_for_update(payment_id).await? else {
         return Err(StoreError::InvalidInput("no such payment"));
     };
-    if payment.currency != C::CODE {
-        return Err(StoreError::Corrupt(format!("payment {} is in {}, not {}", payment.id, payment.currency, C::CODE)));
+    match payment.currency.as_str() {
+        c if c == Irr::CODE => settle_as::<Irr>(tx, payment, actor, note, referral_percent).await,
+        c if c == Irt::CODE => settle_as::<Irt>(tx, payment, actor, note, referral_percent).await,
+        other => Err(StoreError::Corrupt(format!("payment {} has currency {other}", payment.id))),
     }
+}
+
+/// [`settle`] for a payment (locked by the caller) whose currency is `C`.
+async fn settle_as<C: CurrencyUnit>(
+    tx: &mut TenantTx,
+    payment: Payment,
+    actor: &str,
+    note: Option<&str>,
+    referral_percent: Option<u8>,
+) -> Result<Settlement, StoreError> {
     if !tx.transition_payment(payment.id, creditable_from(payment.method), PaymentStatus::Paid, actor, note).await? {
         let now = tx.payment(payment.id).await?.map(|p| p.status).unwrap_or(payment.status);
         return Ok(if now == PaymentStatus::Paid { Settlement::AlreadyPaid } else { Settlement::Closed(now) });
@@ -151,22 +168,6 @@ async fn auto_purchase<C: CurrencyUnit>(
         BuyOutcome::PlanUnavailable | BuyOutcome::PromoRefused(_) => AutoPurchase::PlanGone,
         BuyOutcome::NoPanel => AutoPurchase::NoPanel,
     })
-}
-
-/// [`settle`] in the currency the payment is recorded in.
-pub async fn settle_in_currency(
-    tx: &mut TenantTx,
-    currency: &str,
-    payment_id: i64,
-    actor: &str,
-    note: Option<&str>,
-    referral_percent: Option<u8>,
-) -> Result<Settlement, StoreError> {
-    match currency {
-        c if c == Irr::CODE => settle::<Irr>(tx, payment_id, actor, note, referral_percent).await,
-        c if c == Irt::CODE => settle::<Irt>(tx, payment_id, actor, note, referral_percent).await,
-        other => Err(StoreError::Corrupt(format!("payment {payment_id} has currency {other}"))),
-    }
 }
 
 /// The referral share of a purchase, when the tenant's referral programme is on.
@@ -289,7 +290,12 @@ pub fn payment_minutes(settings: &TenantSettings) -> i64 {
 }
 
 /// Expires an unpaid payment whose time is up (the [`PAYMENT_EXPIRE_JOB`]).
-/// A card payment whose receipt is in stays for the admins to decide.
+/// A card payment whose receipt is in stays for the admins to decide, and a
+/// Stars payment holding a charge was paid: it waits for its credit
+/// ([`stars::keep_charge`]) and is never closed by the clock.
 pub async fn expire(tx: &mut TenantTx, payment_id: i64) -> Result<bool, StoreError> {
+    if tx.payment_for_update(payment_id).await?.is_some_and(|p| p.charge_id.is_some()) {
+        return Ok(false);
+    }
     close(tx, payment_id, &[PaymentStatus::Pending], PaymentStatus::Expired, "system", Some("not paid in time")).await
 }

@@ -3,14 +3,33 @@
 //! credits once by Telegram's charge id. Stars (XTR) never mix with the
 //! tenant's currency: the payment records both the Stars paid and the
 //! wallet credit they buy at the tenant's explicit `stars_rate`.
+//!
+//! Telegram delivers a `successful_payment` once and has taken the Stars by
+//! then. If crediting it fails for a reason a retry of the update cannot fix,
+//! [`keep_charge`] records the charge on the payment (with a payment event
+//! saying what failed) and queues [`STARS_SETTLE_JOB`], which tries again a
+//! bounded number of times ([`settle_kept`]); expiry never closes a payment
+//! holding a charge. The money stays findable and creditable.
 
 use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, Money, Xtr};
 use bazar_store::{
-    EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
+    EntryKind, Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, Store, StoreError, TenantScope,
+    TenantSettings, TenantTx,
 };
 use serde_json::json;
+
+/// The job that credits a Stars charge whose `successful_payment` could not be handled.
+pub const STARS_SETTLE_JOB: &str = "stars_settle";
+/// Attempts of [`STARS_SETTLE_JOB`] before the charge is left to the admins
+/// (about two hours of retries with [`retry_delay_ms`]).
+pub const SETTLE_ATTEMPTS: u32 = 8;
+
+/// Wait before retry number `attempt` (1-based) of [`STARS_SETTLE_JOB`]: 30 s, doubling.
+pub fn retry_delay_ms(attempt: u32) -> i64 {
+    30_000 << attempt.saturating_sub(1).min(7)
+}
 
 /// The invoice payload that names a payment.
 pub fn invoice_payload(payment: &Payment) -> String {
@@ -115,8 +134,9 @@ pub enum StarsPaid {
     Unknown,
 }
 
-/// Credits a `successful_payment` once by its `telegram_payment_charge_id`.
-pub async fn paid<C: CurrencyUnit>(
+/// Credits a `successful_payment` once by its `telegram_payment_charge_id`,
+/// in the payment's own currency (see [`settle`]).
+pub async fn paid(
     tx: &mut TenantTx,
     customer: CustomerId,
     payload: &str,
@@ -137,7 +157,102 @@ pub async fn paid<C: CurrencyUnit>(
         None => tx.set_payment_charge(payment.id, charge_id).await?,
     }
     let note = format!("charge {charge_id}");
-    Ok(StarsPaid::Settled(settle::<C>(tx, payment.id, "telegram", Some(&note), referral_percent).await?))
+    Ok(StarsPaid::Settled(settle(tx, payment.id, "telegram", Some(&note), referral_percent).await?))
+}
+
+/// What [`keep_charge`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// Recorded now: the payment holds the charge and a retry is queued (tell the admins).
+    New(Payment),
+    /// Recorded before (the same update failed again): nothing new to tell.
+    Known(Payment),
+    /// No payment of this customer can hold the charge (an unknown payload,
+    /// another customer's payment, one holding another charge, or a charge
+    /// another payment holds): only the admins can sort it out.
+    Unmatched,
+}
+
+/// Keeps a `successful_payment` whose handling failed for good, in `tx` (a
+/// transaction of its own, after the update's rolled back): the charge id on
+/// the payment, a payment event saying `why` it is not credited yet, and a
+/// [`STARS_SETTLE_JOB`] to credit it later. Nothing is credited here.
+pub async fn keep_charge(
+    tx: &mut TenantTx,
+    customer: Option<CustomerId>,
+    payload: &str,
+    charge_id: &str,
+    why: &str,
+) -> Result<Kept, StoreError> {
+    let payment = match payment_of_payload(payload) {
+        Some(id) => tx.payment_for_update(id).await?,
+        None => None,
+    };
+    let Some(payment) = payment.filter(|p| p.method == PaymentMethod::Stars && Some(p.customer_id) == customer) else {
+        return Ok(Kept::Unmatched);
+    };
+    match payment.charge_id.as_deref() {
+        Some(existing) if existing == charge_id => return Ok(Kept::Known(payment)),
+        Some(_) => return Ok(Kept::Unmatched),
+        None if tx.payment_by_charge(charge_id).await?.is_some() => return Ok(Kept::Unmatched),
+        None => tx.set_payment_charge(payment.id, charge_id).await?,
+    }
+    let why: String = why.chars().take(300).collect();
+    let note = format!("charge {charge_id} received but not credited ({why}); retrying");
+    tx.payment_event(payment.id, payment.status, Some("telegram"), Some(&note)).await?;
+    tx.enqueue_job(STARS_SETTLE_JOB, &json!({"payment": payment.id}), now_ms() + retry_delay_ms(1)).await?;
+    Ok(Kept::New(tx.payment(payment.id).await?.unwrap_or(payment)))
+}
+
+/// How one attempt of [`STARS_SETTLE_JOB`] ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeptSettle {
+    /// Settled: credited now (the customer's notice follows), or found paid.
+    Settled(Settlement),
+    /// Failed again; tried again later.
+    Retrying(String),
+    /// Failed [`SETTLE_ATTEMPTS`] times: recorded on the payment, left to the admins.
+    GaveUp(String),
+}
+
+/// One attempt of [`STARS_SETTLE_JOB`]: settles the kept charge's payment in
+/// a transaction of its own; a failure is recorded in a second one (the job
+/// retried after [`retry_delay_ms`], or given up with a payment event).
+pub async fn settle_kept(
+    store: &Store,
+    scope: &TenantScope,
+    job: &Job,
+    referral_percent: Option<u8>,
+) -> Result<KeptSettle, StoreError> {
+    let tenant = store.tenant(scope);
+    let id = job.payload.get("payment").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let error = {
+        let mut tx = tenant.begin().await?;
+        match settle(&mut tx, id, "telegram-retry", Some("kept charge credited"), referral_percent).await {
+            Ok(settlement) => {
+                tx.finish_job(job.id, &JobEnd::Done).await?;
+                tx.commit().await?;
+                return Ok(KeptSettle::Settled(settlement));
+            }
+            // The transaction is dropped (rolled back) with this block.
+            Err(e) => e.to_string(),
+        }
+    };
+    let mut tx = tenant.begin().await?;
+    let outcome = if job.attempts >= SETTLE_ATTEMPTS {
+        if let Some(payment) = tx.payment(id).await? {
+            let note = format!("not credited after {} attempts ({error}); credit it by hand", job.attempts);
+            tx.payment_event(id, payment.status, Some("telegram-retry"), Some(&note)).await?;
+        }
+        tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
+        KeptSettle::GaveUp(error)
+    } else {
+        let run_at = now_ms() + retry_delay_ms(job.attempts + 1);
+        tx.finish_job(job.id, &JobEnd::Retry { run_at, error: error.clone() }).await?;
+        KeptSettle::Retrying(error)
+    };
+    tx.commit().await?;
+    Ok(outcome)
 }
 
 /// A Stars refund that may go ahead: the wallet covers the credit.

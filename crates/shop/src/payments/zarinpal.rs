@@ -3,7 +3,7 @@
 //! gateway's callback (and, if it never comes, a reconciliation job)
 //! verifies with the stored amount and credits once by the authority.
 
-use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle_in_currency};
+use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::{CurrencyUnit, CustomerId};
 use bazar_store::{
@@ -281,8 +281,7 @@ impl ZarinpalGateway {
                 tx.set_payment_verification(payment.id, &ref_id.to_string(), card_pan.as_deref(), fee).await?;
                 let note = format!("ref_id {ref_id}{}", if already_verified { " (already verified)" } else { "" });
                 let percent = crate::payments::referral_percent(&settings);
-                let settled =
-                    settle_in_currency(&mut tx, &payment.currency, payment.id, actor, Some(&note), percent).await?;
+                let settled = settle(&mut tx, payment.id, actor, Some(&note), percent).await?;
                 let now = tx.payment(payment.id).await?.unwrap_or(payment);
                 tx.commit().await?;
                 Ok(match settled {

@@ -2,9 +2,14 @@
 //! tenant, or by a reseller opening a shop): the message is deleted from the
 //! chat at once, the text must be a token, the bot must not be registered
 //! yet, and Telegram must know it (`getMe`).
+//!
+//! The update inbox keeps the message with the token redacted
+//! ([`bazar_store::redact_update`]); only this handling, in memory, sees it.
+//! An update handled again from the inbox (after a crash) therefore carries
+//! [`REDACTED_BOT_TOKEN`] instead, and the sender is asked to paste it again.
 
 use crate::handler::CustomerBot;
-use bazar_domain::BotToken;
+use bazar_domain::{BotToken, REDACTED_BOT_TOKEN};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::PlatformScope;
 use bazar_telegram::User;
@@ -30,6 +35,22 @@ pub(crate) enum Pasted {
     Taken,
     /// Telegram refused it (revoked, mistyped) or did not answer in time.
     Refused,
+    /// The redacted copy the inbox kept: handled again after a restart, the
+    /// token itself is gone by design, so it must be pasted again.
+    Redacted,
+}
+
+impl Pasted {
+    /// The text key of the answer to a paste that opened nothing.
+    pub(crate) fn refusal_key(&self) -> &'static str {
+        match self {
+            Pasted::Fresh { .. } => "menu-expired",
+            Pasted::Malformed => "mst-bad-token",
+            Pasted::Taken => "mst-token-taken",
+            Pasted::Refused => "mst-token-unknown",
+            Pasted::Redacted => "mst-token-again",
+        }
+    }
 }
 
 /// Deletes the message this update carried from the chat (a pasted secret).
@@ -47,6 +68,9 @@ pub(crate) async fn read_pasted(
     text: &str,
 ) -> Result<Pasted, HandlerError> {
     delete_pasted(ctx);
+    if text.contains(REDACTED_BOT_TOKEN) {
+        return Ok(Pasted::Redacted);
+    }
     let Ok(token) = BotToken::parse(text.trim()) else { return Ok(Pasted::Malformed) };
     let platform = PlatformScope::for_master_bot();
     if ctx.store.platform(&platform).bot_with_token(&token).await?.is_some() {

@@ -340,21 +340,9 @@ async fn approve_payment(
     let settings = tenant.settings().await?;
     let percent = referral_percent(&settings);
     let mut tx = tenant.begin().await?;
-    // The payment is credited in the currency it was made in (the tenant's
-    // when it was made), so a later change of the tenant's currency does not
-    // strand it.
-    let currency = match tx.payment(id).await?.filter(|p| p.method == PaymentMethod::Card) {
-        Some(payment) => payment.currency,
-        None => return Err(not_found()),
-    };
-    let decision = match currency.as_str() {
-        "IRR" => card::approve_by::<Irr>(&mut tx, id, ACTOR, percent).await?,
-        "IRT" => card::approve_by::<Irt>(&mut tx, id, ACTOR, percent).await?,
-        _ => match currency_of(&settings) {
-            bazar_domain::Currency::Irr => card::approve_by::<Irr>(&mut tx, id, ACTOR, percent).await?,
-            bazar_domain::Currency::Irt => card::approve_by::<Irt>(&mut tx, id, ACTOR, percent).await?,
-        },
-    };
+    // `approve_by` credits in the payment's own currency (the tenant's when it
+    // was made), so a later change of the tenant's currency does not strand it.
+    let decision = card::approve_by(&mut tx, id, ACTOR, percent).await?;
     match decision {
         Decision::Approved(_) => {
             let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
