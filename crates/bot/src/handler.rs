@@ -6,7 +6,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
 use crate::shop_screens;
-use crate::state::ChatState;
+use crate::state::{Awaiting, ChatState};
 use bazar_domain::{
     ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, PromoBenefit, normalize_promo_code,
 };
@@ -82,6 +82,7 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
     let language = language_of(ctx.customer.language, &ctx.settings);
     match Route::of(&ctx.update) {
         Route::Start { payload } => {
+            state.clear_awaiting();
             if let Some(code) = payload.as_deref().and_then(|p| p.strip_prefix("ref_"))
                 && ctx.is_new_customer
                 && ctx.settings.flag(FeatureFlag::Referral)
@@ -100,6 +101,7 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
             send_screen(ctx, screen);
         }
         Route::Command(command) if command == "/language" => {
+            state.clear_awaiting();
             state.menu += 1;
             let screen = language_menu(language, state.menu);
             send_screen(ctx, screen);
@@ -112,62 +114,26 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
                 send_new_menu(ctx, &mut state, language, Some(line));
             }
         }
-        Route::Text(text) if state.rejecting.is_some() => {
-            let reply = crate::payments::rejection_reason(ctx, &mut state, &text, language).await?;
-            let chat = ctx.chat.0;
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
-        }
-        Route::Text(text) if state.admin_flow.is_some() => {
-            let input = crate::admin::Input::Text(&text);
-            admin_input(bot, ctx, &mut state, input, language).await?;
-        }
-        Route::Photo { file_id, caption } if state.admin_flow.is_some() => {
-            let input = crate::admin::Input::Photo { file_id: &file_id, caption: caption.as_deref() };
-            admin_input(bot, ctx, &mut state, input, language).await?;
-        }
-        Route::Text(text) if state.awaiting_amount.is_some() => {
-            let method = state.awaiting_amount.take().unwrap_or_default();
-            let line =
-                crate::payments::amount_entered(&bot.zarinpal, ctx, &mut state, &method, &text, language).await?;
-            if let Some(line) = line {
-                send_new_menu(ctx, &mut state, language, Some(line));
+        Route::Text(text) => text_input(bot, ctx, &mut state, &text, language).await?,
+        Route::Photo { file_id, caption } => match state.take_awaiting() {
+            Awaiting::AdminFlow(flow) => {
+                let input = crate::admin::Input::Photo { file_id: &file_id, caption: caption.as_deref() };
+                admin_input(bot, ctx, &mut state, flow, input, language).await?;
             }
-        }
-        Route::Photo { file_id, caption } => {
-            match crate::payments::receipt(ctx, &mut state, Some(&file_id), caption.as_deref(), language).await? {
+            // A photo is a receipt whatever the chat waited for (the open
+            // card payment decides); anything else it waited for ends here.
+            _ => match crate::payments::receipt(ctx, Some(&file_id), caption.as_deref(), language).await? {
                 Some(line) => send_new_menu(ctx, &mut state, language, Some(line)),
                 None => send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input"))),
-            }
-        }
-        Route::Text(text) if state.awaiting_receipt => {
-            match crate::payments::receipt(ctx, &mut state, None, Some(&text), language).await? {
-                Some(line) => send_new_menu(ctx, &mut state, language, Some(line)),
-                None => send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input"))),
-            }
-        }
-        Route::Text(text) if state.replying_to.is_some() => {
-            let reply = crate::support::admin_answers(ctx, &mut state, &text, language).await?;
-            let chat = ctx.chat.0;
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
-        }
-        Route::Text(text) if state.awaiting_ticket => {
-            state.awaiting_ticket = false;
-            let reply = crate::support::customer_writes(ctx, &text, language).await?;
-            send_new_menu(ctx, &mut state, language, Some(reply));
-        }
-        Route::Text(text) if state.awaiting_promo => {
-            state.awaiting_promo = false;
-            let reply = match currency_of(&ctx.settings) {
-                Currency::Irr => enter_promo::<Irr>(ctx, &mut state, &text, language).await?,
-                Currency::Irt => enter_promo::<Irt>(ctx, &mut state, &text, language).await?,
-            };
-            send_new_menu(ctx, &mut state, language, Some(reply));
-        }
-        Route::Command(_) | Route::Text(_) | Route::Other => {
+            },
+        },
+        Route::Command(_) | Route::Other => {
+            state.clear_awaiting();
             send_new_menu(ctx, &mut state, language, Some(t(language, "unknown-input")));
         }
         Route::Button { query_id, message_id, data } => match callback::decode(&data, state.menu) {
             Decoded::Expired => {
+                state.clear_awaiting();
                 answer(ctx, &query_id, Some(t(language, "menu-expired")));
                 send_new_menu(ctx, &mut state, language, None);
             }
@@ -188,15 +154,64 @@ async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), Handle
 
 /// The next text or photo of an admin's guided flow: the area's answer as a
 /// new message, or the main menu when the flow no longer applies.
+/// A text message: whatever the chat waited for gets it (taken out of the
+/// state — a handler that asks again puts its expectation back).
+async fn text_input(
+    bot: &CustomerBot,
+    ctx: &mut UpdateContext,
+    state: &mut ChatState,
+    text: &str,
+    language: Language,
+) -> Result<(), HandlerError> {
+    let chat = ctx.chat.0;
+    match state.take_awaiting() {
+        Awaiting::RejectionReason(payment) => {
+            let reply = crate::payments::rejection_reason(ctx, payment, text, language).await?;
+            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+        }
+        Awaiting::AdminFlow(flow) => {
+            admin_input(bot, ctx, state, flow, crate::admin::Input::Text(text), language).await?;
+        }
+        Awaiting::TopUpAmount(method) => {
+            let line = crate::payments::amount_entered(&bot.zarinpal, ctx, state, method, text, language).await?;
+            if let Some(line) = line {
+                send_new_menu(ctx, state, language, Some(line));
+            }
+        }
+        Awaiting::Receipt => match crate::payments::receipt(ctx, None, Some(text), language).await? {
+            Some(line) => send_new_menu(ctx, state, language, Some(line)),
+            None => send_new_menu(ctx, state, language, Some(t(language, "unknown-input"))),
+        },
+        Awaiting::TicketAnswer(ticket) => {
+            let reply = crate::support::admin_answers(ctx, state, ticket, text, language).await?;
+            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+        }
+        Awaiting::SupportMessage => {
+            let reply = crate::support::customer_writes(ctx, text, language).await?;
+            send_new_menu(ctx, state, language, Some(reply));
+        }
+        Awaiting::PromoCode => {
+            let reply = match currency_of(&ctx.settings) {
+                Currency::Irr => enter_promo::<Irr>(ctx, state, text, language).await?,
+                Currency::Irt => enter_promo::<Irt>(ctx, state, text, language).await?,
+            };
+            send_new_menu(ctx, state, language, Some(reply));
+        }
+        Awaiting::Nothing => send_new_menu(ctx, state, language, Some(t(language, "unknown-input"))),
+    }
+    Ok(())
+}
+
 async fn admin_input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
+    flow: serde_json::Value,
     input: crate::admin::Input<'_>,
     language: Language,
 ) -> Result<(), HandlerError> {
     state.menu += 1;
-    match crate::admin::input(bot, ctx, state, input, language, state.menu).await? {
+    match crate::admin::input(bot, ctx, state, flow, input, language, state.menu).await? {
         Some(screen) => send_screen(ctx, screen),
         None => send_new_menu(ctx, state, language, Some(t(language, "unknown-input"))),
     }
@@ -214,6 +229,9 @@ async fn press(
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let provisioner = &bot.provisioner;
     let menu = state.menu;
+    // Any button leaves whatever text the chat was waiting for; the action
+    // pressed sets a new expectation if it has one.
+    state.clear_awaiting();
     Ok(match action {
         Action::PaymentApprove(_) | Action::PaymentReject(_) => {
             let toast = crate::payments::admin_button(ctx, state, action, message_id, language).await?;
@@ -259,13 +277,13 @@ async fn press(
             (None, Some(toast).filter(|t| !t.is_empty()))
         }
         Action::Support => {
-            state.awaiting_ticket = true;
+            state.expect(Awaiting::SupportMessage);
             let keyboard =
                 json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
             (Some(Screen { text: t(language, "ticket-ask"), keyboard }), None)
         }
         Action::Promo => {
-            state.awaiting_promo = true;
+            state.expect(Awaiting::PromoCode);
             let keyboard =
                 json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
             (Some(Screen { text: t(language, "promo-ask"), keyboard }), None)

@@ -8,7 +8,7 @@ use crate::handler::{currency_of, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
-use crate::state::ChatState;
+use crate::state::{Awaiting, ChatState};
 use bazar_domain::{Bank, ConfigKey, ConfigValue, Currency, CurrencyUnit, Irr, Irt, Language, Money, mask_card_number};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::card::{self, CardStart, Decision};
@@ -88,8 +88,7 @@ pub(crate) async fn ask_amount(
     if !offered(ctx, zarinpal).await?.contains(&method) {
         return Ok(Shown::toast(t(language, "no-methods")));
     }
-    state.clear_awaiting();
-    state.awaiting_amount = Some(method.as_str().to_owned());
+    state.expect(Awaiting::TopUpAmount(method));
     let limits = MethodLimits::of(&ctx.settings, method);
     let currency = currency_of(&ctx.settings).code();
     let text = t_args(
@@ -109,18 +108,17 @@ pub(crate) async fn amount_entered(
     zarinpal: &ZarinpalGateway,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    method: &str,
+    method: PaymentMethod,
     text: &str,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
-    let Some(method) = PaymentMethod::parse(method) else { return Ok(Some(t(language, "unknown-input"))) };
     let amount = match currency_of(&ctx.settings) {
         Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
         Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
     };
     let Ok(amount) = amount else {
         // Ask again: the next text is still the amount.
-        state.awaiting_amount = Some(method.as_str().to_owned());
+        state.expect(Awaiting::TopUpAmount(method));
         return Ok(Some(t(language, "amount-invalid")));
     };
     start(zarinpal, ctx, state, method, amount, None, language).await
@@ -203,14 +201,13 @@ async fn start(
                     Ok(Some(t_args(language, "card-waiting", &[("code", &payment.tracking_code)])))
                 }
                 CardStart::Started { payment, card } | CardStart::AlreadyOpen { payment, card: Some(card) } => {
-                    state.clear_awaiting();
-                    state.awaiting_receipt = true;
+                    state.expect(Awaiting::Receipt);
                     send_card_details(ctx, state.menu, language, &payment, &card)?;
                     Ok(None)
                 }
                 CardStart::AlreadyOpen { card: None, .. } => Ok(Some(t(language, "card-open-elsewhere"))),
                 CardStart::OutOfRange(limits) => {
-                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    state.expect(Awaiting::TopUpAmount(method));
                     Ok(Some(out_of_range(limits)))
                 }
                 CardStart::NoCard => Ok(Some(t(language, "no-card-today"))),
@@ -227,7 +224,7 @@ async fn start(
                     Ok(None)
                 }
                 StarsStart::OutOfRange(limits) => {
-                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    state.expect(Awaiting::TopUpAmount(method));
                     Ok(Some(out_of_range(limits)))
                 }
                 StarsStart::NotConfigured => Ok(Some(t(language, "no-methods"))),
@@ -253,7 +250,7 @@ async fn start(
                     Ok(None)
                 }
                 ZarinpalStart::OutOfRange(limits) => {
-                    state.awaiting_amount = Some(method.as_str().to_owned());
+                    state.expect(Awaiting::TopUpAmount(method));
                     Ok(Some(out_of_range(limits)))
                 }
                 ZarinpalStart::NoPublicUrl => Ok(Some(t(language, "no-methods"))),
@@ -324,7 +321,7 @@ pub(crate) async fn cancel(
     state: &mut ChatState,
     language: Language,
 ) -> Result<String, HandlerError> {
-    state.awaiting_receipt = false;
+    state.clear_awaiting();
     Ok(if card::cancel(&mut ctx.tx, ctx.customer.id).await? {
         t(language, "payment-cancelled")
     } else {
@@ -336,16 +333,13 @@ pub(crate) async fn cancel(
 /// there is no open card payment (the input is something else).
 pub(crate) async fn receipt(
     ctx: &mut UpdateContext,
-    state: &mut ChatState,
     file_id: Option<&str>,
     text: Option<&str>,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
     let Some(payment) = card::submit_receipt(&mut ctx.tx, ctx.customer.id, file_id, text).await? else {
-        state.awaiting_receipt = false;
         return Ok(None);
     };
-    state.awaiting_receipt = false;
     let customer = ctx.customer.clone();
     for (chat, admin_language) in admin_chats(ctx).await? {
         let mut message = receipt_for_admins(&mut ctx.tx, chat, admin_language, &payment, &customer).await?;
@@ -453,7 +447,7 @@ pub(crate) async fn admin_button(
             if !payment.status.is_open() {
                 return decided_toast(ctx, id, language).await;
             }
-            state.rejecting = Some(id);
+            state.expect(Awaiting::RejectionReason(id));
             let chat = ctx.chat.0;
             let ask = t_args(language, "reject-reason-ask", &[("code", &payment.tracking_code)]);
             ctx.send(Outgoing::new(
@@ -498,11 +492,10 @@ fn mark_decided(ctx: &mut UpdateContext, message_id: Option<i32>, line: String) 
 /// The admin's text after Reject: the reason.
 pub(crate) async fn rejection_reason(
     ctx: &mut UpdateContext,
-    state: &mut ChatState,
+    id: i64,
     reason: &str,
     language: Language,
 ) -> Result<String, HandlerError> {
-    let Some(id) = state.rejecting.take() else { return Ok(t(language, "unknown-input")) };
     let admin = ctx.customer.telegram_id;
     if !ctx.tx.is_admin(admin).await? {
         return Ok(t(language, "admins-only"));

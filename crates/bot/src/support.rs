@@ -6,7 +6,7 @@
 use crate::callback::{Action, encode};
 use crate::handler::language_of;
 use crate::i18n::{t, t_args};
-use crate::state::ChatState;
+use crate::state::{Awaiting, ChatState};
 use crate::untrusted;
 use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::limits::{self, Markup};
@@ -83,7 +83,7 @@ pub(crate) async fn admin_button(
     }
     match action {
         Action::TicketReply(id) if ctx.tx.ticket(id).await?.is_some() => {
-            state.replying_to = Some(id);
+            state.expect(Awaiting::TicketAnswer(id));
             let chat = ctx.chat.0;
             let ask = t_args(language, "ticket-answer-ask", &[("id", &id.to_string())]);
             ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": ask})));
@@ -115,10 +115,10 @@ pub(crate) async fn admin_button(
 pub(crate) async fn admin_answers(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
+    id: i64,
     text: &str,
     language: Language,
 ) -> Result<String, HandlerError> {
-    let Some(id) = state.replying_to.take() else { return Ok(t(language, "unknown-input")) };
     let admin = ctx.customer.telegram_id;
     if !ctx.tx.is_admin(admin).await? {
         return Ok(t(language, "admins-only"));
@@ -127,7 +127,7 @@ pub(crate) async fn admin_answers(
         Ok(Some(_)) => Ok(t_args(language, "ticket-answered", &[("id", &id.to_string())])),
         Ok(None) => Ok(t(language, "menu-expired")),
         Err(StoreError::InvalidInput(_)) => {
-            state.replying_to = Some(id);
+            state.expect(Awaiting::TicketAnswer(id));
             let (ticket, length) = (id.to_string(), tickets::answer_len(text).to_string());
             let max = tickets::MAX_ANSWER_CHARS.to_string();
             Ok(t_args(language, "ticket-answer-invalid", &[("id", &ticket), ("length", &length), ("max", &max)]))

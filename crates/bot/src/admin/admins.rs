@@ -63,7 +63,7 @@ pub(crate) async fn press(
         return Ok(Shown::toast(t(language, "adms-not-allowed")));
     }
     if op.op == ADD {
-        state.admin_flow = Some(flow(AREA, json!({ "step": "id" })));
+        state.admin_flow(flow(AREA, json!({ "step": "id" })));
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         return Ok(Shown::screen(Screen {
             text: t(language, "adms-ask-id"),
@@ -120,7 +120,7 @@ pub(crate) async fn input(
     let parsed = text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|id| *id > 0);
     let Some(id) = parsed else {
         // Ask again: the flow stays open until a valid id or a button press.
-        state.admin_flow = Some(flow(AREA, json!({ "step": "id" })));
+        state.admin_flow(flow(AREA, json!({ "step": "id" })));
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         let text = format!("{}\n\n{}", t(language, "adms-bad-id"), t(language, "adms-ask-id"));
         return Ok(Some(Screen { text, keyboard: json!({"inline_keyboard": [[back]]}) }));

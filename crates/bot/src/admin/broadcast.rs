@@ -100,7 +100,7 @@ pub(crate) async fn press(
     Ok(match what {
         Op::Home => Shown::screen(home(language, menu)),
         Op::New => {
-            state.admin_flow = Some(super::flow(AREA, json!({"step": "compose"})));
+            state.admin_flow(super::flow(AREA, json!({"step": "compose"})));
             Shown::screen(ask(language, menu, AREA, t(language, "bc-compose-ask")))
         }
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
@@ -110,7 +110,7 @@ pub(crate) async fn press(
         },
         Op::Button => match draft(ctx, id).await? {
             Some(_) => {
-                state.admin_flow = Some(super::flow(AREA, json!({"step": "button", "id": id})));
+                state.admin_flow(super::flow(AREA, json!({"step": "button", "id": id})));
                 Shown::screen(ask_button(language, menu, id))
             }
             None => Shown::toast(t(language, "bc-not-draft")),
@@ -178,7 +178,7 @@ pub(crate) async fn input(
             let message = match compose(input) {
                 Ok(message) => message,
                 Err(why) => {
-                    state.admin_flow = Some(flow);
+                    state.admin_flow(flow);
                     let question = t(language, "bc-compose-ask");
                     return Ok(Some(reask(language, menu, AREA, &t(language, why), &question)));
                 }
@@ -205,7 +205,7 @@ pub(crate) async fn input(
                     }
                 }
                 Err(why) => {
-                    state.admin_flow = Some(flow);
+                    state.admin_flow(flow);
                     Ok(Some(reask(language, menu, AREA, &t(language, why), &t(language, "bc-button-ask"))))
                 }
             }

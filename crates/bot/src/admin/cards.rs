@@ -72,7 +72,7 @@ pub(crate) async fn press(
         Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Add => {
-            state.admin_flow = Some(super::flow(AREA, json!({"step": "number"})));
+            state.admin_flow(super::flow(AREA, json!({"step": "number"})));
             Shown::screen(ask(language, menu, AREA, t(language, "mng-card-number-ask")))
         }
         Op::View => match ctx.tx.card(id).await? {
@@ -102,7 +102,7 @@ pub(crate) async fn input(
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
     let text = text.trim();
@@ -113,11 +113,11 @@ pub(crate) async fn input(
                 Ok(number) => {
                     flow["number"] = json!(number.digits());
                     flow["step"] = json!("holder");
-                    state.admin_flow = Some(flow);
+                    state.admin_flow(flow);
                     Ok(Some(ask(language, menu, AREA, t(language, "mng-card-holder-ask"))))
                 }
                 Err(e) => {
-                    state.admin_flow = Some(flow);
+                    state.admin_flow(flow);
                     Ok(Some(reask(language, menu, AREA, &e.to_string(), &question)))
                 }
             }
@@ -125,13 +125,13 @@ pub(crate) async fn input(
         Some("holder") => {
             let n = text.chars().count();
             if n == 0 || n > 64 || text.chars().any(char::is_control) {
-                state.admin_flow = Some(flow);
+                state.admin_flow(flow);
                 let why = t(language, "mng-card-holder-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-holder-ask"))));
             }
             flow["holder"] = json!(text);
             flow["step"] = json!("cap");
-            state.admin_flow = Some(flow);
+            state.admin_flow(flow);
             Ok(Some(ask(language, menu, AREA, t(language, "mng-card-cap-ask"))))
         }
         Some("cap") => {
@@ -141,7 +141,7 @@ pub(crate) async fn input(
                 _ => None,
             };
             let Some(cap) = cap else {
-                state.admin_flow = Some(flow);
+                state.admin_flow(flow);
                 let why = t(language, "mng-card-cap-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-cap-ask"))));
             };

@@ -78,7 +78,7 @@ pub(crate) async fn press(
         Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Search => {
-            state.admin_flow = Some(super::flow(AREA, json!({"step": "search"})));
+            state.admin_flow(super::flow(AREA, json!({"step": "search"})));
             Shown::screen(ask(language, menu, AREA, t(language, "mng-cust-search-ask")))
         }
         Op::View => match view(ctx, language, menu, id).await? {
@@ -107,7 +107,7 @@ pub(crate) async fn press(
                 // The key is fixed now: whatever is sent later, this adjustment posts once.
                 let key = format!("{}.{menu}.{}", ctx.chat.0, customer.id.get());
                 let flow = json!({"step": "amount", "customer": customer.id.get(), "key": key});
-                state.admin_flow = Some(super::flow(AREA, flow));
+                state.admin_flow(super::flow(AREA, flow));
                 let question = amount_question(ctx, language, &customer).await?;
                 Shown::screen(ask(language, menu, AREA, question))
             }
@@ -127,7 +127,7 @@ pub(crate) async fn input(
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
     match flow.get("step").and_then(Value::as_str) {
@@ -264,11 +264,11 @@ async fn amount(
         }
     };
     if let Some(why) = refusal {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(reask(language, menu, AREA, &why, &question)));
     }
     flow["step"] = json!("reason");
-    state.admin_flow = Some(flow);
+    state.admin_flow(flow);
     Ok(Some(ask(language, menu, AREA, t(language, "mng-cust-reason-ask"))))
 }
 
@@ -286,7 +286,7 @@ async fn reason(
     };
     let key = key.to_owned();
     if admin_ops::check_reason(text).is_err() {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         let why = t(language, "mng-cust-reason-bad");
         return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-cust-reason-ask"))));
     }

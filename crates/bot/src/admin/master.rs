@@ -88,13 +88,13 @@ pub(crate) async fn press(
             features(ctx, id, language, menu).await
         }
         'a' => {
-            state.admin_flow = Some(super::flow(AdminArea::Master, json!({ "step": "token" })));
+            state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "token" })));
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]];
             Ok(Shown::screen(Screen { text: t(language, "mst-ask-token"), keyboard: keyboard(rows) }))
         }
         'b' => {
             let owners = ctx.store.platform(&PlatformScope::for_master_bot()).tenant_owners().await?;
-            state.admin_flow = Some(super::flow(AdminArea::Master, json!({ "step": "broadcast" })));
+            state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "broadcast" })));
             let text = t_args(language, "mst-ask-broadcast", &[("count", &owners.len().to_string())]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]];
             Ok(Shown::screen(Screen { text, keyboard: keyboard(rows) }))
@@ -150,7 +150,7 @@ pub(crate) async fn input(
                 other => other.refusal_key(),
             };
             // Still waiting for a token: the next message is another try.
-            state.admin_flow = Some(flow);
+            state.admin_flow(flow);
             Ok(Some(Screen { text: t(language, refusal), keyboard: back() }))
         }
         Some("broadcast") => {

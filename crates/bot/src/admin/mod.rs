@@ -64,7 +64,7 @@ impl Shown {
     }
 }
 
-/// The next message of an admin while a guided flow (`ChatState::admin_flow`) is open.
+/// The next message of an admin while a guided flow (`Awaiting::AdminFlow`) is open.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Input<'a> {
     /// A text message.
@@ -103,7 +103,7 @@ pub(crate) async fn press(
         return Ok(Shown::toast(t(language, "admins-only")));
     }
     // A button press ends any guided input that was waiting.
-    state.admin_flow = None;
+    state.clear_awaiting();
     match area {
         AdminArea::Customers => customers::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Subscriptions => subscriptions::press(bot, ctx, state, op, language, menu).await,
@@ -153,19 +153,20 @@ pub(crate) fn flow(area: AdminArea, fields: serde_json::Value) -> serde_json::Va
     value
 }
 
-/// The next text or photo while `state.admin_flow` is open. Returns the screen
-/// to send as a new message (its buttons belong to generation `menu`), or
-/// `None` when the flow no longer applies (the caller then treats the message
-/// as it would without a flow).
+/// The next text or photo of an open guided flow (`Awaiting::AdminFlow`,
+/// taken out of the state: an area that asks again puts it back). Returns the
+/// screen to send as a new message (its buttons belong to generation `menu`),
+/// or `None` when the flow no longer applies (the caller then treats the
+/// message as it would without a flow).
 pub(crate) async fn input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
+    flow: serde_json::Value,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(flow) = state.admin_flow.take() else { return Ok(None) };
     let Some(area) = flow_area(&flow) else { return Ok(None) };
     if !allowed(ctx, area).await? {
         return Ok(None);

@@ -89,7 +89,7 @@ pub(crate) async fn press(
             let Some(plan) = plans(ctx).get(pressed.id as usize).cloned() else {
                 return Ok(Shown::toast(t(language, "menu-expired")));
             };
-            state.admin_flow = Some(super::flow(AdminArea::Onboarding, json!({ "plan": plan.name })));
+            state.admin_flow(super::flow(AdminArea::Onboarding, json!({ "plan": plan.name })));
             let fee = price(language, plan.fee, currency_code(ctx));
             let text = t_args(language, "mst-onb-ask-token", &[("plan", &plan.name), ("fee", &fee)]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0))]];
@@ -156,7 +156,7 @@ pub(crate) async fn input(
         other => other.refusal_key(),
     };
     // Still waiting for a token: the next message is another try.
-    state.admin_flow = Some(flow);
+    state.admin_flow(flow);
     Ok(Some(Screen { text: t(language, refusal), keyboard: back() }))
 }
 

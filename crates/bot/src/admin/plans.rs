@@ -194,7 +194,7 @@ pub(crate) async fn press(
         Op::Home => return Ok(Shown::screen(list(ctx, language, menu, 0).await?)),
         Op::List => return Ok(Shown::screen(list(ctx, language, menu, action.arg).await?)),
         Op::Add => {
-            state.admin_flow = Some(super::flow(AREA, json!({"step": "name", "mode": "add"})));
+            state.admin_flow(super::flow(AREA, json!({"step": "name", "mode": "add"})));
             return Ok(Shown::screen(ask(language, menu, AREA, t(language, Field::Name.question_key()))));
         }
         _ => {}
@@ -210,7 +210,7 @@ pub(crate) async fn press(
         Op::Edit => match Field::of_number(action.arg) {
             Some(field) => {
                 let flow = json!({"step": field.name(), "mode": "edit", "plan": id});
-                state.admin_flow = Some(super::flow(AREA, flow));
+                state.admin_flow(super::flow(AREA, flow));
                 Shown::screen(ask(language, menu, AREA, t(language, field.question_key())))
             }
             None => Shown::toast(t(language, "menu-expired")),
@@ -258,7 +258,7 @@ pub(crate) async fn input(
     let value = match parsed {
         Ok(value) => value,
         Err(why) => {
-            state.admin_flow = Some(flow);
+            state.admin_flow(flow);
             return Ok(Some(reask(language, menu, AREA, &why, &question)));
         }
     };
@@ -285,7 +285,7 @@ pub(crate) async fn input(
             Ok(None) => screen(gone(language), vec![vec![area_home(language, menu, AREA)]]),
             Err(PlanRefusal::Store(e)) => return Err(e.into()),
             Err(refusal) => {
-                state.admin_flow = Some(flow);
+                state.admin_flow(flow);
                 reask(language, menu, AREA, &plan_options::refusal_text(language, &refusal), &question)
             }
         }));
@@ -299,7 +299,7 @@ pub(crate) async fn input(
     }
     if let Some(next) = field.next() {
         flow["step"] = json!(next.name());
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(ask(language, menu, AREA, t(language, next.question_key()))));
     }
     // Every answer is in: store the draft (withdrawn) and ask to publish it.

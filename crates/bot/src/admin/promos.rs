@@ -111,7 +111,7 @@ pub(crate) async fn press(
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Add => match Kind::of(signed(action.arg)) {
             Some(kind) => {
-                state.admin_flow = Some(super::flow(AREA, json!({"step": "code", "kind": kind as i64})));
+                state.admin_flow(super::flow(AREA, json!({"step": "code", "kind": kind as i64})));
                 Shown::screen(ask(language, menu, AREA, t(language, "mng-promo-code-ask")))
             }
             None => {
@@ -157,7 +157,7 @@ pub(crate) async fn input(
 ) -> Result<Option<Screen>, HandlerError> {
     let Some(kind) = field_i64(&flow, "kind").and_then(Kind::of) else { return Ok(None) };
     let Input::Text(text) = input else {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
     let step = field_str(&flow, "step").unwrap_or_default().to_owned();
@@ -198,14 +198,14 @@ pub(crate) async fn input(
     let value = match accepted {
         Ok(value) => value,
         Err(why) => {
-            state.admin_flow = Some(flow);
+            state.admin_flow(flow);
             return Ok(Some(reask(language, menu, AREA, &why, &t(language, question))));
         }
     };
     flow[step.as_str()] = value;
     if let Some((next, question)) = next {
         flow["step"] = json!(next);
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(ask(language, menu, AREA, t(language, question))));
     }
     let (Some(code), Some(benefit)) =

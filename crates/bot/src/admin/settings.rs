@@ -100,7 +100,7 @@ pub(crate) async fn press(
         Op::Config => Shown::screen(config(ctx, language, menu, action.arg)),
         Op::Edit => match tenant_key(action.id) {
             Some(key) => {
-                state.admin_flow = Some(super::flow(AREA, json!({"key": action.id})));
+                state.admin_flow(super::flow(AREA, json!({"key": action.id})));
                 let mut shown = ask(language, menu, AREA, question(ctx, language, key));
                 let reset = op_row(t(language, "mng-set-reset"), menu, 'r', action.id);
                 if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
@@ -148,7 +148,7 @@ pub(crate) async fn input(
             Ok(Some(shown))
         }
         Err(why) => {
-            state.admin_flow = Some(flow);
+            state.admin_flow(flow);
             Ok(Some(reask(language, menu, AREA, &why, &question(ctx, language, key))))
         }
     }

@@ -91,7 +91,7 @@ pub(crate) async fn press(
             if subscription.status != SubscriptionStatus::Active {
                 return Ok(Shown::toast(t(language, "mng-sub-not-active")));
             }
-            state.admin_flow = Some(super::flow(AREA, json!({"step": "days", "subscription": id})));
+            state.admin_flow(super::flow(AREA, json!({"step": "days", "subscription": id})));
             let question = t_args(language, "mng-sub-days-ask", &[("id", &id.to_string())]);
             Shown::screen(ask(language, menu, AREA, question))
         }
@@ -152,7 +152,7 @@ pub(crate) async fn input(
         Input::Photo { .. } => None,
     };
     let Some(days) = days else {
-        state.admin_flow = Some(flow);
+        state.admin_flow(flow);
         return Ok(Some(reask(language, menu, AREA, &t(language, "mng-sub-days-bad"), &question)));
     };
     let actor = format!("bot:{}", ctx.customer.telegram_id.get());

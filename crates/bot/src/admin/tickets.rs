@@ -2,7 +2,7 @@
 //! ticket's thread, reply, and close.
 //!
 //! Replying reuses the support flow of `crate::support`: "Reply" sets
-//! `ChatState::replying_to`, and the admin's next text is delivered to the
+//! `Awaiting::TicketAnswer`, and the admin's next text is delivered to the
 //! customer by `support::admin_answers`, exactly as from the admin chat's
 //! Answer button. Closing tells the customer, as the Close button does.
 
@@ -77,7 +77,7 @@ pub(crate) async fn press(
         },
         Op::Reply => match ctx.tx.ticket(id).await? {
             Some(ticket) => {
-                state.replying_to = Some(ticket.id);
+                state.expect(crate::state::Awaiting::TicketAnswer(ticket.id));
                 let text = t_args(language, "ticket-answer-ask", &[("id", &ticket.id.to_string())]);
                 let rows = vec![vec![op(t(language, "mng-cancel"), menu, AREA, 'v', action.id, 0)]];
                 Shown::screen(screen(text, rows))
@@ -86,7 +86,7 @@ pub(crate) async fn press(
         },
         Op::Close => match ctx.tx.ticket(id).await? {
             Some(ticket) => {
-                state.replying_to = None;
+                state.clear_awaiting();
                 if ctx.tx.close_ticket(id).await? == Some(true)
                     && let Some(customer) = ctx.tx.customer(ticket.customer_id).await?
                     && customer.blocked_at.is_none()
