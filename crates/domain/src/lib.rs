@@ -20,6 +20,7 @@ mod panel_user;
 mod plan;
 mod promo;
 mod redact;
+mod status;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
@@ -46,3 +47,4 @@ pub use plan::{
 };
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};
 pub use redact::{REDACTED_BOT_TOKEN, redact_secrets};
+pub use status::{EntryKind, PaymentMethod, PaymentStatus, SubscriptionStatus, TicketStatus};

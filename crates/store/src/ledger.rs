@@ -3,46 +3,9 @@
 
 use crate::clock::now_ms;
 use crate::{StoreError, Tenant, TenantTx};
+pub use bazar_domain::EntryKind;
 use bazar_domain::{CurrencyUnit, CustomerId, Money};
 use sqlx::Row;
-
-/// Why money moved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    /// A manual correction by an admin or the operator (with a reason).
-    Adjustment,
-    /// Money paid in (card-to-card, gateway, Stars).
-    TopUp,
-    /// A plan bought from the wallet (negative).
-    Purchase,
-    /// Money returned: into the wallet (a subscription that could not be
-    /// provisioned), or out of it (a Stars payment refunded; negative).
-    Refund,
-    /// A referrer's share of a referee's purchase.
-    ReferralReward,
-    /// A promo code's wallet bonus.
-    PromoBonus,
-}
-
-impl EntryKind {
-    /// The stored spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Adjustment => "adjustment",
-            Self::TopUp => "topup",
-            Self::Purchase => "purchase",
-            Self::Refund => "refund",
-            Self::ReferralReward => "referral_reward",
-            Self::PromoBonus => "promo_bonus",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [Self::Adjustment, Self::TopUp, Self::Purchase, Self::Refund, Self::ReferralReward, Self::PromoBonus]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
 
 /// What posting an entry did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

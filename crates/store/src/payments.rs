@@ -5,86 +5,9 @@
 use crate::clock::now_ms;
 use crate::{Backend, StoreError, TenantTx};
 use bazar_domain::CustomerId;
+pub use bazar_domain::{PaymentMethod, PaymentStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// How a payment is paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentMethod {
-    /// Bank card-to-card transfer with a receipt an admin approves.
-    Card,
-    /// The Zarinpal gateway.
-    Zarinpal,
-    /// Telegram Stars.
-    Stars,
-}
-
-impl PaymentMethod {
-    /// Every method, in display order.
-    pub const ALL: [PaymentMethod; 3] = [Self::Card, Self::Zarinpal, Self::Stars];
-
-    /// The stored spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Card => "card",
-            Self::Zarinpal => "zarinpal",
-            Self::Stars => "stars",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-}
-
-/// Where a payment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentStatus {
-    /// Created; waiting for the customer to pay (or send a receipt).
-    Pending,
-    /// Card-to-card: the receipt is in; waiting for an admin.
-    Submitted,
-    /// Credited to the wallet.
-    Paid,
-    /// Card-to-card: an admin refused it.
-    Rejected,
-    /// Nobody paid in time.
-    Expired,
-    /// The gateway says it was not paid (cancelled, failed).
-    Failed,
-    /// Paid, then given back (Stars refunds).
-    Refunded,
-}
-
-impl PaymentStatus {
-    /// Every status.
-    pub const ALL: [PaymentStatus; 7] =
-        [Self::Pending, Self::Submitted, Self::Paid, Self::Rejected, Self::Expired, Self::Failed, Self::Refunded];
-
-    /// The stored spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Submitted => "submitted",
-            Self::Paid => "paid",
-            Self::Rejected => "rejected",
-            Self::Expired => "expired",
-            Self::Failed => "failed",
-            Self::Refunded => "refunded",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
-    /// Whether the payment may still be paid, submitted or decided.
-    pub const fn is_open(self) -> bool {
-        matches!(self, Self::Pending | Self::Submitted)
-    }
-}
 
 /// A payment.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,46 +4,10 @@
 use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::{StoreError, TenantTx};
+pub use bazar_domain::SubscriptionStatus;
 use bazar_domain::{CustomerId, InstallationId, NAME_ALPHABET, panel_user_name};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// Where a subscription is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubscriptionStatus {
-    /// Paid; the panel user is being created (a retried job).
-    Provisioning,
-    /// Live on the panel.
-    Active,
-    /// Past its end.
-    Expired,
-    /// Switched off by an admin.
-    Disabled,
-    /// Could not be provisioned; the payment was refunded.
-    Failed,
-}
-
-impl SubscriptionStatus {
-    /// The stored spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Provisioning => "provisioning",
-            Self::Active => "active",
-            Self::Expired => "expired",
-            Self::Disabled => "disabled",
-            Self::Failed => "failed",
-        }
-    }
-
-    /// Every status, in the order of a subscription's life.
-    pub const ALL: [SubscriptionStatus; 5] =
-        [Self::Provisioning, Self::Active, Self::Expired, Self::Disabled, Self::Failed];
-
-    /// The status with this stored spelling.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
 
 /// A subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,36 +2,10 @@
 
 use crate::clock::now_ms;
 use crate::{StoreError, TenantTx};
+pub use bazar_domain::TicketStatus;
 use bazar_domain::{CustomerId, TelegramUserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
-
-/// A ticket's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TicketStatus {
-    /// Waiting for the admins.
-    Open,
-    /// The admins answered; waiting for the customer.
-    Answered,
-    /// Done.
-    Closed,
-}
-
-impl TicketStatus {
-    /// The stored spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Answered => "answered",
-            Self::Closed => "closed",
-        }
-    }
-
-    /// Parses the stored spelling (`open`, `answered`, `closed`).
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::Answered, Self::Closed].into_iter().find(|v| v.as_str() == s)
-    }
-}
 
 /// A ticket.
 #[derive(Debug, Clone, PartialEq, Eq)]
