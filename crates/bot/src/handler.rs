@@ -71,10 +71,7 @@ pub(crate) fn language_of(customer_language: Option<Language>, settings: &bazar_
 
 /// The tenant's fiat currency.
 pub(crate) fn currency_of(settings: &bazar_store::TenantSettings) -> Currency {
-    match settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => *c,
-        _ => Currency::Irt,
-    }
+    settings.currency()
 }
 
 async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), HandlerError> {

@@ -7,7 +7,7 @@
 //! `bots.settings_version`; entries also expire after [`CROSS_PROCESS_TTL`] so
 //! such writes are seen within that bound even before the runtime watches versions.
 
-use bazar_domain::{BotId, ConfigKey, ConfigValue, FeatureFlag};
+use bazar_domain::{BotId, ConfigKey, ConfigValue, Currency, FeatureFlag};
 use moka::future::Cache;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -42,7 +42,18 @@ impl TenantSettings {
         self.flags[&flag]
     }
 
-    /// The effective value of a configuration key.
+    /// The tenant's currency — every price, cap and amount of the tenant
+    /// is in it. The one place it is read.
+    pub fn currency(&self) -> Currency {
+        match self.config(ConfigKey::Currency) {
+            ConfigValue::Currency(currency) => *currency,
+            // `Currency` always holds a currency (the domain's typed
+            // configuration); its default is the toman.
+            _ => Currency::Irt,
+        }
+    }
+
+    /// The effective value of `key` (its default when unset).
     pub fn config(&self, key: ConfigKey) -> &ConfigValue {
         &self.config[&key]
     }

@@ -6,8 +6,7 @@ use crate::config::Config;
 use crate::context::{open_store, provisioner};
 use crate::error::CliError;
 use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, InboundsChoice, OptionsChange, PlanNames, group_thousands, parse_price,
-    parse_traffic_gb,
+    Currency, InboundsChoice, OptionsChange, PlanNames, group_thousands, parse_price, parse_traffic_gb,
 };
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::{Plan, PlatformScope, Store, TenantScope};
@@ -159,10 +158,7 @@ fn no_plan(bot: bazar_domain::BotId, plan: i64) -> CliError {
 
 /// The tenant's configured fiat currency.
 pub async fn tenant_currency(store: &Store, scope: &TenantScope) -> Result<Currency, CliError> {
-    match store.tenant(scope).settings().await?.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => Ok(*c),
-        _ => Ok(Currency::Irt),
-    }
+    Ok(store.tenant(scope).settings().await?.currency())
 }
 
 /// The stored code of a fiat currency.

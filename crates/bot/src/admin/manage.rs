@@ -7,7 +7,7 @@
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
-use bazar_domain::{ConfigKey, ConfigValue, Currency, Language};
+use bazar_domain::{Currency, Language};
 use bazar_runtime::UpdateContext;
 use serde_json::{Value, json};
 
@@ -77,10 +77,7 @@ pub(super) fn gone(language: Language) -> String {
 
 /// The tenant's currency.
 pub(super) fn currency(ctx: &UpdateContext) -> Currency {
-    match ctx.settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => *c,
-        _ => Currency::Irt,
-    }
+    ctx.settings.currency()
 }
 
 /// Digits as people type them: Persian and Arabic-Indic digits become ASCII,

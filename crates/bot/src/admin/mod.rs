@@ -32,7 +32,7 @@ use crate::menu::{Screen, button};
 use crate::payments::receipt_for_admins;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{ConfigKey, ConfigValue, Language, calendar::tehran_day_start_ms};
+use bazar_domain::{Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::{PaymentFilter, PaymentMethod, PaymentStatus};
 use serde_json::json;
@@ -195,10 +195,7 @@ pub(crate) async fn is_admin(ctx: &mut UpdateContext) -> Result<bool, HandlerErr
 
 /// The admin menu: today's figures and the receipts queue.
 pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64) -> Result<Screen, HandlerError> {
-    let currency = match ctx.settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => c.code(),
-        _ => "IRT",
-    };
+    let currency = ctx.settings.currency().code();
     let today = tehran_day_start_ms(now_ms());
     let stats = ctx.tx.stats(today, currency).await?;
     let revenue: i64 = stats.revenue_by_method.iter().map(|m| m.amount).sum();

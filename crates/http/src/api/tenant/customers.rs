@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{ConfigKey, ConfigValue, Currency, CurrencyUnit, CustomerId, Irr, Irt, Money};
+use bazar_domain::{Currency, CurrencyUnit, CustomerId, Irr, Irt, Money};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{Customer, CustomerSearch, LedgerEntry, StoreError, TenantSettings, TenantTx};
 use serde::{Deserialize, Serialize};
@@ -41,10 +41,7 @@ impl Amount {
 
 /// The tenant's currency, from its settings.
 pub(super) fn tenant_currency(settings: &TenantSettings) -> Currency {
-    match settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => *c,
-        _ => Currency::Irt,
-    }
+    settings.currency()
 }
 
 /// A customer: a Telegram user who wrote to this tenant's bot.

@@ -4,7 +4,7 @@ use crate::api::{ApiState, ErrorBody, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
-use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag};
+use bazar_domain::FeatureFlag;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -51,10 +51,7 @@ async fn me(caller: TenantCaller, State(state): State<ApiState>) -> Result<Json<
     let tenant = state.store.tenant(&caller.scope);
     let bot = tenant.bot().await?;
     let settings = tenant.settings().await?;
-    let currency = match settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => c.code().to_owned(),
-        other => other.to_string(),
-    };
+    let currency = settings.currency().code().to_owned();
     Ok(Json(Me {
         id: bot.id.get(),
         name: bot.name,

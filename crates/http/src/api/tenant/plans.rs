@@ -9,9 +9,7 @@ use crate::error::{ApiError, FieldError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames,
-};
+use bazar_domain::{Currency, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames};
 use bazar_shop::plans::{self, FieldRefusal, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::{Plan, TenantSettings};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -27,10 +25,7 @@ pub(super) fn routes() -> OpenApiRouter<ApiState> {
 
 /// The tenant's currency: every price, cap and amount of the tenant is in it.
 pub(super) fn currency_of(settings: &TenantSettings) -> Currency {
-    match settings.config(ConfigKey::Currency) {
-        ConfigValue::Currency(c) => *c,
-        _ => Currency::Irt,
-    }
+    settings.currency()
 }
 
 /// For `PATCH` bodies: a missing field is `None` (unchanged), `null` is
