@@ -156,8 +156,19 @@ pub(crate) async fn hold(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, upd
 }
 
 /// The call (method and parameters) answering an update of a suspended bot,
-/// if one is due: the webhook reply, or the polite poller's request.
+/// if one is due: the webhook reply, or the polite poller's request — fitted
+/// to Telegram's limits like every other call (the shop's name is in it).
 pub(crate) fn polite_call(
+    rt: &RuntimeInner,
+    bot: &bazar_store::SuspendedBot,
+    update: &serde_json::Value,
+) -> Option<(&'static str, serde_json::Value)> {
+    let (method, mut params) = polite_reply(rt, bot, update)?;
+    crate::limits::fit_call(method, &mut params);
+    Some((method, params))
+}
+
+fn polite_reply(
     rt: &RuntimeInner,
     bot: &bazar_store::SuspendedBot,
     update: &serde_json::Value,
