@@ -30,6 +30,44 @@ pub enum CardError {
     Checksum,
 }
 
+/// Why a card's holder, weight or daily cap was refused: the one rule the
+/// CLI, the REST API, the admin menus and the store all apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CardRuleError {
+    /// Empty, longer than 64 characters, or holding control characters.
+    #[error("the holder's name must be 1 to 64 characters, without line breaks or control characters")]
+    Holder,
+    /// Outside 1–100.
+    #[error("a card's weight must be from 1 to 100")]
+    Weight,
+    /// Not positive, or absurdly large.
+    #[error("a daily cap must be from 1 to 1,000,000,000,000,000")]
+    DailyCap,
+}
+
+/// The largest daily cap a card may have, in minor units.
+pub const MAX_DAILY_CAP: i64 = 1_000_000_000_000_000;
+
+/// A card holder's name as the bank shows it to the payer, trimmed.
+pub fn check_holder(text: &str) -> Result<String, CardRuleError> {
+    let holder = text.trim();
+    let n = holder.chars().count();
+    if n == 0 || n > 64 || holder.chars().any(char::is_control) {
+        return Err(CardRuleError::Holder);
+    }
+    Ok(holder.to_owned())
+}
+
+/// A card's share under weighted rotation.
+pub fn check_weight(weight: u32) -> Result<u32, CardRuleError> {
+    if (1..=100).contains(&weight) { Ok(weight) } else { Err(CardRuleError::Weight) }
+}
+
+/// A card's daily cap in minor units of the tenant's currency.
+pub fn check_daily_cap(cap: i64) -> Result<i64, CardRuleError> {
+    if (1..=MAX_DAILY_CAP).contains(&cap) { Ok(cap) } else { Err(CardRuleError::DailyCap) }
+}
+
 /// Number of digits in an Iranian (Shetab) card number.
 const CARD_LEN: usize = 16;
 

@@ -24,7 +24,10 @@ mod status;
 
 pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
-pub use card::{Bank, CardError, CardNumber, mask_card_number, mask_card_numbers_in};
+pub use card::{
+    Bank, CardError, CardNumber, CardRuleError, MAX_DAILY_CAP, check_daily_cap, check_holder, check_weight,
+    mask_card_number, mask_card_numbers_in,
+};
 pub use config_key::{
     CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, OnboardingPlan,
     parse_onboarding_plans, parse_switch,

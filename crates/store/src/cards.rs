@@ -121,26 +121,26 @@ pub struct CardUpdate {
     pub active: Option<bool>,
 }
 
+/// The domain's card rules, as the store's last line (the use cases in
+/// `bazar_shop::cards` check them first and name every refused field).
+fn rule(result: Result<impl Sized, bazar_domain::CardRuleError>) -> Result<(), StoreError> {
+    result.map(drop).map_err(|e| match e {
+        bazar_domain::CardRuleError::Holder => StoreError::InvalidInput("the holder's name must be 1 to 64 characters"),
+        bazar_domain::CardRuleError::Weight => StoreError::InvalidInput("a card's weight must be from 1 to 100"),
+        bazar_domain::CardRuleError::DailyCap => StoreError::InvalidInput("a daily cap must be greater than zero"),
+    })
+}
+
 fn check_holder(holder: &str) -> Result<(), StoreError> {
-    let n = holder.trim().chars().count();
-    if n == 0 || n > 64 {
-        return Err(StoreError::InvalidInput("the holder's name must be 1 to 64 characters"));
-    }
-    Ok(())
+    rule(bazar_domain::check_holder(holder))
 }
 
 fn check_weight(weight: u32) -> Result<(), StoreError> {
-    if !(1..=100).contains(&weight) {
-        return Err(StoreError::InvalidInput("a card's weight must be from 1 to 100"));
-    }
-    Ok(())
+    rule(bazar_domain::check_weight(weight))
 }
 
 fn check_cap(cap: Option<i64>) -> Result<(), StoreError> {
-    if cap.is_some_and(|c| c <= 0) {
-        return Err(StoreError::InvalidInput("a daily cap must be greater than zero"));
-    }
-    Ok(())
+    cap.map_or(Ok(()), |c| rule(bazar_domain::check_daily_cap(c)))
 }
 
 /// Statuses whose amount counts against a card's daily cap.

@@ -9,7 +9,8 @@ use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::{Bank, BotId, CardNumber, Currency, Iban, Irr, Irt, Money, group_thousands};
-use bazar_store::{CardUpdate, NewCard, PaymentCard, PlatformScope, Store, TenantScope};
+use bazar_shop::cards::{self, CardChange, CardDraft, CardField, CardRefusal, CardRefused};
+use bazar_store::{PaymentCard, PlatformScope, Store, TenantScope};
 use serde_json::json;
 
 /// Runs a card command.
@@ -20,16 +21,18 @@ pub async fn run(config: &Config, command: CardCommand) -> Result<(), CliError> 
         CardCommand::Add { bot, number, holder, iban, weight, daily_cap } => {
             let scope = store.platform(&platform).tenant(bot).await?;
             let currency = tenant_currency(&store, &scope).await?;
-            let number = CardNumber::parse(&number).map_err(|e| CliError::input(format!("--number: {e}")))?;
-            let new = NewCard {
-                number,
-                holder: holder_arg(&holder)?,
-                iban: iban.as_deref().map(iban_arg).transpose()?,
-                weight: weight_arg(weight)?,
-                daily_cap: daily_cap.as_deref().map(|c| amount(c, currency)).transpose()?,
+            let mut parse_refusals = Vec::new();
+            let daily_cap = daily_cap.as_deref().and_then(|c| amount(c, currency, &mut parse_refusals));
+            let draft = CardDraft {
+                number: CardNumber::parse(&number),
+                holder,
+                iban: iban.as_deref().map(Iban::parse),
+                weight,
+                daily_cap,
+                parse_refusals,
             };
             let mut tx = store.tenant(&scope).begin().await?;
-            let card = tx.add_card(&new).await?;
+            let card = cards::add(&mut tx, draft).await.map_err(refusal)?;
             tx.commit().await?;
             println!("bot {bot}: card {} added ({}, {})", card.id, card.masked(), bank_name(&card));
         }
@@ -61,25 +64,29 @@ pub async fn run(config: &Config, command: CardCommand) -> Result<(), CliError> 
             if holder.is_none() && iban.is_none() && weight.is_none() && daily_cap.is_none() {
                 return Err(CliError::input("nothing to change: give --holder, --iban, --weight or --daily-cap"));
             }
-            let update = CardUpdate {
-                holder: holder.as_deref().map(holder_arg).transpose()?,
-                iban: iban.as_deref().map(|i| if is_none(i) { Ok(None) } else { iban_arg(i).map(Some) }).transpose()?,
-                weight: weight.map(weight_arg).transpose()?,
-                daily_cap: daily_cap
-                    .as_deref()
-                    .map(|c| if is_none(c) { Ok(None) } else { amount(c, currency).map(Some) })
-                    .transpose()?,
-                active: None,
+            let mut parse_refusals = Vec::new();
+            let daily_cap = match daily_cap.as_deref() {
+                None => None,
+                Some(c) if is_none(c) => Some(None),
+                Some(c) => amount(c, currency, &mut parse_refusals).map(Some),
             };
-            let updated = change(&store, &scope, bot, card, &update).await?;
+            let change = CardChange {
+                holder,
+                iban: iban.as_deref().map(|i| (!is_none(i)).then(|| Iban::parse(i))),
+                weight,
+                daily_cap,
+                active: None,
+                parse_refusals,
+            };
+            let updated = change_card(&store, &scope, bot, card, change).await?;
             println!("bot {bot}: card {} updated", updated.id);
             println!("{}", line(&updated, code(currency)));
         }
         CardCommand::Disable { bot, card } | CardCommand::Enable { bot, card } => {
             let active = matches!(command, CardCommand::Enable { .. });
             let scope = store.platform(&platform).tenant(bot).await?;
-            let update = CardUpdate { active: Some(active), ..CardUpdate::default() };
-            let updated = change(&store, &scope, bot, card, &update).await?;
+            let change = CardChange { active: Some(active), ..CardChange::default() };
+            let updated = change_card(&store, &scope, bot, card, change).await?;
             println!(
                 "bot {bot}: card {} ({}) {}",
                 updated.id,
@@ -91,15 +98,15 @@ pub async fn run(config: &Config, command: CardCommand) -> Result<(), CliError> 
     Ok(())
 }
 
-async fn change(
+async fn change_card(
     store: &Store,
     scope: &TenantScope,
     bot: BotId,
     card: i64,
-    update: &CardUpdate,
+    change: CardChange,
 ) -> Result<PaymentCard, CliError> {
     let mut tx = store.tenant(scope).begin().await?;
-    let Some(updated) = tx.update_card(card, update).await? else {
+    let Some(updated) = cards::update(&mut tx, card, change).await.map_err(refusal)? else {
         return Err(CliError::input(format!("bot {bot} has no card {card}")));
     };
     tx.commit().await?;
@@ -110,33 +117,27 @@ fn is_none(text: &str) -> bool {
     text.trim().eq_ignore_ascii_case("none")
 }
 
-fn holder_arg(text: &str) -> Result<String, CliError> {
-    let holder = text.trim();
-    let n = holder.chars().count();
-    if n == 0 || n > 64 {
-        return Err(CliError::input("--holder must be 1 to 64 characters"));
+/// The refusal as one `error:` line, each reason under its option's name.
+fn refusal(refusal: CardRefusal) -> CliError {
+    match refusal {
+        CardRefusal::Invalid(fields) => {
+            let each = fields.iter().map(|f| format!("--{}: {}", f.field.as_str().replace('_', "-"), f.reason));
+            CliError::input(each.collect::<Vec<_>>().join("; "))
+        }
+        CardRefusal::Store(e) => e.into(),
+        exists => CliError::input(exists.to_string()),
     }
-    Ok(holder.to_owned())
 }
 
-fn iban_arg(text: &str) -> Result<Iban, CliError> {
-    Iban::parse(text).map_err(|e| CliError::input(format!("--iban: {e}")))
-}
-
-fn weight_arg(weight: u32) -> Result<u32, CliError> {
-    if !(1..=100).contains(&weight) {
-        return Err(CliError::input("--weight must be from 1 to 100"));
-    }
-    Ok(weight)
-}
-
-/// A `--daily-cap` in the tenant's currency, in minor units.
-fn amount(text: &str, currency: Currency) -> Result<i64, CliError> {
+/// A `--daily-cap` in the tenant's currency, in minor units; an unreadable
+/// one is refused with the others.
+fn amount(text: &str, currency: Currency, refused: &mut Vec<CardRefused>) -> Option<i64> {
     match currency {
         Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
         Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
     }
-    .map_err(|e| CliError::input(format!("--daily-cap: {e}")))
+    .map_err(|e| refused.push(CardRefused::new(CardField::DailyCap, e)))
+    .ok()
 }
 
 fn bank(card: &PaymentCard) -> Option<Bank> {

@@ -15,14 +15,13 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{CardNumber, Language};
+use bazar_domain::{CardNumber, Language, check_daily_cap, check_holder};
 use bazar_runtime::{HandlerError, UpdateContext};
-use bazar_store::{CardUpdate, NewCard, PaymentCard, StoreError};
+use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
+use bazar_store::PaymentCard;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Cards;
-/// Highest daily cap (minor units).
-const MAX_CAP: i64 = 1_000_000_000_000_000;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
 /// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
@@ -81,8 +80,12 @@ pub(crate) async fn press(
         },
         Op::Toggle => match ctx.tx.card(id).await? {
             Some(card) => {
-                let update = CardUpdate { active: Some(!card.active), ..Default::default() };
-                let card = ctx.tx.update_card(id, &update).await?.unwrap_or(card);
+                let change = CardChange { active: Some(!card.active), ..Default::default() };
+                let card = match cards::update(&mut ctx.tx, id, change).await {
+                    Ok(updated) => updated.unwrap_or(card),
+                    Err(CardRefusal::Store(e)) => return Err(e.into()),
+                    Err(_) => card,
+                };
                 let toast = t(language, if card.active { "mng-card-enabled" } else { "mng-card-disabled" });
                 Shown { screen: Some(view(language, menu, &card, currency(ctx).code())), toast: Some(toast) }
             }
@@ -123,13 +126,12 @@ pub(crate) async fn input(
             }
         }
         Some("holder") => {
-            let n = text.chars().count();
-            if n == 0 || n > 64 || text.chars().any(char::is_control) {
+            let Ok(holder) = check_holder(text) else {
                 state.admin_flow(flow);
                 let why = t(language, "mng-card-holder-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-holder-ask"))));
-            }
-            flow["holder"] = json!(text);
+            };
+            flow["holder"] = json!(holder);
             flow["step"] = json!("cap");
             state.admin_flow(flow);
             Ok(Some(ask(language, menu, AREA, t(language, "mng-card-cap-ask"))))
@@ -137,30 +139,38 @@ pub(crate) async fn input(
         Some("cap") => {
             let cap = match parse_int(text) {
                 Some(0) => Some(None),
-                Some(c) if (1..=MAX_CAP).contains(&c) => Some(Some(c)),
-                _ => None,
+                Some(c) => check_daily_cap(c).ok().map(Some),
+                None => None,
             };
             let Some(cap) = cap else {
                 state.admin_flow(flow);
                 let why = t(language, "mng-card-cap-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-cap-ask"))));
             };
-            let number = field_str(&flow, "number").and_then(|n| CardNumber::parse(n).ok());
-            let (Some(number), Some(holder)) = (number, field_str(&flow, "holder")) else { return Ok(None) };
-            let new = NewCard { number, holder: holder.to_owned(), iban: None, weight: 1, daily_cap: cap };
-            Ok(Some(match ctx.tx.add_card(&new).await {
+            let (Some(number), Some(holder)) = (field_str(&flow, "number"), field_str(&flow, "holder")) else {
+                return Ok(None);
+            };
+            let draft = CardDraft {
+                number: CardNumber::parse(number),
+                holder: holder.to_owned(),
+                iban: None,
+                weight: 1,
+                daily_cap: cap,
+                parse_refusals: Vec::new(),
+            };
+            Ok(Some(match cards::add(&mut ctx.tx, draft).await {
                 Ok(card) => {
                     let mut shown = view(language, menu, &card, currency(ctx).code());
                     shown.text = format!("{}\n\n{}", t(language, "mng-card-added"), shown.text);
                     shown
                 }
-                Err(StoreError::Conflict(_)) => {
+                Err(CardRefusal::Exists) => {
                     screen(t(language, "mng-card-exists"), vec![vec![area_home(language, menu, AREA)]])
                 }
-                Err(StoreError::InvalidInput(why)) => {
-                    screen(why.to_owned(), vec![vec![area_home(language, menu, AREA)]])
+                Err(CardRefusal::Store(e)) => return Err(e.into()),
+                Err(refusal @ CardRefusal::Invalid(_)) => {
+                    screen(refusal.to_string(), vec![vec![area_home(language, menu, AREA)]])
                 }
-                Err(e) => return Err(e.into()),
             }))
         }
         _ => Ok(None),

@@ -12,8 +12,9 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{Bank, CardNumber, Iban, mask_card_number};
-use bazar_store::{CardUpdate, NewCard, PaymentCard};
+use bazar_domain::{Bank, CardError, CardNumber, Iban, IbanError, mask_card_number};
+use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
+use bazar_store::PaymentCard;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -113,45 +114,37 @@ pub struct UpdateCard {
 }
 
 /// The text of a value given as a JSON string or number, without quoting it back.
-fn text(checks: &mut Checks, field: &str, value: &Value) -> Option<String> {
+fn text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
-        _ => {
-            checks.refuse(field, "must be a string");
-            None
+        _ => None,
+    }
+}
+
+/// A card number as the API takes it (a string or a number); anything else is not digits.
+fn number(value: &Value) -> Result<CardNumber, CardError> {
+    text(value).map_or(Err(CardError::NotDigits), |text| CardNumber::parse(&text))
+}
+
+/// An IBAN as the API takes it; a value that is not text is not one.
+fn iban(value: &Value) -> Result<Iban, IbanError> {
+    text(value).map_or(Err(IbanError::NotDigits), |text| Iban::parse(&text))
+}
+
+/// A refusal of the card use cases: one 422 naming every refused field (409 for a card already there).
+fn refused(refusal: CardRefusal) -> ApiError {
+    match refusal {
+        CardRefusal::Invalid(fields) => {
+            let mut checks = Checks::default();
+            for field in &fields {
+                checks.refuse(field.field.as_str(), &field.reason);
+            }
+            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
         }
+        CardRefusal::Exists => ApiError::new(StatusCode::CONFLICT, "conflict", refusal.to_string()),
+        CardRefusal::Store(e) => e.into(),
     }
-}
-
-fn holder(checks: &mut Checks, holder: &str) -> Option<String> {
-    let n = holder.trim().chars().count();
-    if n == 0 || n > 64 {
-        checks.refuse("holder", "must be 1 to 64 characters");
-        return None;
-    }
-    Some(holder.trim().to_owned())
-}
-
-fn iban(checks: &mut Checks, value: &Value) -> Option<Iban> {
-    let text = text(checks, "iban", value)?;
-    checks.check("iban", Iban::parse(&text))
-}
-
-fn weight(checks: &mut Checks, weight: u32) -> Option<u32> {
-    if !(1..=100).contains(&weight) {
-        checks.refuse("weight", "must be from 1 to 100");
-        return None;
-    }
-    Some(weight)
-}
-
-fn cap(checks: &mut Checks, cap: i64) -> Option<i64> {
-    if cap <= 0 {
-        checks.refuse("daily_cap", "must be greater than zero");
-        return None;
-    }
-    Some(cap)
 }
 
 fn not_found() -> ApiError {
@@ -209,21 +202,18 @@ async fn create_card(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<CreateCard>,
 ) -> Result<(StatusCode, Json<CardBody>), ApiError> {
-    let mut checks = Checks::default();
-    let number = text(&mut checks, "number", &body.number).and_then(|t| checks.check("number", CardNumber::parse(&t)));
-    let holder = holder(&mut checks, &body.holder);
-    let iban = body.iban.as_ref().filter(|v| !v.is_null()).map(|v| iban(&mut checks, v));
-    let weight = weight(&mut checks, body.weight.unwrap_or(1));
-    let daily_cap = body.daily_cap.map(|c| cap(&mut checks, c));
-    checks.finish()?;
-    let (Some(number), Some(holder), Some(weight)) = (number, holder, weight) else {
-        return Err(ApiError::field("body", "refused"));
+    let draft = CardDraft {
+        number: number(&body.number),
+        holder: body.holder,
+        iban: body.iban.as_ref().filter(|v| !v.is_null()).map(iban),
+        weight: body.weight.unwrap_or(1),
+        daily_cap: body.daily_cap,
+        parse_refusals: Vec::new(),
     };
-    let new = NewCard { number, holder, iban: iban.flatten(), weight, daily_cap: daily_cap.flatten() };
     let tenant = state.store.tenant(&caller.scope);
     let currency = currency_of(&*tenant.settings().await?).code();
     let mut tx = tenant.begin().await?;
-    let card = tx.add_card(&new).await?;
+    let card = cards::add(&mut tx, draft).await.map_err(refused)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(CardBody::new(card, currency))))
 }
@@ -280,24 +270,15 @@ async fn update_card(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdateCard>,
 ) -> Result<Json<CardBody>, ApiError> {
-    let mut checks = Checks::default();
-    let update = CardUpdate {
-        holder: body.holder.as_deref().and_then(|h| holder(&mut checks, h)),
-        iban: match &body.iban {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(v)) => iban(&mut checks, v).map(Some),
-        },
-        weight: body.weight.and_then(|w| weight(&mut checks, w)),
-        daily_cap: match body.daily_cap {
-            None => None,
-            Some(None) => Some(None),
-            Some(Some(c)) => cap(&mut checks, c).map(Some),
-        },
+    let change = CardChange {
+        holder: body.holder,
+        iban: body.iban.map(|i| i.map(|v| iban(&v))),
+        weight: body.weight,
+        daily_cap: body.daily_cap,
         active: body.active,
+        parse_refusals: Vec::new(),
     };
-    checks.finish()?;
-    change(&state, &caller, id, &update).await.map(Json)
+    change_card(&state, &caller, id, change).await.map(Json)
 }
 
 /// Disables a card: it leaves the rotation at once, but stays (payments refer
@@ -322,15 +303,20 @@ async fn delete_card(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Json<CardBody>, ApiError> {
-    let update = CardUpdate { active: Some(false), ..CardUpdate::default() };
-    change(&state, &caller, id, &update).await.map(Json)
+    let change = CardChange { active: Some(false), ..CardChange::default() };
+    change_card(&state, &caller, id, change).await.map(Json)
 }
 
-async fn change(state: &ApiState, caller: &TenantCaller, id: i64, update: &CardUpdate) -> Result<CardBody, ApiError> {
+async fn change_card(
+    state: &ApiState,
+    caller: &TenantCaller,
+    id: i64,
+    change: CardChange,
+) -> Result<CardBody, ApiError> {
     let tenant = state.store.tenant(&caller.scope);
     let currency = currency_of(&*tenant.settings().await?).code();
     let mut tx = tenant.begin().await?;
-    let card = tx.update_card(id, update).await?.ok_or_else(not_found)?;
+    let card = cards::update(&mut tx, id, change).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(CardBody::new(card, currency))
 }
