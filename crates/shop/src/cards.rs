@@ -7,9 +7,9 @@
 //! [`update`] check every field with the domain's rules and answer with all
 //! refused fields at once, writing nothing unless all are fine.
 
+use crate::refusal::{Checks, Refused, joined};
 use bazar_domain::{CardError, CardNumber, Iban, IbanError, check_daily_cap, check_holder, check_weight};
 use bazar_store::{CardUpdate, NewCard, PaymentCard, StoreError, TenantTx};
-use std::fmt::Display;
 
 /// Which field of a card was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,27 +39,14 @@ impl CardField {
     }
 }
 
-/// One refused field, with the reason in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardRefused {
-    /// Which.
-    pub field: CardField,
-    /// Why.
-    pub reason: String,
-}
-
-impl CardRefused {
-    /// A refusal the interface found while parsing its own input (an amount it could not read).
-    pub fn new(field: CardField, reason: impl Display) -> Self {
-        Self { field, reason: reason.to_string() }
-    }
-}
+/// One refused field of a card.
+pub type CardRefused = Refused<CardField>;
 
 /// Why a card was not added or changed. Nothing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum CardRefusal {
     /// Fields out of their rules — all of them.
-    #[error("{}", .0.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>().join("; "))]
+    #[error("{}", joined(.0))]
     Invalid(Vec<CardRefused>),
     /// The tenant has this card already.
     #[error("this card is already registered")]
@@ -112,19 +99,6 @@ pub struct CardChange {
     pub parse_refusals: Vec<CardRefused>,
 }
 
-/// Collects refusals field by field.
-struct Checks(Vec<CardRefused>);
-
-impl Checks {
-    fn check<T, E: Display>(&mut self, field: CardField, result: Result<T, E>) -> Option<T> {
-        result.map_err(|e| self.0.push(CardRefused::new(field, e))).ok()
-    }
-
-    fn finish(self) -> Result<(), CardRefusal> {
-        if self.0.is_empty() { Ok(()) } else { Err(CardRefusal::Invalid(self.0)) }
-    }
-}
-
 /// Adds a card to the tenant's rotation, after checking every field.
 pub async fn add(tx: &mut TenantTx, draft: CardDraft) -> Result<PaymentCard, CardRefusal> {
     let mut checks = Checks(draft.parse_refusals);
@@ -134,9 +108,9 @@ pub async fn add(tx: &mut TenantTx, draft: CardDraft) -> Result<PaymentCard, Car
     let weight = checks.check(CardField::Weight, check_weight(draft.weight));
     let daily_cap = draft.daily_cap.map(|c| checks.check(CardField::DailyCap, check_daily_cap(c)));
     let (Some(number), Some(holder), Some(weight)) = (number, holder, weight) else {
-        return Err(checks.finish().err().unwrap_or(CardRefusal::Invalid(Vec::new())));
+        return Err(CardRefusal::Invalid(checks.finish().err().unwrap_or_default()));
     };
-    checks.finish()?;
+    checks.finish().map_err(CardRefusal::Invalid)?;
     let new = NewCard { number, holder, iban: iban.flatten(), weight, daily_cap: daily_cap.flatten() };
     Ok(tx.add_card(&new).await?)
 }
@@ -159,6 +133,6 @@ pub async fn update(tx: &mut TenantTx, id: i64, change: CardChange) -> Result<Op
         },
         active: change.active,
     };
-    checks.finish()?;
+    checks.finish().map_err(CardRefusal::Invalid)?;
     Ok(tx.update_card(id, &update).await?)
 }

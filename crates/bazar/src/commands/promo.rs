@@ -7,7 +7,27 @@ use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::calendar::{days_from_civil, iso_date_of_ms};
 use bazar_domain::{Currency, Irr, Irt, Money, PromoBenefit, group_thousands, normalize_promo_code};
-use bazar_store::{NewPromo, PlatformScope};
+use bazar_shop::promos::{self, PromoDraft, PromoField, PromoRefusal};
+use bazar_store::PlatformScope;
+
+/// The refusal as one `error:` line, each reason under its option's name.
+fn refusal(refusal: PromoRefusal) -> CliError {
+    let option = |field: PromoField| match field {
+        PromoField::Code | PromoField::Value => "",
+        PromoField::StartsAt => "--from: ",
+        PromoField::EndsAt => "--until: ",
+        PromoField::MaxUses => "--max-uses: ",
+        PromoField::PerCustomer => "--per-customer: ",
+    };
+    match refusal {
+        PromoRefusal::Invalid(fields) => {
+            let each = fields.iter().map(|f| format!("{}{}", option(f.field), f.reason));
+            CliError::input(each.collect::<Vec<_>>().join("; "))
+        }
+        PromoRefusal::Store(e) => e.into(),
+        exists => CliError::input(exists.to_string()),
+    }
+}
 
 /// Runs a promo command.
 pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError> {
@@ -16,7 +36,6 @@ pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError>
     match command {
         PromoCommand::Add { bot, code: text, bonus, percent, days, from, until, max_uses, per_customer } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            let promo_code = normalize_promo_code(&text).map_err(|e| CliError::input(e.to_string()))?;
             let currency = tenant_currency(&store, &scope).await?;
             let benefit = match (bonus, percent, days) {
                 (Some(amount), None, None) => {
@@ -30,31 +49,22 @@ pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError>
                 (None, Some(p), None) => PromoBenefit::PercentOff(p),
                 (None, None, Some(d)) => PromoBenefit::ExtraDays(d),
                 _ => return Err(CliError::input("give exactly one of --bonus, --percent or --days")),
-            }
-            .validated()
-            .map_err(|e| CliError::input(e.to_string()))?;
-            if max_uses.is_some_and(|m| m < 1) || per_customer < 1 {
-                return Err(CliError::input("--max-uses and --per-customer must be at least 1"));
-            }
+            };
             let starts_at = from.as_deref().map(|d| day_start(d, "--from")).transpose()?;
             let ends_at = until.as_deref().map(|d| day_start(d, "--until").map(|s| s + 86_400_000 - 1)).transpose()?;
-            if let (Some(s), Some(e)) = (starts_at, ends_at)
-                && e < s
-            {
-                return Err(CliError::input("--until is before --from"));
-            }
-            let promo = store
-                .tenant(&scope)
-                .add_promo(&NewPromo {
-                    code: promo_code,
-                    benefit,
-                    currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then(|| code(currency)),
-                    starts_at,
-                    ends_at,
-                    max_uses,
-                    per_customer,
-                })
-                .await?;
+            let draft = PromoDraft {
+                code: text,
+                benefit: Ok(benefit),
+                currency: code(currency),
+                starts_at,
+                ends_at,
+                max_uses,
+                per_customer,
+                parse_refusals: Vec::new(),
+            };
+            let mut tx = store.tenant(&scope).begin().await?;
+            let promo = promos::create(&mut tx, draft).await.map_err(refusal)?;
+            tx.commit().await?;
             println!("bot {bot}: promo code {} created", promo.code);
         }
         PromoCommand::List { bot } => {

@@ -16,7 +16,8 @@ use crate::shop_screens::price;
 use crate::state::ChatState;
 use bazar_domain::{Language, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
 use bazar_runtime::{HandlerError, UpdateContext};
-use bazar_store::{NewPromo, Promo, PromoUpdate, StoreError};
+use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
+use bazar_store::{Promo, PromoUpdate, StoreError};
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Promos;
@@ -215,26 +216,29 @@ pub(crate) async fn input(
     };
     let valid = field_i64(&flow, "valid").unwrap_or(0);
     let uses = field_i64(&flow, "uses").unwrap_or(0);
-    let new = NewPromo {
+    let draft = PromoDraft {
         code: code.to_owned(),
-        benefit,
-        currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then_some(currency(ctx).code()),
+        benefit: Ok(benefit),
+        currency: currency(ctx).code(),
         starts_at: None,
         ends_at: (valid > 0).then(|| crate::clock::now_ms() + valid * DAY_MS),
         max_uses: (uses > 0).then_some(uses),
         per_customer: 1,
+        parse_refusals: Vec::new(),
     };
-    Ok(Some(match ctx.tx.insert_promo(&new).await {
+    Ok(Some(match promos::create(&mut ctx.tx, draft).await {
         Ok(promo) => {
             let mut shown = view(language, menu, &promo);
             shown.text = format!("{}\n\n{}", t(language, "mng-promo-added"), shown.text);
             shown
         }
-        Err(StoreError::Conflict(_)) => {
+        Err(PromoRefusal::Exists) => {
             screen(t(language, "mng-promo-exists"), vec![vec![area_home(language, menu, AREA)]])
         }
-        Err(StoreError::InvalidInput(why)) => screen(why.to_owned(), vec![vec![area_home(language, menu, AREA)]]),
-        Err(e) => return Err(e.into()),
+        Err(PromoRefusal::Store(e)) => return Err(e.into()),
+        Err(refusal @ PromoRefusal::Invalid(_)) => {
+            screen(refusal.to_string(), vec![vec![area_home(language, menu, AREA)]])
+        }
     }))
 }
 

@@ -8,8 +8,9 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{PromoBenefit, PromoError, normalize_promo_code};
-use bazar_store::{NewPromo, Promo, PromoUpdate};
+use bazar_domain::{PromoBenefit, PromoError};
+use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
+use bazar_store::{Promo, PromoUpdate};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -122,13 +123,13 @@ pub struct UpdatePromo {
     pub max_uses: Option<Option<i64>>,
 }
 
+/// The benefit as the API names it (the use case checks its range).
 fn benefit(kind: PromoKind, value: i64) -> Result<PromoBenefit, PromoError> {
-    let benefit = match kind {
+    Ok(match kind {
         PromoKind::Bonus => PromoBenefit::WalletBonus(value),
         PromoKind::Percent => PromoBenefit::PercentOff(u8::try_from(value).map_err(|_| PromoError::Value)?),
         PromoKind::Days => PromoBenefit::ExtraDays(u32::try_from(value).map_err(|_| PromoError::Value)?),
-    };
-    benefit.validated()
+    })
 }
 
 fn time(checks: &mut Checks, field: &str, ms: Option<i64>) -> Option<i64> {
@@ -199,35 +200,36 @@ async fn create_promo(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<CreatePromo>,
 ) -> Result<(StatusCode, Json<PromoBody>), ApiError> {
-    let mut checks = Checks::default();
-    let code = checks.check("code", normalize_promo_code(&body.code));
-    let benefit = checks.check("value", benefit(body.kind, body.value));
-    let starts_at = time(&mut checks, "starts_at", body.starts_at);
-    let ends_at = time(&mut checks, "ends_at", body.ends_at);
-    if let (Some(s), Some(e)) = (starts_at, ends_at)
-        && e < s
-    {
-        checks.refuse("ends_at", "is before starts_at");
-    }
-    at_least_one(&mut checks, "max_uses", body.max_uses);
-    at_least_one(&mut checks, "per_customer", body.per_customer);
-    checks.finish()?;
-    let (Some(code), Some(benefit)) = (code, benefit) else { return Err(ApiError::field("body", "refused")) };
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?).code();
-    let new = NewPromo {
-        code,
-        benefit,
-        currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then_some(currency),
-        starts_at,
-        ends_at,
+    let draft = PromoDraft {
+        code: body.code,
+        benefit: benefit(body.kind, body.value),
+        currency: currency_of(&*tenant.settings().await?).code(),
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
         max_uses: body.max_uses,
         per_customer: body.per_customer.unwrap_or(1),
+        parse_refusals: Vec::new(),
     };
     let mut tx = tenant.begin().await?;
-    let promo = tx.insert_promo(&new).await?;
+    let promo = promos::create(&mut tx, draft).await.map_err(refused)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(promo.into())))
+}
+
+/// A refusal of the promo use case: one 422 naming every refused field (409 for a code already there).
+fn refused(refusal: PromoRefusal) -> ApiError {
+    match refusal {
+        PromoRefusal::Invalid(fields) => {
+            let mut checks = Checks::default();
+            for field in &fields {
+                checks.refuse(field.field.as_str(), &field.reason);
+            }
+            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
+        }
+        PromoRefusal::Exists => ApiError::new(StatusCode::CONFLICT, "conflict", refusal.to_string()),
+        PromoRefusal::Store(e) => e.into(),
+    }
 }
 
 /// One promo code with its uses.
