@@ -11,6 +11,7 @@
 //!   scheduled as jobs when it goes live.
 
 pub mod admin_ops;
+pub mod admins;
 pub mod cards;
 mod clock;
 pub mod daily_summary;

@@ -4,6 +4,7 @@ use crate::cli::AdminCommand;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
+use bazar_shop::admins::{self, AdminRefusal};
 use bazar_store::PlatformScope;
 
 /// Runs an admin command.
@@ -24,7 +25,19 @@ pub async fn run(config: &Config, command: AdminCommand) -> Result<(), CliError>
         }
         AdminCommand::Add { bot, telegram_id, manage_admins } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            store.tenant(&scope).add_admin(telegram_id, manage_admins).await?;
+            let tenant = store.tenant(&scope);
+            let settings = tenant.settings().await?;
+            let mut tx = tenant.begin().await?;
+            match admins::add(&mut tx, &settings, telegram_id.get(), manage_admins).await {
+                Ok(_) => {}
+                Err(AdminRefusal::Store(e)) => return Err(e.into()),
+                Err(refusal) => {
+                    return Err(CliError::input(format!(
+                        "{refusal} (the platform may raise it: `bazar config set {bot} max_admins N`)"
+                    )));
+                }
+            }
+            tx.commit().await?;
             println!("bot {bot}: {telegram_id} is an admin");
         }
         AdminCommand::Remove { bot, telegram_id } => {

@@ -10,8 +10,9 @@ use crate::handler::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::state::ChatState;
-use bazar_domain::{ConfigKey, ConfigValue, Language, TelegramUserId};
+use bazar_domain::{Language, TelegramUserId};
 use bazar_runtime::{HandlerError, UpdateContext};
+use bazar_shop::admins::{self, AdminRefusal};
 use bazar_store::Admin;
 use serde_json::{Value, json};
 
@@ -125,21 +126,18 @@ pub(crate) async fn input(
         let text = format!("{}\n\n{}", t(language, "adms-bad-id"), t(language, "adms-ask-id"));
         return Ok(Some(Screen { text, keyboard: json!({"inline_keyboard": [[back]]}) }));
     };
-    let target = TelegramUserId::from_raw(id);
-    let already = ctx.tx.admin(target).await?;
-    let cap = match ctx.settings.config(ConfigKey::MaxAdmins) {
-        ConfigValue::Int(n) => *n,
-        _ => 10,
-    };
-    let count = ctx.tx.admins().await?.len() as i64;
-    let line = if already.is_some() {
+    // An admin already keeps their permissions: nothing is written for them.
+    let line = if ctx.tx.admin(TelegramUserId::from_raw(id)).await?.is_some() {
         t_args(language, "adms-already", &[("id", &id.to_string())])
-    } else if count >= cap {
-        // The platform sets the cap (`max_admins`); the shop cannot raise it.
-        t_args(language, "adms-cap", &[("max", &cap.to_string())])
     } else {
-        ctx.tx.add_admin(target, false).await?;
-        t_args(language, "adms-added", &[("id", &id.to_string())])
+        let settings = ctx.settings.clone();
+        match admins::add(&mut ctx.tx, &settings, id, false).await {
+            Ok(_) => t_args(language, "adms-added", &[("id", &id.to_string())]),
+            // The platform sets the cap (`max_admins`); the shop cannot raise it.
+            Err(AdminRefusal::TooMany { max }) => t_args(language, "adms-cap", &[("max", &max.to_string())]),
+            Err(AdminRefusal::BadId) => t(language, "adms-bad-id"),
+            Err(AdminRefusal::Store(e)) => return Err(e.into()),
+        }
     };
     Ok(Some(list(ctx, language, menu, Some(line)).await?))
 }

@@ -7,7 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{ConfigKey, ConfigValue, TelegramUserId};
+use bazar_domain::TelegramUserId;
+use bazar_shop::admins::{self, AdminAdded, AdminRefusal};
 use bazar_store::Admin;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -88,26 +89,17 @@ async fn add_admin(
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<NewAdminBody>,
 ) -> Result<Json<AdminBody>, ApiError> {
-    if body.telegram_id <= 0 {
-        return Err(ApiError::field("telegram_id", "a Telegram user id is a positive number"));
-    }
     let tenant = state.store.tenant(&caller.scope);
-    let cap = match tenant.settings().await?.config(ConfigKey::MaxAdmins) {
-        ConfigValue::Int(n) => *n,
-        _ => 10,
-    };
-    let id = TelegramUserId::from_raw(body.telegram_id);
+    let settings = tenant.settings().await?;
     let mut tx = tenant.begin().await?;
-    let admins = tx.admins().await?;
-    if !admins.iter().any(|a| a.telegram_id == id) && admins.len() as i64 >= cap {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "too_many_admins",
-            format!("this tenant may have at most {cap} admins (max_admins); remove one first"),
-        ));
-    }
-    tx.add_admin(id, body.can_manage_admins).await?;
-    let admin = tx.admin(id).await?.ok_or_else(|| ApiError::not_found("admin"))?;
+    let admin = match admins::add(&mut tx, &settings, body.telegram_id, body.can_manage_admins).await {
+        Ok(AdminAdded::Added(admin) | AdminAdded::Already(admin)) => admin,
+        Err(refusal @ AdminRefusal::BadId) => return Err(ApiError::field("telegram_id", refusal.to_string())),
+        Err(refusal @ AdminRefusal::TooMany { .. }) => {
+            return Err(ApiError::new(StatusCode::CONFLICT, "too_many_admins", refusal.to_string()));
+        }
+        Err(AdminRefusal::Store(e)) => return Err(e.into()),
+    };
     tx.commit().await?;
     Ok(Json(admin.into()))
 }
