@@ -177,12 +177,20 @@ pub fn check_key(key: &str) -> Result<&str, &'static str> {
 /// key under the actor's prefix, like `bazar wallet adjust --key` (`adjust:…`),
 /// or a fresh random one (`~` never appears in a client's key, so the two
 /// cannot collide).
+///
+/// The operator's keys (`bazar wallet adjust --key K`, actor [`OPERATOR`])
+/// are `adjust:{K}`, as they were before the CLI used this function, so a
+/// key given again after an upgrade still posts once.
 pub fn adjustment_key(actor: &str, client_key: Option<&str>) -> String {
-    match client_key {
-        Some(key) => format!("adjust:{actor}:{key}"),
-        None => format!("adjust:{actor}:~{:032x}", rand::random::<u128>()),
+    match (actor, client_key) {
+        (OPERATOR, Some(key)) => format!("adjust:{key}"),
+        (_, Some(key)) => format!("adjust:{actor}:{key}"),
+        (_, None) => format!("adjust:{actor}:~{:032x}", rand::random::<u128>()),
     }
 }
+
+/// The actor of the operator's adjustments (`bazar wallet adjust`).
+pub const OPERATOR: &str = "operator";
 
 /// Posts a manual correction of `amount` (negative = debit) to a customer's
 /// wallet, once per key (see [`adjustment_key`]); the ledger's reference is

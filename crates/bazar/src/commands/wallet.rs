@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::{Currency, CurrencyUnit, Irr, Irt, Money, group_thousands};
-use bazar_store::{EntryKind, PlatformScope, Posting, Store, TenantScope};
+use bazar_shop::admin_ops::{self, AdjustOutcome};
+use bazar_store::{PlatformScope, Store, TenantScope};
 
 /// Runs a wallet command.
 pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError> {
@@ -36,26 +37,15 @@ pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError
             }
         }
         WalletCommand::Adjust { bot, telegram_id, amount, reason, key } => {
-            let reason = reason.trim().to_owned();
-            if reason.is_empty() || reason.chars().count() > 200 {
-                return Err(CliError::input("--reason must be 1 to 200 characters"));
-            }
             let (negative, digits) = match amount.trim().strip_prefix('-') {
                 Some(rest) => (true, rest.to_owned()),
                 None => (false, amount.trim().trim_start_matches('+').to_owned()),
             };
             let scope = store.platform(&platform).tenant(bot).await?;
             let customer = customer(&store, &scope, bot, telegram_id).await?;
-            let key = key.unwrap_or_else(|| format!("adjust:cli:{}", unique_suffix()));
-            let key = format!("adjust:{key}");
-            let reference = format!("operator: {reason}");
             let outcome = match tenant_currency(&store, &scope).await? {
-                Currency::Irr => {
-                    adjust::<Irr>(&store, &scope, customer.id, &digits, negative, &key, &reference).await?
-                }
-                Currency::Irt => {
-                    adjust::<Irt>(&store, &scope, customer.id, &digits, negative, &key, &reference).await?
-                }
+                Currency::Irr => adjust::<Irr>(&store, &scope, customer.id, &digits, negative, &reason, key).await?,
+                Currency::Irt => adjust::<Irt>(&store, &scope, customer.id, &digits, negative, &reason, key).await?,
             };
             println!("customer {telegram_id} of bot {bot}: {outcome}");
         }
@@ -76,29 +66,35 @@ async fn customer(
         .ok_or_else(|| CliError::input(format!("{telegram_id} is not a customer of bot {bot}")))
 }
 
+/// The correction through the use case the bot and the API call
+/// (`admin_ops::adjust_wallet`), as the operator.
 async fn adjust<C: CurrencyUnit>(
     store: &Store,
     scope: &TenantScope,
     customer: bazar_domain::CustomerId,
     digits: &str,
     negative: bool,
-    key: &str,
-    reference: &str,
+    reason: &str,
+    key: Option<String>,
 ) -> Result<String, CliError> {
     let amount = Money::<C>::parse_positive(digits).map_err(|e| CliError::input(format!("amount: {e}")))?;
     let amount = if negative { -amount } else { amount };
+    admin_ops::check_reason(reason).map_err(|e| CliError::input(format!("--reason {e}")))?;
+    if let Some(key) = &key {
+        admin_ops::check_key(key).map_err(|e| CliError::input(format!("--key {e}")))?;
+    }
     let mut tx = store.tenant(scope).begin().await?;
-    let posting = tx.post(customer, amount, EntryKind::Adjustment, key, Some(reference)).await?;
+    let outcome =
+        admin_ops::adjust_wallet(&mut tx, customer, amount, reason, admin_ops::OPERATOR, key.as_deref()).await?;
     tx.commit().await?;
-    Ok(match posting {
-        Posting::Applied { balance } => format!("{amount} posted; balance {balance}"),
-        Posting::Duplicate => "an adjustment with this key was already posted; nothing changed".to_owned(),
+    Ok(match outcome {
+        AdjustOutcome::Posted { balance, .. } => format!("{amount} posted; balance {}", Money::<C>::new(balance)),
+        AdjustOutcome::Duplicate { .. } => "an adjustment with this key was already posted; nothing changed".to_owned(),
+        AdjustOutcome::KeyReused => {
+            return Err(CliError::input("--key was already used for another adjustment; choose another key"));
+        }
+        AdjustOutcome::NoSuchCustomer => return Err(CliError::input("not a customer of this bot")),
     })
-}
-
-fn unique_suffix() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    format!("{nanos:x}-{}", std::process::id())
 }
 
 /// `bazar ledger check`.
