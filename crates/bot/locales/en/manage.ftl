@@ -103,7 +103,7 @@ mng-plan-days-ask = How many days does it last? (1-3650)
 mng-plan-traffic-ask = Traffic in GB? (0 = unlimited)
 mng-plan-devices-ask = How many devices at once? (0 = no limit)
 mng-plan-price-ask = Price (a whole amount)?
-mng-plan-price-bad = The price must be a whole amount of 0 or more.
+mng-plan-price-bad = The price must be a whole amount from 0 to 1,000,000,000,000,000 (0 = free).
 
 mng-plan-options = ⚙️ Panel options
 mng-plan-panel-line = Panel options: { $options }

@@ -103,7 +103,7 @@ mng-plan-days-ask = مدت پلن چند روز است؟ (۱ تا ۳۶۵۰)
 mng-plan-traffic-ask = ترافیک به گیگابایت؟ (۰ = نامحدود)
 mng-plan-devices-ask = چند دستگاه همزمان؟ (۰ = بدون محدودیت)
 mng-plan-price-ask = قیمت (مبلغ صحیح)؟
-mng-plan-price-bad = قیمت باید مبلغی صحیح، صفر یا بیشتر باشد.
+mng-plan-price-bad = قیمت باید مبلغی صحیح از ۰ تا ۱٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰٬۰۰۰ باشد (۰ = رایگان).
 
 mng-plan-options = ⚙️ تنظیمات پنل
 mng-plan-panel-line = تنظیمات پنل: { $options }

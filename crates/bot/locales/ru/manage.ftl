@@ -103,7 +103,7 @@ mng-plan-days-ask = Сколько дней он длится? (1–3650)
 mng-plan-traffic-ask = Трафик в ГБ? (0 = без ограничений)
 mng-plan-devices-ask = Сколько устройств одновременно? (0 = без ограничений)
 mng-plan-price-ask = Цена (целая сумма)?
-mng-plan-price-bad = Цена должна быть целой суммой, 0 или больше.
+mng-plan-price-bad = Цена должна быть целой суммой от 0 до 1 000 000 000 000 000 (0 — бесплатно).
 
 mng-plan-options = ⚙️ Настройки панели
 mng-plan-panel-line = Настройки панели: { $options }
