@@ -6,7 +6,7 @@
 
 use crate::refusal::{Checks, Refused, joined};
 use bazar_domain::{PromoBenefit, PromoError, normalize_promo_code};
-use bazar_store::{NewPromo, Promo, StoreError, TenantTx};
+use bazar_store::{NewPromo, Promo, PromoUpdate, StoreError, TenantTx};
 
 /// Which field of a promo code was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,4 +119,29 @@ pub async fn create(tx: &mut TenantTx, draft: PromoDraft) -> Result<Promo, Promo
         per_customer: draft.per_customer,
     };
     Ok(tx.insert_promo(&new).await?)
+}
+
+/// Changes promo code `id` (switched on or off, its end, its total limit);
+/// `Ok(None)` when this tenant has no such code. The end may not come before
+/// the start, nor the limit below the uses so far.
+pub async fn update(tx: &mut TenantTx, id: i64, update: PromoUpdate) -> Result<Option<Promo>, PromoRefusal> {
+    let Some(promo) = tx.promo_by_id(id).await? else { return Ok(None) };
+    let mut checks = Checks(Vec::new());
+    if let Some(Some(end)) = update.ends_at {
+        if end < 0 {
+            checks.check(PromoField::EndsAt, Err::<(), _>("must be a time in unix milliseconds"));
+        } else if promo.starts_at.is_some_and(|start| end < start) {
+            checks.check(PromoField::EndsAt, Err::<(), _>("the end of validity is before its start"));
+        }
+    }
+    if let Some(Some(max)) = update.max_uses {
+        if max < 1 {
+            checks.check(PromoField::MaxUses, Err::<(), _>("must be at least 1"));
+        } else if max < promo.uses {
+            let why = format!("must be at least the {} uses so far", promo.uses);
+            checks.check(PromoField::MaxUses, Err::<(), _>(why));
+        }
+    }
+    checks.finish().map_err(PromoRefusal::Invalid)?;
+    Ok(tx.update_promo(id, &update).await?)
 }

@@ -119,19 +119,6 @@ impl Tenant<'_> {
         tx.commit().await?;
         rows.iter().map(from_row).collect()
     }
-
-    /// Switches a code on or off; false when there is no such code.
-    pub async fn set_promo_active(&self, code: &str, active: bool) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE promo_codes SET active = $1 WHERE bot_id = $2 AND code = $3")
-            .bind(active)
-            .bind(tx.bot())
-            .bind(code)
-            .execute(tx.conn())
-            .await?;
-        tx.commit().await?;
-        Ok(done.rows_affected() == 1)
-    }
 }
 
 impl TenantTx {

@@ -8,7 +8,7 @@ use crate::error::CliError;
 use bazar_domain::calendar::{days_from_civil, iso_date_of_ms};
 use bazar_domain::{Currency, Irr, Irt, Money, PromoBenefit, group_thousands, normalize_promo_code};
 use bazar_shop::promos::{self, PromoDraft, PromoField, PromoRefusal};
-use bazar_store::PlatformScope;
+use bazar_store::{PlatformScope, PromoUpdate};
 
 /// The refusal as one `error:` line, each reason under its option's name.
 fn refusal(refusal: PromoRefusal) -> CliError {
@@ -119,9 +119,12 @@ async fn switch(
     let platform = PlatformScope::for_operator();
     let scope = store.platform(&platform).tenant(bot).await?;
     let promo_code = normalize_promo_code(text).map_err(|e| CliError::input(e.to_string()))?;
-    if !store.tenant(&scope).set_promo_active(&promo_code, enable).await? {
-        return Err(CliError::input(format!("bot {bot} has no promo code {promo_code}")));
-    }
+    let missing = || CliError::input(format!("bot {bot} has no promo code {promo_code}"));
+    let mut tx = store.tenant(&scope).begin().await?;
+    let promo = tx.promo(&promo_code).await?.ok_or_else(missing)?;
+    let update = PromoUpdate { active: Some(enable), ..PromoUpdate::default() };
+    promos::update(&mut tx, promo.id, update).await.map_err(refusal)?.ok_or_else(missing)?;
+    tx.commit().await?;
     println!("bot {bot}: promo code {promo_code} {}", if enable { "enabled" } else { "disabled" });
     Ok(())
 }

@@ -26,7 +26,7 @@ use crate::state::ChatState;
 use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_price, parse_traffic_gb};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
-use bazar_store::{Plan, PlanUpdate};
+use bazar_store::Plan;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Plans;
@@ -419,7 +419,13 @@ async fn reorder(ctx: &mut UpdateContext, id: i64, up: bool) -> Result<bool, Han
     for (sort, plan) in plans.iter().enumerate() {
         let sort = i32::try_from(sort).unwrap_or(i32::MAX);
         if plan.sort != sort {
-            ctx.tx.update_plan(plan.id, &PlanUpdate { sort: Some(sort), ..Default::default() }).await?;
+            let change = PlanChange { sort: Some(sort), ..Default::default() };
+            match plans::update(&mut ctx.tx, plan.id, change, &PanelView::None).await {
+                Ok(_) => {}
+                Err(PlanRefusal::Store(e)) => return Err(e.into()),
+                // A display order is never refused.
+                Err(_) => return Ok(false),
+            }
         }
     }
     Ok(true)

@@ -17,7 +17,7 @@ use crate::state::ChatState;
 use bazar_domain::{Language, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
-use bazar_store::{Promo, PromoUpdate, StoreError};
+use bazar_store::{Promo, PromoUpdate};
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Promos;
@@ -132,11 +132,11 @@ pub(crate) async fn press(
         Op::Toggle => match ctx.tx.promo_by_id(id).await? {
             Some(promo) => {
                 let update = PromoUpdate { active: Some(!promo.active), ..Default::default() };
-                // Only the switch changes, so the limit check of `update_promo` cannot refuse it.
-                let promo = match ctx.tx.update_promo(id, &update).await {
+                // Only the switch changes, so the limits cannot refuse it.
+                let promo = match promos::update(&mut ctx.tx, id, update).await {
                     Ok(now) => now.unwrap_or(promo),
-                    Err(StoreError::Conflict(_)) => promo,
-                    Err(e) => return Err(e.into()),
+                    Err(PromoRefusal::Store(e)) => return Err(e.into()),
+                    Err(_) => promo,
                 };
                 let toast = t(language, if promo.active { "mng-promo-on" } else { "mng-promo-off" });
                 Shown { screen: Some(view(language, menu, &promo)), toast: Some(toast) }

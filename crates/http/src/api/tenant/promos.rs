@@ -132,22 +132,6 @@ fn benefit(kind: PromoKind, value: i64) -> Result<PromoBenefit, PromoError> {
     })
 }
 
-fn time(checks: &mut Checks, field: &str, ms: Option<i64>) -> Option<i64> {
-    match ms {
-        Some(t) if t < 0 => {
-            checks.refuse(field, "must be a time in unix milliseconds");
-            None
-        }
-        other => other,
-    }
-}
-
-fn at_least_one(checks: &mut Checks, field: &str, n: Option<i64>) {
-    if n.is_some_and(|n| n < 1) {
-        checks.refuse(field, "must be at least 1");
-    }
-}
-
 fn not_found() -> ApiError {
     ApiError::not_found("promo code")
 }
@@ -283,12 +267,8 @@ async fn update_promo(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdatePromo>,
 ) -> Result<Json<PromoBody>, ApiError> {
-    let mut checks = Checks::default();
-    time(&mut checks, "ends_at", body.ends_at.flatten());
-    at_least_one(&mut checks, "max_uses", body.max_uses.flatten());
-    checks.finish()?;
     let update = PromoUpdate { active: body.active, ends_at: body.ends_at, max_uses: body.max_uses };
-    change(&state, &caller, id, &update).await.map(Json)
+    change(&state, &caller, id, update).await.map(Json)
 }
 
 /// Disables a code: customers can no longer use it; its history of uses
@@ -313,25 +293,12 @@ async fn delete_promo(
     Path(id): Path<i64>,
 ) -> Result<Json<PromoBody>, ApiError> {
     let update = PromoUpdate { active: Some(false), ..PromoUpdate::default() };
-    change(&state, &caller, id, &update).await.map(Json)
+    change(&state, &caller, id, update).await.map(Json)
 }
 
-async fn change(state: &ApiState, caller: &TenantCaller, id: i64, update: &PromoUpdate) -> Result<PromoBody, ApiError> {
+async fn change(state: &ApiState, caller: &TenantCaller, id: i64, update: PromoUpdate) -> Result<PromoBody, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let promo = tx.promo_by_id(id).await?.ok_or_else(not_found)?;
-    let mut checks = Checks::default();
-    if let (Some(start), Some(Some(end))) = (promo.starts_at, update.ends_at)
-        && end < start
-    {
-        checks.refuse("ends_at", "is before the code's starts_at");
-    }
-    if let Some(Some(max)) = update.max_uses
-        && max < promo.uses
-    {
-        checks.refuse("max_uses", format!("must be at least the {} uses so far", promo.uses));
-    }
-    checks.finish()?;
-    let promo = tx.update_promo(id, update).await?.ok_or_else(not_found)?;
+    let promo = promos::update(&mut tx, id, update).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(promo.into())
 }
