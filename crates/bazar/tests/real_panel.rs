@@ -80,19 +80,10 @@ async fn real_marzban(p: Platform) {
         assert_eq!(schemes, ["vless", "vmess"], "only the chosen inbounds: {configs}");
     }
     // The panel holds both users, with the plan's limit and our owner marker.
-    let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{}/api/admin/token", real.url))
-        .form(&[("username", real.username.as_str()), ("password", real.password.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let users: Value = http
+    let bearer = bazar_testkit::panels::marzban_bearer(&real.url, &real.username, &real.password).await;
+    let users: Value = reqwest::Client::new()
         .get(format!("{}/api/users", real.url))
-        .bearer_auth(token["access_token"].as_str().unwrap())
+        .header("authorization", bearer)
         .send()
         .await
         .unwrap()

@@ -135,16 +135,7 @@ async fn the_fake_gives_no_inbounds_when_the_field_is_left_out_as_the_real_panel
     let fake = FakeMarzban::start().await;
     let (username, password) = fake.admin_credentials();
     let http = reqwest::Client::new();
-    let token: Value = http
-        .post(format!("{}/api/admin/token", fake.url()))
-        .form(&[("username", username), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let bearer = bazar_testkit::panels::marzban_bearer(&fake.url(), &username, &password).await;
     let create =
         |body: Value| http.post(format!("{}/api/user", fake.url())).header("authorization", &bearer).json(&body).send();
     let omitted: Value =

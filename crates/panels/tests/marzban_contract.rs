@@ -54,16 +54,7 @@ struct Raw {
 impl Raw {
     async fn login(target: &Target) -> Self {
         let http = reqwest::Client::new();
-        let token: Value = http
-            .post(format!("{}/api/admin/token", target.url))
-            .form(&[("username", target.username.as_str()), ("password", target.password.as_str())])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let bearer = format!("Bearer {}", token["access_token"].as_str().expect("a token"));
+        let bearer = bazar_testkit::panels::marzban_bearer(&target.url, &target.username, &target.password).await;
         Self { http, url: target.url.clone(), bearer }
     }
 

@@ -24,5 +24,5 @@ mod remnawave;
 
 pub use common::PanelRequest;
 pub use marzban::FakeMarzban;
-pub use real::RealMarzban;
+pub use real::{RealMarzban, marzban_bearer};
 pub use remnawave::{FakeRemnawave, RemnawaveVersion};

@@ -90,3 +90,18 @@ impl Drop for RealMarzban {
             .status();
     }
 }
+
+/// `Bearer …` for a Marzban (real or fake) admin: the form login every test
+/// that calls the panel's API directly needs.
+pub async fn marzban_bearer(url: &str, username: &str, password: &str) -> String {
+    let token: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/admin/token"))
+        .form(&[("username", username), ("password", password)])
+        .send()
+        .await
+        .expect("the panel answers the login")
+        .json()
+        .await
+        .expect("the login answers JSON");
+    format!("Bearer {}", token["access_token"].as_str().expect("an access token"))
+}

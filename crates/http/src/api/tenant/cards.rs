@@ -135,13 +135,7 @@ fn iban(value: &Value) -> Result<Iban, IbanError> {
 /// A refusal of the card use cases: one 422 naming every refused field (409 for a card already there).
 fn refused(refusal: CardRefusal) -> ApiError {
     match refusal {
-        CardRefusal::Invalid(fields) => {
-            let mut checks = Checks::default();
-            for field in &fields {
-                checks.refuse(field.field.as_str(), &field.reason);
-            }
-            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
-        }
+        CardRefusal::Invalid(fields) => Checks::refused(fields.iter().map(|f| (f.field.as_str(), f.reason.as_str()))),
         CardRefusal::Exists => ApiError::new(StatusCode::CONFLICT, "conflict", refusal.to_string()),
         CardRefusal::Store(e) => e.into(),
     }

@@ -59,6 +59,15 @@ impl Checks {
         self.0.push(FieldError { field: field.to_owned(), message: message.to_string() });
     }
 
+    /// One 422 naming every field a use case refused: `(field, reason)` pairs.
+    pub(super) fn refused<'a>(refused: impl IntoIterator<Item = (&'a str, &'a str)>) -> ApiError {
+        let mut checks = Self::default();
+        for (field, reason) in refused {
+            checks.refuse(field, reason);
+        }
+        checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
+    }
+
     /// `Err` with a 422 naming every refused field, if there was one.
     pub(super) fn finish(self) -> Result<(), ApiError> {
         let mut fields = self.0.into_iter();
@@ -238,11 +247,9 @@ fn refused(refusal: PlanRefusal) -> ApiError {
             ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "panel_unavailable", refusal.to_string())
         }
         PlanRefusal::Invalid(fields) => {
-            let mut checks = Checks::default();
-            for field in &fields {
-                checks.refuse(field.field.as_str(), &field.reason);
-            }
-            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
+            let reasons: Vec<(&str, String)> =
+                fields.iter().map(|f| (f.field.as_str(), f.reason.to_string())).collect();
+            Checks::refused(reasons.iter().map(|(f, r)| (*f, r.as_str())))
         }
     }
 }

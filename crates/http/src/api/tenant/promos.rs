@@ -204,13 +204,7 @@ async fn create_promo(
 /// A refusal of the promo use case: one 422 naming every refused field (409 for a code already there).
 fn refused(refusal: PromoRefusal) -> ApiError {
     match refusal {
-        PromoRefusal::Invalid(fields) => {
-            let mut checks = Checks::default();
-            for field in &fields {
-                checks.refuse(field.field.as_str(), &field.reason);
-            }
-            checks.finish().err().unwrap_or_else(|| ApiError::field("body", "refused"))
-        }
+        PromoRefusal::Invalid(fields) => Checks::refused(fields.iter().map(|f| (f.field.as_str(), f.reason.as_str()))),
         PromoRefusal::Exists => ApiError::new(StatusCode::CONFLICT, "conflict", refusal.to_string()),
         PromoRefusal::Store(e) => e.into(),
     }
