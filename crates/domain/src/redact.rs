@@ -14,7 +14,6 @@
 //!   shape [`crate::CardNumber`] parses. It keeps its masked form
 //!   (`603799******7810`), as everywhere else.
 
-
 /// What a bot token becomes in a redacted text.
 pub const REDACTED_BOT_TOKEN: &str = "[redacted bot token]";
 
