@@ -325,7 +325,7 @@ impl RuntimeInner {
                         Ok(messages) => messages,
                         Err(panic) => {
                             let why = crate::pipeline::panic_text(&panic);
-                            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = %job.kind, panic = why, "job panicked");
+                            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = job.kind.name(), panic = why, "job panicked");
                             Vec::new()
                         }
                     };

@@ -3,6 +3,7 @@
 
 use crate::clock::now_ms;
 use crate::plans::PanelView;
+use bazar_domain::jobs::{DisableJob, ExtendJob, ProvisionJob};
 use bazar_domain::{
     CurrencyUnit, Irr, Irt, Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker,
 };
@@ -76,11 +77,16 @@ impl Provisioner {
         &self.store
     }
 
-    /// One attempt at the job's subscription; records the job's end in the same
-    /// transaction as its effects.
-    pub async fn run(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+    /// One attempt at a `provision` job's subscription; records the job's end
+    /// in the same transaction as its effects.
+    pub async fn run(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ProvisionJob,
+    ) -> Result<ProvisionOutcome, StoreError> {
         let tenant = self.store.tenant(scope);
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let id = args.subscription;
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         let customer = match &subscription {
@@ -190,10 +196,14 @@ impl Provisioner {
 
     /// The `extend` job of a renewal: moves the panel user's end by the plan's
     /// length from its current end (or from now, if it already ended).
-    pub async fn extend(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+    pub async fn extend(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ExtendJob,
+    ) -> Result<ProvisionOutcome, StoreError> {
         let tenant = self.store.tenant(scope);
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
-        let days = job.payload.get("days").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let (id, days) = (args.subscription, args.days);
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;
@@ -226,9 +236,7 @@ impl Provisioner {
                 Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
             }
             Err((_, error)) => {
-                let price = job.payload.get("price").and_then(serde_json::Value::as_i64).unwrap_or(0);
-                let currency = job.payload.get("currency").and_then(serde_json::Value::as_str).unwrap_or("IRT");
-                let key = job.payload.get("key").and_then(serde_json::Value::as_str).unwrap_or("renew");
+                let (price, currency, key) = (args.price, args.currency.as_str(), args.key.as_str());
                 let mut tx = tenant.begin().await?;
                 refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), id).await?;
                 tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
@@ -239,10 +247,10 @@ impl Provisioner {
         }
     }
 
-    /// The [`DISABLE_JOB`](crate::DISABLE_JOB): turns off the panel user of a
-    /// subscription an admin disabled, retrying while the panel is unavailable.
-    pub async fn disable(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    /// The `disable` job: turns off the panel user of a subscription an admin
+    /// disabled, retrying while the panel is unavailable.
+    pub async fn disable(&self, scope: &TenantScope, job: &Job, args: &DisableJob) -> Result<(), StoreError> {
+        let id = args.subscription;
         let mut tx = self.store.tenant(scope).begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;
@@ -347,7 +355,7 @@ impl Provisioner {
         Ok(catalog)
     }
 
-    /// The [`PANEL_CATALOG_JOB`](crate::PANEL_CATALOG_JOB): reads the catalog
+    /// The `panel_catalog` job ([`bazar_domain::JobKind::PanelCatalog`]): reads the catalog
     /// of the panel serving `scope` (never a panel the payload names) and
     /// keeps it; a panel that does not answer is tried again a few times.
     pub async fn catalog_job(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {

@@ -1,7 +1,8 @@
 //! A subscription's life: bought, provisioned (with its reminders and expiry
 //! scheduled), reminded once, expired once and disabled on the panel.
 
-use bazar_domain::{BotToken, Irt, Money, PlanNames, TelegramUserId};
+use bazar_domain::jobs::ExpireJob;
+use bazar_domain::{BotToken, Irt, JobKind, Money, PlanNames, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
@@ -29,7 +30,8 @@ async fn bought_provisioned_reminded_expired() {
     let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     assert_eq!(jobs.len(), 1);
-    let outcome = provisioner.run(&scope, &jobs[0]).await.unwrap();
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let outcome = provisioner.run(&scope, &jobs[0], args).await.unwrap();
     let ProvisionOutcome::Delivered(subscription) = outcome else { panic!("{outcome:?}") };
     assert_eq!(subscription.status, SubscriptionStatus::Active);
     let expires = subscription.expires_at.unwrap();
@@ -38,19 +40,23 @@ async fn bought_provisioned_reminded_expired() {
     // Scheduled with it: the 1-day reminder (the 3-day one would be now) and the expiry.
     let scheduled = scheduled_jobs(&url).await;
     assert_eq!(scheduled.len(), 2, "{scheduled:?}");
-    let remind = scheduled.iter().find(|j| j.kind == lifecycle::REMIND_JOB).unwrap();
-    let expire = scheduled.iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
-    assert_eq!(remind.payload["days"], 1);
+    let (remind, reminded) = find(&scheduled, |k| match k {
+        JobKind::Remind(args) => Some(*args),
+        _ => None,
+    });
+    let (expire, ending) = expiry(&scheduled);
+    assert_eq!(reminded.days, 1);
 
     let in_a_day = expires - DAY / 2;
-    let notice = lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap();
+    let notice = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
     assert!(matches!(notice, Notice::Reminder { days: 1, .. }), "{notice:?}");
-    assert_eq!(lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap(), Notice::Nothing, "once");
+    let again = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
+    assert_eq!(again, Notice::Nothing, "once");
 
     // Not yet at the end: nothing; at the end: expired once, and disabled on the panel.
-    assert!(lifecycle::expire_due(&store, &scope, expire, expires - 1).await.unwrap().is_none());
-    let expired = lifecycle::expire_due(&store, &scope, expire, expires + 1).await.unwrap().expect("expired");
-    assert!(lifecycle::expire_due(&store, &scope, expire, expires + 2).await.unwrap().is_none(), "once");
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires - 1).await.unwrap().is_none());
+    let expired = lifecycle::expire_due(&store, &scope, expire, &ending, expires + 1).await.unwrap().expect("expired");
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires + 2).await.unwrap().is_none(), "once");
     provisioner.disable_on_panel(&expired).await;
     let user = panel.users().pop().unwrap();
     assert_eq!(user["status"], "DISABLED", "{user}");
@@ -71,16 +77,25 @@ async fn auto_renewal_extends_instead_of_expiring() {
     tx.commit().await.unwrap();
     let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0]).await.unwrap() else { panic!() };
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
+        panic!()
+    };
     let end = subscription.expires_at.unwrap();
 
-    let expire = scheduled_jobs(&url).await.into_iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    let scheduled = scheduled_jobs(&url).await;
+    let (expire, ending) = expiry(&scheduled);
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
     // A re-run of the same expiry job renews nothing more (the ledger key decides).
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
     let extend = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let extend = extend.iter().find(|j| j.kind == bazar_shop::EXTEND_JOB).expect("an extension job");
-    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend).await.unwrap() else { panic!() };
+    let (extend, extension) = find(&extend, |k| match k {
+        JobKind::Extend(args) => Some(args.clone()),
+        _ => None,
+    });
+    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend, &extension).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(renewed.expires_at, Some(end + 3 * DAY), "renewed from the old end");
     assert_eq!(renewed.status, SubscriptionStatus::Active);
     let mut tx = store.tenant(&scope).begin_read().await.unwrap();
@@ -162,9 +177,21 @@ async fn scheduled_jobs(url: &str) -> Vec<Job> {
         .map(|(id, bot, kind, payload)| Job {
             id,
             bot_id: bazar_domain::BotId::from_raw(bot),
-            kind,
-            payload: serde_json::from_str(&payload).unwrap(),
+            kind: JobKind::from_stored(&kind, &payload).unwrap(),
             attempts: 1,
         })
         .collect()
+}
+
+/// The first job whose kind `pick` accepts, with what it picked.
+fn find<T>(jobs: &[Job], pick: impl Fn(&JobKind) -> Option<T>) -> (&Job, T) {
+    jobs.iter().find_map(|j| pick(&j.kind).map(|args| (j, args))).expect("a job of that kind")
+}
+
+/// The subscription's expiry job, with its arguments.
+fn expiry(jobs: &[Job]) -> (&Job, ExpireJob) {
+    find(jobs, |k| match k {
+        JobKind::Expire(args) => Some(*args),
+        _ => None,
+    })
 }

@@ -5,7 +5,7 @@
 //! retries and a refund, never "ready". Run against the fake Remnawave, the
 //! fake Marzban and the real Marzban from the panel kit (required in CI).
 
-use bazar_domain::{BotToken, Irt, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
+use bazar_domain::{BotToken, Irt, JobKind, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
 use bazar_panels::{PanelConfig, PanelCredentials, UserSpec, VpnPanel};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
@@ -148,8 +148,14 @@ async fn buy(shop: &Shop, key: &str) -> Subscription {
 async fn provision(shop: &Shop) -> ProvisionOutcome {
     let platform = PlatformScope::for_operator();
     let jobs = shop.store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let job = jobs.iter().find(|j| j.kind == bazar_shop::PROVISION_JOB).expect("a provision job");
-    shop.provisioner.run(&shop.scope, job).await.unwrap()
+    let (job, args) = jobs
+        .iter()
+        .find_map(|j| match &j.kind {
+            JobKind::Provision(args) => Some((j, args)),
+            _ => None,
+        })
+        .expect("a provision job");
+    shop.provisioner.run(&shop.scope, job, args).await.unwrap()
 }
 
 async fn sell(shop: &Shop, key: &str) -> Subscription {

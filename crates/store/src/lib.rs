@@ -65,7 +65,6 @@ pub use broadcasts::{
 };
 pub use cards::{CardUpdate, NewCard, PaymentCard};
 pub use customers::{Customer, CustomerContact, CustomerSearch};
-pub use daily_summaries::DAILY_SUMMARY_JOB;
 pub use error::StoreError;
 pub use gateways::ZarinpalAccount;
 pub use inbox::{PendingUpdate, UpdateOutcome, redact_update};
