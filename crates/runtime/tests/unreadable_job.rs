@@ -6,7 +6,7 @@ use bazar_domain::jobs::ProvisionJob;
 use bazar_domain::{BotToken, JobKind};
 use bazar_runtime::{BotHandle, Handler, HandlerError, Mode, Outgoing, Runtime, RuntimeOptions, UpdateContext};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_store::{DatabaseOptions, Job, JobEnd, NewBot, PlatformScope, Store, TenantScope};
+use bazar_store::{CompositionRoot, DatabaseOptions, Job, JobEnd, NewBot, PlatformScope, Store, TenantScope};
 use bazar_telegram::BotApi;
 use bazar_testkit::telegram::FakeTelegram;
 use futures::future::BoxFuture;
@@ -56,7 +56,9 @@ async fn an_unreadable_job_fails_and_the_runner_keeps_going() {
     let mut options = RuntimeOptions::new(Mode::Polling);
     options.poll_timeout = Duration::from_secs(1);
     options.job_poll = Duration::from_millis(20);
-    let runtime = Runtime::start(store.clone(), BotApi::new(&telegram.url()), options, handler.clone()).await.unwrap();
+    let runtime = Runtime::start(store.clone(), platform(), BotApi::new(&telegram.url()), options, handler.clone())
+        .await
+        .unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while status(&store, &scope, after).await.0 != "done" {
         assert!(tokio::time::Instant::now() < deadline, "the readable job never ran");
@@ -82,7 +84,7 @@ async fn add_bot(store: &Store, token: &str) -> TenantScope {
         admins: vec![],
         owner: None,
     };
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let (record, _) = store.platform(&platform).add_bot(new).await.unwrap();
     store.platform(&platform).tenant(record.id).await.unwrap()
 }
@@ -112,4 +114,13 @@ async fn status(store: &Store, scope: &TenantScope, id: i64) -> (String, Option<
         .unwrap();
     tx.commit().await.unwrap();
     row
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

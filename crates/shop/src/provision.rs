@@ -56,6 +56,10 @@ pub enum ProvisionOutcome {
 /// Runs `provision` jobs; keeps one client per panel.
 pub struct Provisioner {
     store: Store,
+    /// Panels are the platform's (credentials, catalogs): reading one needs
+    /// platform access, handed in by the composition root. It never leaves
+    /// the provisioner.
+    platform: PlatformScope,
     http: reqwest::Client,
     pub(crate) options: ProvisionerOptions,
     panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
@@ -67,9 +71,10 @@ pub struct Provisioner {
 const USAGE_TTL: Duration = Duration::from_secs(60);
 
 impl Provisioner {
-    /// A provisioner using `http` for every panel.
-    pub fn new(store: Store, http: reqwest::Client, options: ProvisionerOptions) -> Self {
-        Self { store, http, options, panels: Mutex::new(HashMap::new()), usage: Mutex::new(HashMap::new()) }
+    /// A provisioner using `http` for every panel, reading panels with `platform`.
+    pub fn new(store: Store, platform: PlatformScope, http: reqwest::Client, options: ProvisionerOptions) -> Self {
+        let (panels, usage) = (Mutex::new(HashMap::new()), Mutex::new(HashMap::new()));
+        Self { store, platform, http, options, panels, usage }
     }
 
     /// The storage layer.
@@ -326,10 +331,9 @@ impl Provisioner {
         if let Some(panel) = self.panels.lock().expect("panel cache").get(&panel_id) {
             return Ok(panel.clone());
         }
-        let platform = PlatformScope::for_operator();
         let (record, credentials) = self
             .store
-            .platform(&platform)
+            .platform(&self.platform)
             .panel_with_credentials(panel_id)
             .await
             .map_err(|e| e.to_string())?
@@ -350,8 +354,7 @@ impl Provisioner {
             .await
             .map_err(|_| "the panel did not answer in time".to_owned())?
             .map_err(|e| e.to_string())?;
-        let platform = PlatformScope::for_operator();
-        self.store.platform(&platform).set_panel_catalog(panel_id, &catalog).await.map_err(|e| e.to_string())?;
+        self.store.platform(&self.platform).set_panel_catalog(panel_id, &catalog).await.map_err(|e| e.to_string())?;
         Ok(catalog)
     }
 

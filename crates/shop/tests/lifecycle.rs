@@ -7,7 +7,7 @@ use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
+    CompositionRoot, CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
     SubscriptionStatus,
 };
 use bazar_testkit::panels::FakeRemnawave;
@@ -19,7 +19,7 @@ const DAY: i64 = 86_400_000;
 async fn bought_provisioned_reminded_expired() {
     let Shop { url, _dir, store, scope, panel, plan, customer } =
         shop("4242:AAE00000000000000000000000000000000", Some(10 << 30)).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
@@ -27,7 +27,8 @@ async fn bought_provisioned_reminded_expired() {
     assert!(matches!(bought, BuyOutcome::Bought { .. }));
     tx.commit().await.unwrap();
 
-    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     assert_eq!(jobs.len(), 1);
     let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
@@ -69,13 +70,14 @@ async fn bought_provisioned_reminded_expired() {
 async fn auto_renewal_extends_instead_of_expiring() {
     let Shop { url, _dir, store, scope, panel, plan, customer } =
         shop("4243:AAE00000000000000000000000000000000", None).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
     bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
     tx.set_auto_renew(customer.id, true).await.unwrap();
     tx.commit().await.unwrap();
-    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
     let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
@@ -119,7 +121,7 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     let (url, _dir) = bazar_testkit::sqlite_url();
     let store =
         Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(token).unwrap(),
         name: "shop".into(),
@@ -194,4 +196,13 @@ fn expiry(jobs: &[Job]) -> (&Job, ExpireJob) {
         JobKind::Expire(args) => Some(*args),
         _ => None,
     })
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

@@ -8,14 +8,14 @@ use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::reset_link::{self, ResetDone, ResetOutcome};
 use bazar_shop::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
+    CompositionRoot, CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
     SubscriptionStatus, TenantScope,
 };
 use bazar_testkit::panels::FakeRemnawave;
 use std::time::Duration;
 
 async fn add_bot(store: &Store, token: &str) -> TenantScope {
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(token).unwrap(),
         name: "shop".into(),
@@ -32,7 +32,7 @@ async fn add_bot(store: &Store, token: &str) -> TenantScope {
 async fn a_new_link_for_an_active_subscription_only() {
     let (url, _dir) = bazar_testkit::sqlite_url();
     let store = Store::open(&DatabaseOptions::new(url), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let scope = add_bot(&store, "5151:AAE00000000000000000000000000000000").await;
     let other = add_bot(&store, "5152:AAE00000000000000000000000000000000").await;
     let panel = FakeRemnawave::start().await;
@@ -68,7 +68,7 @@ async fn a_new_link_for_an_active_subscription_only() {
     bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
     tx.commit().await.unwrap();
     let options = ProvisionerOptions { max_attempts: 3, retry_base: Duration::from_millis(1) };
-    let provisioner = Provisioner::new(store.clone(), reqwest::Client::new(), options);
+    let provisioner = Provisioner::new(store.clone(), platform.clone(), reqwest::Client::new(), options);
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
     let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
@@ -123,4 +123,13 @@ fn reset_job(jobs: &[Job]) -> Option<(Job, ResetLinkJob)> {
         JobKind::ResetLink(args) => Some((j.clone(), args.clone())),
         _ => None,
     })
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

@@ -8,7 +8,7 @@ mod common;
 
 use bazar_domain::JobKind;
 use bazar_domain::jobs::{ProvisionJob, TicketReplyJob};
-use bazar_store::{PlatformScope, Store, TenantScope};
+use bazar_store::{Store, TenantScope};
 use common::{TestDb, add_tenant};
 
 /// Rows no `JobKind` reads, each with the words its error must carry.
@@ -22,7 +22,7 @@ const MALFORMED: [(&str, &str, &str); 4] = [
 async fn unreadable_jobs_fail_with_a_reason(db: TestDb) {
     let store = db.open().await;
     let (scope, _) = add_tenant(&store, 31).await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     let before = tx.enqueue_job(&JobKind::Provision(ProvisionJob { subscription: 7 }), 0).await.unwrap();
     tx.commit().await.unwrap();

@@ -9,9 +9,8 @@ use bazar_domain::{Currency, CurrencyUnit, Irr, Irt, Money, group_thousands};
 use bazar_store::{EntryKind, PlatformScope, Posting, Store, TenantScope};
 
 /// Runs a wallet command.
-pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: WalletCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         WalletCommand::Show { bot, telegram_id } => {
             let scope = store.platform(&platform).tenant(bot).await?;
@@ -102,10 +101,9 @@ fn unique_suffix() -> String {
 }
 
 /// `bazar ledger check`.
-pub async fn check(config: &Config, command: LedgerCommand) -> Result<(), CliError> {
+pub async fn check(config: &Config, platform: PlatformScope, command: LedgerCommand) -> Result<(), CliError> {
     let LedgerCommand::Check { bot } = command;
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let scope = store.platform(&platform).tenant(bot).await?;
     let mismatches = store.tenant(&scope).ledger_check().await?;
     if mismatches.is_empty() {
