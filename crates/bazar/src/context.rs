@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::error::CliError;
-use bazar_store::{Backend, DatabaseOptions, Store};
+use bazar_store::{Backend, DatabaseOptions, PlatformScope, Store};
 use secrecy::ExposeSecret;
 
 /// Database options from configuration.
@@ -21,11 +21,13 @@ pub async fn open_store(config: &Config) -> Result<Store, CliError> {
     Ok(Store::open(&options, keyring).await?)
 }
 
-/// The provisioner (panel clients built from their sealed credentials), with
-/// the configured retry policy: `serve` and the commands that read panels.
-pub fn provisioner(config: &Config, store: &Store) -> bazar_shop::Provisioner {
+/// The provisioner (panel clients built from their sealed credentials, read
+/// with `platform`), with the configured retry policy: `serve` and the
+/// commands that read panels.
+pub fn provisioner(config: &Config, store: &Store, platform: PlatformScope) -> bazar_shop::Provisioner {
     bazar_shop::Provisioner::new(
         store.clone(),
+        platform,
         reqwest::Client::new(),
         bazar_shop::ProvisionerOptions {
             max_attempts: config.provisioning_max_attempts.max(1),

@@ -15,7 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs the platform until a shutdown signal, then drains in-flight requests.
-pub async fn serve(config: Config) -> Result<(), CliError> {
+/// `platform` (from `main`'s composition root) goes to the runtime, the
+/// provisioners, the master bot, the daily summaries and the platform API.
+pub async fn serve(config: Config, platform: PlatformScope) -> Result<(), CliError> {
     if config.platform_api_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 32) {
         return Err(CliError::input("platform_api_token must be at least 32 characters (try `openssl rand -hex 32`)"));
     }
@@ -36,7 +38,6 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::input(format!("cannot listen on {}: {e}", config.listen)))?;
     let addr = listener.local_addr()?;
-    let platform = PlatformScope::for_operator();
     let bots = store.platform(&platform).list_bots().await?;
     let active = bots.iter().filter(|b| b.status == bazar_domain::BotStatus::Active).count();
     tracing::info!(
@@ -53,7 +54,7 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
         None => Mode::Polling,
     };
     let api = BotApi::new(config.telegram_api_url.as_str());
-    let provisioner = crate::context::provisioner(&config, &store);
+    let provisioner = crate::context::provisioner(&config, &store, platform.clone());
     let zarinpal = Arc::new(ZarinpalGateway::new(
         store.clone(),
         reqwest::Client::new(),
@@ -64,18 +65,21 @@ pub async fn serve(config: Config) -> Result<(), CliError> {
             reconcile_after: Duration::from_millis(config.zarinpal_reconcile_ms.max(100)),
         },
     ));
-    let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone(), api.clone()));
+    let handler = Arc::new(CustomerBot::new(provisioner, zarinpal.clone(), api.clone(), platform.clone()));
     let mut options = RuntimeOptions::new(mode);
     options.node = node;
-    let runtime = Runtime::start(store.clone(), api, options, handler).await?;
-    let summaries = summary_hour
-        .map(|hour| tokio::spawn(bazar_shop::daily_summary::run(store.clone(), hour, Duration::from_secs(60))));
-    let state = AppState { store: store.clone(), metrics };
+    let runtime = Runtime::start(store.clone(), platform.clone(), api, options, handler).await?;
+    let summaries = summary_hour.map(|hour| {
+        let every = Duration::from_secs(60);
+        tokio::spawn(bazar_shop::daily_summary::run(store.clone(), platform.clone(), hour, every))
+    });
+    let state = AppState { store: store.clone(), platform: platform.clone(), metrics };
     let api = ApiState::new(
         store.clone(),
+        platform.clone(),
         config.platform_api_token.as_ref(),
         BotApi::new(config.telegram_api_url.as_str()),
-        Arc::new(crate::context::provisioner(&config, &store)),
+        Arc::new(crate::context::provisioner(&config, &store, platform)),
     );
     let app = router(state)
         .merge(runtime.router())

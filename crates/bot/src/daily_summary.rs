@@ -6,6 +6,7 @@
 use crate::handler::{currency_of, language_of};
 use crate::i18n::t_args;
 use crate::shop_screens::price;
+use bazar_domain::jobs::DailySummaryJob;
 use bazar_domain::{ConfigKey, ConfigValue, Currency, Language};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_store::{
@@ -19,14 +20,19 @@ const DAY_MS: i64 = 86_400_000;
 const COUNT_CAP: i64 = 1000;
 
 /// Runs one `daily_summary` job and returns the messages to the admins.
-pub(crate) async fn run(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<Vec<Outgoing>, StoreError> {
+pub(crate) async fn run(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &DailySummaryJob,
+) -> Result<Vec<Outgoing>, StoreError> {
     let tenant = store.tenant(&bot.scope);
     let settings = tenant.settings().await?;
     let currency = match currency_of(&settings) {
         Currency::Irr => "IRR",
         Currency::Irt => "IRT",
     };
-    let day = job.payload.get("day_start").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let day = args.day_start;
     let mut tx = tenant.begin().await?;
     let stats = tx.stats(day, currency).await?;
     let receipts =

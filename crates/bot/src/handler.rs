@@ -14,8 +14,7 @@ use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, Up
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
 use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
-use bazar_store::Job;
-use bazar_store::PromoRefusal;
+use bazar_store::{Job, PlatformScope, PromoRefusal};
 use futures::future::BoxFuture;
 use serde_json::json;
 use std::sync::Arc;
@@ -27,14 +26,33 @@ pub struct CustomerBot {
     /// Direct Bot API calls made while handling an update (the master bot
     /// checks a pasted token with `getMe`); replies still go through the outbox.
     pub(crate) telegram: bazar_telegram::BotApi,
+    /// The master bot's platform access (private: reached only through
+    /// [`CustomerBot::master_platform`], so no tenant bot's update gets it).
+    platform: PlatformScope,
 }
 
 impl CustomerBot {
     /// A customer bot whose subscriptions are provisioned by `provisioner`,
-    /// whose gateway payments go through `zarinpal`, and which asks Telegram
-    /// directly through `telegram` (the configured Bot API URL).
-    pub fn new(provisioner: Provisioner, zarinpal: Arc<ZarinpalGateway>, telegram: bazar_telegram::BotApi) -> Self {
-        Self { provisioner, zarinpal, telegram }
+    /// whose gateway payments go through `zarinpal`, which asks Telegram
+    /// directly through `telegram` (the configured Bot API URL), and whose
+    /// master bot manages the platform with `platform` (handed in by the
+    /// composition root).
+    pub fn new(
+        provisioner: Provisioner,
+        zarinpal: Arc<ZarinpalGateway>,
+        telegram: bazar_telegram::BotApi,
+        platform: PlatformScope,
+    ) -> Self {
+        Self { provisioner, zarinpal, telegram, platform }
+    }
+
+    /// Platform access for an update of the master bot — its platform admins'
+    /// area, and self-service onboarding (checking that a pasted token is not
+    /// registered yet, creating the applicant's own shop) — and `None` for an
+    /// update of any tenant bot. The master's writes (`Platform::*_in`)
+    /// additionally refuse any transaction but the master's.
+    pub(crate) fn master_platform(&self, ctx: &UpdateContext) -> Option<&PlatformScope> {
+        ctx.bot.record.is_master.then_some(&self.platform)
     }
 }
 

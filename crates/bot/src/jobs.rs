@@ -1,20 +1,25 @@
-//! Background jobs of the customer bot: provisioning outcomes become messages.
+//! Background jobs of the customer bot: each kind of [`JobKind`] is run here,
+//! in one exhaustive match, and its outcome becomes messages. A new kind does
+//! not compile until it is given its arm.
 
 use crate::clock::now_ms;
 use crate::handler::{currency_of, language_of};
 use crate::i18n::{t, t_args};
 use crate::qr;
 use crate::shop_screens::price;
+use bazar_domain::JobKind;
+use bazar_domain::jobs::{ExpireJob, ExtendJob, ProvisionJob, RemindJob, ResetLinkJob};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
-use bazar_shop::{EXTEND_JOB, PROVISION_JOB, ProvisionOutcome, Provisioner};
-use bazar_store::{Job, Store, Subscription};
+use bazar_shop::{ProvisionOutcome, Provisioner};
+use bazar_store::{Job, Store, StoreError, Subscription};
 use bazar_telegram::Attachment;
 use serde_json::json;
 use std::sync::Arc;
 
-/// Runs one job and returns what to tell whom.
+/// Runs one job and returns what to tell whom. A job that fails on the
+/// database is logged; its lease runs out and it is claimed again.
 pub(crate) async fn run(
     provisioner: &Provisioner,
     zarinpal: &ZarinpalGateway,
@@ -22,128 +27,135 @@ pub(crate) async fn run(
     job: &Job,
 ) -> Vec<Outgoing> {
     let store = provisioner.store();
-    if crate::payment_jobs::is_payment_job(&job.kind) {
-        return crate::payment_jobs::run(store, zarinpal, bot, job).await;
-    }
-    if job.kind == bazar_store::DAILY_SUMMARY_JOB {
-        return crate::daily_summary::run(store, bot, job).await.unwrap_or_else(|e| {
-            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "daily summary failed");
-            Vec::new()
-        });
-    }
-    if job.kind == bazar_shop::PANEL_CATALOG_JOB {
-        if let Err(e) = provisioner.catalog_job(&bot.scope, job).await {
-            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "panel catalog job failed");
+    let scope = &bot.scope;
+    let result = match &job.kind {
+        JobKind::Provision(args) => provision(provisioner, bot, job, args).await,
+        JobKind::Extend(args) => extend(provisioner, bot, job, args).await,
+        JobKind::Disable(args) => provisioner.disable(scope, job, args).await.map(|()| Vec::new()),
+        JobKind::PanelCatalog(_) => provisioner.catalog_job(scope, job).await.map(|()| Vec::new()),
+        JobKind::Remind(args) => remind(store, bot, job, args).await,
+        JobKind::Expire(args) => expire(provisioner, bot, job, args).await,
+        JobKind::ResetLink(args) => reset_link(provisioner, bot, job, args).await,
+        JobKind::PaymentUpdate(args) => crate::payment_jobs::update(store, bot, job, args).await,
+        JobKind::PaymentExpire(args) => crate::payment_jobs::close_expired(store, bot, job, args).await,
+        JobKind::StarsSettle(args) => crate::payment_jobs::settle_kept(store, bot, job, args).await,
+        JobKind::ZarinpalRequest(args) => crate::payment_jobs::request(store, zarinpal, bot, job, args).await,
+        JobKind::ZarinpalReconcile(args) => zarinpal.reconcile(scope, job, args).await.map(|()| Vec::new()),
+        JobKind::TicketReply(args) => crate::support::ticket_reply(store, bot, job, args).await,
+        JobKind::TicketClosed(args) => crate::support::ticket_closed(store, bot, job, args).await,
+        JobKind::DailySummary(args) => crate::daily_summary::run(store, bot, job, args).await,
+    };
+    result.unwrap_or_else(|e| {
+        let kind = job.kind.name();
+        tracing::error!(bot_id = %scope.bot_id(), job = job.id, kind, error = %e, "job failed on the database");
+        Vec::new()
+    })
+}
+
+/// A `provision` job: the link and QR code, or the refund notice.
+async fn provision(
+    provisioner: &Provisioner,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &ProvisionJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let store = provisioner.store();
+    Ok(match provisioner.run(&bot.scope, job, args).await? {
+        ProvisionOutcome::Delivered(subscription) => notify(store, bot, &subscription, true, None).await,
+        ProvisionOutcome::Refunded { subscription, error } => {
+            notify(store, bot, &subscription, false, Some(error)).await
         }
-        return Vec::new();
-    }
-    if job.kind == bazar_shop::DISABLE_JOB {
-        if let Err(e) = provisioner.disable(&bot.scope, job).await {
-            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "disable job failed");
+        ProvisionOutcome::Retrying { .. } | ProvisionOutcome::Skipped => Vec::new(),
+    })
+}
+
+/// An `extend` job: the new end, or the refund notice.
+async fn extend(
+    provisioner: &Provisioner,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &ExtendJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let store = provisioner.store();
+    Ok(match provisioner.extend(&bot.scope, job, args).await? {
+        ProvisionOutcome::Delivered(subscription) => {
+            let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
+            lifecycle_message(store, bot, &subscription, "renewed", &until).await
         }
-        return Vec::new();
-    }
-    if matches!(job.kind.as_str(), bazar_shop::tickets::TICKET_REPLY_JOB | bazar_shop::tickets::TICKET_CLOSED_JOB) {
-        return crate::support::ticket_job(store, bot, job).await.unwrap_or_else(|e| {
-            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "ticket job failed");
-            Vec::new()
-        });
-    }
-    if job.kind == bazar_shop::reset_link::RESET_LINK_JOB {
-        return match provisioner.reset_link(&bot.scope, job).await {
-            Ok(bazar_shop::reset_link::ResetDone::Reset(subscription)) => new_link(store, bot, &subscription).await,
-            Ok(_) => Vec::new(),
-            Err(e) => {
-                tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "link reset failed on the database");
-                Vec::new()
-            }
-        };
-    }
+        ProvisionOutcome::Refunded { subscription, error } => {
+            notify(store, bot, &subscription, false, Some(error)).await
+        }
+        ProvisionOutcome::Retrying { .. } | ProvisionOutcome::Skipped => Vec::new(),
+    })
+}
+
+/// A `remind` job: the reminder, once.
+async fn remind(store: &Store, bot: &Arc<BotHandle>, job: &Job, args: &RemindJob) -> Result<Vec<Outgoing>, StoreError> {
+    Ok(match lifecycle::remind(store, &bot.scope, job, args, now_ms()).await? {
+        Notice::Reminder { subscription, days } => {
+            lifecycle_message(store, bot, &subscription, "reminder", &days.to_string()).await
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// An `expire` job: renewed automatically when the customer opted in (the
+/// extension job tells them), else expired, disabled on the panel and told.
+async fn expire(
+    provisioner: &Provisioner,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &ExpireJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let store = provisioner.store();
     let now = now_ms();
-    match job.kind.as_str() {
-        PROVISION_JOB => {}
-        EXTEND_JOB => {
-            return match provisioner.extend(&bot.scope, job).await {
-                Ok(ProvisionOutcome::Delivered(subscription)) => {
-                    let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
-                    lifecycle_message(store, bot, &subscription, "renewed", &until).await
-                }
-                Ok(ProvisionOutcome::Refunded { subscription, error }) => {
-                    notify(store, bot, &subscription, false, Some(error)).await
-                }
-                Ok(_) => Vec::new(),
-                Err(e) => {
-                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "renewal failed on the database");
-                    Vec::new()
-                }
-            };
-        }
-        lifecycle::REMIND_JOB => {
-            return match lifecycle::remind(store, &bot.scope, job, now).await {
-                Ok(Notice::Reminder { subscription, days }) => {
-                    let days = days.to_string();
-                    lifecycle_message(store, bot, &subscription, "reminder", &days).await
-                }
-                Ok(_) => Vec::new(),
-                Err(e) => {
-                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "reminder failed");
-                    Vec::new()
-                }
-            };
-        }
-        lifecycle::EXPIRE_JOB => {
-            if let Ok(settings) = store.tenant(&bot.scope).settings().await
-                && settings.flag(bazar_domain::FeatureFlag::AutoRenew)
-            {
-                let percent = crate::handler::referral_percent(&settings);
-                let renewed = match currency_of(&settings) {
-                    bazar_domain::Currency::Irr => {
-                        lifecycle::auto_renew::<bazar_domain::Irr>(store, &bot.scope, job, now, percent).await
-                    }
-                    bazar_domain::Currency::Irt => {
-                        lifecycle::auto_renew::<bazar_domain::Irt>(store, &bot.scope, job, now, percent).await
-                    }
-                };
-                match renewed {
-                    // The extension job tells the customer when it is done.
-                    Ok(true) => return Vec::new(),
-                    Ok(false) => {}
-                    Err(e) => {
-                        tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "automatic renewal failed; expiring")
-                    }
-                }
-            }
-            return match lifecycle::expire_due(store, &bot.scope, job, now).await {
-                Ok(Some(subscription)) => {
-                    provisioner.disable_on_panel(&subscription).await;
-                    lifecycle_message(store, bot, &subscription, "expired", "0").await
-                }
-                Ok(None) => Vec::new(),
-                Err(e) => {
-                    tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "expiry failed");
-                    Vec::new()
-                }
-            };
-        }
-        other => {
-            tracing::warn!(bot_id = %bot.scope.bot_id(), kind = other, "unknown job kind");
-            return Vec::new();
-        }
+    if auto_renewed(store, bot, job, args, now).await {
+        return Ok(Vec::new());
     }
-    match provisioner.run(&bot.scope, job).await {
-        Ok(ProvisionOutcome::Delivered(subscription)) => {
-            notify(provisioner.store(), bot, &subscription, true, None).await
+    Ok(match lifecycle::expire_due(store, &bot.scope, job, args, now).await? {
+        Some(subscription) => {
+            provisioner.disable_on_panel(&subscription).await;
+            lifecycle_message(store, bot, &subscription, "expired", "0").await
         }
-        Ok(ProvisionOutcome::Refunded { subscription, error }) => {
-            notify(provisioner.store(), bot, &subscription, false, Some(error)).await
-        }
-        Ok(ProvisionOutcome::Retrying { .. } | ProvisionOutcome::Skipped) => Vec::new(),
-        Err(e) => {
-            // The job's lease runs out and it is claimed again.
-            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error = %e, "job failed on the database");
-            Vec::new()
-        }
+        None => Vec::new(),
+    })
+}
+
+/// Whether the expiring subscription was renewed from the wallet instead
+/// (the `auto_renew` flag on, the customer opted in, the wallet covers it).
+async fn auto_renewed(store: &Store, bot: &Arc<BotHandle>, job: &Job, args: &ExpireJob, now: i64) -> bool {
+    let Ok(settings) = store.tenant(&bot.scope).settings().await else { return false };
+    if !settings.flag(bazar_domain::FeatureFlag::AutoRenew) {
+        return false;
     }
+    let percent = crate::handler::referral_percent(&settings);
+    let renewed = match currency_of(&settings) {
+        bazar_domain::Currency::Irr => {
+            lifecycle::auto_renew::<bazar_domain::Irr>(store, &bot.scope, job, args, now, percent).await
+        }
+        bazar_domain::Currency::Irt => {
+            lifecycle::auto_renew::<bazar_domain::Irt>(store, &bot.scope, job, args, now, percent).await
+        }
+    };
+    renewed.unwrap_or_else(|e| {
+        tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "automatic renewal failed; expiring");
+        false
+    })
+}
+
+/// A `reset_link` job: the new link and QR code, once the panel gave one.
+async fn reset_link(
+    provisioner: &Provisioner,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &ResetLinkJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    Ok(match provisioner.reset_link(&bot.scope, job, args).await? {
+        bazar_shop::reset_link::ResetDone::Reset(subscription) => {
+            new_link(provisioner.store(), bot, &subscription).await
+        }
+        _ => Vec::new(),
+    })
 }
 
 async fn notify(

@@ -1,61 +1,60 @@
 //! Background jobs of payments: telling the customer what became of a
 //! payment, closing unpaid ones, crediting a kept Stars charge, and the
-//! Zarinpal request and reconciliation.
+//! Zarinpal request. Each is one arm of the job runner's match
+//! (`crate::jobs::run`).
 
 use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::shop_screens::price;
+use bazar_domain::jobs::{PaymentJob, PaymentUpdateJob, PurchaseResult};
 use bazar_domain::{CurrencyUnit, Irr, Irt};
 use bazar_runtime::{BotHandle, Outgoing};
-use bazar_shop::payments::stars::{self, KeptSettle, STARS_SETTLE_JOB};
-use bazar_shop::payments::zarinpal::{RECONCILE_JOB, REQUEST_JOB, Requested, ZarinpalGateway};
-use bazar_shop::payments::{PAYMENT_EXPIRE_JOB, PAYMENT_UPDATE_JOB, expire};
+use bazar_shop::payments::expire;
+use bazar_shop::payments::stars::{self, KeptSettle};
+use bazar_shop::payments::zarinpal::{Requested, ZarinpalGateway};
 use bazar_store::{Job, JobEnd, PaymentStatus, Store, StoreError};
 use serde_json::json;
 use std::sync::Arc;
 
-/// Whether `kind` is a payment job.
-pub(crate) fn is_payment_job(kind: &str) -> bool {
-    matches!(kind, PAYMENT_UPDATE_JOB | PAYMENT_EXPIRE_JOB | STARS_SETTLE_JOB | REQUEST_JOB | RECONCILE_JOB)
-}
-
-/// Runs a payment job; errors leave it to be claimed again when its lease runs out.
-pub(crate) async fn run(store: &Store, zarinpal: &ZarinpalGateway, bot: &Arc<BotHandle>, job: &Job) -> Vec<Outgoing> {
-    let result = match job.kind.as_str() {
-        PAYMENT_UPDATE_JOB => update(store, bot, job).await,
-        PAYMENT_EXPIRE_JOB => close_expired(store, bot, job).await.map(|()| Vec::new()),
-        STARS_SETTLE_JOB => settle_kept(store, bot, job).await.map(|()| Vec::new()),
-        REQUEST_JOB => match zarinpal.request(&bot.scope, job).await {
-            Ok(Requested::Ready { payment, url }) => link(store, bot, &payment, url.as_str()).await,
-            Ok(_) => Ok(Vec::new()),
-            Err(e) => Err(e),
-        },
-        RECONCILE_JOB => zarinpal.reconcile(&bot.scope, job).await.map(|()| Vec::new()),
-        _ => Ok(Vec::new()),
-    };
-    result.unwrap_or_else(|e| {
-        tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = %job.kind, error = %e, "payment job failed");
-        Vec::new()
-    })
-}
-
-fn payment_id(job: &Job) -> i64 {
-    job.payload.get("payment").and_then(|p| p.as_i64()).unwrap_or(0)
-}
-
-async fn close_expired(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<(), StoreError> {
+/// A `payment_expire` job: closes the payment if it is still unpaid.
+pub(crate) async fn close_expired(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &PaymentJob,
+) -> Result<Vec<Outgoing>, StoreError> {
     let mut tx = store.tenant(&bot.scope).begin().await?;
-    expire(&mut tx, payment_id(job)).await?;
+    expire(&mut tx, args.payment).await?;
     tx.finish_job(job.id, &JobEnd::Done).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(Vec::new())
 }
 
-/// Credits a kept Stars charge (the customer's notice follows from the
-/// payment's own job); each failure is on the payment's record.
-async fn settle_kept(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<(), StoreError> {
+/// A `zarinpal_request` job: the StartPay button, once the gateway gave an authority.
+pub(crate) async fn request(
+    store: &Store,
+    zarinpal: &ZarinpalGateway,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &PaymentJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    match zarinpal.request(&bot.scope, job, args).await? {
+        Requested::Ready { payment, url } => link(store, bot, &payment, url.as_str()).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// A `stars_settle` job: credits a kept Stars charge (the customer's notice
+/// follows from the payment's own job); each failure is on the payment's record.
+pub(crate) async fn settle_kept(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &PaymentJob,
+) -> Result<Vec<Outgoing>, StoreError> {
     let settings = store.tenant(&bot.scope).settings().await?;
     let percent = crate::handler::referral_percent(&settings);
-    match stars::settle_kept(store, &bot.scope, job, percent).await? {
+    match stars::settle_kept(store, &bot.scope, job, args, percent).await? {
         KeptSettle::Settled(_) => {}
         KeptSettle::Retrying(error) => {
             tracing::warn!(bot_id = %bot.scope.bot_id(), job = job.id, error, "a kept Stars charge is still not credited")
@@ -64,7 +63,7 @@ async fn settle_kept(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<(
             tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, error, "a kept Stars charge was not credited; left to the admins")
         }
     }
-    Ok(())
+    Ok(Vec::new())
 }
 
 /// The StartPay link, as a button.
@@ -93,12 +92,17 @@ async fn link(
     )])
 }
 
-/// Tells the customer what became of their payment.
-async fn update(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<Vec<Outgoing>, StoreError> {
+/// A `payment_update` job: tells the customer what became of their payment.
+pub(crate) async fn update(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &PaymentUpdateJob,
+) -> Result<Vec<Outgoing>, StoreError> {
     let tenant = store.tenant(&bot.scope);
     let settings = tenant.settings().await?;
     let mut tx = tenant.begin().await?;
-    let payment = tx.payment(payment_id(job)).await?;
+    let payment = tx.payment(args.payment).await?;
     let customer = match &payment {
         Some(p) => tx.customer(p.customer_id).await?,
         None => None,
@@ -132,14 +136,12 @@ async fn update(store: &Store, bot: &Arc<BotHandle>, job: &Job) -> Result<Vec<Ou
         PaymentStatus::Failed => t_args(language, "payment-failed", &[("code", code)]),
         _ => return Ok(Vec::new()),
     };
-    let purchase = job.payload.get("purchase").and_then(|p| p.as_str());
-    let line = match purchase {
-        Some("bought") => Some("purchase-bought"),
-        Some("not_enough") => Some("purchase-not-enough"),
-        Some("plan_gone") => Some("purchase-plan-gone"),
-        Some("no_panel") => Some("no-panel"),
-        _ => None,
-    };
+    let line = args.purchase.map(|purchase| match purchase {
+        PurchaseResult::Bought => "purchase-bought",
+        PurchaseResult::NotEnough => "purchase-not-enough",
+        PurchaseResult::PlanGone => "purchase-plan-gone",
+        PurchaseResult::NoPanel => "no-panel",
+    });
     if let Some(key) = line {
         text.push_str("\n\n");
         text.push_str(&t(language, key));

@@ -8,12 +8,14 @@ use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::state::{Awaiting, ChatState};
 use crate::untrusted;
+use bazar_domain::jobs::{TicketClosedJob, TicketReplyJob};
 use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::limits::{self, Markup};
-use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
+use bazar_runtime::{BotHandle, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::tickets;
-use bazar_store::{StoreError, TicketStatus};
+use bazar_store::{Job, JobEnd, Store, StoreError, TicketMessage, TicketStatus};
 use serde_json::json;
+use std::sync::Arc;
 
 /// Room kept in each piece of a long ticket for its "(2/3)" line.
 const PART_LINE: usize = 100;
@@ -136,35 +138,69 @@ pub(crate) async fn admin_answers(
     }
 }
 
-/// The `ticket_reply` and `ticket_closed` jobs (an answer from the bot or the
-/// API, a close made through the API): tell the ticket's customer, in their language.
-pub(crate) async fn ticket_job(
-    store: &bazar_store::Store,
-    bot: &std::sync::Arc<bazar_runtime::BotHandle>,
-    job: &bazar_store::Job,
-) -> Result<Vec<Outgoing>, bazar_store::StoreError> {
+/// The `ticket_reply` job (an answer from the bot or the API): send it to
+/// the ticket's customer, in their language.
+pub(crate) async fn ticket_reply(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &TicketReplyJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let id = args.ticket;
+    let told = ticket_customer(store, bot, job, id, Some(args.message)).await?;
+    let Some(Recipient { chat, language, answer: Some(answer) }) = told else { return Ok(Vec::new()) };
+    let text = t_args(language, "ticket-answer", &[("id", &id.to_string()), ("text", &answer.text)]);
+    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text}))])
+}
+
+/// The `ticket_closed` job (a close made through the API): tell the ticket's
+/// customer it was closed, in their language.
+pub(crate) async fn ticket_closed(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    args: &TicketClosedJob,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let id = args.ticket;
+    let Some(Recipient { chat, language, .. }) = ticket_customer(store, bot, job, id, None).await? else {
+        return Ok(Vec::new());
+    };
+    let text = t_args(language, "ticket-closed-customer", &[("id", &id.to_string())]);
+    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text}))])
+}
+
+/// Whom a ticket job tells, and the answer it delivers.
+struct Recipient {
+    chat: i64,
+    language: Language,
+    answer: Option<TicketMessage>,
+}
+
+/// Finishes a ticket job and returns whom to tell, with the answer `message`
+/// if asked for: `None` when the ticket or its customer is gone, or the
+/// customer blocked the bot.
+async fn ticket_customer(
+    store: &Store,
+    bot: &Arc<BotHandle>,
+    job: &Job,
+    id: i64,
+    message: Option<i64>,
+) -> Result<Option<Recipient>, StoreError> {
     let tenant = store.tenant(&bot.scope);
     let settings = tenant.settings().await?;
     let mut tx = tenant.begin().await?;
-    let id = job.payload.get("ticket").and_then(|v| v.as_i64()).unwrap_or(0);
     let ticket = tx.ticket(id).await?;
     let customer = match &ticket {
         Some(t) => tx.customer(t.customer_id).await?,
         None => None,
     };
-    let answer = match job.payload.get("message").and_then(|v| v.as_i64()) {
+    let answer = match message {
         Some(message) => tx.ticket_message(id, message).await?,
         None => None,
     };
-    tx.finish_job(job.id, &bazar_store::JobEnd::Done).await?;
+    tx.finish_job(job.id, &JobEnd::Done).await?;
     tx.commit().await?;
-    let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Ok(Vec::new()) };
+    let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Ok(None) };
     let language = language_of(customer.language, &settings);
-    let text = if job.kind == bazar_shop::tickets::TICKET_REPLY_JOB {
-        let Some(answer) = answer else { return Ok(Vec::new()) };
-        t_args(language, "ticket-answer", &[("id", &id.to_string()), ("text", &answer.text)])
-    } else {
-        t_args(language, "ticket-closed-customer", &[("id", &id.to_string())])
-    };
-    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))])
+    Ok(Some(Recipient { chat: customer.telegram_id.get(), language, answer }))
 }

@@ -13,6 +13,7 @@ mod config_key;
 mod feature_flag;
 mod iban;
 mod ids;
+pub mod jobs;
 mod language;
 mod money;
 mod panel;
@@ -35,6 +36,7 @@ pub use config_key::{
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
+pub use jobs::{JobError, JobKind};
 pub use language::{Language, UnknownLanguage};
 pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
 pub use panel::{

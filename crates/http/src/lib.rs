@@ -13,7 +13,7 @@ pub mod zarinpal_callback;
 
 use axum::Router;
 use axum::routing::get;
-use bazar_store::Store;
+use bazar_store::{PlatformScope, Store};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 pub use metrics_route::install_metrics_recorder;
@@ -23,6 +23,8 @@ pub use metrics_route::install_metrics_recorder;
 pub struct AppState {
     /// The storage layer.
     pub store: Store,
+    /// Platform access, for the operator's `/metrics` (bots by status).
+    pub platform: PlatformScope,
     /// Renders the process's metrics.
     pub metrics: PrometheusHandle,
 }

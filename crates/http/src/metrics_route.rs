@@ -5,7 +5,6 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use bazar_store::PlatformScope;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
 
@@ -27,8 +26,7 @@ pub fn install_metrics_recorder() -> PrometheusHandle {
 
 /// Renders every metric, refreshing the bot gauges first.
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
-    let platform = PlatformScope::for_operator();
-    if let Ok(bots) = state.store.platform(&platform).list_bots().await {
+    if let Ok(bots) = state.store.platform(&state.platform).list_bots().await {
         for status in ["active", "suspended", "disabled"] {
             let n = bots.iter().filter(|b| b.status.as_str() == status).count();
             metrics::gauge!("bazar_bots", "status" => status).set(n as f64);

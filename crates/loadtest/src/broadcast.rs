@@ -35,7 +35,7 @@ const TEXT: &str = "📣 Load broadcast: new plans are here!";
 const LIMIT: f64 = 30.0;
 
 /// Runs the scenario.
-pub async fn run(o: Options) -> Result<(), String> {
+pub async fn run(o: Options, platform: PlatformScope) -> Result<(), String> {
     let fake = FakeTelegram::start_with(FakeOptions { rate_limits: o.telegram_limits, ..FakeOptions::default() }).await;
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let (mut db, inspect_url) = match o.db {
@@ -57,7 +57,6 @@ pub async fn run(o: Options) -> Result<(), String> {
 
     let started = Instant::now();
     let store = Store::open(&db, keyring).await.map_err(|e| e.to_string())?;
-    let platform = PlatformScope::for_operator();
     let mut bots = Vec::with_capacity(o.bots);
     for i in 0..o.bots {
         let telegram_id = 2_000_000 + i as i64;
@@ -75,7 +74,7 @@ pub async fn run(o: Options) -> Result<(), String> {
     }
     add_customers(&inspect_url, &bots, o.users as i64).await?;
     for (bot_id, _) in &bots {
-        start_broadcast(&store, *bot_id).await?;
+        start_broadcast(&store, &platform, *bot_id).await?;
     }
     store.database().close().await;
     let total = o.bots * o.users;
@@ -315,9 +314,8 @@ async fn add_customers(url: &str, bots: &[(BotId, i64)], users: i64) -> Result<(
 }
 
 /// Composes and confirms one broadcast to all of the tenant's customers, as the admin menu does.
-async fn start_broadcast(store: &Store, bot_id: BotId) -> Result<(), String> {
-    let platform = PlatformScope::for_operator();
-    let scope = store.platform(&platform).tenant(bot_id).await.map_err(|e| e.to_string())?;
+async fn start_broadcast(store: &Store, platform: &PlatformScope, bot_id: BotId) -> Result<(), String> {
+    let scope = store.platform(platform).tenant(bot_id).await.map_err(|e| e.to_string())?;
     let mut tx = store.tenant(&scope).begin().await.map_err(|e| e.to_string())?;
     let new = NewBroadcast {
         created_by: TelegramUserId::from_raw(ADMIN),

@@ -88,11 +88,16 @@ pub enum Db {
 }
 
 fn main() {
+    // The tool writes its bots and customers straight into a fresh database:
+    // its `main` is a composition root of its own, like `bazar`'s.
+    #[expect(clippy::disallowed_methods, reason = "the tool's main is its composition root")]
+    let root = bazar_store::CompositionRoot::claim().expect("claimed first thing in main");
+    let platform = root.platform_scope();
     let options = Options::parse();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     let run = match options.scenario {
-        Scenario::Broadcast => runtime.block_on(broadcast::run(options)),
-        _ => runtime.block_on(scenario::run(options)),
+        Scenario::Broadcast => runtime.block_on(broadcast::run(options, platform)),
+        _ => runtime.block_on(scenario::run(options, platform)),
     };
     if let Err(e) = run {
         eprintln!("error: {e}");

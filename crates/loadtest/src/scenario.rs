@@ -26,7 +26,7 @@ struct Delivery1 {
     expect: usize,
 }
 
-pub async fn run(o: Options) -> Result<(), String> {
+pub async fn run(o: Options, platform: PlatformScope) -> Result<(), String> {
     let fake = FakeTelegram::start_with(FakeOptions { rate_limits: o.telegram_limits, ..FakeOptions::default() }).await;
     let _tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let mut db = match o.db {
@@ -45,7 +45,6 @@ pub async fn run(o: Options) -> Result<(), String> {
 
     let started = Instant::now();
     let store = Store::open(&db, keyring()).await.map_err(|e| e.to_string())?;
-    let platform = PlatformScope::for_operator();
     let mut bots = Vec::with_capacity(o.bots);
     for i in 0..o.bots {
         let telegram_id = 1_000_000 + i as i64;

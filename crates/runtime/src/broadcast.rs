@@ -24,9 +24,7 @@
 use crate::outbox::{Outgoing, Priority, SendOutcome};
 use crate::registry::BotHandle;
 use crate::runtime::RuntimeInner;
-use bazar_store::{
-    BatchClaim, Broadcast, BroadcastMessage, BroadcastStatus, DeliveryOutcome, DeliveryTarget, PlatformScope,
-};
+use bazar_store::{BatchClaim, Broadcast, BroadcastMessage, BroadcastStatus, DeliveryOutcome, DeliveryTarget};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -179,8 +177,8 @@ fn owner_name(node: &str) -> String {
 /// at once (their rows in doubt become `unknown` as any takeover does).
 pub(crate) async fn run(rt: Arc<RuntimeInner>) {
     let owner: Arc<str> = owner_name(&rt.options.node).into();
-    let platform = PlatformScope::for_operator();
-    match rt.store.platform(&platform).expire_broadcast_leases_of(&rt.options.node, &owner).await {
+    let platform = &rt.platform;
+    match rt.store.platform(platform).expire_broadcast_leases_of(&rt.options.node, &owner).await {
         Ok(0) => {}
         Ok(n) => {
             tracing::info!(broadcasts = n, "resuming broadcasts this node was sending when it stopped");
@@ -206,8 +204,7 @@ pub(crate) async fn run(rt: Arc<RuntimeInner>) {
             _ = tick.tick() => {}
         }
         while tasks.try_join_next().is_some() {}
-        let platform = PlatformScope::for_operator();
-        let claimed = match rt.store.platform(&platform).claim_broadcasts(&owner, lease_ms, 64).await {
+        let claimed = match rt.store.platform(platform).claim_broadcasts(&owner, lease_ms, 64).await {
             Ok(claimed) => claimed,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot claim broadcasts");
@@ -217,7 +214,7 @@ pub(crate) async fn run(rt: Arc<RuntimeInner>) {
         for broadcast in claimed {
             let Some(bot) = rt.registry.get(broadcast.bot_id) else {
                 // Registered a moment ago, or just disabled: let it go until the registry agrees.
-                let _ = rt.store.platform(&platform).release_broadcast(broadcast.id, &owner).await;
+                let _ = rt.store.platform(platform).release_broadcast(broadcast.id, &owner).await;
                 continue;
             };
             tracing::info!(bot_id = %broadcast.bot_id, broadcast = broadcast.id, "broadcast claimed");

@@ -95,16 +95,16 @@ impl Registry {
         self.len() == 0
     }
 
-    /// Reloads from the database when the set of active or suspended bots changed (or `force`).
-    pub async fn reload(&self, store: &Store, force: bool) -> Result<Changes, StoreError> {
-        let platform = PlatformScope::for_operator();
-        let fingerprint = store.platform(&platform).active_bots_fingerprint().await?;
+    /// Reloads from the database when the set of active or suspended bots
+    /// changed (or `force`), reading every bot with the runtime's `platform`.
+    pub async fn reload(&self, store: &Store, platform: &PlatformScope, force: bool) -> Result<Changes, StoreError> {
+        let fingerprint = store.platform(platform).active_bots_fingerprint().await?;
         if !force && self.fingerprint.read().expect("registry lock").as_deref() == Some(fingerprint.as_str()) {
             return Ok(Changes::default());
         }
-        let active = store.platform(&platform).active_bots().await?;
+        let active = store.platform(platform).active_bots().await?;
         let suspended: HashMap<BotId, Arc<SuspendedBot>> = store
-            .platform(&platform)
+            .platform(platform)
             .suspended_bots()
             .await?
             .into_iter()
@@ -122,7 +122,7 @@ impl Registry {
         for bot in active {
             let id = bot.resolved.record.id;
             let handle = BotHandle {
-                webhook_secret: store.platform(&platform).webhook_secret(id),
+                webhook_secret: store.platform(platform).webhook_secret(id),
                 scope: bot.resolved.scope,
                 record: bot.resolved.record,
                 token: bot.token,

@@ -82,6 +82,10 @@ pub struct Runtime {
 
 pub(crate) struct RuntimeInner {
     pub(crate) store: Store,
+    /// The platform access `serve` was handed: the registry's reloads, the
+    /// job claimer, the broadcast engine, the inbox's recovery and pruning.
+    /// The tenant handler never sees it.
+    pub(crate) platform: PlatformScope,
     pub(crate) api: BotApi,
     pub(crate) options: RuntimeOptions,
     pub(crate) registry: Registry,
@@ -98,9 +102,11 @@ pub(crate) struct RuntimeInner {
 impl Runtime {
     /// Loads the active bots, re-queues updates a previous run accepted but did
     /// not finish, then starts polling or registers webhooks, and follows the
-    /// database for bot changes.
+    /// database for bot changes. `platform` is the composition root's
+    /// platform access, for the runtime's own cross-tenant work.
     pub async fn start(
         store: Store,
+        platform: PlatformScope,
         api: BotApi,
         options: RuntimeOptions,
         handler: Arc<dyn Handler>,
@@ -114,6 +120,7 @@ impl Runtime {
         let inner = Arc::new(RuntimeInner {
             dispatcher: Dispatcher::start(options.shards, work),
             store,
+            platform,
             api,
             options,
             registry: Registry::default(),
@@ -124,7 +131,7 @@ impl Runtime {
             broadcasts: Mutex::new(None),
             handler,
         });
-        let changes = inner.registry.reload(&inner.store, true).await?;
+        let changes = inner.registry.reload(&inner.store, &inner.platform, true).await?;
         inner.recover().await?;
         inner.take_back_jobs().await?;
         crate::poller::follow_suspended(&inner, &changes, &inner.cancel);
@@ -234,8 +241,7 @@ impl RuntimeInner {
 
     /// Re-queues updates accepted by an earlier run but never handled.
     async fn recover(&self) -> Result<(), StoreError> {
-        let platform = PlatformScope::for_operator();
-        let pending = self.store.platform(&platform).pending_updates(100_000).await?;
+        let pending = self.store.platform(&self.platform).pending_updates(100_000).await?;
         let mut requeued = 0;
         for update in pending {
             let Some(bot) = self.registry.get(update.bot_id) else { continue };
@@ -285,8 +291,7 @@ impl RuntimeInner {
     /// Puts the jobs this node's previous run had claimed (it died holding
     /// them) back to `pending` at once, instead of after their lease.
     async fn take_back_jobs(&self) -> Result<(), StoreError> {
-        let platform = PlatformScope::for_operator();
-        let released = self.store.platform(&platform).release_jobs_of(&self.options.node).await?;
+        let released = self.store.platform(&self.platform).release_jobs_of(&self.options.node).await?;
         if released > 0 {
             tracing::info!(released, node = %self.options.node, "took back jobs this node held when it stopped");
         }
@@ -296,7 +301,6 @@ impl RuntimeInner {
     /// Claims due background jobs and runs them through the handler; their
     /// messages go out through the outbox like replies.
     async fn run_jobs(self: Arc<Self>) {
-        let platform = PlatformScope::for_operator();
         let mut tick = tokio::time::interval(self.options.job_poll);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -304,19 +308,20 @@ impl RuntimeInner {
                 () = self.cancel.cancelled() => return,
                 _ = tick.tick() => {}
             }
-            let jobs = match self.store.platform(&platform).claim_jobs_by(32, 120_000, Some(&self.options.node)).await {
-                Ok(jobs) => jobs,
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot claim jobs");
-                    continue;
-                }
-            };
+            let jobs =
+                match self.store.platform(&self.platform).claim_jobs_by(32, 120_000, Some(&self.options.node)).await {
+                    Ok(jobs) => jobs,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "cannot claim jobs");
+                        continue;
+                    }
+                };
             let runs = jobs.into_iter().map(|job| {
                 let this = self.clone();
                 async move {
                     let Some(bot) = this.registry.get(job.bot_id) else {
                         let later = now_ms() + 60_000;
-                        let _ = this.store.platform(&PlatformScope::for_operator()).defer_job(job.id, later).await;
+                        let _ = this.store.platform(&this.platform).defer_job(job.id, later).await;
                         return;
                     };
                     // A panicking job (a bug) is logged; its lease runs out and it is claimed again.
@@ -325,7 +330,7 @@ impl RuntimeInner {
                         Ok(messages) => messages,
                         Err(panic) => {
                             let why = crate::pipeline::panic_text(&panic);
-                            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = %job.kind, panic = why, "job panicked");
+                            tracing::error!(bot_id = %bot.scope.bot_id(), job = job.id, kind = job.kind.name(), panic = why, "job panicked");
                             Vec::new()
                         }
                     };
@@ -345,7 +350,7 @@ impl RuntimeInner {
             tokio::select! {
                 () = self.cancel.cancelled() => return,
                 _ = tick.tick() => {
-                    let reloaded = self.registry.reload(&self.store, false).await;
+                    let reloaded = self.registry.reload(&self.store, &self.platform, false).await;
                     if let Ok(changes) = &reloaded {
                         crate::poller::follow_suspended(&self, changes, &self.cancel);
                     }
@@ -360,8 +365,7 @@ impl RuntimeInner {
                     }
                 }
                 _ = prune.tick() => {
-                    let platform = PlatformScope::for_operator();
-                    match self.store.platform(&platform).prune_updates(24 * 3600 * 1000).await {
+                    match self.store.platform(&self.platform).prune_updates(24 * 3600 * 1000).await {
                         Ok(n) if n > 0 => tracing::debug!(pruned = n, "old handled updates pruned"),
                         Ok(_) => {}
                         Err(e) => tracing::warn!(error = %e, "cannot prune handled updates"),

@@ -137,8 +137,7 @@ pub(crate) fn carries_money(update: &serde_json::Value) -> bool {
 /// confirmed, so Telegram delivers it again to whoever serves the bot now.
 pub(crate) async fn hold(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, update: &serde_json::Value) -> bool {
     let Some(update_id) = update.get("update_id").and_then(serde_json::Value::as_i64) else { return true };
-    let platform = bazar_store::PlatformScope::for_operator();
-    match rt.store.platform(&platform).hold_suspended_update(bot.bot_id, update_id, &update.to_string()).await {
+    match rt.store.platform(&rt.platform).hold_suspended_update(bot.bot_id, update_id, &update.to_string()).await {
         Ok(true) => {
             metrics::counter!("bazar_updates_held_total").increment(1);
             tracing::info!(bot_id = %bot.bot_id, update_id, "a payment for a suspended bot is held until it resumes");

@@ -5,7 +5,7 @@
 use bazar_domain::BotToken;
 use bazar_runtime::{Handler, HandlerError, Mode, Outgoing, Runtime, RuntimeOptions, UpdateContext};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_store::{DatabaseOptions, NewBot, PlatformScope, Store};
+use bazar_store::{CompositionRoot, DatabaseOptions, NewBot, PlatformScope, Store};
 use bazar_telegram::BotApi;
 use bazar_telegram::frankenstein::updates::UpdateContent;
 use bazar_testkit::telegram::FakeTelegram;
@@ -48,13 +48,14 @@ async fn a_panicking_update_does_not_stop_its_shard() {
         admins: vec![],
         owner: None,
     };
-    store.platform(&PlatformScope::for_operator()).add_bot(new).await.unwrap();
+    store.platform(&platform()).add_bot(new).await.unwrap();
     let mut options = RuntimeOptions::new(Mode::Polling);
     // One shard: every chat shares it, so a dead shard would silence everyone.
     options.shards = 1;
     options.poll_timeout = Duration::from_secs(1);
-    let runtime =
-        Runtime::start(store.clone(), BotApi::new(&telegram.url()), options, Arc::new(Panicky)).await.unwrap();
+    let runtime = Runtime::start(store.clone(), platform(), BotApi::new(&telegram.url()), options, Arc::new(Panicky))
+        .await
+        .unwrap();
 
     let user = FakeUser::new(77, "Sara");
     let other = FakeUser::new(78, "Reza");
@@ -67,7 +68,16 @@ async fn a_panicking_update_does_not_stop_its_shard() {
     let sent = telegram.wait_for_sent(4401, other.id, 1, wait).await;
     assert_eq!(sent[0].text.as_deref(), Some("echo hi"));
     // The panicking update is recorded as handled (failed), not retried forever.
-    let pending = store.platform(&PlatformScope::for_operator()).pending_updates(10).await.unwrap();
+    let pending = store.platform(&platform()).pending_updates(10).await.unwrap();
     assert!(pending.is_empty(), "{} updates still pending", pending.len());
     runtime.shutdown(Duration::from_secs(5)).await;
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

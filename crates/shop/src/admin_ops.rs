@@ -3,14 +3,13 @@
 //! Shared by the REST API and (later) the bot's admin menu. Each runs inside
 //! the caller's [`TenantTx`]: nothing happens unless the caller commits.
 
-use crate::EXTEND_JOB;
 use crate::clock::now_ms;
 use crate::lifecycle;
-use bazar_domain::{CurrencyUnit, CustomerId, Money};
+use bazar_domain::jobs::{DisableJob, ExtendJob};
+use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money};
 use bazar_store::{
     EntryKind, LedgerEntry, Posting, StoreError, Subscription, SubscriptionStatus, TenantSettings, TenantTx,
 };
-use serde_json::json;
 
 /// Most days one extension may add (ten years).
 pub const MAX_EXTEND_DAYS: u32 = 3650;
@@ -71,16 +70,16 @@ pub async fn extend(
     }
     // The expiry and reminders planned for the old end find a later end and do nothing.
     lifecycle::schedule(tx, settings, subscription_id, end, now).await?;
-    let payload = json!({
-        "subscription": subscription_id,
-        "days": 0,
-        "price": 0,
-        "currency": subscription.currency,
-        "key": format!("admin-extend:{subscription_id}:{end}"),
-        "added_days": days,
-        "by": actor,
-    });
-    tx.enqueue_job(EXTEND_JOB, &payload, 0).await?;
+    let extend = ExtendJob {
+        subscription: subscription_id,
+        days: 0,
+        price: 0,
+        currency: subscription.currency.clone(),
+        key: format!("admin-extend:{subscription_id}:{end}"),
+        added_days: Some(i64::from(days)),
+        by: Some(actor.to_owned()),
+    };
+    tx.enqueue_job(&JobKind::Extend(extend), 0).await?;
     let subscription = tx
         .subscription(subscription_id)
         .await?
@@ -105,7 +104,7 @@ pub enum DisableOutcome {
 /// expiry and auto-renewal leave it alone, and a provisioning still pending
 /// does not create it on the panel.
 ///
-/// The user is turned off *on the panel* by a [`DISABLE_JOB`](crate::DISABLE_JOB)
+/// The user is turned off *on the panel* by a [`JobKind::Disable`] job
 /// queued in the same transaction (the panel client lives with the job runner),
 /// retried while the panel is unavailable.
 pub async fn disable(tx: &mut TenantTx, subscription_id: i64) -> Result<DisableOutcome, StoreError> {
@@ -122,7 +121,7 @@ pub async fn disable(tx: &mut TenantTx, subscription_id: i64) -> Result<DisableO
         .await?
         .ok_or_else(|| StoreError::Corrupt(format!("subscription {subscription_id} vanished")))?;
     if moved {
-        tx.enqueue_job(crate::DISABLE_JOB, &serde_json::json!({"subscription": subscription_id}), 0).await?;
+        tx.enqueue_job(&JobKind::Disable(DisableJob { subscription: subscription_id }), 0).await?;
     }
     Ok(match (moved, now.status) {
         (true, _) => DisableOutcome::Disabled(Box::new(now)),

@@ -19,18 +19,18 @@ pub fn due_day(now_ms: i64, hour: u8) -> Option<i64> {
     (now_ms >= today + i64::from(hour.min(23)) * HOUR_MS).then_some(today - DAY_MS)
 }
 
-/// Schedules the due day's summaries that are not scheduled yet; returns how many tenants got one.
-pub async fn schedule_due(store: &Store, now_ms: i64, hour: u8) -> Result<usize, StoreError> {
+/// Schedules the due day's summaries that are not scheduled yet; returns how
+/// many tenants got one. A platform path: it schedules for every tenant.
+pub async fn schedule_due(store: &Store, platform: &PlatformScope, now_ms: i64, hour: u8) -> Result<usize, StoreError> {
     let Some(day) = due_day(now_ms, hour) else { return Ok(0) };
-    let platform = PlatformScope::for_operator();
-    Ok(store.platform(&platform).schedule_daily_summaries(day).await?.len())
+    Ok(store.platform(platform).schedule_daily_summaries(day).await?.len())
 }
 
 /// Checks every `every` whether summaries are due, until the task is dropped.
 /// Once a day is scheduled, this process leaves it alone (the insert over
 /// every tenant would only meet its own rows again, holding SQLite's single
 /// writer each minute); other processes schedule it at most once too.
-pub async fn run(store: Store, hour: u8, every: Duration) {
+pub async fn run(store: Store, platform: PlatformScope, hour: u8, every: Duration) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut done: Option<i64> = None;
@@ -41,7 +41,7 @@ pub async fn run(store: Store, hour: u8, every: Duration) {
         if due.is_none() || due == done {
             continue;
         }
-        match schedule_due(&store, now, hour).await {
+        match schedule_due(&store, &platform, now, hour).await {
             Ok(n) => {
                 done = due;
                 if n > 0 {

@@ -30,13 +30,3 @@ pub mod tickets;
 pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 pub use purchase::{BuyOutcome, TrialOutcome, buy, start_trial};
 pub use renew::{RenewOutcome, renew};
-
-/// The job kind that provisions a subscription.
-pub const PROVISION_JOB: &str = "provision";
-/// The job kind that extends a renewed subscription on its panel.
-pub const EXTEND_JOB: &str = "extend";
-/// The job kind that turns off the panel user of a subscription an admin disabled.
-pub const DISABLE_JOB: &str = "disable";
-/// The job kind that reads what the tenant's panel offers plans (its
-/// catalog) again, for the admin menus, which never wait on a panel.
-pub const PANEL_CATALOG_JOB: &str = "panel_catalog";

@@ -2,14 +2,9 @@
 //! itself (disabled on the panel, marked expired). Scheduled as jobs when the
 //! subscription goes live, so nothing scans the whole table.
 
-use bazar_domain::{ConfigKey, ConfigValue};
+use bazar_domain::jobs::{ExpireJob, RemindJob};
+use bazar_domain::{ConfigKey, ConfigValue, JobKind};
 use bazar_store::{Job, JobEnd, StoreError, Subscription, SubscriptionStatus, TenantScope, TenantSettings, TenantTx};
-use serde_json::json;
-
-/// Job kind: remind the customer `days` before the end.
-pub const REMIND_JOB: &str = "remind";
-/// Job kind: end the subscription.
-pub const EXPIRE_JOB: &str = "expire";
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -26,11 +21,11 @@ pub async fn schedule(
         for days in days {
             let at = expires_at - days * DAY_MS;
             if at > now {
-                tx.enqueue_job(REMIND_JOB, &json!({"subscription": subscription, "days": days}), at).await?;
+                tx.enqueue_job(&JobKind::Remind(RemindJob { subscription, days: *days }), at).await?;
             }
         }
     }
-    tx.enqueue_job(EXPIRE_JOB, &json!({"subscription": subscription}), expires_at).await?;
+    tx.enqueue_job(&JobKind::Expire(ExpireJob { subscription }), expires_at).await?;
     Ok(())
 }
 
@@ -56,10 +51,10 @@ pub async fn remind(
     store: &bazar_store::Store,
     scope: &TenantScope,
     job: &Job,
+    args: &RemindJob,
     now: i64,
 ) -> Result<Notice, StoreError> {
-    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
-    let days = job.payload.get("days").and_then(|v| v.as_i64()).unwrap_or(0);
+    let RemindJob { subscription: id, days } = *args;
     let mut tx = store.tenant(scope).begin().await?;
     let subscription = tx.subscription(id).await?;
     let due = subscription.as_ref().is_some_and(|s| {
@@ -86,9 +81,10 @@ pub async fn expire_due(
     store: &bazar_store::Store,
     scope: &TenantScope,
     job: &Job,
+    args: &ExpireJob,
     now: i64,
 ) -> Result<Option<Subscription>, StoreError> {
-    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
+    let id = args.subscription;
     let mut tx = store.tenant(scope).begin().await?;
     let subscription = tx.subscription(id).await?;
     let expired = match subscription {
@@ -117,10 +113,11 @@ pub async fn auto_renew<C: bazar_domain::CurrencyUnit>(
     store: &bazar_store::Store,
     scope: &TenantScope,
     job: &Job,
+    args: &ExpireJob,
     now: i64,
     referral_percent: Option<u8>,
 ) -> Result<bool, StoreError> {
-    let id = job.payload.get("subscription").and_then(|v| v.as_i64()).unwrap_or(0);
+    let id = args.subscription;
     let mut tx = store.tenant(scope).begin().await?;
     let Some(subscription) = tx.subscription(id).await? else { return Ok(false) };
     let Some(end) = subscription.expires_at.filter(|e| *e <= now && subscription.status == SubscriptionStatus::Active)

@@ -3,6 +3,7 @@
 
 use crate::clock::now_ms;
 use crate::plans::PanelView;
+use bazar_domain::jobs::{DisableJob, ExtendJob, ProvisionJob};
 use bazar_domain::{
     CurrencyUnit, Irr, Irt, Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker,
 };
@@ -55,6 +56,10 @@ pub enum ProvisionOutcome {
 /// Runs `provision` jobs; keeps one client per panel.
 pub struct Provisioner {
     store: Store,
+    /// Panels are the platform's (credentials, catalogs): reading one needs
+    /// platform access, handed in by the composition root. It never leaves
+    /// the provisioner.
+    platform: PlatformScope,
     http: reqwest::Client,
     pub(crate) options: ProvisionerOptions,
     panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
@@ -66,9 +71,10 @@ pub struct Provisioner {
 const USAGE_TTL: Duration = Duration::from_secs(60);
 
 impl Provisioner {
-    /// A provisioner using `http` for every panel.
-    pub fn new(store: Store, http: reqwest::Client, options: ProvisionerOptions) -> Self {
-        Self { store, http, options, panels: Mutex::new(HashMap::new()), usage: Mutex::new(HashMap::new()) }
+    /// A provisioner using `http` for every panel, reading panels with `platform`.
+    pub fn new(store: Store, platform: PlatformScope, http: reqwest::Client, options: ProvisionerOptions) -> Self {
+        let (panels, usage) = (Mutex::new(HashMap::new()), Mutex::new(HashMap::new()));
+        Self { store, platform, http, options, panels, usage }
     }
 
     /// The storage layer.
@@ -76,11 +82,16 @@ impl Provisioner {
         &self.store
     }
 
-    /// One attempt at the job's subscription; records the job's end in the same
-    /// transaction as its effects.
-    pub async fn run(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+    /// One attempt at a `provision` job's subscription; records the job's end
+    /// in the same transaction as its effects.
+    pub async fn run(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ProvisionJob,
+    ) -> Result<ProvisionOutcome, StoreError> {
         let tenant = self.store.tenant(scope);
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let id = args.subscription;
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         let customer = match &subscription {
@@ -190,10 +201,14 @@ impl Provisioner {
 
     /// The `extend` job of a renewal: moves the panel user's end by the plan's
     /// length from its current end (or from now, if it already ended).
-    pub async fn extend(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+    pub async fn extend(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ExtendJob,
+    ) -> Result<ProvisionOutcome, StoreError> {
         let tenant = self.store.tenant(scope);
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
-        let days = job.payload.get("days").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let (id, days) = (args.subscription, args.days);
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;
@@ -226,9 +241,7 @@ impl Provisioner {
                 Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
             }
             Err((_, error)) => {
-                let price = job.payload.get("price").and_then(serde_json::Value::as_i64).unwrap_or(0);
-                let currency = job.payload.get("currency").and_then(serde_json::Value::as_str).unwrap_or("IRT");
-                let key = job.payload.get("key").and_then(serde_json::Value::as_str).unwrap_or("renew");
+                let (price, currency, key) = (args.price, args.currency.as_str(), args.key.as_str());
                 let mut tx = tenant.begin().await?;
                 refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), id).await?;
                 tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
@@ -239,10 +252,10 @@ impl Provisioner {
         }
     }
 
-    /// The [`DISABLE_JOB`](crate::DISABLE_JOB): turns off the panel user of a
-    /// subscription an admin disabled, retrying while the panel is unavailable.
-    pub async fn disable(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    /// The `disable` job: turns off the panel user of a subscription an admin
+    /// disabled, retrying while the panel is unavailable.
+    pub async fn disable(&self, scope: &TenantScope, job: &Job, args: &DisableJob) -> Result<(), StoreError> {
+        let id = args.subscription;
         let mut tx = self.store.tenant(scope).begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;
@@ -318,10 +331,9 @@ impl Provisioner {
         if let Some(panel) = self.panels.lock().expect("panel cache").get(&panel_id) {
             return Ok(panel.clone());
         }
-        let platform = PlatformScope::for_operator();
         let (record, credentials) = self
             .store
-            .platform(&platform)
+            .platform(&self.platform)
             .panel_with_credentials(panel_id)
             .await
             .map_err(|e| e.to_string())?
@@ -342,12 +354,11 @@ impl Provisioner {
             .await
             .map_err(|_| "the panel did not answer in time".to_owned())?
             .map_err(|e| e.to_string())?;
-        let platform = PlatformScope::for_operator();
-        self.store.platform(&platform).set_panel_catalog(panel_id, &catalog).await.map_err(|e| e.to_string())?;
+        self.store.platform(&self.platform).set_panel_catalog(panel_id, &catalog).await.map_err(|e| e.to_string())?;
         Ok(catalog)
     }
 
-    /// The [`PANEL_CATALOG_JOB`](crate::PANEL_CATALOG_JOB): reads the catalog
+    /// The `panel_catalog` job ([`bazar_domain::JobKind::PanelCatalog`]): reads the catalog
     /// of the panel serving `scope` (never a panel the payload names) and
     /// keeps it; a panel that does not answer is tried again a few times.
     pub async fn catalog_job(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {

@@ -1,10 +1,9 @@
 //! Buying a plan from the wallet, and the free trial.
 
-use crate::PROVISION_JOB;
 use crate::promo::with_benefit;
-use bazar_domain::{CurrencyUnit, CustomerId, Money, PromoBenefit};
+use bazar_domain::jobs::ProvisionJob;
+use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money, PromoBenefit};
 use bazar_store::{Created, EntryKind, NewSubscription, Plan, PromoRefusal, StoreError, Subscription, TenantTx};
-use serde_json::json;
 
 /// How a purchase ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +112,7 @@ pub async fn buy<C: CurrencyUnit>(
             }
         }
     }
-    tx.enqueue_job(PROVISION_JOB, &json!({"subscription": subscription.id}), 0).await?;
+    tx.enqueue_job(&JobKind::Provision(ProvisionJob { subscription: subscription.id }), 0).await?;
     Ok(BuyOutcome::Bought { subscription, balance, referral })
 }
 
@@ -178,7 +177,7 @@ pub async fn start_trial(
     };
     match tx.create_subscription(&new).await? {
         Created::New(s) => {
-            tx.enqueue_job(PROVISION_JOB, &json!({"subscription": s.id}), 0).await?;
+            tx.enqueue_job(&JobKind::Provision(ProvisionJob { subscription: s.id }), 0).await?;
             Ok(TrialOutcome::Started(s))
         }
         Created::Existing(_) | Created::TrialUsed => Ok(TrialOutcome::AlreadyUsed),

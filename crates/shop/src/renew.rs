@@ -2,10 +2,9 @@
 //! days (a job, retried like provisioning), and the payment is refunded once
 //! if the panel never accepts it.
 
-use crate::EXTEND_JOB;
-use bazar_domain::{CurrencyUnit, CustomerId, Money};
+use bazar_domain::jobs::ExtendJob;
+use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money};
 use bazar_store::{EntryKind, Posting, StoreError, Subscription, SubscriptionStatus, TenantTx};
-use serde_json::json;
 
 /// How a renewal request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,13 +81,15 @@ pub async fn renew<C: CurrencyUnit>(
             }
         }
     }
-    let payload = json!({
-        "subscription": subscription_id,
-        "days": plan.duration_days,
-        "price": price.minor(),
-        "currency": C::CODE,
-        "key": ledger_key,
-    });
-    tx.enqueue_job(EXTEND_JOB, &payload, 0).await?;
+    let extend = ExtendJob {
+        subscription: subscription_id,
+        days: i64::from(plan.duration_days),
+        price: price.minor(),
+        currency: C::CODE.to_owned(),
+        key: ledger_key,
+        added_days: None,
+        by: None,
+    };
+    tx.enqueue_job(&JobKind::Extend(extend), 0).await?;
     Ok(RenewOutcome::Renewed { subscription: Box::new(subscription), price, referral })
 }

@@ -1,5 +1,5 @@
 //! Resetting a subscription's link: an admin asks for it (the bot's admin
-//! menu), a [`RESET_LINK_JOB`] asks the panel for a new link — the panel also
+//! menu), a `reset_link` job ([`JobKind::ResetLink`]) asks the panel for a new link — the panel also
 //! renews the user's credentials, so whatever was imported from a leaked link
 //! stops working — stores it, and the job runner sends it to the customer.
 //!
@@ -9,11 +9,9 @@
 
 use crate::Provisioner;
 use crate::clock::now_ms;
+use bazar_domain::JobKind;
+use bazar_domain::jobs::ResetLinkJob;
 use bazar_store::{Job, JobEnd, StoreError, Subscription, SubscriptionStatus, TenantScope, TenantTx};
-use serde_json::json;
-
-/// The job kind that gives a subscription a new link on its panel.
-pub const RESET_LINK_JOB: &str = "reset_link";
 
 /// What a reset request did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +30,8 @@ pub async fn request(tx: &mut TenantTx, subscription_id: i64, actor: &str) -> Re
     if subscription.status != SubscriptionStatus::Active {
         return Ok(ResetOutcome::NotActive(subscription.status));
     }
-    tx.enqueue_job(RESET_LINK_JOB, &json!({"subscription": subscription_id, "by": actor}), 0).await?;
+    let reset = ResetLinkJob { subscription: subscription_id, by: actor.to_owned() };
+    tx.enqueue_job(&JobKind::ResetLink(reset), 0).await?;
     Ok(ResetOutcome::Queued)
 }
 
@@ -48,11 +47,16 @@ pub enum ResetDone {
 }
 
 impl Provisioner {
-    /// Runs one attempt of a [`RESET_LINK_JOB`]: the job's end is recorded in
+    /// Runs one attempt of a `reset_link` job: the job's end is recorded in
     /// the same transaction as the new link.
-    pub async fn reset_link(&self, scope: &TenantScope, job: &Job) -> Result<ResetDone, StoreError> {
+    pub async fn reset_link(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ResetLinkJob,
+    ) -> Result<ResetDone, StoreError> {
         let tenant = self.store().tenant(scope);
-        let id = job.payload.get("subscription").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        let id = args.subscription;
         let mut tx = tenant.begin_read().await?;
         let subscription = tx.subscription(id).await?;
         tx.commit().await?;

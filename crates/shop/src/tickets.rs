@@ -3,19 +3,13 @@
 //! the customer, since only the bot layer sends Telegram messages.
 //!
 //! Job contracts (handled by the bot's job runner):
-//! * [`TICKET_REPLY_JOB`], payload `{"ticket": <ticket id>, "message": <ticket_messages id>}`:
-//!   send the message's text to the ticket's customer.
-//! * [`TICKET_CLOSED_JOB`], payload `{"ticket": <ticket id>}`: tell the ticket's
-//!   customer that the ticket was closed, as the bot's Close button does.
+//! * [`JobKind::TicketReply`]: send the answer's text to the ticket's customer.
+//! * [`JobKind::TicketClosed`]: tell the ticket's customer that the ticket
+//!   was closed, as the bot's Close button does.
 
-use bazar_domain::TelegramUserId;
+use bazar_domain::jobs::{TicketClosedJob, TicketReplyJob};
+use bazar_domain::{JobKind, TelegramUserId};
 use bazar_store::{StoreError, TenantTx, Ticket, TicketMessage};
-use serde_json::json;
-
-/// The job that delivers an admin's answer to the customer.
-pub const TICKET_REPLY_JOB: &str = "ticket_reply";
-/// The job that tells the customer their ticket was closed outside Telegram.
-pub const TICKET_CLOSED_JOB: &str = "ticket_closed";
 
 /// Longest answer accepted, in characters as Telegram counts them (UTF-16
 /// units): a Telegram message holds 4096, and the answer is sent inside a
@@ -45,7 +39,7 @@ pub async fn answer(
         return Err(StoreError::InvalidInput("an answer is 1 to 3500 characters"));
     }
     let Some((ticket, message)) = tx.answer_ticket(ticket, author, text).await? else { return Ok(None) };
-    tx.enqueue_job(TICKET_REPLY_JOB, &json!({"ticket": ticket.id, "message": message.id}), 0).await?;
+    tx.enqueue_job(&JobKind::TicketReply(TicketReplyJob { ticket: ticket.id, message: message.id }), 0).await?;
     Ok(Some((ticket, message)))
 }
 
@@ -55,7 +49,7 @@ pub async fn answer(
 pub async fn close(tx: &mut TenantTx, ticket: i64) -> Result<Option<bool>, StoreError> {
     let closed = tx.close_ticket(ticket).await?;
     if closed == Some(true) {
-        tx.enqueue_job(TICKET_CLOSED_JOB, &json!({"ticket": ticket}), 0).await?;
+        tx.enqueue_job(&JobKind::TicketClosed(TicketClosedJob { ticket }), 0).await?;
     }
     Ok(closed)
 }

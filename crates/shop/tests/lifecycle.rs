@@ -1,12 +1,13 @@
 //! A subscription's life: bought, provisioned (with its reminders and expiry
 //! scheduled), reminded once, expired once and disabled on the panel.
 
-use bazar_domain::{BotToken, Irt, Money, PlanNames, TelegramUserId};
+use bazar_domain::jobs::ExpireJob;
+use bazar_domain::{BotToken, Irt, JobKind, Money, PlanNames, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
+    CompositionRoot, CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
     SubscriptionStatus,
 };
 use bazar_testkit::panels::FakeRemnawave;
@@ -18,7 +19,7 @@ const DAY: i64 = 86_400_000;
 async fn bought_provisioned_reminded_expired() {
     let Shop { url, _dir, store, scope, panel, plan, customer } =
         shop("4242:AAE00000000000000000000000000000000", Some(10 << 30)).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
@@ -26,10 +27,12 @@ async fn bought_provisioned_reminded_expired() {
     assert!(matches!(bought, BuyOutcome::Bought { .. }));
     tx.commit().await.unwrap();
 
-    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     assert_eq!(jobs.len(), 1);
-    let outcome = provisioner.run(&scope, &jobs[0]).await.unwrap();
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let outcome = provisioner.run(&scope, &jobs[0], args).await.unwrap();
     let ProvisionOutcome::Delivered(subscription) = outcome else { panic!("{outcome:?}") };
     assert_eq!(subscription.status, SubscriptionStatus::Active);
     let expires = subscription.expires_at.unwrap();
@@ -38,19 +41,23 @@ async fn bought_provisioned_reminded_expired() {
     // Scheduled with it: the 1-day reminder (the 3-day one would be now) and the expiry.
     let scheduled = scheduled_jobs(&url).await;
     assert_eq!(scheduled.len(), 2, "{scheduled:?}");
-    let remind = scheduled.iter().find(|j| j.kind == lifecycle::REMIND_JOB).unwrap();
-    let expire = scheduled.iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
-    assert_eq!(remind.payload["days"], 1);
+    let (remind, reminded) = find(&scheduled, |k| match k {
+        JobKind::Remind(args) => Some(*args),
+        _ => None,
+    });
+    let (expire, ending) = expiry(&scheduled);
+    assert_eq!(reminded.days, 1);
 
     let in_a_day = expires - DAY / 2;
-    let notice = lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap();
+    let notice = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
     assert!(matches!(notice, Notice::Reminder { days: 1, .. }), "{notice:?}");
-    assert_eq!(lifecycle::remind(&store, &scope, remind, in_a_day).await.unwrap(), Notice::Nothing, "once");
+    let again = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
+    assert_eq!(again, Notice::Nothing, "once");
 
     // Not yet at the end: nothing; at the end: expired once, and disabled on the panel.
-    assert!(lifecycle::expire_due(&store, &scope, expire, expires - 1).await.unwrap().is_none());
-    let expired = lifecycle::expire_due(&store, &scope, expire, expires + 1).await.unwrap().expect("expired");
-    assert!(lifecycle::expire_due(&store, &scope, expire, expires + 2).await.unwrap().is_none(), "once");
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires - 1).await.unwrap().is_none());
+    let expired = lifecycle::expire_due(&store, &scope, expire, &ending, expires + 1).await.unwrap().expect("expired");
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires + 2).await.unwrap().is_none(), "once");
     provisioner.disable_on_panel(&expired).await;
     let user = panel.users().pop().unwrap();
     assert_eq!(user["status"], "DISABLED", "{user}");
@@ -63,24 +70,34 @@ async fn bought_provisioned_reminded_expired() {
 async fn auto_renewal_extends_instead_of_expiring() {
     let Shop { url, _dir, store, scope, panel, plan, customer } =
         shop("4243:AAE00000000000000000000000000000000", None).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
     bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
     tx.set_auto_renew(customer.id, true).await.unwrap();
     tx.commit().await.unwrap();
-    let provisioner = Provisioner::new(store.clone(), reqwest_client(), ProvisionerOptions::default());
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0]).await.unwrap() else { panic!() };
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
+        panic!()
+    };
     let end = subscription.expires_at.unwrap();
 
-    let expire = scheduled_jobs(&url).await.into_iter().find(|j| j.kind == lifecycle::EXPIRE_JOB).unwrap();
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    let scheduled = scheduled_jobs(&url).await;
+    let (expire, ending) = expiry(&scheduled);
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
     // A re-run of the same expiry job renews nothing more (the ledger key decides).
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, &expire, end + 1, None).await.unwrap());
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
     let extend = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let extend = extend.iter().find(|j| j.kind == bazar_shop::EXTEND_JOB).expect("an extension job");
-    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend).await.unwrap() else { panic!() };
+    let (extend, extension) = find(&extend, |k| match k {
+        JobKind::Extend(args) => Some(args.clone()),
+        _ => None,
+    });
+    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend, &extension).await.unwrap() else {
+        panic!()
+    };
     assert_eq!(renewed.expires_at, Some(end + 3 * DAY), "renewed from the old end");
     assert_eq!(renewed.status, SubscriptionStatus::Active);
     let mut tx = store.tenant(&scope).begin_read().await.unwrap();
@@ -104,7 +121,7 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     let (url, _dir) = bazar_testkit::sqlite_url();
     let store =
         Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(token).unwrap(),
         name: "shop".into(),
@@ -162,9 +179,30 @@ async fn scheduled_jobs(url: &str) -> Vec<Job> {
         .map(|(id, bot, kind, payload)| Job {
             id,
             bot_id: bazar_domain::BotId::from_raw(bot),
-            kind,
-            payload: serde_json::from_str(&payload).unwrap(),
+            kind: JobKind::from_stored(&kind, &payload).unwrap(),
             attempts: 1,
         })
         .collect()
+}
+
+/// The first job whose kind `pick` accepts, with what it picked.
+fn find<T>(jobs: &[Job], pick: impl Fn(&JobKind) -> Option<T>) -> (&Job, T) {
+    jobs.iter().find_map(|j| pick(&j.kind).map(|args| (j, args))).expect("a job of that kind")
+}
+
+/// The subscription's expiry job, with its arguments.
+fn expiry(jobs: &[Job]) -> (&Job, ExpireJob) {
+    find(jobs, |k| match k {
+        JobKind::Expire(args) => Some(*args),
+        _ => None,
+    })
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

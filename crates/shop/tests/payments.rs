@@ -12,8 +12,8 @@ use bazar_shop::payments::card::{self, CardStart, Decision};
 use bazar_shop::payments::stars::{self, PreCheckoutRefusal, RefundCheck, StarsPaid, StarsStart};
 use bazar_shop::payments::{self, AutoPurchase, Settlement};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, NewBot, NewCard, NewPanel, NewPayment, NewPlan, Payment, PaymentCard,
-    PaymentMethod, PaymentStatus, PlatformScope, Store, StoreError, TenantScope, TenantSettings,
+    CompositionRoot, CustomerContact, DatabaseOptions, EntryKind, NewBot, NewCard, NewPanel, NewPayment, NewPlan,
+    Payment, PaymentCard, PaymentMethod, PaymentStatus, PlatformScope, Store, StoreError, TenantScope, TenantSettings,
 };
 use bazar_testkit::postgres::{PgCluster, PgDatabase};
 use std::sync::Arc;
@@ -140,7 +140,7 @@ async fn shop(db: Db) -> Shop {
 }
 
 async fn add_tenant(store: &Store, id: i64) -> TenantScope {
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(&format!("{id}:AAE{id:0>32}")).unwrap(),
         name: format!("shop {id}"),
@@ -900,7 +900,7 @@ async fn stars_credit_once_and_refund_once(db: Db) {
 
 async fn plan_bought_on_credit(db: Db) {
     let Shop { _db, store, scope } = shop(db).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     // Provisioning is only a queued job here: the panel is never called.
     let panel = NewPanel {
         name: "main".into(),
@@ -991,3 +991,12 @@ on_both_backends!(expired_payment_cannot_be_approved);
 on_both_backends!(unique_amount_suffix);
 on_both_backends!(stars_credit_once_and_refund_once);
 on_both_backends!(plan_bought_on_credit);
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
+}

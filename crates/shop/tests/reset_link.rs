@@ -2,19 +2,20 @@
 //! is queued; the job gets a new link from the panel and stores it, retries
 //! while the panel is down, and leaves a subscription disabled meanwhile alone.
 
-use bazar_domain::{BotToken, Irt, Money, PlanNames, TelegramUserId};
+use bazar_domain::jobs::ResetLinkJob;
+use bazar_domain::{BotToken, Irt, JobKind, Money, PlanNames, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_shop::reset_link::{self, RESET_LINK_JOB, ResetDone, ResetOutcome};
+use bazar_shop::reset_link::{self, ResetDone, ResetOutcome};
 use bazar_shop::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, NewBot, NewPanel, NewPlan, PlatformScope, Store, SubscriptionStatus,
-    TenantScope,
+    CompositionRoot, CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, PlatformScope, Store,
+    SubscriptionStatus, TenantScope,
 };
 use bazar_testkit::panels::FakeRemnawave;
 use std::time::Duration;
 
 async fn add_bot(store: &Store, token: &str) -> TenantScope {
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(token).unwrap(),
         name: "shop".into(),
@@ -31,7 +32,7 @@ async fn add_bot(store: &Store, token: &str) -> TenantScope {
 async fn a_new_link_for_an_active_subscription_only() {
     let (url, _dir) = bazar_testkit::sqlite_url();
     let store = Store::open(&DatabaseOptions::new(url), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let scope = add_bot(&store, "5151:AAE00000000000000000000000000000000").await;
     let other = add_bot(&store, "5152:AAE00000000000000000000000000000000").await;
     let panel = FakeRemnawave::start().await;
@@ -67,9 +68,12 @@ async fn a_new_link_for_an_active_subscription_only() {
     bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
     tx.commit().await.unwrap();
     let options = ProvisionerOptions { max_attempts: 3, retry_base: Duration::from_millis(1) };
-    let provisioner = Provisioner::new(store.clone(), reqwest::Client::new(), options);
+    let provisioner = Provisioner::new(store.clone(), platform.clone(), reqwest::Client::new(), options);
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0]).await.unwrap() else { panic!() };
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
+        panic!()
+    };
     let old_link = subscription.subscription_url.clone().unwrap();
 
     // Another tenant's scope does not find it; this tenant's queues a job.
@@ -82,14 +86,17 @@ async fn a_new_link_for_an_active_subscription_only() {
 
     // The panel is down first: the job is retried, then the new link is stored.
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let job = jobs.iter().find(|j| j.kind == RESET_LINK_JOB).expect("the reset job").clone();
+    let (job, args) = reset_job(&jobs).expect("the reset job");
+    assert_eq!(args.by, "bot:1", "who asked is kept with the job");
     panel.set_down(true);
-    assert_eq!(provisioner.reset_link(&scope, &job).await.unwrap(), ResetDone::NotYet);
+    assert_eq!(provisioner.reset_link(&scope, &job, &args).await.unwrap(), ResetDone::NotYet);
     panel.set_down(false);
     tokio::time::sleep(Duration::from_millis(20)).await;
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let retry = jobs.iter().find(|j| j.kind == RESET_LINK_JOB).expect("retried").clone();
-    let ResetDone::Reset(reset) = provisioner.reset_link(&scope, &retry).await.unwrap() else { panic!("not reset") };
+    let (retry, args) = reset_job(&jobs).expect("retried");
+    let ResetDone::Reset(reset) = provisioner.reset_link(&scope, &retry, &args).await.unwrap() else {
+        panic!("not reset")
+    };
     let new_link = reset.subscription_url.clone().unwrap();
     assert_ne!(new_link, old_link);
     let mut tx = store.tenant(&scope).begin_read().await.unwrap();
@@ -104,8 +111,25 @@ async fn a_new_link_for_an_active_subscription_only() {
     assert_eq!(refused, ResetOutcome::NotActive(SubscriptionStatus::Disabled));
     tx.commit().await.unwrap();
     let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let stale = jobs.iter().find(|j| j.kind == RESET_LINK_JOB).expect("the earlier request").clone();
+    let (stale, args) = reset_job(&jobs).expect("the earlier request");
     let requests = panel.requests();
-    assert_eq!(provisioner.reset_link(&scope, &stale).await.unwrap(), ResetDone::Skipped);
+    assert_eq!(provisioner.reset_link(&scope, &stale, &args).await.unwrap(), ResetDone::Skipped);
     assert_eq!(panel.requests(), requests, "the panel was not asked");
+}
+
+/// The first `reset_link` job among `jobs`, with its arguments.
+fn reset_job(jobs: &[Job]) -> Option<(Job, ResetLinkJob)> {
+    jobs.iter().find_map(|j| match &j.kind {
+        JobKind::ResetLink(args) => Some((j.clone(), args.clone())),
+        _ => None,
+    })
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

@@ -5,13 +5,13 @@
 //! retries and a refund, never "ready". Run against the fake Remnawave, the
 //! fake Marzban and the real Marzban from the panel kit (required in CI).
 
-use bazar_domain::{BotToken, Irt, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
+use bazar_domain::{BotToken, Irt, JobKind, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
 use bazar_panels::{PanelConfig, PanelCredentials, UserSpec, VpnPanel};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    Customer, CustomerContact, DatabaseOptions, EntryKind, NewBot, NewPanel, NewPlan, Plan, PlatformScope, Store,
-    Subscription, TenantScope,
+    CompositionRoot, Customer, CustomerContact, DatabaseOptions, EntryKind, NewBot, NewPanel, NewPlan, Plan,
+    PlatformScope, Store, Subscription, TenantScope,
 };
 use bazar_testkit::panels::{FakeMarzban, FakeRemnawave, RealMarzban};
 use secrecy::SecretString;
@@ -90,7 +90,7 @@ async fn open(options: &DatabaseOptions, key: &MasterKey) -> Store {
 /// same ids in every database, as fresh installations have.
 async fn new_shop(options: &DatabaseOptions, key: &MasterKey, panel: &Panel) -> Shop {
     let store = open(options, key).await;
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let bot = NewBot {
         token: BotToken::parse(TOKEN).unwrap(),
         name: "shop".into(),
@@ -129,7 +129,7 @@ async fn new_shop(options: &DatabaseOptions, key: &MasterKey, panel: &Panel) -> 
 
 fn reopen(store: Store, scope: TenantScope, plan: Plan, customer: Customer) -> Shop {
     let options = ProvisionerOptions { max_attempts: 2, retry_base: Duration::from_millis(1) };
-    let provisioner = Provisioner::new(store.clone(), reqwest::Client::new(), options);
+    let provisioner = Provisioner::new(store.clone(), platform(), reqwest::Client::new(), options);
     Shop { store, scope, plan, customer, provisioner }
 }
 
@@ -146,10 +146,16 @@ async fn buy(shop: &Shop, key: &str) -> Subscription {
 
 /// Runs the shop's due provisioning jobs (each once) and returns the last outcome.
 async fn provision(shop: &Shop) -> ProvisionOutcome {
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let jobs = shop.store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
-    let job = jobs.iter().find(|j| j.kind == bazar_shop::PROVISION_JOB).expect("a provision job");
-    shop.provisioner.run(&shop.scope, job).await.unwrap()
+    let (job, args) = jobs
+        .iter()
+        .find_map(|j| match &j.kind {
+            JobKind::Provision(args) => Some((j, args)),
+            _ => None,
+        })
+        .expect("a provision job");
+    shop.provisioner.run(&shop.scope, job, args).await.unwrap()
 }
 
 async fn sell(shop: &Shop, key: &str) -> Subscription {
@@ -288,4 +294,13 @@ async fn a_plan_whose_options_do_not_fit_the_panel_is_not_sold() {
     assert!(matches!(bought, BuyOutcome::PlanUnavailable), "{bought:?}");
     assert_eq!(balance(&shop).await, Money::new(50_000), "nothing charged");
     assert!(fake.users().is_empty());
+}
+
+/// This test binary's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
 }

@@ -364,7 +364,7 @@ pub(crate) async fn seal_card_numbers(store: &Store) -> Result<(), StoreError> {
     const STALE: &str = "number IS NOT NULL OR number_key_id IS NULL OR number_key_id <> $1 \
                          OR fingerprint_key_id IS NULL OR fingerprint_key_id <> $1";
     let keyring = &store.keyring;
-    let platform = PlatformScope::for_operator();
+    let platform = PlatformScope::new();
     // Every CLI command opens the store: look first, without SQLite's write lock.
     let mut look = PlatformTx::begin(&store.db, &platform, Mode::Read).await?;
     let stale: Option<i64> = sqlx::query_scalar(&format!("SELECT id FROM payment_cards WHERE {STALE} LIMIT 1"))

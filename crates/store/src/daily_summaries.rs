@@ -5,10 +5,8 @@
 
 use crate::clock::now_ms;
 use crate::{Platform, StoreError};
-use bazar_domain::BotId;
-
-/// The job that sends one tenant's daily summary (payload: `{"day_start": ms}`).
-pub const DAILY_SUMMARY_JOB: &str = "daily_summary";
+use bazar_domain::jobs::DailySummaryJob;
+use bazar_domain::{BotId, JobKind};
 
 impl Platform<'_> {
     /// Schedules the summary of the Tehran day starting at `day_start` for every
@@ -26,13 +24,14 @@ impl Platform<'_> {
         .bind(now)
         .fetch_all(tx.conn())
         .await?;
-        let payload = serde_json::json!({ "day_start": day_start }).to_string();
+        let job = JobKind::DailySummary(DailySummaryJob { day_start });
+        let payload = job.payload();
         for bot in &bots {
             sqlx::query(
                 "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $4)",
             )
             .bind(bot)
-            .bind(DAILY_SUMMARY_JOB)
+            .bind(job.name())
             .bind(&payload)
             .bind(now)
             .execute(tx.conn())

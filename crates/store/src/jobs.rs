@@ -1,11 +1,13 @@
 //! Background jobs: work a use case hands off (provisioning on a panel, …),
 //! claimed by any process, retried with backoff, finished in the same
-//! transaction as the job's own effects.
+//! transaction as the job's own effects. What a job is — its kind and typed
+//! arguments — is [`JobKind`]; the rows keep its stored form
+//! (`kind`, `payload`).
 
 use crate::clock::now_ms;
-use crate::tenancy::Mode;
+use crate::tenancy::{Mode, PlatformTx};
 use crate::{Backend, Platform, StoreError, TenantTx};
-use bazar_domain::BotId;
+use bazar_domain::{BotId, JobError, JobKind};
 use sqlx::Row;
 
 /// A claimed job.
@@ -15,10 +17,8 @@ pub struct Job {
     pub id: i64,
     /// The tenant it works for.
     pub bot_id: BotId,
-    /// What to do (e.g. `provision`).
-    pub kind: String,
-    /// Its arguments (JSON).
-    pub payload: serde_json::Value,
+    /// What to do, with its arguments.
+    pub kind: JobKind,
     /// Attempts so far, this one included.
     pub attempts: u32,
 }
@@ -44,19 +44,14 @@ pub enum JobEnd {
 
 impl TenantTx {
     /// Queues a job for this tenant, due at `run_at` (unix ms).
-    pub async fn enqueue_job(
-        &mut self,
-        kind: &str,
-        payload: &serde_json::Value,
-        run_at: i64,
-    ) -> Result<i64, StoreError> {
+    pub async fn enqueue_job(&mut self, job: &JobKind, run_at: i64) -> Result<i64, StoreError> {
         let now = now_ms();
         Ok(sqlx::query_scalar(
             "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
         .bind(self.bot())
-        .bind(kind)
-        .bind(payload.to_string())
+        .bind(job.name())
+        .bind(job.payload())
         .bind(run_at)
         .bind(now)
         .fetch_one(self.conn())
@@ -135,6 +130,11 @@ impl Platform<'_> {
     /// ([`Platform::release_jobs_of`]). Jobs whose lease ran out (their
     /// process died) are due again. On PostgreSQL, `SKIP LOCKED` lets several
     /// processes claim side by side.
+    ///
+    /// A claimed row that is not a [`JobKind`] (an unknown kind, a payload
+    /// without its fields) is marked `failed` with the reason in the same
+    /// transaction and not returned: it can neither run with made-up
+    /// arguments nor come back forever, and the others run.
     pub async fn claim_jobs_by(&self, limit: i64, lease_ms: i64, node: Option<&str>) -> Result<Vec<Job>, StoreError> {
         let mut tx = self.begin_tx(Mode::Write).await?;
         let now = now_ms();
@@ -157,18 +157,36 @@ impl Platform<'_> {
         .bind(node)
         .fetch_all(tx.conn())
         .await?;
+        let mut jobs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let kind: String = row.try_get("kind")?;
+            let payload: String = row.try_get("payload")?;
+            match JobKind::from_stored(&kind, &payload) {
+                Ok(job) => jobs.push(Job {
+                    id,
+                    bot_id: BotId::from_raw(row.try_get("bot_id")?),
+                    kind: job,
+                    attempts: row.try_get::<i64, _>("attempts")? as u32,
+                }),
+                Err(error) => fail_unreadable(&mut tx, id, &error).await?,
+            }
+        }
         tx.commit().await?;
-        rows.iter()
-            .map(|r| {
-                let payload: String = r.try_get("payload")?;
-                Ok(Job {
-                    id: r.try_get("id")?,
-                    bot_id: BotId::from_raw(r.try_get("bot_id")?),
-                    kind: r.try_get("kind")?,
-                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                    attempts: r.try_get::<i64, _>("attempts")? as u32,
-                })
-            })
-            .collect()
+        Ok(jobs)
     }
+}
+
+/// Ends a claimed row that is not a job: `failed`, with why, never retried.
+async fn fail_unreadable(tx: &mut PlatformTx, id: i64, error: &JobError) -> Result<(), StoreError> {
+    tracing::error!(job = id, %error, "a stored job cannot be read; marked failed");
+    sqlx::query(
+        "UPDATE jobs SET status = 'failed', last_error = $1, locked_until = NULL, updated_at = $2 WHERE id = $3",
+    )
+    .bind(error.to_string())
+    .bind(now_ms())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }

@@ -12,6 +12,10 @@
 //! * [`Platform::tenant`] — an explicit platform path (CLI, master bot) that names
 //!   the tenant it acts on and needs a [`PlatformScope`] to do so.
 //!
+//! A `PlatformScope` has no public constructor either: the binary's `main`
+//! claims the [`CompositionRoot`] once per process, makes the scope from it
+//! and hands it down (see `root.rs`).
+//!
 //! There is no "all tenants" variant of a tenant function; platform-wide reads
 //! live on [`Platform`]. On PostgreSQL each tenant transaction also sets
 //! `app.bot_id` transaction-locally, and row-level security policies refuse
@@ -45,6 +49,7 @@ mod plans;
 mod platform;
 mod promos;
 mod referrals;
+mod root;
 mod row;
 mod settings;
 mod stats;
@@ -65,7 +70,6 @@ pub use broadcasts::{
 };
 pub use cards::{CardUpdate, NewCard, PaymentCard};
 pub use customers::{Customer, CustomerContact, CustomerSearch};
-pub use daily_summaries::DAILY_SUMMARY_JOB;
 pub use error::StoreError;
 pub use gateways::ZarinpalAccount;
 pub use inbox::{PendingUpdate, UpdateOutcome, redact_update};
@@ -88,6 +92,7 @@ pub use subscriptions::{
 pub fn settings_ttl() -> std::time::Duration {
     settings::CROSS_PROCESS_TTL
 }
+pub use root::{CompositionRoot, RootClaimed};
 pub use store::Store;
 pub use tenancy::{PlatformScope, PlatformTx, TenantScope, TenantTx};
 pub use tenant::Tenant;

@@ -68,8 +68,7 @@ impl Store {
     /// [`TenantScope`]; the caller acknowledges and drops everything else.
     pub async fn resolve_active_bot(&self, bot_id: BotId) -> Result<ResolvedBot, ResolveError> {
         let unavailable = |e: StoreError| ResolveError::Unavailable(e.to_string());
-        let mut tx =
-            PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Read).await.map_err(unavailable)?;
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::new(), Mode::Read).await.map_err(unavailable)?;
         let row = sqlx::query(&format!("SELECT {BOT_COLUMNS} FROM bots b WHERE b.id = $1"))
             .bind(bot_id.get())
             .fetch_optional(tx.conn())
@@ -89,7 +88,7 @@ impl Store {
     /// minute per token, so API traffic does not queue on SQLite's write lock.
     pub async fn authenticate_api_token(&self, token: &ApiToken) -> Result<TenantScope, AuthError> {
         let unavailable = |e: StoreError| AuthError::Unavailable(e.to_string());
-        let platform = PlatformScope::for_operator();
+        let platform = PlatformScope::new();
         let mut tx = PlatformTx::begin(&self.db, &platform, Mode::Read).await.map_err(unavailable)?;
         let row: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
             "SELECT t.id, t.bot_id, b.status, t.last_used_at FROM bot_api_tokens t JOIN bots b ON b.id = t.bot_id \
@@ -121,7 +120,7 @@ impl Store {
     }
 
     async fn check_keyring(&self) -> Result<(), StoreError> {
-        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::for_operator(), Mode::Read).await?;
+        let mut tx = PlatformTx::begin(&self.db, &PlatformScope::new(), Mode::Read).await?;
         let key_ids: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT token_key_id FROM bots").fetch_all(tx.conn()).await?;
         tx.commit().await?;

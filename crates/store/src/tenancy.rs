@@ -5,6 +5,10 @@
 //! in three kinds of places — resolving active bots (`Store::resolve_active_bot`,
 //! `Platform::active_bots`), authenticating an API token, and
 //! [`crate::Platform::tenant`], which itself needs a `PlatformScope`.
+//!
+//! Architecture invariant: outside this crate a `PlatformScope` is made only
+//! by [`crate::CompositionRoot::platform_scope`], from the root the binary's
+//! `main` claims once per process; every platform path is handed one.
 
 use crate::{Backend, Database, StoreError};
 use bazar_domain::BotId;
@@ -35,27 +39,21 @@ impl TenantScope {
 
 /// The platform owner's capability: read and manage every tenant.
 ///
-/// Created explicitly, by name, only on platform paths (the CLI, the master
-/// bot, platform jobs, the platform API). Tenant-facing code never holds one.
+/// Made once, at start-up, by the composition root
+/// ([`crate::CompositionRoot::platform_scope`]) and handed to the platform
+/// paths (the CLI commands, the runtime's registry and job claimer, the
+/// provisioner's panel lookups, the master bot's platform area, the platform
+/// API); copies are clones of that one. Tenant-facing code is never handed one
+/// and cannot make one: there is no public constructor.
 #[derive(Debug, Clone)]
 pub struct PlatformScope {
     _private: (),
 }
 
 impl PlatformScope {
-    /// Claims platform-wide access. Call only from operator-facing code.
-    pub fn for_operator() -> Self {
-        Self { _private: () }
-    }
-
-    /// Claims platform-wide access for the master bot: its platform admins
-    /// manage tenants from Telegram. Call only after checking that the update
-    /// came to the master bot from one of its admins (`bot::admin::allowed`) —
-    /// or, for self-service onboarding (the master's `onboarding` flag on),
-    /// from anyone, and then only to check that a pasted token is not
-    /// registered yet and to create the applicant's own shop. The writes
-    /// (`Platform::*_in`) additionally refuse any transaction but the master's.
-    pub fn for_master_bot() -> Self {
+    /// The store's own platform reads (resolving which bot an update is for,
+    /// a tenant's own bot token), and the root's scope.
+    pub(crate) fn new() -> Self {
         Self { _private: () }
     }
 }

@@ -50,7 +50,7 @@ impl<'a> Tenant<'a> {
     /// This tenant's own Telegram bot token, opened — for the few use cases
     /// that call Telegram outside the runtime (a Stars refund from the API).
     pub async fn bot_token(&self) -> Result<bazar_domain::BotToken, StoreError> {
-        self.store.platform(&crate::PlatformScope::for_operator()).bot_token(self.scope.bot_id()).await
+        self.store.platform(&crate::PlatformScope::new()).bot_token(self.scope.bot_id()).await
     }
 
     /// Effective flags and configuration, from the cache when fresh.

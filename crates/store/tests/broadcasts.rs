@@ -10,7 +10,7 @@ mod common;
 use bazar_domain::{Language, TelegramUserId};
 use bazar_store::{
     Audience, BatchClaim, BroadcastMessage, BroadcastStatus, CustomerContact, DeliveryOutcome, NewBroadcast,
-    PlatformScope, TenantScope,
+    TenantScope,
 };
 use common::{TestDb, add_tenant};
 
@@ -63,7 +63,7 @@ async fn snapshot_and_lease(db: TestDb) {
     other.commit().await.unwrap();
 
     // Owner "a1" claims it and a batch of 5; nobody else can claim it meanwhile.
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let claimed = store.platform(&platform).claim_broadcasts("a1", 60_000, 10).await.unwrap();
     assert_eq!(claimed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![draft.id]);
     assert!(store.platform(&platform).claim_broadcasts("b1", 60_000, 10).await.unwrap().is_empty());
@@ -110,7 +110,7 @@ async fn cancel_between_batches(db: TestDb) {
     let draft = tx.create_broadcast(&new_broadcast("stop me")).await.unwrap();
     tx.start_broadcast(draft.id, Audience::All).await.unwrap();
     tx.commit().await.unwrap();
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     store.platform(&platform).claim_broadcasts("a1", 60_000, 10).await.unwrap();
     let tenant = store.tenant(&a);
     assert!(

@@ -4,12 +4,12 @@
 mod common;
 
 use bazar_domain::{BotStatus, FeatureFlag, TelegramUserId};
-use bazar_store::{NewOnboarding, OnboardingStatus, PlatformScope, StoreError};
+use bazar_store::{NewOnboarding, OnboardingStatus, StoreError};
 use common::{TestDb, add_tenant, new_bot, token};
 
 async fn master_changes_tenants_inside_its_own_transaction(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_master_bot();
+    let platform = common::platform();
     let mut master_bot = new_bot(1);
     master_bot.is_master = true;
     let (master, _) = store.platform(&platform).add_bot(master_bot).await.unwrap();
@@ -49,7 +49,7 @@ async fn master_changes_tenants_inside_its_own_transaction(db: TestDb) {
 
 async fn only_the_master_bot_may_use_the_platform_path(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_master_bot();
+    let platform = common::platform();
     let (shop, _) = add_tenant(&store, 1).await;
     let (other, _) = add_tenant(&store, 2).await;
     let mut tx = store.tenant(&shop).begin().await.unwrap();

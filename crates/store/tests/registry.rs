@@ -4,12 +4,12 @@ mod common;
 
 use bazar_domain::{BotId, BotStatus, TelegramUserId};
 use bazar_secrets::ApiToken;
-use bazar_store::{AuthError, PlatformScope, ResolveError, StoreError};
+use bazar_store::{AuthError, ResolveError, StoreError};
 use common::{TestDb, add_tenant, new_bot};
 
 async fn add_list_and_duplicates(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let p = store.platform(&platform);
     let (first, api) = p.add_bot(new_bot(111)).await.unwrap();
     assert_eq!(first.status, BotStatus::Active);
@@ -35,7 +35,7 @@ async fn add_list_and_duplicates(db: TestDb) {
 
 async fn only_one_master(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let p = store.platform(&platform);
     let mut master = new_bot(1);
     master.is_master = true;
@@ -49,7 +49,7 @@ async fn only_one_master(db: TestDb) {
 
 async fn only_active_bots_resolve(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let (scope, _) = add_tenant(&store, 5).await;
     let id = scope.bot_id();
     assert_eq!(store.resolve_active_bot(id).await.unwrap().scope, scope);
@@ -68,7 +68,7 @@ async fn only_active_bots_resolve(db: TestDb) {
 
 async fn api_tokens_authenticate_rotate_and_respect_status(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let (scope, api) = add_tenant(&store, 7).await;
     let token = ApiToken::parse(&api).unwrap();
     assert_eq!(store.authenticate_api_token(&token).await.unwrap(), scope);
@@ -91,7 +91,7 @@ async fn api_tokens_authenticate_rotate_and_respect_status(db: TestDb) {
 
 async fn removal_cascades_and_ids_are_not_reused(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let (a, api) = add_tenant(&store, 10).await;
     let (b, _) = add_tenant(&store, 20).await;
     for tg in 1..=3 {

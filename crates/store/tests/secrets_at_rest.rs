@@ -8,7 +8,7 @@ mod common;
 
 use bazar_domain::{Bank, CardNumber};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_store::{NewCard, PlatformScope, Store, StoreError, TenantScope};
+use bazar_store::{NewCard, Store, StoreError, TenantScope};
 use common::{TestDb, add_tenant, new_bot};
 use sqlx::{AnyConnection, Connection, Row};
 
@@ -58,7 +58,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 async fn tokens_never_reach_the_database_in_clear(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     let bot = new_bot(4242);
     let bot_token = common::secret_of(&bot.token);
     let (record, api) = store.platform(&platform).add_bot(bot).await.unwrap();
@@ -80,7 +80,7 @@ fn hex_of(text: &str) -> String {
 
 async fn a_wrong_master_key_is_refused_at_start(db: TestDb) {
     let store = db.open().await;
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     store.platform(&platform).add_bot(new_bot(1)).await.unwrap();
     store.database().close().await;
 
@@ -268,8 +268,7 @@ async fn legacy_card_numbers_are_sealed_when_the_store_opens(db: TestDb) {
     assert_eq!(row.try_get::<Option<String>, _>("fingerprint_key_id").unwrap().as_deref(), Some(current.as_str()));
     assert_eq!(row.try_get::<String, _>("number_masked").unwrap(), number.masked());
 
-    let scope =
-        store.platform(&PlatformScope::for_operator()).tenant(bazar_domain::BotId::from_raw(bot)).await.unwrap();
+    let scope = store.platform(&common::platform()).tenant(bazar_domain::BotId::from_raw(bot)).await.unwrap();
     assert_card_reads_back(&store, &scope, &number).await;
     let again = add_card(&store, &scope, &number).await.err();
     assert!(matches!(again, Some(StoreError::Conflict(_))), "still unique after sealing: {again:?}");

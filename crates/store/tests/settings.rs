@@ -4,7 +4,7 @@
 mod common;
 
 use bazar_domain::{ConfigError, ConfigKey, ConfigValue, FeatureFlag, Language};
-use bazar_store::{PlatformScope, StoreError};
+use bazar_store::StoreError;
 use common::{TestDb, add_tenant};
 
 async fn flags_default_then_follow_writes_immediately(db: TestDb) {
@@ -51,7 +51,7 @@ async fn config_is_typed_and_audience_checked(db: TestDb) {
         tenant.set_config(ConfigKey::MaxAdmins, &cap).await,
         Err(StoreError::Config(ConfigError::PlatformOnly(ConfigKey::MaxAdmins)))
     ));
-    let platform = PlatformScope::for_operator();
+    let platform = common::platform();
     store.platform(&platform).set_tenant_config(&a, ConfigKey::MaxAdmins, &cap).await.unwrap();
     assert_eq!(tenant.settings().await.unwrap().config(ConfigKey::MaxAdmins), &ConfigValue::Int(3));
 

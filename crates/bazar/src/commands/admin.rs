@@ -8,9 +8,8 @@ use bazar_shop::admins::{self, AdminRefusal};
 use bazar_store::PlatformScope;
 
 /// Runs an admin command.
-pub async fn run(config: &Config, command: AdminCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: AdminCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         AdminCommand::List { bot } => {
             let scope = store.platform(&platform).tenant(bot).await?;

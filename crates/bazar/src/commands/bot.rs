@@ -11,19 +11,19 @@ use serde_json::json;
 use std::io::Read;
 
 /// Runs a bot command.
-pub async fn run(config: &Config, command: BotCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: BotCommand) -> Result<(), CliError> {
     match command {
-        BotCommand::Add(args) => add(config, args).await,
-        BotCommand::List { json } => list(config, json).await,
-        BotCommand::Disable { id } => set_status(config, id, BotStatus::Disabled).await,
-        BotCommand::Enable { id } => set_status(config, id, BotStatus::Active).await,
-        BotCommand::Suspend { id } => set_status(config, id, BotStatus::Suspended).await,
-        BotCommand::Remove { id, yes } => remove(config, id, yes).await,
-        BotCommand::RotateApiToken { id, json } => rotate(config, id, json).await,
+        BotCommand::Add(args) => add(config, platform, args).await,
+        BotCommand::List { json } => list(config, platform, json).await,
+        BotCommand::Disable { id } => set_status(config, platform, id, BotStatus::Disabled).await,
+        BotCommand::Enable { id } => set_status(config, platform, id, BotStatus::Active).await,
+        BotCommand::Suspend { id } => set_status(config, platform, id, BotStatus::Suspended).await,
+        BotCommand::Remove { id, yes } => remove(config, platform, id, yes).await,
+        BotCommand::RotateApiToken { id, json } => rotate(config, platform, id, json).await,
     }
 }
 
-async fn add(config: &Config, args: BotAdd) -> Result<(), CliError> {
+async fn add(config: &Config, platform: PlatformScope, args: BotAdd) -> Result<(), CliError> {
     let text = if args.token == "-" {
         let mut buf = String::new();
         std::io::stdin().read_to_string(&mut buf)?;
@@ -60,7 +60,6 @@ async fn add(config: &Config, args: BotAdd) -> Result<(), CliError> {
         return Err(CliError::input("--name must be 1 to 64 characters"));
     }
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let (record, api_token) = store
         .platform(&platform)
         .add_bot(NewBot { token, name, username, is_master: args.master, admins: args.admins, owner: args.owner })
@@ -80,9 +79,8 @@ async fn add(config: &Config, args: BotAdd) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn list(config: &Config, json: bool) -> Result<(), CliError> {
+async fn list(config: &Config, platform: PlatformScope, json: bool) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let bots = store.platform(&platform).list_bots().await?;
     if json {
         println!("{}", serde_json::Value::Array(bots.iter().map(bot_json).collect()));
@@ -107,17 +105,20 @@ async fn list(config: &Config, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-async fn set_status(config: &Config, id: bazar_domain::BotId, status: BotStatus) -> Result<(), CliError> {
+async fn set_status(
+    config: &Config,
+    platform: PlatformScope,
+    id: bazar_domain::BotId,
+    status: BotStatus,
+) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let record = store.platform(&platform).set_status(id, status).await?;
     println!("bot {} ({}{}) is now {}", record.id, record.name, at(&record), record.status);
     Ok(())
 }
 
-async fn remove(config: &Config, id: bazar_domain::BotId, yes: bool) -> Result<(), CliError> {
+async fn remove(config: &Config, platform: PlatformScope, id: bazar_domain::BotId, yes: bool) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let record = store.platform(&platform).bot(id).await?;
     let impact = store.platform(&platform).removal_impact(id).await?;
     let what = format!(
@@ -140,9 +141,8 @@ async fn remove(config: &Config, id: bazar_domain::BotId, yes: bool) -> Result<(
     Ok(())
 }
 
-async fn rotate(config: &Config, id: bazar_domain::BotId, json: bool) -> Result<(), CliError> {
+async fn rotate(config: &Config, platform: PlatformScope, id: bazar_domain::BotId, json: bool) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let token = store.platform(&platform).rotate_api_token(id).await?;
     if json {
         println!("{}", json!({"id": id, "api_token": token.expose()}));

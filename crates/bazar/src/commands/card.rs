@@ -14,9 +14,8 @@ use bazar_store::{PaymentCard, PlatformScope, Store, TenantScope};
 use serde_json::json;
 
 /// Runs a card command.
-pub async fn run(config: &Config, command: CardCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: CardCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         CardCommand::Add { bot, number, holder, iban, weight, daily_cap } => {
             let scope = store.platform(&platform).tenant(bot).await?;

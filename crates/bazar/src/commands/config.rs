@@ -9,9 +9,8 @@ use bazar_domain::{ConfigAudience, ConfigKey};
 use bazar_store::PlatformScope;
 
 /// Runs a configuration command.
-pub async fn run(config: &Config, command: ConfigCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: ConfigCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         ConfigCommand::Get { bot, key } => {
             let keys = match key {

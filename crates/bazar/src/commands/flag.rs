@@ -8,9 +8,8 @@ use bazar_domain::{FeatureFlag, parse_switch};
 use bazar_store::PlatformScope;
 
 /// Runs a flag command.
-pub async fn run(config: &Config, command: FlagCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: FlagCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         FlagCommand::Get { bot, key } => {
             let scope = store.platform(&platform).tenant(bot).await?;

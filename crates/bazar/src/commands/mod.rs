@@ -1,5 +1,6 @@
-//! One module per command group. Each command is a platform path: it claims a
-//! `PlatformScope` explicitly and names the tenant it acts on.
+//! One module per command group. Each command is a platform path: it is
+//! handed the `PlatformScope` `main` made from the composition root, and names
+//! the tenant it acts on.
 
 pub mod admin;
 pub mod bot;

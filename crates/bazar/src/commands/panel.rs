@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use std::io::Read;
 
 /// Runs a panel command.
-pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand) -> Result<(), CliError> {
     match command {
         PanelCommand::Add { name, kind, url, token, username, password, default, no_verify } => {
             let kind: PanelKind = kind.parse().map_err(|_| CliError::input("--kind must be remnawave or marzban"))?;
@@ -54,7 +54,6 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
                 Some(catalog)
             };
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let record = store
                 .platform(&platform)
                 .add_panel(NewPanel { name, kind, base_url, credentials: json, make_default: default, catalog })
@@ -72,7 +71,6 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
         }
         PanelCommand::Options { panel } => {
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let record = store
                 .platform(&platform)
                 .panels()
@@ -80,7 +78,7 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
                 .into_iter()
                 .find(|p| p.id == panel)
                 .ok_or_else(|| CliError::input(format!("no panel with id {panel}")))?;
-            let provisioner = crate::context::provisioner(config, &store);
+            let provisioner = crate::context::provisioner(config, &store, platform);
             let catalog = provisioner
                 .refresh_catalog(panel)
                 .await
@@ -89,7 +87,6 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
         }
         PanelCommand::List => {
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let panels = store.platform(&platform).panels().await?;
             if panels.is_empty() {
                 println!("no panels yet; add one with `bazar panel add --name … --kind remnawave --url … --token …`");
@@ -107,7 +104,6 @@ pub async fn run(config: &Config, command: PanelCommand) -> Result<(), CliError>
         }
         PanelCommand::Assign { bot, panel } => {
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let scope = store.platform(&platform).tenant(bot).await?;
             let panel = match panel.as_str() {
                 "default" => None,

@@ -21,9 +21,8 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 /// Runs a payment command.
-pub async fn run(config: &Config, command: PaymentCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: PaymentCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         PaymentCommand::List { bot, status, method, limit, json } => {
             let scope = store.platform(&platform).tenant(bot).await?;

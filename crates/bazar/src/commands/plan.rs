@@ -12,15 +12,14 @@ use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::{Plan, PlatformScope, Store, TenantScope};
 
 /// Runs a plan command.
-pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: PlanCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         PlanCommand::Add { bot, fields } => {
             let scope = store.platform(&platform).tenant(bot).await?;
             let currency = tenant_currency(&store, &scope).await?;
             let options = options_change(&fields)?;
-            let panel = panel_view(config, &store, &scope).await?;
+            let panel = panel_view(config, &store, &platform, &scope).await?;
             let draft = PlanDraft {
                 names: PlanNames { fa: fields.name_fa.clone(), ru: fields.name_ru.clone(), en: fields.name_en.clone() },
                 days: fields.days.ok_or_else(|| CliError::input("--days is required"))?,
@@ -60,7 +59,7 @@ pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> 
                 tx.commit().await?;
                 stored
             } else {
-                panel_view(config, &store, &scope).await?
+                panel_view(config, &store, &platform, &scope).await?
             };
             let change = PlanChange {
                 names: names_change(&fields),
@@ -102,8 +101,13 @@ pub async fn run(config: &Config, command: PlanCommand) -> Result<(), CliError> 
 
 /// The tenant's panel with its options read from it now (before the
 /// transaction); the copy kept from the last read when it does not answer.
-async fn panel_view(config: &Config, store: &Store, scope: &TenantScope) -> Result<PanelView, CliError> {
-    Ok(provisioner(config, store).panel_view(scope).await?)
+async fn panel_view(
+    config: &Config,
+    store: &Store,
+    platform: &PlatformScope,
+    scope: &TenantScope,
+) -> Result<PanelView, CliError> {
+    Ok(provisioner(config, store, platform.clone()).panel_view(scope).await?)
 }
 
 /// Notes what the plan cannot do yet: with no panel it cannot be checked or

@@ -30,9 +30,8 @@ fn refusal(refusal: PromoRefusal) -> CliError {
 }
 
 /// Runs a promo command.
-pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: PromoCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         PromoCommand::Add { bot, code: text, bonus, percent, days, from, until, max_uses, per_customer } => {
             let scope = store.platform(&platform).tenant(bot).await?;
@@ -104,20 +103,20 @@ pub async fn run(config: &Config, command: PromoCommand) -> Result<(), CliError>
                 );
             }
         }
-        PromoCommand::Disable { bot, code: text } => switch(&store, bot, &text, false).await?,
-        PromoCommand::Enable { bot, code: text } => switch(&store, bot, &text, true).await?,
+        PromoCommand::Disable { bot, code: text } => switch(&store, &platform, bot, &text, false).await?,
+        PromoCommand::Enable { bot, code: text } => switch(&store, &platform, bot, &text, true).await?,
     }
     Ok(())
 }
 
 async fn switch(
     store: &bazar_store::Store,
+    platform: &PlatformScope,
     bot: bazar_domain::BotId,
     text: &str,
     enable: bool,
 ) -> Result<(), CliError> {
-    let platform = PlatformScope::for_operator();
-    let scope = store.platform(&platform).tenant(bot).await?;
+    let scope = store.platform(platform).tenant(bot).await?;
     let promo_code = normalize_promo_code(text).map_err(|e| CliError::input(e.to_string()))?;
     let missing = || CliError::input(format!("bot {bot} has no promo code {promo_code}"));
     let mut tx = store.tenant(&scope).begin().await?;

@@ -10,9 +10,8 @@ use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{PlatformScope, Store, TenantScope};
 
 /// Runs a wallet command.
-pub async fn run(config: &Config, command: WalletCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: WalletCommand) -> Result<(), CliError> {
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     match command {
         WalletCommand::Show { bot, telegram_id } => {
             let scope = store.platform(&platform).tenant(bot).await?;
@@ -98,10 +97,9 @@ async fn adjust<C: CurrencyUnit>(
 }
 
 /// `bazar ledger check`.
-pub async fn check(config: &Config, command: LedgerCommand) -> Result<(), CliError> {
+pub async fn check(config: &Config, platform: PlatformScope, command: LedgerCommand) -> Result<(), CliError> {
     let LedgerCommand::Check { bot } = command;
     let store = open_store(config).await?;
-    let platform = PlatformScope::for_operator();
     let scope = store.platform(&platform).tenant(bot).await?;
     let mismatches = store.tenant(&scope).ledger_check().await?;
     if mismatches.is_empty() {

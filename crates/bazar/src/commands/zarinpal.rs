@@ -12,7 +12,7 @@ use secrecy::SecretString;
 use std::io::Read;
 
 /// Runs a zarinpal command.
-pub async fn run(config: &Config, command: ZarinpalCommand) -> Result<(), CliError> {
+pub async fn run(config: &Config, platform: PlatformScope, command: ZarinpalCommand) -> Result<(), CliError> {
     match command {
         ZarinpalCommand::Set { bot, merchant_id, sandbox } => {
             let sandbox = parse_switch(sandbox.trim()).ok_or_else(|| CliError::input("--sandbox must be on or off"))?;
@@ -27,7 +27,6 @@ pub async fn run(config: &Config, command: ZarinpalCommand) -> Result<(), CliErr
             let merchant =
                 MerchantId::parse(text.trim()).map_err(|e| CliError::input(format!("--merchant-id: {e}")))?;
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let scope = store.platform(&platform).tenant(bot).await?;
             let tenant = store.tenant(&scope);
             tenant.set_zarinpal(&SecretString::from(merchant.expose().to_owned()), sandbox).await?;
@@ -38,7 +37,6 @@ pub async fn run(config: &Config, command: ZarinpalCommand) -> Result<(), CliErr
         }
         ZarinpalCommand::Show { bot } => {
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let scope = store.platform(&platform).tenant(bot).await?;
             let tenant = store.tenant(&scope);
             let flag = on_off(tenant.settings().await?.flag(FeatureFlag::Zarinpal));
@@ -54,7 +52,6 @@ pub async fn run(config: &Config, command: ZarinpalCommand) -> Result<(), CliErr
         }
         ZarinpalCommand::Remove { bot } => {
             let store = open_store(config).await?;
-            let platform = PlatformScope::for_operator();
             let scope = store.platform(&platform).tenant(bot).await?;
             if !store.tenant(&scope).remove_zarinpal().await? {
                 return Err(CliError::input(format!("bot {bot} has no Zarinpal merchant id")));

@@ -1,9 +1,11 @@
 //! Admin area of the master bot: the platform admins manage tenants from
 //! Telegram. [`super::allowed`] lets only the master bot's own admins in; every
-//! screen here then works with `PlatformScope::for_master_bot()`: reads
-//! through `Platform` (they see every tenant), writes through the `*_in`
-//! methods of `Platform`, which run inside this update's transaction so a
-//! change commits with the update that asked for it.
+//! screen here then works with the platform access the bot was handed at
+//! start-up, which [`CustomerBot::master_platform`] gives out only for the
+//! master bot's updates: reads through `Platform` (they see every tenant),
+//! writes through the `*_in` methods of `Platform`, which run inside this
+//! update's transaction (and refuse any but the master's) so a change commits
+//! with the update that asked for it.
 //!
 //! Ops: `h` home (platform figures), `l` tenants (id = page), `v` one tenant,
 //! `s`/`r` suspend/resume, `f` features, `t` toggle a feature (arg = flag),
@@ -42,24 +44,24 @@ fn keyboard(rows: Vec<Vec<Value>>) -> Value {
 
 /// A button of this area.
 pub(crate) async fn press(
-    _bot: &CustomerBot,
+    bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     pressed: AdminOp,
     language: Language,
     menu: u64,
 ) -> Result<Shown, HandlerError> {
+    let Some(platform) = bot.master_platform(ctx) else { return Ok(Shown::toast(t(language, "admins-only"))) };
     let id = BotId::from_raw(pressed.id as i64);
     match pressed.op {
-        HOME => Ok(Shown::screen(home(ctx, language, menu).await?)),
-        'l' => Ok(Shown::screen(tenants(ctx, pressed.id as i64, language, menu).await?)),
-        'v' => tenant(ctx, id, language, menu).await,
+        HOME => Ok(Shown::screen(home(ctx, platform, language, menu).await?)),
+        'l' => Ok(Shown::screen(tenants(ctx, platform, pressed.id as i64, language, menu).await?)),
+        'v' => tenant(ctx, platform, id, language, menu).await,
         's' | 'r' => {
             let status = if pressed.op == 's' { BotStatus::Suspended } else { BotStatus::Active };
-            let platform = PlatformScope::for_master_bot();
-            match ctx.store.platform(&platform).set_status_in(&mut ctx.tx, id, status).await {
+            match ctx.store.platform(platform).set_status_in(&mut ctx.tx, id, status).await {
                 Ok(_) => {
-                    let mut shown = tenant(ctx, id, language, menu).await?;
+                    let mut shown = tenant(ctx, platform, id, language, menu).await?;
                     let key = if status == BotStatus::Suspended { "mst-suspended" } else { "mst-resumed" };
                     shown.toast = Some(t(language, key));
                     Ok(shown)
@@ -68,24 +70,23 @@ pub(crate) async fn press(
                 Err(e) => Err(e.into()),
             }
         }
-        'f' => features(ctx, id, language, menu).await,
+        'f' => features(ctx, platform, id, language, menu).await,
         't' => {
             let Some(flag) = FeatureFlag::ALL.get(pressed.arg as usize).copied() else {
                 return Ok(Shown::toast(t(language, "menu-expired")));
             };
             // A platform-only flag (onboarding) means something only on the master bot.
-            if flag.platform_only() && !record(ctx, id).await?.is_some_and(|b| b.is_master) {
+            if flag.platform_only() && !record(ctx, platform, id).await?.is_some_and(|b| b.is_master) {
                 return Ok(Shown::toast(t(language, "menu-expired")));
             }
-            let platform = PlatformScope::for_master_bot();
-            let now = ctx.store.platform(&platform).flags_in(&mut ctx.tx, id).await;
+            let now = ctx.store.platform(platform).flags_in(&mut ctx.tx, id).await;
             let enabled = match now {
                 Ok(flags) => flags.iter().any(|(f, on)| *f == flag && *on),
                 Err(StoreError::UnknownBot(_)) => return Ok(Shown::toast(t(language, "mst-unknown-tenant"))),
                 Err(e) => return Err(e.into()),
             };
-            ctx.store.platform(&platform).set_flag_in(&mut ctx.tx, id, flag, !enabled).await?;
-            features(ctx, id, language, menu).await
+            ctx.store.platform(platform).set_flag_in(&mut ctx.tx, id, flag, !enabled).await?;
+            features(ctx, platform, id, language, menu).await
         }
         'a' => {
             state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "token" })));
@@ -93,7 +94,7 @@ pub(crate) async fn press(
             Ok(Shown::screen(Screen { text: t(language, "mst-ask-token"), keyboard: keyboard(rows) }))
         }
         'b' => {
-            let owners = ctx.store.platform(&PlatformScope::for_master_bot()).tenant_owners().await?;
+            let owners = ctx.store.platform(platform).tenant_owners().await?;
             state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "broadcast" })));
             let text = t_args(language, "mst-ask-broadcast", &[("count", &owners.len().to_string())]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]];
@@ -103,7 +104,7 @@ pub(crate) async fn press(
         'y' | 'n' => {
             let request = pressed.id as i64;
             let toast = if pressed.op == 'y' {
-                super::onboarding::approve(ctx, request, language).await?
+                super::onboarding::approve(ctx, platform, request, language).await?
             } else {
                 super::onboarding::reject(ctx, request, language).await?
             };
@@ -124,6 +125,7 @@ pub(crate) async fn input(
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else { return Ok(None) };
+    let Some(platform) = bot.master_platform(ctx) else { return Ok(None) };
     let back = || keyboard(vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]]);
     match flow.get("step").and_then(Value::as_str) {
         Some("token") => {
@@ -137,8 +139,7 @@ pub(crate) async fn input(
                         admins: Vec::new(),
                         owner: None,
                     };
-                    let platform = PlatformScope::for_master_bot();
-                    let (record, api_token) = ctx.store.platform(&platform).add_bot_in(&mut ctx.tx, new).await?;
+                    let (record, api_token) = ctx.store.platform(platform).add_bot_in(&mut ctx.tx, new).await?;
                     let text = t_args(
                         language,
                         "mst-added",
@@ -154,7 +155,7 @@ pub(crate) async fn input(
             Ok(Some(Screen { text: t(language, refusal), keyboard: back() }))
         }
         Some("broadcast") => {
-            let owners = ctx.store.platform(&PlatformScope::for_master_bot()).tenant_owners().await?;
+            let owners = ctx.store.platform(platform).tenant_owners().await?;
             for owner in &owners {
                 ctx.send(Outgoing::new("sendMessage", json!({"chat_id": owner, "text": text})));
             }
@@ -166,8 +167,13 @@ pub(crate) async fn input(
 }
 
 /// The area's first screen: the platform at a glance.
-async fn home(ctx: &mut UpdateContext, language: Language, menu: u64) -> Result<Screen, HandlerError> {
-    let stats = ctx.store.platform(&PlatformScope::for_master_bot()).stats().await?;
+async fn home(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    language: Language,
+    menu: u64,
+) -> Result<Screen, HandlerError> {
+    let stats = ctx.store.platform(platform).stats().await?;
     let waiting = ctx.store.onboarding().with_status(&mut ctx.tx, OnboardingStatus::Waiting, 500).await?.len();
     let text = t_args(
         language,
@@ -208,14 +214,19 @@ fn icon(status: BotStatus) -> &'static str {
 }
 
 /// One page of tenants: a button per tenant, with its status and customers.
-async fn tenants(ctx: &mut UpdateContext, page: i64, language: Language, menu: u64) -> Result<Screen, HandlerError> {
-    let platform = PlatformScope::for_master_bot();
-    let bots = ctx.store.platform(&platform).bots_page(PAGE + 1, page * PAGE).await?;
+async fn tenants(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    page: i64,
+    language: Language,
+    menu: u64,
+) -> Result<Screen, HandlerError> {
+    let bots = ctx.store.platform(platform).bots_page(PAGE + 1, page * PAGE).await?;
     let more = bots.len() as i64 > PAGE;
     let mut lines = Vec::new();
     let mut rows: Vec<Vec<Value>> = Vec::new();
     for b in bots.iter().take(PAGE as usize) {
-        let figures = ctx.store.platform(&platform).bot_figures(b.id).await?;
+        let figures = ctx.store.platform(platform).bot_figures(b.id).await?;
         lines.push(t_args(
             language,
             "mst-tenant-line",
@@ -253,8 +264,12 @@ async fn tenants(ctx: &mut UpdateContext, page: i64, language: Language, menu: u
 
 /// The tenant's record as this update's transaction sees it (a change made a
 /// moment ago in it included).
-async fn record(ctx: &mut UpdateContext, id: BotId) -> Result<Option<BotRecord>, HandlerError> {
-    match ctx.store.platform(&PlatformScope::for_master_bot()).bot_in(&mut ctx.tx, id).await {
+async fn record(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    id: BotId,
+) -> Result<Option<BotRecord>, HandlerError> {
+    match ctx.store.platform(platform).bot_in(&mut ctx.tx, id).await {
         Ok(record) => Ok(Some(record)),
         Err(StoreError::UnknownBot(_)) => Ok(None),
         Err(e) => Err(e.into()),
@@ -262,9 +277,17 @@ async fn record(ctx: &mut UpdateContext, id: BotId) -> Result<Option<BotRecord>,
 }
 
 /// One tenant: status, owner and key figures, with suspend/resume and features.
-async fn tenant(ctx: &mut UpdateContext, id: BotId, language: Language, menu: u64) -> Result<Shown, HandlerError> {
-    let Some(b) = record(ctx, id).await? else { return Ok(Shown::toast(t(language, "mst-unknown-tenant"))) };
-    let figures = ctx.store.platform(&PlatformScope::for_master_bot()).bot_figures(id).await?;
+async fn tenant(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    id: BotId,
+    language: Language,
+    menu: u64,
+) -> Result<Shown, HandlerError> {
+    let Some(b) = record(ctx, platform, id).await? else {
+        return Ok(Shown::toast(t(language, "mst-unknown-tenant")));
+    };
+    let figures = ctx.store.platform(platform).bot_figures(id).await?;
     let status_key = match b.status {
         BotStatus::Active => "mst-status-active",
         BotStatus::Suspended => "mst-status-suspended",
@@ -301,9 +324,17 @@ async fn tenant(ctx: &mut UpdateContext, id: BotId, language: Language, menu: u6
 }
 
 /// A tenant's feature switches, each a toggle button.
-async fn features(ctx: &mut UpdateContext, id: BotId, language: Language, menu: u64) -> Result<Shown, HandlerError> {
-    let Some(b) = record(ctx, id).await? else { return Ok(Shown::toast(t(language, "mst-unknown-tenant"))) };
-    let flags = ctx.store.platform(&PlatformScope::for_master_bot()).flags_in(&mut ctx.tx, id).await?;
+async fn features(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    id: BotId,
+    language: Language,
+    menu: u64,
+) -> Result<Shown, HandlerError> {
+    let Some(b) = record(ctx, platform, id).await? else {
+        return Ok(Shown::toast(t(language, "mst-unknown-tenant")));
+    };
+    let flags = ctx.store.platform(platform).flags_in(&mut ctx.tx, id).await?;
     let raw = id.get() as u64;
     let mut rows: Vec<Vec<Value>> = flags
         .iter()

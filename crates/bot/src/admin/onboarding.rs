@@ -53,7 +53,7 @@ fn currency_code(ctx: &UpdateContext) -> &'static str {
 
 /// A button of this area.
 pub(crate) async fn press(
-    _bot: &CustomerBot,
+    bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     pressed: AdminOp,
@@ -95,7 +95,10 @@ pub(crate) async fn press(
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0))]];
             Ok(Shown::screen(Screen { text, keyboard: keyboard(rows) }))
         }
-        'y' => pay(ctx, pressed.id as i64, language, menu).await,
+        'y' => match bot.master_platform(ctx) {
+            Some(platform) => pay(ctx, platform, pressed.id as i64, language, menu).await,
+            None => Ok(Shown::toast(t(language, "menu-expired"))),
+        },
         _ => Ok(Shown::toast(t(language, "menu-expired"))),
     }
 }
@@ -162,7 +165,13 @@ pub(crate) async fn input(
 
 /// Pays a draft request from the wallet; then opens the shop, or queues the
 /// request for approval.
-async fn pay(ctx: &mut UpdateContext, id: i64, language: Language, menu: u64) -> Result<Shown, HandlerError> {
+async fn pay(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    id: i64,
+    language: Language,
+    menu: u64,
+) -> Result<Shown, HandlerError> {
     let request = ctx.store.onboarding().get(&mut ctx.tx, id).await?;
     let Some(request) = request.filter(|r| r.customer_id == ctx.customer.id) else {
         return Ok(Shown::toast(t(language, "menu-expired")));
@@ -171,7 +180,7 @@ async fn pay(ctx: &mut UpdateContext, id: i64, language: Language, menu: u64) ->
         return Ok(Shown::toast(t(language, "mst-onb-done")));
     }
     let token = ctx.store.onboarding().token(&mut ctx.tx, id).await?;
-    if ctx.store.platform(&PlatformScope::for_master_bot()).bot_with_token(&token).await?.is_some() {
+    if ctx.store.platform(platform).bot_with_token(&token).await?.is_some() {
         return Ok(Shown::toast(t(language, "mst-token-taken")));
     }
     if request.currency != currency_code(ctx) {
@@ -204,7 +213,7 @@ async fn pay(ctx: &mut UpdateContext, id: i64, language: Language, menu: u64) ->
         return Ok(Shown::screen(Screen { text, keyboard: back }));
     }
     ctx.store.onboarding().advance(&mut ctx.tx, id, OnboardingStatus::Draft, OnboardingStatus::Created, None).await?;
-    let text = open_shop(ctx, &request, language).await?;
+    let text = open_shop(ctx, platform, &request, language).await?;
     Ok(Shown::screen(Screen { text, keyboard: back }))
 }
 
@@ -212,6 +221,7 @@ async fn pay(ctx: &mut UpdateContext, id: i64, language: Language, menu: u64) ->
 /// and returns the applicant's message, with the new API token, in `language`.
 async fn open_shop(
     ctx: &mut UpdateContext,
+    platform: &PlatformScope,
     request: &OnboardingRequest,
     language: Language,
 ) -> Result<String, HandlerError> {
@@ -225,8 +235,7 @@ async fn open_shop(
         admins: vec![request.telegram_id],
         owner: Some(request.telegram_id),
     };
-    let platform = PlatformScope::for_master_bot();
-    let (record, api_token) = ctx.store.platform(&platform).add_bot_in(&mut ctx.tx, new).await?;
+    let (record, api_token) = ctx.store.platform(platform).add_bot_in(&mut ctx.tx, new).await?;
     ctx.store.onboarding().created(&mut ctx.tx, request.id, record.id).await?;
     Ok(t_args(
         language,
@@ -237,7 +246,12 @@ async fn open_shop(
 
 /// A platform admin approves a waiting request: the shop is created and the
 /// applicant told (with the API token). Returns the admin's toast.
-pub(crate) async fn approve(ctx: &mut UpdateContext, id: i64, language: Language) -> Result<String, HandlerError> {
+pub(crate) async fn approve(
+    ctx: &mut UpdateContext,
+    platform: &PlatformScope,
+    id: i64,
+    language: Language,
+) -> Result<String, HandlerError> {
     let Some(request) = ctx.store.onboarding().get(&mut ctx.tx, id).await? else {
         return Ok(t(language, "menu-expired"));
     };
@@ -245,7 +259,7 @@ pub(crate) async fn approve(ctx: &mut UpdateContext, id: i64, language: Language
         return Ok(t(language, "mst-already-decided"));
     }
     let token = ctx.store.onboarding().token(&mut ctx.tx, id).await?;
-    if ctx.store.platform(&PlatformScope::for_master_bot()).bot_with_token(&token).await?.is_some() {
+    if ctx.store.platform(platform).bot_with_token(&token).await?.is_some() {
         return Ok(t(language, "mst-token-taken"));
     }
     let by = Some(ctx.customer.telegram_id);
@@ -258,7 +272,7 @@ pub(crate) async fn approve(ctx: &mut UpdateContext, id: i64, language: Language
         return Ok(t(language, "mst-already-decided"));
     }
     let theirs = applicant_language(ctx, &request).await?;
-    let text = open_shop(ctx, &request, theirs).await?;
+    let text = open_shop(ctx, platform, &request, theirs).await?;
     ctx.send(Outgoing::new("sendMessage", json!({"chat_id": request.telegram_id.get(), "text": text})));
     let bot = ctx.store.onboarding().get(&mut ctx.tx, id).await?.and_then(|r| r.tenant_bot_id);
     Ok(t_args(language, "mst-approved", &[("bot", &bot.map(|b| b.to_string()).unwrap_or_default())]))

@@ -54,7 +54,8 @@ pub(super) async fn press(
 ) -> Result<Shown, HandlerError> {
     let panel = PanelView::stored(&mut ctx.tx).await?;
     if what == REFRESH {
-        ctx.tx.enqueue_job(bazar_shop::PANEL_CATALOG_JOB, &serde_json::json!({}), 0).await?;
+        let refresh = bazar_domain::JobKind::PanelCatalog(bazar_domain::jobs::PanelCatalogJob {});
+        ctx.tx.enqueue_job(&refresh, 0).await?;
         let toast = t(language, "mng-plan-options-refreshing");
         return Ok(Shown { screen: Some(render(language, menu, &plan, &panel)), toast: Some(toast) });
     }

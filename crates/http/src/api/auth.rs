@@ -1,6 +1,7 @@
 //! Who is calling: a tenant's API token (→ its [`TenantScope`], nothing
-//! else), or the operator's platform token (→ the platform routes, nothing
-//! else). Tokens are compared by hash and never logged.
+//! else), or the operator's platform token (→ the [`PlatformScope`] the
+//! composition root handed the API, nothing else). Tokens are compared by
+//! hash and never logged.
 
 use super::ApiState;
 use super::rate_limit::Decision;
@@ -10,7 +11,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use bazar_domain::{ConfigKey, ConfigValue};
 use bazar_secrets::ApiToken;
-use bazar_store::{AuthError, TenantScope};
+use bazar_store::{AuthError, PlatformScope, TenantScope};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -22,7 +23,28 @@ pub struct TenantCaller {
 }
 
 /// The platform operator (the platform token from the configuration).
-pub struct PlatformCaller;
+/// Platform handlers reach every tenant only through `scope`.
+pub struct PlatformCaller {
+    /// Platform access, handed out only to a caller with the platform token.
+    pub scope: PlatformScope,
+}
+
+/// The platform API's door: the operator's token (its SHA-256) and the
+/// platform access behind it. Its fields are private to this module, so the
+/// scope reaches a handler only through a [`PlatformCaller`] — never through
+/// the state every tenant handler also holds.
+#[derive(Clone)]
+pub struct PlatformDoor {
+    token_hash: Option<[u8; 32]>,
+    scope: PlatformScope,
+}
+
+impl PlatformDoor {
+    /// The door opened by `token_hash` (closed when `None`: the platform API is off).
+    pub(crate) fn new(token_hash: Option<[u8; 32]>, scope: PlatformScope) -> Self {
+        Self { token_hash, scope }
+    }
+}
 
 fn bearer(parts: &Parts) -> Result<&str, ApiError> {
     let value = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -83,7 +105,7 @@ impl FromRequestParts<ApiState> for PlatformCaller {
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, Self::Rejection> {
         let presented = bearer(parts)?;
-        let Some(expected) = &state.platform_token_hash else {
+        let Some(expected) = &state.platform.token_hash else {
             return Err(unauthorized("the platform API is off (no platform_api_token is configured)"));
         };
         let hash: [u8; 32] = Sha256::digest(presented.as_bytes()).into();
@@ -91,7 +113,7 @@ impl FromRequestParts<ApiState> for PlatformCaller {
             return Err(unauthorized("invalid platform token"));
         }
         match state.limiter.check(&hash, 6_000) {
-            Decision::Allowed => Ok(Self),
+            Decision::Allowed => Ok(Self { scope: state.platform.scope.clone() }),
             Decision::Limited { retry_after } => {
                 let mut error =
                     ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many platform requests");

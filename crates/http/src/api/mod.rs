@@ -21,7 +21,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
-use bazar_store::Store;
+use bazar_store::{PlatformScope, Store};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -30,7 +30,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 
-pub use auth::{PlatformCaller, TenantCaller};
+pub use auth::{PlatformCaller, PlatformDoor, TenantCaller};
 pub use errors::{ApiJson, ApiQuery};
 pub use pagination::{Page, PageQuery};
 pub use rate_limit::RateLimiter;
@@ -43,8 +43,8 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 pub struct ApiState {
     /// The storage layer.
     pub store: Store,
-    /// SHA-256 of the operator's platform token, if the platform API is on.
-    pub platform_token_hash: Option<[u8; 32]>,
+    /// The platform token and the platform access it opens (see [`PlatformCaller`]).
+    pub platform: PlatformDoor,
     /// Per-token request budgets.
     pub limiter: Arc<RateLimiter>,
     /// The Bot API, for the few routes that talk to Telegram (checking a new
@@ -56,15 +56,18 @@ pub struct ApiState {
 }
 
 impl ApiState {
-    /// State for `store`, with the platform API opened by `platform_token` (if given).
+    /// State for `store`, with the platform API opened by `platform_token` (if
+    /// given) onto `platform`, the composition root's platform access.
     pub fn new(
         store: Store,
+        platform: PlatformScope,
         platform_token: Option<&SecretString>,
         telegram: bazar_telegram::BotApi,
         provisioner: Arc<bazar_shop::Provisioner>,
     ) -> Self {
-        let platform_token_hash = platform_token.map(|t| Sha256::digest(t.expose_secret().as_bytes()).into());
-        Self { store, platform_token_hash, limiter: Arc::new(RateLimiter::default()), telegram, provisioner }
+        let token_hash = platform_token.map(|t| Sha256::digest(t.expose_secret().as_bytes()).into());
+        let platform = PlatformDoor::new(token_hash, platform);
+        Self { store, platform, limiter: Arc::new(RateLimiter::default()), telegram, provisioner }
     }
 }
 

@@ -2,12 +2,12 @@
 //! tenant's rotation) before the card is shown; the customer's receipt goes
 //! to the tenant's admins; one admin decision, once.
 
-use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, close, fiat_payment, payment_minutes, settle};
+use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
-use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CurrencyUnit, CustomerId, TelegramUserId};
+use bazar_domain::jobs::PaymentJob;
+use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CurrencyUnit, CustomerId, JobKind, TelegramUserId};
 use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx};
 use rand::Rng;
-use serde_json::json;
 
 /// How asking to pay by card ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub async fn start<C: CurrencyUnit>(
     let expires_at = now_ms() + payment_minutes(settings) * 60_000;
     let new = fiat_payment::<C>(customer, PaymentMethod::Card, amount, plan, Some(card.id), expires_at);
     let payment = tx.create_payment(&new).await?;
-    tx.enqueue_job(PAYMENT_EXPIRE_JOB, &json!({"payment": payment.id}), expires_at).await?;
+    tx.enqueue_job(&JobKind::PaymentExpire(PaymentJob { payment: payment.id }), expires_at).await?;
     Ok(CardStart::Started { payment, card })
 }
 

@@ -5,7 +5,7 @@
 //! database-unique key (`c2c:{id}`, `zarinpal:{authority}`,
 //! `stars:{charge_id}`), in the caller's transaction, followed — when the
 //! payment was made to buy a plan — by that purchase, and a
-//! [`PAYMENT_UPDATE_JOB`] that tells the customer.
+//! `payment_update` job ([`JobKind::PaymentUpdate`]) that tells the customer.
 //!
 //! * [`card`] — card-to-card: rotation, receipts, admin approval.
 //! * [`stars`] — Telegram Stars invoices, pre-checkout, refunds.
@@ -20,16 +20,11 @@ pub mod stars;
 pub mod zarinpal;
 
 use crate::{BuyOutcome, buy};
-use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, FeatureFlag, Irr, Irt, Money};
+use bazar_domain::jobs::{PaymentUpdateJob, PurchaseResult};
+use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, FeatureFlag, Irr, Irt, JobKind, Money};
 use bazar_store::{
     EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
 };
-use serde_json::json;
-
-/// The job that tells a customer what became of their payment.
-pub const PAYMENT_UPDATE_JOB: &str = "payment_update";
-/// The job that closes an unpaid payment when its time is up.
-pub const PAYMENT_EXPIRE_JOB: &str = "payment_expire";
 
 /// What the automatic purchase after a credit did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +40,13 @@ pub enum AutoPurchase {
 }
 
 impl AutoPurchase {
-    /// The spelling carried in [`PAYMENT_UPDATE_JOB`]'s payload.
-    pub fn as_str(self) -> &'static str {
+    /// What the customer is told of it, carried in the `payment_update` job.
+    pub fn result(self) -> PurchaseResult {
         match self {
-            Self::Bought(_) => "bought",
-            Self::NotEnough => "not_enough",
-            Self::PlanGone => "plan_gone",
-            Self::NoPanel => "no_panel",
+            Self::Bought(_) => PurchaseResult::Bought,
+            Self::NotEnough => PurchaseResult::NotEnough,
+            Self::PlanGone => PurchaseResult::PlanGone,
+            Self::NoPanel => PurchaseResult::NoPanel,
         }
     }
 }
@@ -143,8 +138,8 @@ async fn settle_as<C: CurrencyUnit>(
         Some(plan) => Some(auto_purchase::<C>(tx, &payment, plan, referral_percent).await?),
         None => None,
     };
-    let payload = json!({"payment": payment.id, "purchase": purchase.map(AutoPurchase::as_str)});
-    tx.enqueue_job(PAYMENT_UPDATE_JOB, &payload, 0).await?;
+    let update = PaymentUpdateJob { payment: payment.id, purchase: purchase.map(AutoPurchase::result) };
+    tx.enqueue_job(&JobKind::PaymentUpdate(update), 0).await?;
     let payment = tx.payment(payment.id).await?.ok_or(StoreError::Corrupt("a paid payment vanished".into()))?;
     Ok(Settlement::Credited { payment, purchase })
 }
@@ -193,7 +188,7 @@ pub async fn close(
     if !tx.transition_payment(payment_id, from, to, actor, reason).await? {
         return Ok(false);
     }
-    tx.enqueue_job(PAYMENT_UPDATE_JOB, &json!({"payment": payment_id}), 0).await?;
+    tx.enqueue_job(&JobKind::PaymentUpdate(PaymentUpdateJob { payment: payment_id, purchase: None }), 0).await?;
     Ok(true)
 }
 
@@ -289,7 +284,7 @@ pub fn payment_minutes(settings: &TenantSettings) -> i64 {
     }
 }
 
-/// Expires an unpaid payment whose time is up (the [`PAYMENT_EXPIRE_JOB`]).
+/// Expires an unpaid payment whose time is up (the `payment_expire` job).
 /// A card payment whose receipt is in stays for the admins to decide, and a
 /// Stars payment holding a charge was paid: it waits for its credit
 /// ([`stars::keep_charge`]) and is never closed by the clock.

@@ -7,26 +7,26 @@
 //! Telegram delivers a `successful_payment` once and has taken the Stars by
 //! then. If crediting it fails for a reason a retry of the update cannot fix,
 //! [`keep_charge`] records the charge on the payment (with a payment event
-//! saying what failed) and queues [`STARS_SETTLE_JOB`], which tries again a
+//! saying what failed) and queues a `stars_settle` job, which tries again a
 //! bounded number of times ([`settle_kept`]); expiry never closes a payment
 //! holding a charge. The money stays findable and creditable.
 
-use super::{MethodLimits, PAYMENT_EXPIRE_JOB, Settlement, payment_minutes, settle};
+use super::{MethodLimits, Settlement, payment_minutes, settle};
 use crate::clock::now_ms;
-use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, Money, Xtr};
+use bazar_domain::jobs::PaymentJob;
+use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, JobKind, Money, Xtr};
 use bazar_store::{
     EntryKind, Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, Store, StoreError, TenantScope,
     TenantSettings, TenantTx,
 };
 use serde_json::json;
 
-/// The job that credits a Stars charge whose `successful_payment` could not be handled.
-pub const STARS_SETTLE_JOB: &str = "stars_settle";
-/// Attempts of [`STARS_SETTLE_JOB`] before the charge is left to the admins
+/// Attempts of the `stars_settle` job ([`JobKind::StarsSettle`]: a Stars
+/// charge whose `successful_payment` could not be handled) before the charge is left to the admins
 /// (about two hours of retries with [`retry_delay_ms`]).
 pub const SETTLE_ATTEMPTS: u32 = 8;
 
-/// Wait before retry number `attempt` (1-based) of [`STARS_SETTLE_JOB`]: 30 s, doubling.
+/// Wait before retry number `attempt` (1-based) of the `stars_settle` job: 30 s, doubling.
 pub fn retry_delay_ms(attempt: u32) -> i64 {
     30_000 << attempt.saturating_sub(1).min(7)
 }
@@ -88,7 +88,7 @@ pub async fn start<C: CurrencyUnit>(
             expires_at,
         })
         .await?;
-    tx.enqueue_job(PAYMENT_EXPIRE_JOB, &json!({"payment": payment.id}), expires_at).await?;
+    tx.enqueue_job(&JobKind::PaymentExpire(PaymentJob { payment: payment.id }), expires_at).await?;
     Ok(StarsStart::Invoice(payment))
 }
 
@@ -176,7 +176,7 @@ pub enum Kept {
 /// Keeps a `successful_payment` whose handling failed for good, in `tx` (a
 /// transaction of its own, after the update's rolled back): the charge id on
 /// the payment, a payment event saying `why` it is not credited yet, and a
-/// [`STARS_SETTLE_JOB`] to credit it later. Nothing is credited here.
+/// a `stars_settle` job to credit it later. Nothing is credited here.
 pub async fn keep_charge(
     tx: &mut TenantTx,
     customer: Option<CustomerId>,
@@ -200,11 +200,12 @@ pub async fn keep_charge(
     let why: String = why.chars().take(300).collect();
     let note = format!("charge {charge_id} received but not credited ({why}); retrying");
     tx.payment_event(payment.id, payment.status, Some("telegram"), Some(&note)).await?;
-    tx.enqueue_job(STARS_SETTLE_JOB, &json!({"payment": payment.id}), now_ms() + retry_delay_ms(1)).await?;
+    let settle = JobKind::StarsSettle(PaymentJob { payment: payment.id });
+    tx.enqueue_job(&settle, now_ms() + retry_delay_ms(1)).await?;
     Ok(Kept::New(tx.payment(payment.id).await?.unwrap_or(payment)))
 }
 
-/// How one attempt of [`STARS_SETTLE_JOB`] ended.
+/// How one attempt of a `stars_settle` job ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeptSettle {
     /// Settled: credited now (the customer's notice follows), or found paid.
@@ -215,17 +216,18 @@ pub enum KeptSettle {
     GaveUp(String),
 }
 
-/// One attempt of [`STARS_SETTLE_JOB`]: settles the kept charge's payment in
+/// One attempt of a `stars_settle` job: settles the kept charge's payment in
 /// a transaction of its own; a failure is recorded in a second one (the job
 /// retried after [`retry_delay_ms`], or given up with a payment event).
 pub async fn settle_kept(
     store: &Store,
     scope: &TenantScope,
     job: &Job,
+    args: &PaymentJob,
     referral_percent: Option<u8>,
 ) -> Result<KeptSettle, StoreError> {
     let tenant = store.tenant(scope);
-    let id = job.payload.get("payment").and_then(serde_json::Value::as_i64).unwrap_or(0);
+    let id = args.payment;
     let error = {
         let mut tx = tenant.begin().await?;
         match settle(&mut tx, id, "telegram-retry", Some("kept charge credited"), referral_percent).await {

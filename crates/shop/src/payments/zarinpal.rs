@@ -5,19 +5,14 @@
 
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
-use bazar_domain::{CurrencyUnit, CustomerId};
+use bazar_domain::jobs::PaymentJob;
+use bazar_domain::{CurrencyUnit, CustomerId, JobKind};
 use bazar_store::{
     Job, JobEnd, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings, TenantTx,
 };
 use bazar_zarinpal::{Authority, MerchantId, PaymentRequest, Verification, Zarinpal};
-use serde_json::json;
 use std::time::Duration;
 use url::Url;
-
-/// The job that asks Zarinpal for a payment's authority.
-pub const REQUEST_JOB: &str = "zarinpal_request";
-/// The job that verifies a payment whose callback never came.
-pub const RECONCILE_JOB: &str = "zarinpal_reconcile";
 
 /// Where the gateway lives and how patient we are with it.
 #[derive(Debug, Clone)]
@@ -43,7 +38,7 @@ pub struct ZarinpalGateway {
 /// How asking to pay through Zarinpal ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ZarinpalStart {
-    /// The payment exists; its link follows in a moment (from [`REQUEST_JOB`]).
+    /// The payment exists; its link follows in a moment (from the `zarinpal_request` job).
     Started(Payment),
     /// The amount is outside the tenant's limits.
     OutOfRange(MethodLimits),
@@ -51,7 +46,7 @@ pub enum ZarinpalStart {
     NoPublicUrl,
 }
 
-/// What [`REQUEST_JOB`] produced, for the bot to tell the customer.
+/// What a `zarinpal_request` job produced, for the bot to tell the customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Requested {
     /// Pay at `url`.
@@ -112,7 +107,7 @@ impl ZarinpalGateway {
         let expires_at = now_ms() + payment_minutes(settings) * 60_000;
         let new = fiat_payment::<C>(customer, PaymentMethod::Zarinpal, amount, plan, None, expires_at);
         let payment = tx.create_payment(&new).await?;
-        tx.enqueue_job(REQUEST_JOB, &json!({"payment": payment.id}), 0).await?;
+        tx.enqueue_job(&JobKind::ZarinpalRequest(PaymentJob { payment: payment.id }), 0).await?;
         Ok(ZarinpalStart::Started(payment))
     }
 
@@ -134,11 +129,11 @@ impl ZarinpalGateway {
         }
     }
 
-    /// [`REQUEST_JOB`]: asks the gateway for an authority, stores it, and
-    /// schedules the reconciliation.
-    pub async fn request(&self, scope: &TenantScope, job: &Job) -> Result<Requested, StoreError> {
+    /// The `zarinpal_request` job: asks the gateway for an authority, stores
+    /// it, and schedules the reconciliation.
+    pub async fn request(&self, scope: &TenantScope, job: &Job, args: &PaymentJob) -> Result<Requested, StoreError> {
         let tenant = self.store.tenant(scope);
-        let payment_id = job.payload.get("payment").and_then(|p| p.as_i64()).unwrap_or(0);
+        let payment_id = args.payment;
         let mut tx = tenant.begin_read().await?;
         let payment = tx.payment(payment_id).await?;
         tx.commit().await?;
@@ -176,7 +171,8 @@ impl ZarinpalGateway {
                 tx.payment_event(payment.id, PaymentStatus::Pending, Some("zarinpal"), Some("authority issued"))
                     .await?;
                 let check_at = now_ms() + self.options.reconcile_after.as_millis() as i64;
-                tx.enqueue_job(RECONCILE_JOB, &json!({"payment": payment.id}), check_at).await?;
+                let reconcile = JobKind::ZarinpalReconcile(PaymentJob { payment: payment.id });
+                tx.enqueue_job(&reconcile, check_at).await?;
                 tx.finish_job(job.id, &JobEnd::Done).await?;
                 let payment = tx.payment(payment.id).await?.ok_or(StoreError::Corrupt("payment vanished".into()))?;
                 tx.commit().await?;
@@ -318,13 +314,13 @@ impl ZarinpalGateway {
         Ok(CallbackOutcome::NotPaid(now))
     }
 
-    /// [`RECONCILE_JOB`]: a payment still pending (its callback never came,
+    /// The `zarinpal_reconcile` job: a payment still pending (its callback never came,
     /// or the process died between verifying and crediting) is verified
     /// again; a verified one is credited once, an unpaid one is retried until
     /// it expires.
-    pub async fn reconcile(&self, scope: &TenantScope, job: &Job) -> Result<(), StoreError> {
+    pub async fn reconcile(&self, scope: &TenantScope, job: &Job, args: &PaymentJob) -> Result<(), StoreError> {
         let tenant = self.store.tenant(scope);
-        let payment_id = job.payload.get("payment").and_then(|p| p.as_i64()).unwrap_or(0);
+        let payment_id = args.payment;
         let mut tx = tenant.begin_read().await?;
         let payment = tx.payment(payment_id).await?;
         tx.commit().await?;

@@ -3,9 +3,18 @@
 
 use bazar_domain::{BotToken, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_store::{DatabaseOptions, NewBot, PlatformScope, Store, TenantScope};
+use bazar_store::{CompositionRoot, DatabaseOptions, NewBot, PlatformScope, Store, TenantScope};
 use bazar_testkit::postgres::{PgCluster, PgDatabase};
 use secrecy::ExposeSecret as _;
+
+/// The test process's platform access: a test binary is its own composition
+/// root, claims it once and hands every test a copy.
+pub fn platform() -> PlatformScope {
+    static SCOPE: std::sync::OnceLock<PlatformScope> = std::sync::OnceLock::new();
+    #[expect(clippy::disallowed_methods, reason = "a test binary is its own composition root")]
+    let claim = || CompositionRoot::claim().expect("claimed once per test binary").platform_scope();
+    SCOPE.get_or_init(claim).clone()
+}
 
 /// A database for one test, on one backend.
 pub struct TestDb {
@@ -67,7 +76,7 @@ pub fn new_bot(id: i64) -> NewBot {
 
 /// Adds a bot and returns the operator's scope for it plus its API token text.
 pub async fn add_tenant(store: &Store, id: i64) -> (TenantScope, String) {
-    let platform = PlatformScope::for_operator();
+    let platform = platform();
     let (record, api) = store.platform(&platform).add_bot(new_bot(id)).await.unwrap();
     let scope = store.platform(&platform).tenant(record.id).await.unwrap();
     (scope, api.expose().to_owned())

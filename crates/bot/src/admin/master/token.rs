@@ -11,7 +11,6 @@
 use crate::handler::CustomerBot;
 use bazar_domain::{BotToken, REDACTED_BOT_TOKEN};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
-use bazar_store::PlatformScope;
 use bazar_telegram::User;
 use bazar_telegram::frankenstein::updates::UpdateContent;
 use serde_json::json;
@@ -72,8 +71,9 @@ pub(crate) async fn read_pasted(
         return Ok(Pasted::Redacted);
     }
     let Ok(token) = BotToken::parse(text.trim()) else { return Ok(Pasted::Malformed) };
-    let platform = PlatformScope::for_master_bot();
-    if ctx.store.platform(&platform).bot_with_token(&token).await?.is_some() {
+    // Only the master bot's updates are handed platform access to look the token up.
+    let Some(platform) = bot.master_platform(ctx) else { return Ok(Pasted::Refused) };
+    if ctx.store.platform(platform).bot_with_token(&token).await?.is_some() {
         return Ok(Pasted::Taken);
     }
     match tokio::time::timeout(GET_ME_BUDGET, bot.telegram.get_me(&token)).await {

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use bazar_domain::{BotId, BotStatus, BotToken, TelegramUserId};
-use bazar_store::{BotRecord, NewBot, PlatformScope};
+use bazar_store::{BotRecord, NewBot};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -124,12 +124,12 @@ fn telegram_user(field: &str, raw: i64) -> Result<TelegramUserId, ApiError> {
     )
 )]
 async fn list_bots(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<Page<PlatformBot>>, ApiError> {
     let (limit, offset) = page.checked()?;
-    let scope = PlatformScope::for_operator();
+    let scope = caller.scope;
     let bots = state.store.platform(&scope).bots_page(limit, offset).await?;
     Ok(Json(Page::new(bots.into_iter().map(PlatformBot::from).collect(), limit, offset)))
 }
@@ -149,11 +149,11 @@ async fn list_bots(
     )
 )]
 async fn get_bot(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<PlatformBot>, ApiError> {
-    let scope = PlatformScope::for_operator();
+    let scope = caller.scope;
     Ok(Json(state.store.platform(&scope).bot(bot_id(&id)?).await?.into()))
 }
 
@@ -180,7 +180,7 @@ async fn get_bot(
     )
 )]
 async fn create_bot(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     ApiJson(body): ApiJson<CreateBot>,
 ) -> Result<(StatusCode, Json<CreatedBot>), ApiError> {
@@ -223,7 +223,7 @@ async fn create_bot(
         .or_else(|| username.clone())
         .unwrap_or_else(|| format!("bot {}", token.telegram_bot_id()));
     let name = name.trim().to_owned();
-    let scope = PlatformScope::for_operator();
+    let scope = caller.scope;
     let (record, api_token) =
         state.store.platform(&scope).add_bot(NewBot { token, name, username, is_master: false, admins, owner }).await?;
     Ok((StatusCode::CREATED, Json(CreatedBot { bot: record.into(), api_token: api_token.expose().to_owned() })))
@@ -235,8 +235,13 @@ fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_control)
 }
 
-async fn set_status(state: &ApiState, id: &str, status: BotStatus) -> Result<Json<PlatformBot>, ApiError> {
-    let scope = PlatformScope::for_operator();
+async fn set_status(
+    caller: PlatformCaller,
+    state: &ApiState,
+    id: &str,
+    status: BotStatus,
+) -> Result<Json<PlatformBot>, ApiError> {
+    let scope = caller.scope;
     Ok(Json(state.store.platform(&scope).set_status(bot_id(id)?, status).await?.into()))
 }
 
@@ -255,11 +260,11 @@ async fn set_status(state: &ApiState, id: &str, status: BotStatus) -> Result<Jso
     )
 )]
 async fn disable_bot(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<PlatformBot>, ApiError> {
-    set_status(&state, &id, BotStatus::Disabled).await
+    set_status(caller, &state, &id, BotStatus::Disabled).await
 }
 
 /// Serves a bot again (from disabled or suspended).
@@ -277,11 +282,11 @@ async fn disable_bot(
     )
 )]
 async fn enable_bot(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<PlatformBot>, ApiError> {
-    set_status(&state, &id, BotStatus::Active).await
+    set_status(caller, &state, &id, BotStatus::Active).await
 }
 
 /// Suspends a bot (e.g. unpaid): customers are told the shop is unavailable and its API token is refused (403).
@@ -299,11 +304,11 @@ async fn enable_bot(
     )
 )]
 async fn suspend_bot(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<PlatformBot>, ApiError> {
-    set_status(&state, &id, BotStatus::Suspended).await
+    set_status(caller, &state, &id, BotStatus::Suspended).await
 }
 
 /// Revokes every API token of the tenant and issues a new one, shown only this once.
@@ -322,12 +327,12 @@ async fn suspend_bot(
     )
 )]
 async fn rotate_api_token(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
     Path(id): Path<String>,
 ) -> Result<Json<RotatedToken>, ApiError> {
     let id = bot_id(&id)?;
-    let scope = PlatformScope::for_operator();
+    let scope = caller.scope;
     let token = state.store.platform(&scope).rotate_api_token(id).await?;
     Ok(Json(RotatedToken { id: id.get(), api_token: token.expose().to_owned() }))
 }

@@ -4,7 +4,6 @@ use crate::api::{ApiState, ErrorBody, PlatformCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
-use bazar_store::PlatformScope;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -65,10 +64,10 @@ pub struct PlatformRevenue {
     )
 )]
 async fn platform_stats(
-    _caller: PlatformCaller,
+    caller: PlatformCaller,
     State(state): State<ApiState>,
 ) -> Result<Json<PlatformStats>, ApiError> {
-    let scope = PlatformScope::for_operator();
+    let scope = caller.scope;
     let stats = state.store.platform(&scope).stats().await?;
     let b = stats.bots;
     Ok(Json(PlatformStats {
