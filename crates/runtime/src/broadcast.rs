@@ -23,7 +23,6 @@
 
 use crate::outbox::{Outgoing, Priority, SendOutcome};
 use crate::registry::BotHandle;
-use crate::runtime::RuntimeInner;
 use bazar_store::{BatchClaim, Broadcast, BroadcastMessage, BroadcastStatus, DeliveryOutcome, DeliveryTarget};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
@@ -171,14 +170,47 @@ fn owner_name(node: &str) -> String {
     format!("{node}/{}-{}", std::process::id(), bazar_secrets::random_code(b"0123456789abcdef", 12))
 }
 
-/// The engine: claims broadcasts until the runtime stops, then lets each
-/// task finish its in-flight batches and release its lease. At start the
-/// leases this node's previous run held are ended, so its broadcasts resume
-/// at once (their rows in doubt become `unknown` as any takeover does).
-pub(crate) async fn run(rt: Arc<RuntimeInner>) {
-    let owner: Arc<str> = owner_name(&rt.options.node).into();
+/// What the broadcast engine works with, handed in explicitly: the store
+/// and the platform access (claims across tenants), the bots' outbox, the
+/// registry of active bots, the texts of progress and report, its tuning.
+/// Nothing of the runtime's internals, so it runs — and is tested — alone.
+#[derive(Clone)]
+pub struct BroadcastEngine {
+    /// The storage layer.
+    pub store: bazar_store::Store,
+    /// Platform access, for claiming broadcasts of every tenant.
+    pub platform: bazar_store::PlatformScope,
+    /// Where messages go (paced per bot, behind interactive replies).
+    pub outbox: crate::outbox::Outbox,
+    /// The active bots: only theirs are sent.
+    pub registry: Arc<crate::registry::Registry>,
+    /// The texts of the progress message and the final report.
+    pub texts: Arc<dyn crate::Handler>,
+    /// Batching, leases, polling.
+    pub options: BroadcastOptions,
+    /// Telegram's per-bot window: a restarted node waits it out before sending again.
+    pub window: Duration,
+    /// This node's name (see `RuntimeOptions::node`).
+    pub node: String,
+    /// Stops the engine (its tasks finish their in-flight batches first).
+    pub cancel: tokio_util::sync::CancellationToken,
+}
+
+impl BroadcastEngine {
+    /// Runs until cancelled: see [`run`].
+    pub async fn run(self) {
+        run(Arc::new(self)).await
+    }
+}
+
+/// The engine: claims broadcasts until cancelled, then lets each task
+/// finish its in-flight batches and release its lease. At start the leases
+/// this node's previous run held are ended, so its broadcasts resume at once
+/// (their rows in doubt become `unknown` as any takeover does).
+async fn run(rt: Arc<BroadcastEngine>) {
+    let owner: Arc<str> = owner_name(&rt.node).into();
     let platform = &rt.platform;
-    match rt.store.platform(platform).expire_broadcast_leases_of(&rt.options.node, &owner).await {
+    match rt.store.platform(platform).expire_broadcast_leases_of(&rt.node, &owner).await {
         Ok(0) => {}
         Ok(n) => {
             tracing::info!(broadcasts = n, "resuming broadcasts this node was sending when it stopped");
@@ -186,14 +218,14 @@ pub(crate) async fn run(rt: Arc<RuntimeInner>) {
             // the bot (a fast restart); the outbox's count starts empty.
             tokio::select! {
                 () = rt.cancel.cancelled() => return,
-                () = tokio::time::sleep(rt.options.outbox.per_bot_window) => {}
+                () = tokio::time::sleep(rt.window) => {}
             }
         }
         Err(e) => {
             tracing::warn!(error = %e, "cannot take back this node's broadcasts; they resume when their lease ends")
         }
     }
-    let options = rt.options.broadcasts;
+    let options = rt.options;
     let lease_ms = options.lease.as_millis() as i64;
     let mut tasks = JoinSet::new();
     let mut tick = tokio::time::interval(options.poll);
@@ -229,7 +261,7 @@ type InFlight = Vec<(DeliveryTarget, oneshot::Receiver<SendOutcome>)>;
 
 /// Sends one broadcast for this process.
 struct Sender {
-    rt: Arc<RuntimeInner>,
+    rt: Arc<BroadcastEngine>,
     bot: Arc<BotHandle>,
     broadcast: Broadcast,
     owner: Arc<str>,
@@ -259,7 +291,7 @@ enum Stop {
 }
 
 impl Sender {
-    fn new(rt: Arc<RuntimeInner>, bot: Arc<BotHandle>, broadcast: Broadcast, owner: Arc<str>) -> Self {
+    fn new(rt: Arc<BroadcastEngine>, bot: Arc<BotHandle>, broadcast: Broadcast, owner: Arc<str>) -> Self {
         let finished_at_start = broadcast.counts.finished();
         Self { rt, bot, broadcast, owner, began: Instant::now(), finished_at_start, last_progress: None }
     }
@@ -291,7 +323,7 @@ impl Sender {
     /// Claims, sends and records batches until none is left, the broadcast is
     /// stopped, or the process is.
     async fn send_all(&mut self) -> Stop {
-        let options = self.rt.options.broadcasts;
+        let options = self.rt.options;
         let mut in_flight: VecDeque<InFlight> = VecDeque::new();
         let mut stop = None;
         loop {
@@ -411,7 +443,7 @@ impl Sender {
 
     /// Sends the progress message and remembers its id for the edits.
     async fn send_progress_message(&mut self) {
-        let text = self.rt.handler.broadcast_text(&self.progress(), TextKind::Progress);
+        let text = self.rt.texts.broadcast_text(&self.progress(), TextKind::Progress);
         let request = Outgoing::new("sendMessage", json!({ "chat_id": self.broadcast.admin_chat_id, "text": text }));
         let sent = self.rt.outbox.enqueue_tracked(&self.bot.scope, &self.bot.token, request, Priority::Interactive);
         let Ok(Ok(message)) = sent.await else { return };
@@ -428,11 +460,11 @@ impl Sender {
     /// Edits the progress message when it is due (or `now`) and its text changed.
     fn show_progress(&mut self, now: bool) {
         let Some(message_id) = self.broadcast.progress_message_id else { return };
-        let every = self.rt.options.broadcasts.progress_every;
+        let every = self.rt.options.progress_every;
         if !now && self.last_progress.as_ref().is_some_and(|(at, _)| at.elapsed() < every) {
             return;
         }
-        let text = self.rt.handler.broadcast_text(&self.progress(), TextKind::Progress);
+        let text = self.rt.texts.broadcast_text(&self.progress(), TextKind::Progress);
         if self.last_progress.as_ref().is_some_and(|(_, last)| *last == text) {
             return;
         }
@@ -461,7 +493,7 @@ impl Sender {
             return;
         }
         self.show_progress(true);
-        let report = self.rt.handler.broadcast_text(&self.progress(), TextKind::Report);
+        let report = self.rt.texts.broadcast_text(&self.progress(), TextKind::Report);
         let request = Outgoing::new("sendMessage", json!({ "chat_id": self.broadcast.admin_chat_id, "text": report }));
         let sent = self.rt.outbox.enqueue_tracked(&self.bot.scope, &self.bot.token, request, Priority::Interactive);
         let _ = sent.await;

@@ -37,7 +37,7 @@ mod runtime;
 mod update_meta;
 pub mod webhook;
 
-pub use broadcast::{BroadcastOptions, BroadcastProgress, TextKind, broadcast_message};
+pub use broadcast::{BroadcastEngine, BroadcastOptions, BroadcastProgress, TextKind, broadcast_message};
 pub use outbox::Outgoing;
 pub use pipeline::{FailedUpdate, Handler, HandlerError, UpdateContext};
 pub use registry::BotHandle;

@@ -88,7 +88,7 @@ pub(crate) struct RuntimeInner {
     pub(crate) platform: PlatformScope,
     pub(crate) api: BotApi,
     pub(crate) options: RuntimeOptions,
-    pub(crate) registry: Registry,
+    pub(crate) registry: Arc<Registry>,
     dispatcher: Dispatcher,
     pub(crate) outbox: Outbox,
     pub(crate) cancel: CancellationToken,
@@ -123,7 +123,7 @@ impl Runtime {
             platform,
             api,
             options,
-            registry: Registry::default(),
+            registry: Arc::new(Registry::default()),
             outbox,
             cancel: CancellationToken::new(),
             pollers: Mutex::new(HashMap::new()),
@@ -139,7 +139,18 @@ impl Runtime {
         let watcher = tokio::spawn(inner.clone().watch());
         let jobs = tokio::spawn(inner.clone().run_jobs());
         inner.background.lock().expect("runtime lock").extend([watcher, jobs]);
-        *inner.broadcasts.lock().expect("runtime lock") = Some(tokio::spawn(crate::broadcast::run(inner.clone())));
+        let engine = crate::broadcast::BroadcastEngine {
+            store: inner.store.clone(),
+            platform: inner.platform.clone(),
+            outbox: inner.outbox.clone(),
+            registry: inner.registry.clone(),
+            texts: inner.handler.clone(),
+            options: inner.options.broadcasts,
+            window: inner.options.outbox.per_bot_window,
+            node: inner.options.node.clone(),
+            cancel: inner.cancel.clone(),
+        };
+        *inner.broadcasts.lock().expect("runtime lock") = Some(tokio::spawn(engine.run()));
         tracing::info!(bots = inner.registry.len(), mode = ?inner.options.mode, "Telegram runtime started");
         Ok(Self { inner })
     }
