@@ -268,7 +268,8 @@ impl ConfigKey {
         }
     }
 
-    /// Who may change the key.
+    /// Who may change the key. No default arm: a new key does not compile
+    /// until someone decides whether every tenant may edit it.
     pub const fn audience(self) -> ConfigAudience {
         match self {
             Self::MaxCustomers
@@ -277,8 +278,67 @@ impl ConfigKey {
             | Self::OwnPanelAllowed
             | Self::OnboardingPlans
             | Self::OnboardingApproval => ConfigAudience::Platform,
-            _ => ConfigAudience::Tenant,
+            Self::DefaultLanguage
+            | Self::Currency
+            | Self::TrialDays
+            | Self::TrialTrafficMb
+            | Self::SupportContact
+            | Self::AdminChatId
+            | Self::AdminTopicId
+            | Self::ReminderDays
+            | Self::ReferralRewardPercent
+            | Self::CardRotation
+            | Self::CardUniqueAmount
+            | Self::PaymentMinutes
+            | Self::CardToCardMin
+            | Self::CardToCardMax
+            | Self::ZarinpalMin
+            | Self::ZarinpalMax
+            | Self::TelegramStarsMin
+            | Self::TelegramStarsMax
+            | Self::StarsRate => ConfigAudience::Tenant,
         }
+    }
+
+    /// The key's stable code: what buttons (callback data) and stored admin
+    /// flows name it by, so adding or reordering keys in [`Self::ALL`] never
+    /// re-targets a button already sent. Fixed forever per key and never
+    /// reused, even when a key is retired; a new key takes the next unused
+    /// number. (The first 25 are the keys' places in `ALL` when codes were
+    /// introduced, so buttons sent before still mean the same key.)
+    pub const fn code(self) -> u16 {
+        match self {
+            Self::DefaultLanguage => 0,
+            Self::Currency => 1,
+            Self::TrialDays => 2,
+            Self::TrialTrafficMb => 3,
+            Self::SupportContact => 4,
+            Self::AdminChatId => 5,
+            Self::AdminTopicId => 6,
+            Self::ReminderDays => 7,
+            Self::ReferralRewardPercent => 8,
+            Self::MaxCustomers => 9,
+            Self::MaxAdmins => 10,
+            Self::ApiRateLimitPerMinute => 11,
+            Self::OwnPanelAllowed => 12,
+            Self::CardRotation => 13,
+            Self::CardUniqueAmount => 14,
+            Self::PaymentMinutes => 15,
+            Self::CardToCardMin => 16,
+            Self::CardToCardMax => 17,
+            Self::ZarinpalMin => 18,
+            Self::ZarinpalMax => 19,
+            Self::TelegramStarsMin => 20,
+            Self::TelegramStarsMax => 21,
+            Self::StarsRate => 22,
+            Self::OnboardingPlans => 23,
+            Self::OnboardingApproval => 24,
+        }
+    }
+
+    /// The key whose [`Self::code`] is `code`, if any.
+    pub fn from_code(code: u16) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
     }
 
     /// What the key accepts, in words (for errors and help).
@@ -538,6 +598,79 @@ mod tests {
     fn errors_say_what_is_expected() {
         let err = ConfigKey::TrialDays.parse_value("x").unwrap_err().to_string();
         assert_eq!(err, "invalid value for `trial_days`: expected a whole number of days from 1 to 30");
+    }
+
+    /// Every key's code, as buttons already sent carry it. A code never
+    /// changes and is never given to another key: add new keys at the end.
+    const CODES: [(ConfigKey, u16); 25] = [
+        (ConfigKey::DefaultLanguage, 0),
+        (ConfigKey::Currency, 1),
+        (ConfigKey::TrialDays, 2),
+        (ConfigKey::TrialTrafficMb, 3),
+        (ConfigKey::SupportContact, 4),
+        (ConfigKey::AdminChatId, 5),
+        (ConfigKey::AdminTopicId, 6),
+        (ConfigKey::ReminderDays, 7),
+        (ConfigKey::ReferralRewardPercent, 8),
+        (ConfigKey::MaxCustomers, 9),
+        (ConfigKey::MaxAdmins, 10),
+        (ConfigKey::ApiRateLimitPerMinute, 11),
+        (ConfigKey::OwnPanelAllowed, 12),
+        (ConfigKey::CardRotation, 13),
+        (ConfigKey::CardUniqueAmount, 14),
+        (ConfigKey::PaymentMinutes, 15),
+        (ConfigKey::CardToCardMin, 16),
+        (ConfigKey::CardToCardMax, 17),
+        (ConfigKey::ZarinpalMin, 18),
+        (ConfigKey::ZarinpalMax, 19),
+        (ConfigKey::TelegramStarsMin, 20),
+        (ConfigKey::TelegramStarsMax, 21),
+        (ConfigKey::StarsRate, 22),
+        (ConfigKey::OnboardingPlans, 23),
+        (ConfigKey::OnboardingApproval, 24),
+    ];
+
+    #[test]
+    fn codes_are_stable_and_unique() {
+        for (key, code) in CODES {
+            assert_eq!(key.code(), code, "{key}: a code never changes");
+            assert_eq!(ConfigKey::from_code(code), Some(key));
+        }
+        assert_eq!(CODES.len(), ConfigKey::ALL.len(), "every key is pinned here");
+        let mut codes: Vec<u16> = ConfigKey::ALL.iter().map(|k| k.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ConfigKey::ALL.len(), "two keys share a code");
+        assert_eq!(ConfigKey::from_code(u16::MAX), None);
+    }
+
+    /// The compiler checks that `audience` decides every key only while its
+    /// match has no wildcard arm; with `_ => Tenant` back, a forgotten
+    /// platform-only key would silently become editable by every tenant.
+    #[test]
+    fn audience_names_every_key_without_a_default() {
+        let source = include_str!("config_key.rs");
+        let body = source.split("pub const fn audience(self)").nth(1).and_then(|rest| rest.split("\n    }\n").next());
+        let body = body.expect("ConfigKey::audience");
+        assert!(!body.contains("_ =>"), "audience() must not have a default arm");
+        for key in ConfigKey::ALL {
+            assert!(body.contains(&format!("Self::{key:?}\n")) || body.contains(&format!("Self::{key:?} ")), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn platform_only_keys_are_exactly_these() {
+        let platform: Vec<ConfigKey> =
+            ConfigKey::ALL.into_iter().filter(|k| k.audience() == ConfigAudience::Platform).collect();
+        let expected = [
+            ConfigKey::MaxCustomers,
+            ConfigKey::MaxAdmins,
+            ConfigKey::ApiRateLimitPerMinute,
+            ConfigKey::OwnPanelAllowed,
+            ConfigKey::OnboardingPlans,
+            ConfigKey::OnboardingApproval,
+        ];
+        assert_eq!(platform, expected);
     }
 
     #[test]

@@ -64,6 +64,31 @@ impl FeatureFlag {
         }
     }
 
+    /// The flag's stable code: what buttons (callback data) name it by, so
+    /// adding or reordering flags in [`Self::ALL`] never re-targets a button
+    /// already sent. Fixed forever per flag and never reused; a new flag takes
+    /// the next unused number. (The first 9 are the flags' places in `ALL`
+    /// when codes were introduced, so buttons sent before still mean the same
+    /// flag.)
+    pub const fn code(self) -> u16 {
+        match self {
+            Self::CardToCard => 0,
+            Self::Zarinpal => 1,
+            Self::TelegramStars => 2,
+            Self::Trial => 3,
+            Self::Referral => 4,
+            Self::PromoCodes => 5,
+            Self::SupportTickets => 6,
+            Self::AutoRenew => 7,
+            Self::Onboarding => 8,
+        }
+    }
+
+    /// The flag whose [`Self::code`] is `code`, if any.
+    pub fn from_code(code: u16) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.code() == code)
+    }
+
     /// The value a tenant has until someone sets the flag.
     ///
     /// Card-to-card, promo codes and support are what a new Iranian reseller
@@ -118,6 +143,34 @@ mod tests {
             assert_eq!(flag.key().parse::<FeatureFlag>().unwrap(), flag);
         }
         assert!("yookassa".parse::<FeatureFlag>().is_err());
+    }
+
+    /// Every flag's code, as buttons already sent carry it. A code never
+    /// changes and is never given to another flag: add new flags at the end.
+    const CODES: [(FeatureFlag, u16); 9] = [
+        (FeatureFlag::CardToCard, 0),
+        (FeatureFlag::Zarinpal, 1),
+        (FeatureFlag::TelegramStars, 2),
+        (FeatureFlag::Trial, 3),
+        (FeatureFlag::Referral, 4),
+        (FeatureFlag::PromoCodes, 5),
+        (FeatureFlag::SupportTickets, 6),
+        (FeatureFlag::AutoRenew, 7),
+        (FeatureFlag::Onboarding, 8),
+    ];
+
+    #[test]
+    fn codes_are_stable_and_unique() {
+        for (flag, code) in CODES {
+            assert_eq!(flag.code(), code, "{flag}: a code never changes");
+            assert_eq!(FeatureFlag::from_code(code), Some(flag));
+        }
+        assert_eq!(CODES.len(), FeatureFlag::ALL.len(), "every flag is pinned here");
+        let mut codes: Vec<u16> = FeatureFlag::ALL.iter().map(|f| f.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), FeatureFlag::ALL.len(), "two flags share a code");
+        assert_eq!(FeatureFlag::from_code(u16::MAX), None);
     }
 
     #[test]

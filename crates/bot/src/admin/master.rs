@@ -8,7 +8,8 @@
 //! with the update that asked for it.
 //!
 //! Ops: `h` home (platform figures), `l` tenants (id = page), `v` one tenant,
-//! `s`/`r` suspend/resume, `f` features, `t` toggle a feature (arg = flag),
+//! `s`/`r` suspend/resume, `f` features, `t` toggle a feature (arg = its
+//! `FeatureFlag::code`, never its place in `ALL`),
 //! `a` add a tenant by token, `b` message tenant owners, `q` shop requests,
 //! `y`/`n` approve/reject a request (see [`super::onboarding`]).
 
@@ -72,9 +73,8 @@ pub(crate) async fn press(
         }
         'f' => features(ctx, platform, id, language, menu).await,
         't' => {
-            let Some(flag) = FeatureFlag::ALL.get(pressed.arg as usize).copied() else {
-                return Ok(Shown::toast(t(language, "menu-expired")));
-            };
+            let flag = u16::try_from(pressed.arg).ok().and_then(FeatureFlag::from_code);
+            let Some(flag) = flag else { return Ok(Shown::toast(t(language, "menu-expired"))) };
             // A platform-only flag (onboarding) means something only on the master bot.
             if flag.platform_only() && !record(ctx, platform, id).await?.is_some_and(|b| b.is_master) {
                 return Ok(Shown::toast(t(language, "menu-expired")));
@@ -338,12 +338,11 @@ async fn features(
     let raw = id.get() as u64;
     let mut rows: Vec<Vec<Value>> = flags
         .iter()
-        .enumerate()
         // Onboarding means something only in the master bot.
-        .filter(|(_, (flag, _))| b.is_master || !flag.platform_only())
-        .map(|(i, (flag, on))| {
+        .filter(|(flag, _)| b.is_master || !flag.platform_only())
+        .map(|(flag, on)| {
             let mark = if *on { "✅" } else { "⬜" };
-            vec![button(format!("{mark} {}", flag.key()), menu, op('t', raw, i as u64))]
+            vec![button(format!("{mark} {}", flag.key()), menu, op('t', raw, u64::from(flag.code())))]
         })
         .collect();
     rows.push(vec![button(t(language, "btn-back"), menu, op('v', raw, 0))]);

@@ -5,6 +5,10 @@
 //! `ConfigKey::parse_value` checks (its error is shown and the value asked
 //! again), or reset to its default.
 //!
+//! Buttons and stored flows name a flag or key by its stable code
+//! (`FeatureFlag::code`, `ConfigKey::code`), never by its place in `ALL`: a
+//! flag or key added later cannot re-target a button already sent.
+//!
 //! Writes go into this update's transaction (`TenantTx::set_flag`,
 //! `set_tenant_config`); the screen after a change is built from the
 //! transaction's own view, and the cached settings are dropped so the next
@@ -35,13 +39,13 @@ pub(crate) const OPS: &[char] = &['h', 't', 'c', 'e', 'r'];
 enum Op {
     /// The feature switches.
     Home,
-    /// Switch feature `id` (its place in `FeatureFlag::ALL`).
+    /// Switch feature `id` (its `FeatureFlag::code`).
     Toggle,
     /// The configuration keys, page `arg`.
     Config,
-    /// Ask for a new value of key `id` (its place in `ConfigKey::ALL`).
+    /// Ask for a new value of key `id` (its `ConfigKey::code`).
     Edit,
-    /// Reset key `id` to its default.
+    /// Reset key `id` (its code) to its default.
     Reset,
 }
 
@@ -59,18 +63,24 @@ impl Op {
 }
 
 /// The switches this bot's admins see: onboarding means something only in the master bot.
-fn flags(is_master: bool) -> impl Iterator<Item = (usize, FeatureFlag)> {
-    FeatureFlag::ALL.into_iter().enumerate().filter(move |(_, f)| is_master || *f != FeatureFlag::Onboarding)
+fn flags(is_master: bool) -> impl Iterator<Item = FeatureFlag> {
+    FeatureFlag::ALL.into_iter().filter(move |f| is_master || *f != FeatureFlag::Onboarding)
 }
 
-/// The keys a tenant may change, with their place in `ConfigKey::ALL`.
-fn tenant_keys() -> impl Iterator<Item = (usize, ConfigKey)> {
-    ConfigKey::ALL.into_iter().enumerate().filter(|(_, k)| k.audience() == ConfigAudience::Tenant)
+/// The flag a button names by its code, if this bot's admins see it.
+fn shown_flag(code: u64, is_master: bool) -> Option<FeatureFlag> {
+    let flag = FeatureFlag::from_code(u16::try_from(code).ok()?)?;
+    flags(is_master).any(|f| f == flag).then_some(flag)
 }
 
-/// The tenant key at place `id`, if it is one a tenant may change.
-fn tenant_key(id: u64) -> Option<ConfigKey> {
-    let key = *ConfigKey::ALL.get(usize::try_from(id).ok()?)?;
+/// The keys a tenant may change, in display order.
+fn tenant_keys() -> impl Iterator<Item = ConfigKey> {
+    ConfigKey::ALL.into_iter().filter(|k| k.audience() == ConfigAudience::Tenant)
+}
+
+/// The key a button (or stored flow) names by its code, if a tenant may change it.
+fn tenant_key(code: u64) -> Option<ConfigKey> {
+    let key = ConfigKey::from_code(u16::try_from(code).ok()?)?;
     (key.audience() == ConfigAudience::Tenant).then_some(key)
 }
 
@@ -87,9 +97,7 @@ pub(crate) async fn press(
     Ok(match what {
         Op::Home => Shown::screen(features(ctx, language, menu)),
         Op::Toggle => {
-            let flag = usize::try_from(action.id).ok().and_then(|i| FeatureFlag::ALL.get(i).copied());
-            let is_master = ctx.bot.record.is_master;
-            let Some(flag) = flag.filter(|f| flags(is_master).any(|(_, g)| g == *f)) else {
+            let Some(flag) = shown_flag(action.id, ctx.bot.record.is_master) else {
                 return Ok(Shown::toast(gone(language)));
             };
             let on = !ctx.settings.flag(flag);
@@ -177,9 +185,9 @@ fn question(ctx: &UpdateContext, language: Language, key: ConfigKey) -> String {
 
 fn features(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {
     let mut rows: Vec<Vec<Value>> = flags(ctx.bot.record.is_master)
-        .map(|(i, flag)| {
+        .map(|flag| {
             let label = format!("{} {}", mark(ctx.settings.flag(flag)), flag.key());
-            op_row(label, menu, 't', i as u64)
+            op_row(label, menu, 't', u64::from(flag.code()))
         })
         .collect();
     rows.push(vec![op(t(language, "mng-set-config"), menu, AREA, 'c', 0, 0)]);
@@ -188,15 +196,15 @@ fn features(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {
 }
 
 fn config(ctx: &UpdateContext, language: Language, menu: u64, page: u64) -> Screen {
-    let keys: Vec<(usize, ConfigKey)> = tenant_keys().collect();
+    let keys: Vec<ConfigKey> = tenant_keys().collect();
     let start = usize::try_from(page).unwrap_or(usize::MAX).saturating_mul(PAGE).min(keys.len());
     let shown = &keys[start..(start + PAGE).min(keys.len())];
     let mut rows: Vec<Vec<Value>> = shown
         .iter()
-        .map(|(i, key)| {
+        .map(|key| {
             let value = ctx.settings.config(*key).to_string();
             let value: String = value.chars().take(24).collect();
-            op_row(format!("{} = {value}", key.key()), menu, 'e', *i as u64)
+            op_row(format!("{} = {value}", key.key()), menu, 'e', u64::from(key.code()))
         })
         .collect();
     rows.extend(pager(menu, AREA, 'c', 0, page, start + PAGE < keys.len()));
@@ -215,11 +223,25 @@ mod tests {
 
     #[test]
     fn platform_keys_are_not_offered() {
-        for (i, key) in ConfigKey::ALL.iter().enumerate() {
-            let offered = tenant_key(i as u64).is_some();
+        for key in ConfigKey::ALL {
+            let offered = tenant_key(u64::from(key.code())).is_some();
             assert_eq!(offered, key.audience() == ConfigAudience::Tenant, "{key}");
         }
         assert!(tenant_key(u64::MAX).is_none());
-        assert!(flags(false).all(|(_, f)| f != FeatureFlag::Onboarding));
+        assert!(flags(false).all(|f| f != FeatureFlag::Onboarding));
+    }
+
+    /// A button names its key or flag by code, whatever its place in `ALL`.
+    #[test]
+    fn buttons_name_keys_and_flags_by_code() {
+        for key in tenant_keys() {
+            assert_eq!(tenant_key(u64::from(key.code())), Some(key), "{key}");
+        }
+        for flag in FeatureFlag::ALL {
+            assert_eq!(shown_flag(u64::from(flag.code()), true), Some(flag), "{flag}");
+        }
+        assert_eq!(shown_flag(u64::from(FeatureFlag::Onboarding.code()), false), None, "master bot only");
+        assert_eq!(shown_flag(u64::from(u16::MAX) + 1, true), None);
+        assert_eq!(tenant_key(u64::from(ConfigKey::MaxAdmins.code())), None, "platform-only");
     }
 }
