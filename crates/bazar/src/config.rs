@@ -229,11 +229,26 @@ impl Config {
             return Err(ConfigLoadError::MissingFile(path.display().to_string()));
         }
         let keys: Vec<&str> = KEYS.iter().map(|k| k.key).collect();
-        Figment::new()
-            .merge(Toml::file(path))
-            .merge(Env::prefixed("BAZAR_").only(&keys))
-            .extract()
-            .map_err(|e| ConfigLoadError::Invalid(describe(e)))
+        Self::extract(Figment::new().merge(Toml::file(path)).merge(Env::prefixed("BAZAR_").only(&keys)))
+    }
+
+    /// Defaults, then `BAZAR_*` variables given explicitly rather than read
+    /// from the process (an in-process application in a test has its own),
+    /// read exactly as [`Config::load`] reads the environment.
+    pub fn from_vars<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, ConfigLoadError> {
+        let mut values = figment::value::Dict::new();
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix("BAZAR_").map(str::to_ascii_lowercase) else { continue };
+            if KEYS.iter().any(|k| k.key == key) {
+                let value: figment::value::Value = value.parse().unwrap_or_else(|never| match never {});
+                values.insert(key, value);
+            }
+        }
+        Self::extract(Figment::from(figment::providers::Serialized::defaults(values)))
+    }
+
+    fn extract(figment: Figment) -> Result<Self, ConfigLoadError> {
+        figment.extract().map_err(|e| ConfigLoadError::Invalid(describe(e)))
     }
 
     /// This process's `node_id`: as configured, else `{host name}-{listen}` —

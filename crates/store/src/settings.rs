@@ -101,6 +101,12 @@ impl SettingsCache {
         }
     }
 
+    /// Forgets every tenant's entry: the next read of each goes to the database.
+    pub(crate) fn invalidate_all(&self) {
+        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.cache.invalidate_all();
+    }
+
     pub(crate) async fn invalidate(&self, bot_id: BotId) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
         self.cache.invalidate(&bot_id).await;

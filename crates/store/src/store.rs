@@ -49,6 +49,13 @@ impl Store {
         Ok(())
     }
 
+    /// Drops every cached tenant setting, so writes another process made (the
+    /// CLI next to a running server) are seen at the next read instead of
+    /// after the cache's lifetime: what `bazar serve` does on SIGHUP.
+    pub fn reload_settings(&self) {
+        self.settings.invalidate_all();
+    }
+
     /// The database, for health checks.
     pub fn database(&self) -> &Database {
         &self.db

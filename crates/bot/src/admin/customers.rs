@@ -28,7 +28,7 @@ const AREA: AdminArea = AdminArea::Customers;
 const MAX_ADJUSTMENT: i64 = 1_000_000_000_000_000;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
-/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+/// and against the isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`).
 #[cfg(test)]
 pub(crate) const OPS: &[char] = &['h', 'l', 's', 'v', 'b', 'w'];
 

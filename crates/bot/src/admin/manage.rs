@@ -175,13 +175,13 @@ mod tests {
         assert_eq!(window(u64::MAX), (9, 8_000_000));
     }
 
-    /// The isolation walk (`crates/bazar/tests/admin_isolation.rs`) presses every
+    /// The isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`) presses every
     /// op letter of every management area with another tenant's ids; its list
     /// must name exactly the letters the areas handle, so a new op cannot be
     /// added without being walked.
     #[test]
     fn isolation_walk_covers_every_op() {
-        const WALK: &str = include_str!("../../../bazar/tests/admin_isolation.rs");
+        const WALK: &str = include_str!("../../../bazar/tests/e2e/admin_isolation.rs");
         let areas: [(&str, &[char]); 7] = [
             ("Customers", super::super::customers::OPS),
             ("Subscriptions", super::super::subscriptions::OPS),

@@ -34,7 +34,7 @@ const AREA: AdminArea = AdminArea::Plans;
 const MAX_PLANS: i64 = 500;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
-/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+/// and against the isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`).
 #[cfg(test)]
 pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'a', 'e', 't', 'c', 'u', 'w', 'o', 'x', 'y', 'r'];
 

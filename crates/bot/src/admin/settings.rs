@@ -30,7 +30,7 @@ use std::sync::Arc;
 const AREA: AdminArea = AdminArea::Settings;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
-/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+/// and against the isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`).
 #[cfg(test)]
 pub(crate) const OPS: &[char] = &['h', 't', 'c', 'e', 'r'];
 

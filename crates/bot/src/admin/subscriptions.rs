@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 const AREA: AdminArea = AdminArea::Subscriptions;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
-/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+/// and against the isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`).
 #[cfg(test)]
 pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'e', 'd', 'x', 'r', 'y'];
 

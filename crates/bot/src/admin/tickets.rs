@@ -25,7 +25,7 @@ const THREAD: usize = 10;
 const SNIPPET: usize = 300;
 
 /// The op letters of this area (see [`Op`]); tests check them against `Op::of`
-/// and against the isolation walk (`crates/bazar/tests/admin_isolation.rs`).
+/// and against the isolation walk (`crates/bazar/tests/e2e/admin_isolation.rs`).
 #[cfg(test)]
 pub(crate) const OPS: &[char] = &['h', 'l', 'v', 'r', 'c'];
 

@@ -62,6 +62,22 @@ impl FakeTelegram {
         self.shared.failures.arm(method, status, times);
     }
 
+    /// Holds every bot's `sendMessage` calls (accepted, not answered) until
+    /// [`release_sends`](Self::release_sends): replies stay in flight.
+    pub fn hold_sends(&self) {
+        self.shared.hold.set(true);
+    }
+
+    /// Answers the held calls and stops holding.
+    pub fn release_sends(&self) {
+        self.shared.hold.set(false);
+    }
+
+    /// How many `sendMessage` calls are held right now (their clients still waiting).
+    pub fn held_sends(&self) -> usize {
+        self.shared.hold.waiting()
+    }
+
     pub(super) fn bot(&self, bot_id: i64, caller: &str) -> Arc<Bot> {
         self.shared
             .bot_by_id(bot_id)

@@ -26,6 +26,7 @@ mod control;
 mod edits;
 mod envelope;
 mod files;
+mod hold;
 mod inspect;
 mod interactions;
 mod limits;

@@ -54,6 +54,9 @@ pub(crate) async fn execute(shared: &Arc<Shared>, bot: &Arc<Bot>, method: &str, 
     if method == "getupdates" {
         return polling::get_updates(bot, &params).await;
     }
+    if method == "sendmessage" {
+        shared.hold.pass().await;
+    }
     let result = methods::call(&Ctx { shared, bot, method, params: &params });
     if let Err(err) = &result
         && err.status == 400

@@ -29,6 +29,7 @@ pub(crate) struct Shared {
     /// Woken on every recorded message, for `wait_for_sent`.
     pub sent_notify: Notify,
     pub failures: Failures,
+    pub hold: super::hold::Hold,
     pub too_many: AtomicU64,
     file_seq: AtomicU64,
     http: OnceLock<reqwest::Client>,
@@ -108,6 +109,7 @@ impl Shared {
             refusals: Mutex::default(),
             sent_notify: Notify::new(),
             failures: Failures::default(),
+            hold: Default::default(),
             too_many: AtomicU64::new(0),
             file_seq: AtomicU64::new(0),
             http: OnceLock::new(),

@@ -1,0 +1,7 @@
+//! The panel adapters against the testkit's fakes and the real Marzban, in
+//! one test binary.
+
+mod connect;
+mod marzban;
+mod marzban_contract;
+mod remnawave;

@@ -1,0 +1,200 @@
+//! A subscription's life: bought, provisioned (with its reminders and expiry
+//! scheduled), reminded once, expired once and disabled on the panel.
+
+use bazar_domain::jobs::ExpireJob;
+use bazar_domain::{BotToken, Irt, JobKind, Money, PlanNames, TelegramUserId};
+use bazar_secrets::{Keyring, MasterKey};
+use bazar_shop::lifecycle::{self, Notice};
+use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
+use bazar_store::{
+    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, Store, SubscriptionStatus,
+};
+use bazar_testkit::panels::FakeRemnawave;
+use std::time::Duration;
+
+const DAY: i64 = 86_400_000;
+
+#[tokio::test]
+async fn bought_provisioned_reminded_expired() {
+    let Shop { url, _dir, store, scope, panel, plan, customer } =
+        shop("4242:AAE00000000000000000000000000000000", Some(10 << 30)).await;
+    let platform = platform();
+
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    let bought = bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    assert!(matches!(bought, BuyOutcome::Bought { .. }));
+    tx.commit().await.unwrap();
+
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    assert_eq!(jobs.len(), 1);
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let outcome = provisioner.run(&scope, &jobs[0], args).await.unwrap();
+    let ProvisionOutcome::Delivered(subscription) = outcome else { panic!("{outcome:?}") };
+    assert_eq!(subscription.status, SubscriptionStatus::Active);
+    let expires = subscription.expires_at.unwrap();
+    assert_eq!(panel.users().len(), 1);
+
+    // Scheduled with it: the 1-day reminder (the 3-day one would be now) and the expiry.
+    let scheduled = scheduled_jobs(&url).await;
+    assert_eq!(scheduled.len(), 2, "{scheduled:?}");
+    let (remind, reminded) = find(&scheduled, |k| match k {
+        JobKind::Remind(args) => Some(*args),
+        _ => None,
+    });
+    let (expire, ending) = expiry(&scheduled);
+    assert_eq!(reminded.days, 1);
+
+    let in_a_day = expires - DAY / 2;
+    let notice = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
+    assert!(matches!(notice, Notice::Reminder { days: 1, .. }), "{notice:?}");
+    let again = lifecycle::remind(&store, &scope, remind, &reminded, in_a_day).await.unwrap();
+    assert_eq!(again, Notice::Nothing, "once");
+
+    // Not yet at the end: nothing; at the end: expired once, and disabled on the panel.
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires - 1).await.unwrap().is_none());
+    let expired = lifecycle::expire_due(&store, &scope, expire, &ending, expires + 1).await.unwrap().expect("expired");
+    assert!(lifecycle::expire_due(&store, &scope, expire, &ending, expires + 2).await.unwrap().is_none(), "once");
+    provisioner.disable_on_panel(&expired).await;
+    let user = panel.users().pop().unwrap();
+    assert_eq!(user["status"], "DISABLED", "{user}");
+    let mut tx = store.tenant(&scope).begin_read().await.unwrap();
+    assert_eq!(tx.subscription(expired.id).await.unwrap().unwrap().status, SubscriptionStatus::Expired);
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn auto_renewal_extends_instead_of_expiring() {
+    let Shop { url, _dir, store, scope, panel, plan, customer } =
+        shop("4243:AAE00000000000000000000000000000000", None).await;
+    let platform = platform();
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    tx.set_auto_renew(customer.id, true).await.unwrap();
+    tx.commit().await.unwrap();
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let ProvisionOutcome::Delivered(subscription) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
+        panic!()
+    };
+    let end = subscription.expires_at.unwrap();
+
+    let scheduled = scheduled_jobs(&url).await;
+    let (expire, ending) = expiry(&scheduled);
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
+    // A re-run of the same expiry job renews nothing more (the ledger key decides).
+    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
+    let extend = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let (extend, extension) = find(&extend, |k| match k {
+        JobKind::Extend(args) => Some(args.clone()),
+        _ => None,
+    });
+    let ProvisionOutcome::Delivered(renewed) = provisioner.extend(&scope, extend, &extension).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(renewed.expires_at, Some(end + 3 * DAY), "renewed from the old end");
+    assert_eq!(renewed.status, SubscriptionStatus::Active);
+    let mut tx = store.tenant(&scope).begin_read().await.unwrap();
+    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(0), "paid twice, once each");
+    tx.commit().await.unwrap();
+    assert_eq!(panel.users().len(), 1);
+}
+
+/// A tenant with the fake Remnawave as default panel, a 3-day plan and one customer.
+struct Shop {
+    url: String,
+    _dir: tempfile::TempDir,
+    store: Store,
+    scope: bazar_store::TenantScope,
+    panel: FakeRemnawave,
+    plan: bazar_store::Plan,
+    customer: bazar_store::Customer,
+}
+
+async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
+    let (url, _dir) = bazar_testkit::sqlite_url();
+    let store =
+        Store::open(&DatabaseOptions::new(url.clone()), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
+    let platform = platform();
+    let bot = NewBot {
+        token: BotToken::parse(token).unwrap(),
+        name: "shop".into(),
+        username: Some("shop_bot".into()),
+        is_master: false,
+        admins: vec![],
+        owner: None,
+    };
+    let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
+    let scope = store.platform(&platform).tenant(record.id).await.unwrap();
+    let panel = FakeRemnawave::start().await;
+    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    let new_panel = NewPanel {
+        name: "main".into(),
+        kind: bazar_domain::PanelKind::Remnawave,
+        base_url: panel.url(),
+        credentials: credentials.into(),
+        make_default: true,
+        catalog: None,
+    };
+    store.platform(&platform).add_panel(new_panel).await.unwrap();
+    let plan = NewPlan {
+        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
+        duration_days: 3,
+        traffic_bytes,
+        device_limit: None,
+        price: 30_000,
+        currency: "IRT",
+        sort: 0,
+        panel_options: bazar_domain::PlanOptions {
+            remnawave_squads: vec![panel.default_squad()],
+            ..Default::default()
+        },
+    };
+    let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
+    let contact =
+        CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
+    let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
+    Shop { url, _dir, store, scope, panel, plan, customer }
+}
+
+fn reqwest_client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap()
+}
+
+async fn scheduled_jobs(url: &str) -> Vec<Job> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url).await.unwrap();
+    let rows: Vec<(i64, i64, String, String)> =
+        sqlx::query_as("SELECT id, bot_id, kind, payload FROM jobs WHERE status = 'pending' ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    rows.into_iter()
+        .map(|(id, bot, kind, payload)| Job {
+            id,
+            bot_id: bazar_domain::BotId::from_raw(bot),
+            kind: JobKind::from_stored(&kind, &payload).unwrap(),
+            attempts: 1,
+        })
+        .collect()
+}
+
+/// The first job whose kind `pick` accepts, with what it picked.
+fn find<T>(jobs: &[Job], pick: impl Fn(&JobKind) -> Option<T>) -> (&Job, T) {
+    jobs.iter().find_map(|j| pick(&j.kind).map(|args| (j, args))).expect("a job of that kind")
+}
+
+/// The subscription's expiry job, with its arguments.
+fn expiry(jobs: &[Job]) -> (&Job, ExpireJob) {
+    find(jobs, |k| match k {
+        JobKind::Expire(args) => Some(*args),
+        _ => None,
+    })
+}
+
+use crate::platform;
