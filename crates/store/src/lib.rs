@@ -92,6 +92,9 @@ pub use subscriptions::{
 pub fn settings_ttl() -> std::time::Duration {
     settings::CROSS_PROCESS_TTL
 }
+/// The tenant id every scope is made of, re-exported so a user of the store
+/// (and its compile-fail proofs) names the same type the store was built with.
+pub use bazar_domain::BotId;
 pub use root::{CompositionRoot, RootClaimed};
 pub use store::Store;
 pub use tenancy::{PlatformScope, PlatformTx, TenantScope, TenantTx};

@@ -117,7 +117,7 @@ impl PgCluster {
         for _ in 0..5 {
             let port = free_port();
             let options = format!(
-                "-k {} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                "-k {} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=500",
                 socket_dir.display()
             );
             let status = pg("pg_ctl")

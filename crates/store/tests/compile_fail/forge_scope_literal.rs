@@ -1,5 +1,5 @@
 // A TenantScope cannot be written as a literal: its field is private.
-use bazar_domain::BotId;
+use bazar_store::BotId;
 use bazar_store::TenantScope;
 
 fn main() {

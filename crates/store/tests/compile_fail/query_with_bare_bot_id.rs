@@ -1,5 +1,5 @@
 // Tenant operations take a &TenantScope, never a bare (or optional) bot id.
-use bazar_domain::BotId;
+use bazar_store::BotId;
 use bazar_store::Store;
 
 async fn list_customers(store: &Store) {
