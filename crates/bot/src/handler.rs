@@ -69,6 +69,10 @@ impl Handler for CustomerBot {
         Box::pin(crate::jobs::run(&self.provisioner, &self.zarinpal, bot, job))
     }
 
+    fn give_up<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
+        Box::pin(crate::give_up::give_up(&self.provisioner, bot, job))
+    }
+
     fn broadcast_text(&self, progress: &bazar_runtime::BroadcastProgress, kind: bazar_runtime::TextKind) -> String {
         crate::admin::broadcast::text(progress, kind)
     }

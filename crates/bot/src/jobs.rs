@@ -158,7 +158,7 @@ async fn reset_link(
     })
 }
 
-async fn notify(
+pub(crate) async fn notify(
     store: &Store,
     bot: &Arc<BotHandle>,
     subscription: &Subscription,

@@ -15,6 +15,7 @@ mod chart;
 mod clock;
 mod daily_summary;
 mod failed;
+mod give_up;
 mod handler;
 pub mod i18n;
 mod jobs;

@@ -235,6 +235,28 @@ impl JobKind {
         }
     }
 
+    /// Claims after which the job is given up whatever happened to its
+    /// attempts: one that never ends (its process dies, or it panics, every
+    /// time) would otherwise come back every lease forever. The kinds that
+    /// retry on purpose stay above their own limits (`provisioning_max_attempts`,
+    /// 8 by default; Stars settling 8; Zarinpal 5), so this only ends loops.
+    /// What a given-up job owed (a paid subscription, a renewal) is refunded
+    /// by the handler's `give_up`.
+    pub const fn max_attempts(&self) -> u32 {
+        match self {
+            Self::Provision(_) | Self::Extend(_) | Self::Disable(_) | Self::ResetLink(_) => 50,
+            Self::StarsSettle(_) | Self::ZarinpalReconcile(_) | Self::ZarinpalRequest(_) => 20,
+            Self::PanelCatalog(_)
+            | Self::Remind(_)
+            | Self::Expire(_)
+            | Self::PaymentUpdate(_)
+            | Self::PaymentExpire(_)
+            | Self::TicketReply(_)
+            | Self::TicketClosed(_)
+            | Self::DailySummary(_) => 10,
+        }
+    }
+
     /// The stored payload (`jobs.payload`), as JSON text.
     pub fn payload(&self) -> String {
         // Serializing plain structs of numbers, strings and options cannot fail.

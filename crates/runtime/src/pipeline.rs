@@ -110,6 +110,18 @@ pub trait Handler: Send + Sync + 'static {
         Box::pin(async { Vec::new() })
     }
 
+    /// Called instead of [`Handler::run_job`] for a job claimed more times
+    /// than its kind allows (`JobKind::max_attempts`: it never ended — its
+    /// process died or it panicked every time). The handler compensates what
+    /// the job owed (refunds a paid subscription) in the transaction that
+    /// ends it `failed`, and returns whom to tell (the customer, the admins),
+    /// once: a failed job is never claimed again. The runtime marks it failed
+    /// afterwards if the handler did not.
+    fn give_up<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a bazar_store::Job) -> BoxFuture<'a, Vec<Outgoing>> {
+        let _ = (bot, job);
+        Box::pin(async { Vec::new() })
+    }
+
     /// The one polite line a customer of a *suspended* bot gets (no tenant
     /// data is touched for it): `shop` is the bot's name, `language_code`
     /// Telegram's code of the sender's language, if it sent one.

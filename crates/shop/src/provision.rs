@@ -157,40 +157,72 @@ impl Provisioner {
             }
             Err((_, error)) => {
                 tracing::error!(bot_id = %scope.bot_id(), subscription = id, %error, "provisioning failed for good; refunding");
-                let mut tx = tenant.begin().await?;
-                if subscription.price > 0 {
-                    let key = format!("refund:subscription:{id}");
-                    let reference = format!("subscription {id} could not be provisioned");
-                    match subscription.currency.as_str() {
-                        Irr::CODE => {
-                            tx.post(
-                                customer.id,
-                                Money::<Irr>::new(subscription.price),
-                                EntryKind::Refund,
-                                &key,
-                                Some(&reference),
-                            )
-                            .await?;
-                        }
-                        _ => {
-                            tx.post(
-                                customer.id,
-                                Money::<Irt>::new(subscription.price),
-                                EntryKind::Refund,
-                                &key,
-                                Some(&reference),
-                            )
-                            .await?;
-                        }
-                    }
-                }
-                tx.set_subscription_status(id, SubscriptionStatus::Failed).await?;
-                tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
-                let failed = tx.subscription(id).await?.unwrap_or(subscription);
-                tx.commit().await?;
-                Ok(ProvisionOutcome::Refunded { subscription: failed, error })
+                self.fail_provision(scope, job, subscription, error).await
             }
         }
+    }
+
+    /// A bought subscription that will not be provisioned: its price back to
+    /// the wallet (once, by key), the subscription failed, the job failed —
+    /// in one transaction.
+    async fn fail_provision(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        subscription: Subscription,
+        error: String,
+    ) -> Result<ProvisionOutcome, StoreError> {
+        let id = subscription.id;
+        let mut tx = self.store.tenant(scope).begin().await?;
+        let key = format!("refund:subscription:{id}");
+        refund(&mut tx, subscription.customer_id, subscription.price, &subscription.currency, &key, id).await?;
+        tx.set_subscription_status(id, SubscriptionStatus::Failed).await?;
+        tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
+        let failed = tx.subscription(id).await?.unwrap_or(subscription);
+        tx.commit().await?;
+        Ok(ProvisionOutcome::Refunded { subscription: failed, error })
+    }
+
+    /// Gives up a `provision` or `extend` job claimed more often than its
+    /// kind allows (it never ended: its process died or it panicked each
+    /// time), without asking the panel again: what was paid goes back as
+    /// after a last failed attempt. `Skipped` when nothing was owed any more
+    /// (already delivered, disabled, gone) or the job is of another kind.
+    pub async fn give_up(&self, scope: &TenantScope, job: &Job) -> Result<ProvisionOutcome, StoreError> {
+        let error = format!("given up after {} attempts", job.attempts);
+        let subscription_id = match &job.kind {
+            bazar_domain::JobKind::Provision(args) => args.subscription,
+            bazar_domain::JobKind::Extend(args) => args.subscription,
+            _ => return self.end(scope, job, JobEnd::Failed { error }).await.map(|()| ProvisionOutcome::Skipped),
+        };
+        let mut tx = self.store.tenant(scope).begin_read().await?;
+        let subscription = tx.subscription(subscription_id).await?;
+        tx.commit().await?;
+        match (&job.kind, subscription) {
+            (bazar_domain::JobKind::Provision(_), Some(s)) if s.status == SubscriptionStatus::Provisioning => {
+                self.fail_provision(scope, job, s, error).await
+            }
+            (bazar_domain::JobKind::Extend(args), Some(s)) => self.fail_extend(scope, job, args, s, error).await,
+            _ => self.end(scope, job, JobEnd::Failed { error }).await.map(|()| ProvisionOutcome::Skipped),
+        }
+    }
+
+    /// A renewal the panel will not take: what it paid back, the job failed.
+    async fn fail_extend(
+        &self,
+        scope: &TenantScope,
+        job: &Job,
+        args: &ExtendJob,
+        subscription: Subscription,
+        error: String,
+    ) -> Result<ProvisionOutcome, StoreError> {
+        let (price, currency, key) = (args.price, args.currency.as_str(), args.key.as_str());
+        let mut tx = self.store.tenant(scope).begin().await?;
+        refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), subscription.id).await?;
+        tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
+        tx.commit().await?;
+        let refunded = Subscription { price, currency: currency.to_owned(), ..subscription };
+        Ok(ProvisionOutcome::Refunded { subscription: refunded, error })
     }
 
     pub(crate) async fn end(&self, scope: &TenantScope, job: &Job, end: JobEnd) -> Result<(), StoreError> {
@@ -240,15 +272,7 @@ impl Provisioner {
                 self.end(scope, job, JobEnd::Retry { run_at, error: error.clone() }).await?;
                 Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
             }
-            Err((_, error)) => {
-                let (price, currency, key) = (args.price, args.currency.as_str(), args.key.as_str());
-                let mut tx = tenant.begin().await?;
-                refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), id).await?;
-                tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
-                tx.commit().await?;
-                let refunded = Subscription { price, currency: currency.to_owned(), ..subscription };
-                Ok(ProvisionOutcome::Refunded { subscription: refunded, error })
-            }
+            Err((_, error)) => self.fail_extend(scope, job, args, subscription, error).await,
         }
     }
 

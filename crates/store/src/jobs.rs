@@ -98,6 +98,40 @@ impl Platform<'_> {
         tx.commit().await
     }
 
+    /// Puts a claimed job back for `run_at` after an attempt that could not
+    /// record its own end (it panicked): the attempt counts, and `error` says
+    /// what happened, so the job neither waits out its lease nor loops unseen.
+    pub async fn retry_job(&self, id: i64, run_at: i64, error: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        sqlx::query(
+            "UPDATE jobs SET status = 'pending', run_at = $1, last_error = $2, locked_until = NULL, updated_at = $3 \
+             WHERE id = $4 AND status = 'running'",
+        )
+        .bind(run_at)
+        .bind(error)
+        .bind(now_ms())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
+    /// Ends a claimed job `failed` with `error` unless it already ended: the
+    /// runtime's last word on a job it gave up, whatever its handler did.
+    pub async fn fail_job(&self, id: i64, error: &str) -> Result<(), StoreError> {
+        let mut tx = self.begin_tx(Mode::Write).await?;
+        sqlx::query(
+            "UPDATE jobs SET status = 'failed', last_error = COALESCE(last_error, $1), locked_until = NULL, \
+             updated_at = $2 WHERE id = $3 AND status = 'running'",
+        )
+        .bind(error)
+        .bind(now_ms())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+        tx.commit().await
+    }
+
     /// Gives back, at once, the jobs `node` held when its process died: a
     /// process calls it as it starts, before claiming anything, so every job
     /// still `running` under its own `node_id` belongs to a predecessor that

@@ -44,6 +44,7 @@ status-expired = ⌛ expired
 status-disabled = ⛔ disabled
 status-failed = ❌ failed (refunded)
 admin-refunded = ⚠️ Subscription #{ $id } of customer { $customer } could not be provisioned ({ $error }); { $price } was refunded to the wallet.
+admin-job-given-up = ⚠️ A background task of this shop failed { $attempts } times in a row and was stopped. Nothing was charged for it; the platform's operator has the details in the logs.
 btn-invite = 👥 Invite friends
 invite-text = Share your link: friends who join through it and buy a plan earn you { $percent }% of what they pay, straight into your wallet.
 

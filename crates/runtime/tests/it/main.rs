@@ -14,4 +14,5 @@ fn platform() -> PlatformScope {
 
 mod broadcast_engine;
 mod handler_panic;
+mod job_attempts;
 mod unreadable_job;

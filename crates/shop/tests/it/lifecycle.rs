@@ -105,6 +105,34 @@ async fn auto_renewal_extends_instead_of_expiring() {
     assert_eq!(panel.users().len(), 1);
 }
 
+/// A paid subscription whose provisioning never ended (its process died each
+/// time) is given up without asking the panel again: refunded once, failed.
+#[tokio::test]
+async fn a_provisioning_that_never_ends_is_refunded() {
+    let Shop { _dir, store, scope, panel, plan, customer, .. } =
+        shop("4244:AAE00000000000000000000000000000000", None).await;
+    let platform = platform();
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    let paid = tx.balance::<Irt>(customer.id).await.unwrap();
+    tx.commit().await.unwrap();
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let outcome = provisioner.give_up(&scope, &jobs[0]).await.unwrap();
+    let ProvisionOutcome::Refunded { subscription, error } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(subscription.status, SubscriptionStatus::Failed);
+    assert!(error.contains("given up after 1 attempts"), "{error}");
+    assert!(panel.users().is_empty(), "the panel was not asked again");
+    // Given up twice (a second claim racing the first): refunded once.
+    provisioner.give_up(&scope, &jobs[0]).await.unwrap();
+    let mut tx = store.tenant(&scope).begin_read().await.unwrap();
+    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(50_000), "from {paid:?}, back once");
+    tx.commit().await.unwrap();
+    assert!(store.platform(&platform).claim_jobs(10, 60_000).await.unwrap().is_empty(), "never claimed again");
+}
+
 /// A tenant with the fake Remnawave as default panel, a 3-day plan and one customer.
 struct Shop {
     url: String,
