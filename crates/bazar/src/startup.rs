@@ -20,8 +20,9 @@ use std::time::Duration;
 pub async fn serve(config: Config, platform: PlatformScope) -> Result<(), CliError> {
     let app = Application::build(config, platform).await?;
     let reload = app.reload_handle();
+    // Registered before serving: an unhandled SIGHUP would end the process.
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let hangups = tokio::spawn(async move {
-        let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) else { return };
         while hangup.recv().await.is_some() {
             reload.settings();
             tracing::info!("settings reloaded (SIGHUP)");

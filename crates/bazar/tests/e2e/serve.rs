@@ -46,6 +46,14 @@ async fn serve_health_metrics_and_stop(mut p: Platform) {
     assert_eq!(body["error"]["code"], "not_found");
 
     let pid = child.id().to_string();
+    // SIGHUP reloads the settings cache and keeps serving.
+    assert!(std::process::Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while http.get(format!("{base}/healthz")).send().await.map(|r| r.status()).ok() != Some(reqwest::StatusCode::OK) {
+        assert!(Instant::now() < deadline, "not serving after SIGHUP");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await; // the signal is handled on another task
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     let started = Instant::now();
     let status = loop {
@@ -61,6 +69,7 @@ async fn serve_health_metrics_and_stop(mut p: Platform) {
     let lines: Vec<serde_json::Value> = logs.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
     assert!(lines.iter().any(|l| l["message"] == "bazar is serving"), "structured JSON logs: {logs}");
     assert!(lines.iter().any(|l| l["message"] == "bazar stopped"), "{logs}");
+    assert!(lines.iter().any(|l| l["message"] == "settings reloaded (SIGHUP)"), "{logs}");
     assert!(!logs.contains(token.split(':').nth(1).unwrap()), "token in logs");
 }
 
