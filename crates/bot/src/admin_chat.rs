@@ -7,7 +7,6 @@ use crate::handler::language_of;
 use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::Outgoing;
 use bazar_store::{StoreError, TenantSettings, TenantTx};
-use serde_json::json;
 
 /// Who hears about something that needs an admin, in which language: the
 /// admin chat (in the tenant's default language), else each admin who can be
@@ -37,6 +36,6 @@ pub(crate) fn into_topic(settings: &TenantSettings, message: &mut Outgoing) {
         return;
     };
     if message.params.get("chat_id").and_then(serde_json::Value::as_i64) == Some(chat.0) {
-        message.params["message_thread_id"] = json!(topic);
+        message.in_topic(*topic);
     }
 }

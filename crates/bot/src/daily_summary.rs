@@ -12,7 +12,7 @@ use bazar_runtime::{BotHandle, Outgoing};
 use bazar_store::{
     Job, JobEnd, PaymentFilter, PaymentMethod, PaymentStatus, Store, StoreError, TenantStats, TicketStatus,
 };
-use serde_json::json;
+use bazar_telegram::requests::SendMessage;
 use std::sync::Arc;
 
 const DAY_MS: i64 = 86_400_000;
@@ -57,7 +57,7 @@ pub(crate) async fn run(
     Ok(chats
         .into_iter()
         .map(|(chat, language)| {
-            let mut message = Outgoing::new("sendMessage", json!({"chat_id": chat, "text": figures.text(language)}));
+            let mut message = Outgoing::call(SendMessage::new(chat, figures.text(language)));
             crate::admin_chat::into_topic(&settings, &mut message);
             message
         })

@@ -20,7 +20,7 @@ use bazar_runtime::{FailedUpdate, HandlerError, Outgoing};
 use bazar_shop::payments::stars::{self, Kept};
 use bazar_store::TenantSettings;
 use bazar_telegram::frankenstein::updates::UpdateContent;
-use serde_json::json;
+use bazar_telegram::requests::{AnswerCallbackQuery, AnswerPreCheckoutQuery, SendMessage};
 
 /// What to send for an update that failed for good; an error when money it
 /// carried could not be kept (the update then comes again).
@@ -29,14 +29,18 @@ pub(crate) async fn failed(failed: FailedUpdate<'_>) -> Result<Vec<Outgoing>, Ha
     let language = sender_language(&failed, settings.as_deref());
     Ok(match Route::of(failed.update) {
         Route::Button { query_id, .. } => {
-            let params =
-                json!({"callback_query_id": query_id, "text": t(language, "update-failed"), "show_alert": true});
-            vec![Outgoing::new("answerCallbackQuery", params)]
+            let text = Some(t(language, "update-failed"));
+            vec![Outgoing::call(AnswerCallbackQuery {
+                callback_query_id: query_id.to_string(),
+                text,
+                show_alert: true,
+            })]
         }
         Route::PreCheckout { query_id, .. } => {
-            let params =
-                json!({"pre_checkout_query_id": query_id, "ok": false, "error_message": t(language, "update-failed")});
-            vec![Outgoing::new("answerPreCheckoutQuery", params)]
+            let error_message = Some(t(language, "update-failed"));
+            let refusal =
+                AnswerPreCheckoutQuery { pre_checkout_query_id: query_id.to_string(), ok: false, error_message };
+            vec![Outgoing::call(refusal)]
         }
         Route::Paid { payload, charge_id, total, .. } => {
             let settings = match settings {
@@ -96,7 +100,7 @@ async fn keep(
     let mut out = Vec::new();
     if !matches!(kept, Kept::Known(_)) {
         let text = t(paid.language, "stars-kept");
-        out.push(Outgoing::new("sendMessage", json!({"chat_id": message.chat.id, "text": text})));
+        out.push(Outgoing::call(SendMessage::new(message.chat.id, text)));
     }
     for (chat, language) in recipients {
         let text = match &kept {
@@ -124,7 +128,7 @@ async fn keep(
                 ],
             ),
         };
-        let mut notice = Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text}));
+        let mut notice = Outgoing::call(SendMessage::new(chat, text));
         crate::admin_chat::into_topic(settings, &mut notice);
         out.push(notice);
     }

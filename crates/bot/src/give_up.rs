@@ -8,7 +8,7 @@ use bazar_domain::{ConfigKey, ConfigValue, JobKind};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_shop::{ProvisionOutcome, Provisioner};
 use bazar_store::Job;
-use serde_json::json;
+use bazar_telegram::requests::SendMessage;
 use std::sync::Arc;
 
 /// A paid subscription or renewal is refunded, and the customer and the
@@ -35,7 +35,7 @@ async fn admins_told(provisioner: &Provisioner, bot: &Arc<BotHandle>, job: &Job)
     let ConfigValue::Chat(chat) = settings.config(ConfigKey::AdminChatId) else { return None };
     let language = language_of(None, &settings);
     let text = t_args(language, "admin-job-given-up", &[("attempts", &job.attempts.to_string())]);
-    let mut notice = Outgoing::new("sendMessage", json!({"chat_id": chat.0, "text": text}));
+    let mut notice = Outgoing::call(SendMessage::new(chat.0, text));
     crate::admin_chat::into_topic(&settings, &mut notice);
     Some(notice)
 }

@@ -15,8 +15,8 @@ use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
 use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
 use bazar_store::{Job, PlatformScope, PromoRefusal};
+use bazar_telegram::requests::{AnswerCallbackQuery, EditMessageText, InlineKeyboard, SendMessage};
 use futures::future::BoxFuture;
-use serde_json::json;
 use std::sync::Arc;
 
 /// The handler of every tenant bot's customers.
@@ -186,7 +186,7 @@ async fn text_input(
     match state.take_awaiting() {
         Awaiting::RejectionReason(payment) => {
             let reply = crate::payments::rejection_reason(ctx, payment, text, language).await?;
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+            ctx.send(Outgoing::call(SendMessage::new(chat, reply)));
         }
         Awaiting::AdminFlow(flow) => {
             admin_input(bot, ctx, state, flow, crate::admin::Input::Text(text), language).await?;
@@ -203,7 +203,7 @@ async fn text_input(
         },
         Awaiting::TicketAnswer(ticket) => {
             let reply = crate::support::admin_answers(ctx, state, ticket, text, language).await?;
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": reply})));
+            ctx.send(Outgoing::call(SendMessage::new(chat, reply)));
         }
         Awaiting::SupportMessage => {
             let reply = crate::support::customer_writes(ctx, text, language).await?;
@@ -298,13 +298,13 @@ async fn press(
         Action::Support => {
             state.expect(Awaiting::SupportMessage);
             let keyboard =
-                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+                InlineKeyboard::new(vec![vec![crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]);
             (Some(Screen { text: t(language, "ticket-ask"), keyboard }), None)
         }
         Action::Promo => {
             state.expect(Awaiting::PromoCode);
             let keyboard =
-                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+                InlineKeyboard::new(vec![vec![crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]);
             (Some(Screen { text: t(language, "promo-ask"), keyboard }), None)
         }
         Action::Home => {
@@ -410,7 +410,7 @@ async fn press(
                 ],
             );
             let keyboard =
-                json!({"inline_keyboard": [[crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]});
+                InlineKeyboard::new(vec![vec![crate::menu::button(t(language, "btn-back"), menu, Action::Home)]]);
             (Some(Screen { text, keyboard }), None)
         }
         Action::Trial => {
@@ -476,7 +476,7 @@ async fn renew<C: CurrencyUnit>(
         RenewOutcome::Renewed { price, .. } => {
             let price = shop_screens::price(language, price.minor(), C::CODE);
             let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
-            (Some(Screen { text, keyboard: json!({"inline_keyboard": []}) }), None)
+            (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
         }
         RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
         RenewOutcome::NotEnough { balance, price } => {
@@ -557,11 +557,11 @@ async fn pay<C: CurrencyUnit>(
                 let their_language = language_of(referrer.language, &ctx.settings);
                 let amount = shop_screens::price(their_language, reward.minor(), C::CODE);
                 let text = t_args(their_language, "referral-earned", &[("amount", &amount)]);
-                ctx.send(Outgoing::new("sendMessage", json!({"chat_id": referrer.telegram_id.get(), "text": text})));
+                ctx.send(Outgoing::call(SendMessage::new(referrer.telegram_id.get(), text)));
             }
             let price = shop_screens::price(language, subscription.price, &subscription.currency);
             let text = t_args(language, "bought", &[("price", &price)]);
-            (Some(Screen { text, keyboard: json!({"inline_keyboard": []}) }), None)
+            (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
         }
         BuyOutcome::AlreadyBought(_) => (None, Some(t(language, "already-bought"))),
         BuyOutcome::NotEnough { balance, price } => {
@@ -605,25 +605,16 @@ fn send_new_menu(ctx: &mut UpdateContext, state: &mut ChatState, language: Langu
 
 fn send_screen(ctx: &mut UpdateContext, screen: Screen) {
     let chat = ctx.chat.0;
-    ctx.send(Outgoing::new(
-        "sendMessage",
-        json!({"chat_id": chat, "text": screen.text, "reply_markup": screen.keyboard}),
-    ));
+    ctx.send(Outgoing::call(SendMessage::new(chat, screen.text).markup(screen.keyboard)));
 }
 
 fn edit_screen(ctx: &mut UpdateContext, message_id: i32, screen: Screen) {
     let chat = ctx.chat.0;
-    ctx.send(Outgoing::new(
-        "editMessageText",
-        json!({"chat_id": chat, "message_id": message_id, "text": screen.text, "reply_markup": screen.keyboard}),
-    ));
+    let message_id = i64::from(message_id);
+    let (text, reply_markup) = (screen.text, Some(screen.keyboard));
+    ctx.send(Outgoing::call(EditMessageText { chat_id: chat, message_id, text, parse_mode: None, reply_markup }));
 }
 
 fn answer(ctx: &mut UpdateContext, query_id: &str, text: Option<String>) {
-    let mut params = json!({"callback_query_id": query_id});
-    if let Some(text) = text {
-        params["text"] = json!(text);
-        params["show_alert"] = json!(false);
-    }
-    ctx.send(Outgoing::new("answerCallbackQuery", params));
+    ctx.send(Outgoing::call(AnswerCallbackQuery { callback_query_id: query_id.to_owned(), text, show_alert: false }));
 }

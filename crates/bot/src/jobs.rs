@@ -15,7 +15,7 @@ use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::{ProvisionOutcome, Provisioner};
 use bazar_store::{Job, Store, StoreError, Subscription};
 use bazar_telegram::Attachment;
-use serde_json::json;
+use bazar_telegram::requests::{SendMessage, SendPhoto};
 use std::sync::Arc;
 
 /// Runs one job and returns what to tell whom. A job that fails on the
@@ -176,37 +176,13 @@ pub(crate) async fn notify(
     let chat = customer.telegram_id.get();
     let mut out = Vec::new();
     if delivered {
-        let url = subscription.subscription_url.clone().unwrap_or_default();
-        let until = subscription.expires_at.map(bazar_domain::calendar::iso_date_of_ms).unwrap_or_default();
-        let caption = format!(
-            "{}\n\n<code>{}</code>",
-            escape(&t_args(language, "delivered", &[("until", &until)])),
-            escape(&url)
-        );
-        match qr::png(&url) {
-            Some(png) => out.push(Outgoing::with_file(
-                "sendPhoto",
-                json!({"chat_id": chat, "caption": caption, "parse_mode": "HTML"}),
-                Attachment {
-                    field: "photo".into(),
-                    file_name: "subscription.png".into(),
-                    mime: "image/png".into(),
-                    bytes: png,
-                },
-            )),
-            None => {
-                out.push(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": caption, "parse_mode": "HTML"})))
-            }
-        }
+        out.push(link_and_qr(language, chat, subscription));
     } else {
         let amount = price(language, subscription.price, &subscription.currency);
         if subscription.price > 0 {
-            out.push(Outgoing::new(
-                "sendMessage",
-                json!({"chat_id": chat, "text": t_args(language, "refunded", &[("price", &amount)])}),
-            ));
+            out.push(Outgoing::call(SendMessage::new(chat, t_args(language, "refunded", &[("price", &amount)]))));
         } else {
-            out.push(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": t(language, "no-panel")})));
+            out.push(Outgoing::call(SendMessage::new(chat, t(language, "no-panel"))));
         }
         if let bazar_domain::ConfigValue::Chat(admin_chat) = settings.config(bazar_domain::ConfigKey::AdminChatId) {
             let admin_language = language_of(None, &settings);
@@ -220,7 +196,7 @@ pub(crate) async fn notify(
                     ("price", &price(admin_language, subscription.price, &subscription.currency)),
                 ],
             );
-            let mut alert = Outgoing::new("sendMessage", json!({"chat_id": admin_chat.0, "text": text}));
+            let mut alert = Outgoing::call(SendMessage::new(admin_chat.0, text));
             crate::admin_chat::into_topic(&settings, &mut alert);
             out.push(alert);
         }
@@ -235,9 +211,8 @@ pub(crate) fn link_and_qr(language: bazar_domain::Language, chat: i64, subscript
     let caption =
         format!("{}\n\n<code>{}</code>", escape(&t_args(language, "delivered", &[("until", &until)])), escape(&url));
     match qr::png(&url) {
-        Some(png) => Outgoing::with_file(
-            "sendPhoto",
-            json!({"chat_id": chat, "caption": caption, "parse_mode": "HTML"}),
+        Some(png) => Outgoing::upload(
+            SendPhoto::new(chat, None).caption(caption).html(),
             Attachment {
                 field: "photo".into(),
                 file_name: "subscription.png".into(),
@@ -245,7 +220,7 @@ pub(crate) fn link_and_qr(language: bazar_domain::Language, chat: i64, subscript
                 bytes: png,
             },
         ),
-        None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": caption, "parse_mode": "HTML"})),
+        None => Outgoing::call(SendMessage::new(chat, caption).html()),
     }
 }
 
@@ -261,10 +236,7 @@ async fn new_link(store: &Store, bot: &Arc<BotHandle>, subscription: &Subscripti
     let language = language_of(customer.language, &settings);
     let chat = customer.telegram_id.get();
     let notice = t_args(language, "mng-sub-new-link", &[("id", &subscription.id.to_string())]);
-    vec![
-        Outgoing::new("sendMessage", json!({"chat_id": chat, "text": notice})),
-        link_and_qr(language, chat, subscription),
-    ]
+    vec![Outgoing::call(SendMessage::new(chat, notice)), link_and_qr(language, chat, subscription)]
 }
 
 /// A reminder or expiry message to the subscription's customer.
@@ -284,7 +256,7 @@ async fn lifecycle_message(
     let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) else { return Vec::new() };
     let language = language_of(customer.language, &settings);
     let text = t_args(language, key, &[("id", &subscription.id.to_string()), ("days", days), ("until", days)]);
-    vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))]
+    vec![Outgoing::call(SendMessage::new(customer.telegram_id.get(), text))]
 }
 
 fn escape(text: &str) -> String {

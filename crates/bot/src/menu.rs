@@ -4,18 +4,18 @@ use crate::callback::{Action, encode};
 use crate::i18n::{native_name, t, t_args};
 use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language};
 use bazar_store::TenantSettings;
-use serde_json::{Value, json};
+use bazar_telegram::{InlineButton, InlineKeyboard};
 
 /// A screen: text plus inline keyboard.
 pub struct Screen {
     /// Message text.
     pub text: String,
-    /// `reply_markup` (an inline keyboard).
-    pub keyboard: Value,
+    /// The inline keyboard under it.
+    pub keyboard: InlineKeyboard,
 }
 
-pub(crate) fn button(text: String, menu: u64, action: Action) -> Value {
-    json!({"text": text, "callback_data": encode(menu, action)})
+pub(crate) fn button(text: String, menu: u64, action: Action) -> InlineButton {
+    InlineButton::callback(text, encode(menu, action))
 }
 
 /// The main menu: buy, subscriptions, wallet, trial (when on), language, support (when set).
@@ -56,19 +56,19 @@ pub fn main_menu(
             Some(name) => format!("https://t.me/{name}"),
             None => contact.clone(),
         };
-        rows.push(vec![json!({"text": t(language, "btn-support"), "url": url})]);
+        rows.push(vec![InlineButton::url(t(language, "btn-support"), url)]);
     }
     let title = t_args(language, "menu-title", &[("shop", shop)]);
     let text = match intro {
         Some(intro) => format!("{intro}\n\n{title}"),
         None => title,
     };
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }
 
 /// The language picker, each language in its own script.
 pub fn language_menu(language: Language, menu: u64) -> Screen {
-    let rows: Vec<Vec<Value>> = Language::ALL
+    let rows: Vec<Vec<InlineButton>> = Language::ALL
         .iter()
         .map(|l| {
             let mark = if *l == language { "✅ " } else { "" };
@@ -76,5 +76,5 @@ pub fn language_menu(language: Language, menu: u64) -> Screen {
         })
         .chain(std::iter::once(vec![button(t(language, "btn-back"), menu, Action::Home)]))
         .collect();
-    Screen { text: t(language, "language-choose"), keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text: t(language, "language-choose"), keyboard: InlineKeyboard::new(rows) }
 }

@@ -13,7 +13,7 @@ use bazar_shop::payments::expire;
 use bazar_shop::payments::stars::{self, KeptSettle};
 use bazar_shop::payments::zarinpal::{Requested, ZarinpalGateway};
 use bazar_store::{Job, JobEnd, PaymentStatus, Store, StoreError};
-use serde_json::json;
+use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
 use std::sync::Arc;
 
 /// A `payment_expire` job: closes the payment if it is still unpaid.
@@ -85,11 +85,8 @@ async fn link(
         "zarinpal-link",
         &[("amount", &price(language, payment.amount, &payment.currency)), ("code", &payment.tracking_code)],
     );
-    let keyboard = json!({"inline_keyboard": [[{"text": t(language, "btn-zarinpal-pay"), "url": url}]]});
-    Ok(vec![Outgoing::new(
-        "sendMessage",
-        json!({"chat_id": customer.telegram_id.get(), "text": text, "reply_markup": keyboard}),
-    )])
+    let keyboard = InlineKeyboard::new(vec![vec![InlineButton::url(t(language, "btn-zarinpal-pay"), url)]]);
+    Ok(vec![Outgoing::call(SendMessage::new(customer.telegram_id.get(), text).markup(keyboard))])
 }
 
 /// A `payment_update` job: tells the customer what became of their payment.
@@ -146,5 +143,5 @@ pub(crate) async fn update(
         text.push_str("\n\n");
         text.push_str(&t(language, key));
     }
-    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text}))])
+    Ok(vec![Outgoing::call(SendMessage::new(customer.telegram_id.get(), text))])
 }

@@ -16,7 +16,10 @@ use bazar_shop::payments::stars::{self, PreCheckoutRefusal, StarsPaid, StarsStar
 use bazar_shop::payments::zarinpal::{ZarinpalGateway, ZarinpalStart};
 use bazar_shop::payments::{MethodLimits, Settlement, available_methods, referral_percent};
 use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus};
-use serde_json::{Value, json};
+use bazar_telegram::requests::{
+    AnswerPreCheckoutQuery, EditMessageReplyMarkup, InlineButton, InlineKeyboard, LabeledPrice, ReplyMarkup,
+    SendInvoice, SendMessage, SendPhoto,
+};
 
 /// What a payment step shows: a screen in place of the menu, a toast, or nothing more.
 pub(crate) struct Shown {
@@ -44,7 +47,7 @@ fn method_name(language: Language, method: PaymentMethod) -> String {
     )
 }
 
-fn back_row(language: Language, menu: u64) -> Vec<Value> {
+fn back_row(language: Language, menu: u64) -> Vec<InlineButton> {
     vec![button(t(language, "btn-back"), menu, Action::Home)]
 }
 
@@ -70,10 +73,10 @@ pub(crate) async fn top_up_menu(
     if methods.is_empty() {
         return Ok(Shown::toast(t(language, "no-methods")));
     }
-    let mut rows: Vec<Vec<Value>> =
+    let mut rows: Vec<Vec<InlineButton>> =
         methods.into_iter().map(|m| vec![button(method_name(language, m), menu, Action::TopUpWith(m))]).collect();
     rows.push(back_row(language, menu));
-    Ok(Shown::screen(Screen { text: t(language, "topup-choose"), keyboard: json!({"inline_keyboard": rows}) }))
+    Ok(Shown::screen(Screen { text: t(language, "topup-choose"), keyboard: InlineKeyboard::new(rows) }))
 }
 
 /// A method chosen: ask for the amount.
@@ -100,7 +103,7 @@ pub(crate) async fn ask_amount(
             ("max", &price(language, limits.max, currency)),
         ],
     );
-    Ok(Shown::screen(Screen { text, keyboard: json!({"inline_keyboard": [back_row(language, menu)]}) }))
+    Ok(Shown::screen(Screen { text, keyboard: InlineKeyboard::new(vec![back_row(language, menu)]) }))
 }
 
 /// The customer typed an amount after choosing a method.
@@ -246,7 +249,7 @@ async fn start(
                         ],
                     );
                     let chat = ctx.chat.0;
-                    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text})));
+                    ctx.send(Outgoing::call(SendMessage::new(chat, text)));
                     Ok(None)
                 }
                 ZarinpalStart::OutOfRange(limits) => {
@@ -283,12 +286,9 @@ fn send_card_details(
         ],
     );
     let keyboard =
-        json!({"inline_keyboard": [[button(t(language, "btn-cancel-payment"), menu, Action::CancelPayment)]]});
+        InlineKeyboard::new(vec![vec![button(t(language, "btn-cancel-payment"), menu, Action::CancelPayment)]]);
     let chat = ctx.chat.0;
-    ctx.send(Outgoing::new(
-        "sendMessage",
-        json!({"chat_id": chat, "text": text, "parse_mode": "HTML", "reply_markup": keyboard}),
-    ));
+    ctx.send(Outgoing::call(SendMessage::new(chat, text).html().markup(keyboard)));
     Ok(())
 }
 
@@ -302,17 +302,14 @@ fn bank_name(language: Language, bank: Bank) -> String {
 fn send_invoice(ctx: &mut UpdateContext, language: Language, payment: &Payment) {
     let credit = price(language, payment.credit, &payment.currency);
     let chat = ctx.chat.0;
-    ctx.send(Outgoing::new(
-        "sendInvoice",
-        json!({
-            "chat_id": chat,
-            "title": t(language, "stars-title"),
-            "description": t_args(language, "stars-description", &[("credit", &credit), ("code", &payment.tracking_code)]),
-            "payload": stars::invoice_payload(payment),
-            "currency": "XTR",
-            "prices": [{"label": t(language, "stars-label"), "amount": payment.amount}],
-        }),
-    ));
+    ctx.send(Outgoing::call(SendInvoice {
+        chat_id: chat,
+        title: t(language, "stars-title"),
+        description: t_args(language, "stars-description", &[("credit", &credit), ("code", &payment.tracking_code)]),
+        payload: stars::invoice_payload(payment),
+        currency: "XTR".to_owned(),
+        prices: vec![LabeledPrice { label: t(language, "stars-label"), amount: payment.amount }],
+    }));
 }
 
 /// The customer cancels their open card payment.
@@ -382,16 +379,13 @@ pub(crate) async fn receipt_for_admins(
             ("text", &note),
         ],
     );
-    let buttons = json!({"inline_keyboard": [[
-        {"text": t(language, "btn-approve"), "callback_data": encode(0, Action::PaymentApprove(payment.id))},
-        {"text": t(language, "btn-reject"), "callback_data": encode(0, Action::PaymentReject(payment.id))},
-    ]]});
+    let buttons = InlineKeyboard::new(vec![vec![
+        InlineButton::callback(t(language, "btn-approve"), encode(0, Action::PaymentApprove(payment.id))),
+        InlineButton::callback(t(language, "btn-reject"), encode(0, Action::PaymentReject(payment.id))),
+    ]]);
     Ok(match &payment.receipt_file_id {
-        Some(photo) => Outgoing::new(
-            "sendPhoto",
-            json!({"chat_id": chat, "photo": photo, "caption": body, "reply_markup": buttons}),
-        ),
-        None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": body, "reply_markup": buttons})),
+        Some(photo) => Outgoing::call(SendPhoto::new(chat, Some(photo.clone())).caption(body).markup(buttons)),
+        None => Outgoing::call(SendMessage::new(chat, body).markup(buttons)),
     })
 }
 
@@ -450,10 +444,7 @@ pub(crate) async fn admin_button(
             state.expect(Awaiting::RejectionReason(id));
             let chat = ctx.chat.0;
             let ask = t_args(language, "reject-reason-ask", &[("code", &payment.tracking_code)]);
-            ctx.send(Outgoing::new(
-                "sendMessage",
-                json!({"chat_id": chat, "text": ask, "reply_markup": {"force_reply": true, "selective": true}}),
-            ));
+            ctx.send(Outgoing::call(SendMessage::new(chat, ask).markup(ReplyMarkup::force_reply())));
             Ok(String::new())
         }
         _ => Ok(t(language, "menu-expired")),
@@ -481,12 +472,11 @@ fn admin_name(ctx: &UpdateContext) -> String {
 fn mark_decided(ctx: &mut UpdateContext, message_id: Option<i32>, line: String) {
     let chat = ctx.chat.0;
     if let Some(message_id) = message_id {
-        ctx.send(Outgoing::new(
-            "editMessageReplyMarkup",
-            json!({"chat_id": chat, "message_id": message_id, "reply_markup": {"inline_keyboard": []}}),
-        ));
+        let message_id = i64::from(message_id);
+        let reply_markup = InlineKeyboard::empty();
+        ctx.send(Outgoing::call(EditMessageReplyMarkup { chat_id: chat, message_id, reply_markup }));
     }
-    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": line})));
+    ctx.send(Outgoing::call(SendMessage::new(chat, line)));
 }
 
 /// The admin's text after Reject: the reason.
@@ -519,17 +509,13 @@ pub(crate) async fn pre_checkout(
     language: Language,
 ) -> Result<(), HandlerError> {
     let checked = stars::check_pre_checkout(&mut ctx.tx, ctx.customer.id, payload, currency, total).await?;
-    let answer = match checked {
-        Ok(_) => json!({"pre_checkout_query_id": query_id, "ok": true}),
-        Err(refusal) => {
-            let key = match refusal {
-                PreCheckoutRefusal::NotOpen => "stars-expired",
-                PreCheckoutRefusal::Unknown | PreCheckoutRefusal::Mismatch => "stars-invalid",
-            };
-            json!({"pre_checkout_query_id": query_id, "ok": false, "error_message": t(language, key)})
-        }
-    };
-    ctx.send(Outgoing::new("answerPreCheckoutQuery", answer));
+    let refusal = checked.err().map(|refusal| match refusal {
+        PreCheckoutRefusal::NotOpen => t(language, "stars-expired"),
+        PreCheckoutRefusal::Unknown | PreCheckoutRefusal::Mismatch => t(language, "stars-invalid"),
+    });
+    let pre_checkout_query_id = query_id.to_owned();
+    let answer = AnswerPreCheckoutQuery { pre_checkout_query_id, ok: refusal.is_none(), error_message: refusal };
+    ctx.send(Outgoing::call(answer));
     Ok(())
 }
 

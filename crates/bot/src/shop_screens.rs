@@ -6,7 +6,7 @@ use crate::menu::{Screen, button};
 use bazar_domain::{CurrencyUnit, Language, Money, PromoBenefit, group_thousands};
 use bazar_shop::promo::with_benefit;
 use bazar_store::{LedgerEntry, PaymentMethod, Plan, Subscription, SubscriptionStatus};
-use serde_json::json;
+use bazar_telegram::requests::{InlineButton, InlineKeyboard};
 
 /// `150,000 IRT` in the customer's language (Persian shows تومان / ریال).
 pub fn price(language: Language, minor: i64, currency: &str) -> String {
@@ -48,13 +48,13 @@ fn plan_devices(language: Language, limit: Option<u32>) -> String {
     t_args(language, "plan-devices", &[("devices", &devices(language, limit))])
 }
 
-fn back(language: Language, menu: u64) -> Vec<serde_json::Value> {
+fn back(language: Language, menu: u64) -> Vec<InlineButton> {
     vec![button(t(language, "btn-back"), menu, Action::Home)]
 }
 
 /// The plans on sale, one button each.
 pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
-    let mut rows: Vec<Vec<serde_json::Value>> = plans
+    let mut rows: Vec<Vec<InlineButton>> = plans
         .iter()
         .map(|p| {
             let label = format!("{} — {}", p.names.name(language), price(language, p.price, &p.currency));
@@ -63,7 +63,7 @@ pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
         .collect();
     rows.push(back(language, menu));
     let text = if plans.is_empty() { t(language, "plans-empty") } else { t(language, "plans-title") };
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }
 
 /// A plan's summary with the pay button (or the shortfall); a pending promo
@@ -133,7 +133,7 @@ pub fn plan_summary<C: CurrencyUnit>(
             )
         )
     };
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }
 
 /// Days left until `expires_at` (unix ms), rounded up.
@@ -172,7 +172,7 @@ pub fn subscriptions(
             text.push_str(&format!("\n{url}"));
         }
     }
-    let mut rows: Vec<Vec<serde_json::Value>> = subs
+    let mut rows: Vec<Vec<InlineButton>> = subs
         .iter()
         .filter(|s| s.status == SubscriptionStatus::Active && s.subscription_url.is_some())
         .take(5)
@@ -195,7 +195,7 @@ pub fn subscriptions(
         rows.push(vec![button(t(language, key), menu, Action::AutoRenew)]);
     }
     rows.push(back(language, menu));
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }
 
 /// Balance and the latest entries.
@@ -220,5 +220,5 @@ pub fn wallet<C: CurrencyUnit>(
     }
     rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
     rows.push(back(language, menu));
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }

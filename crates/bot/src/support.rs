@@ -14,7 +14,7 @@ use bazar_runtime::limits::{self, Markup};
 use bazar_runtime::{BotHandle, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::tickets;
 use bazar_store::{Job, JobEnd, Store, StoreError, TicketMessage, TicketStatus};
-use serde_json::json;
+use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
 use std::sync::Arc;
 
 /// Room kept in each piece of a long ticket for its "(2/3)" line.
@@ -43,10 +43,10 @@ pub(crate) async fn customer_writes(
                 ("text", &untrusted::quote(text)),
             ],
         );
-        let buttons = json!({"inline_keyboard": [[
-            {"text": t(admin_language, "btn-ticket-reply"), "callback_data": encode(0, Action::TicketReply(ticket.id))},
-            {"text": t(admin_language, "btn-ticket-close"), "callback_data": encode(0, Action::TicketClose(ticket.id))},
-        ]]});
+        let buttons = InlineKeyboard::new(vec![vec![
+            InlineButton::callback(t(admin_language, "btn-ticket-reply"), encode(0, Action::TicketReply(ticket.id))),
+            InlineButton::callback(t(admin_language, "btn-ticket-close"), encode(0, Action::TicketClose(ticket.id))),
+        ]]);
         let pieces = limits::split(&body, limits::MESSAGE_TEXT - PART_LINE, Markup::Plain);
         let parts = pieces.len();
         for (n, piece) in pieces.into_iter().enumerate() {
@@ -61,11 +61,11 @@ pub(crate) async fn customer_writes(
                 );
                 format!("{line}\n{piece}")
             };
-            let mut params = json!({"chat_id": admin_chat, "text": text});
+            let mut call = SendMessage::new(admin_chat, text);
             if n + 1 == parts {
-                params["reply_markup"] = buttons.clone();
+                call = call.markup(buttons.clone());
             }
-            let mut message = Outgoing::new("sendMessage", params);
+            let mut message = Outgoing::call(call);
             crate::admin_chat::into_topic(&ctx.settings, &mut message);
             ctx.send(message);
         }
@@ -88,7 +88,7 @@ pub(crate) async fn admin_button(
             state.expect(Awaiting::TicketAnswer(id));
             let chat = ctx.chat.0;
             let ask = t_args(language, "ticket-answer-ask", &[("id", &id.to_string())]);
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": ask})));
+            ctx.send(Outgoing::call(SendMessage::new(chat, ask)));
             Ok(String::new())
         }
         Action::TicketClose(id) => match ctx.tx.ticket(id).await? {
@@ -97,10 +97,7 @@ pub(crate) async fn admin_button(
                 if let Some(customer) = ctx.tx.customer(ticket.customer_id).await? {
                     let their = language_of(customer.language, &ctx.settings);
                     let text = t_args(their, "ticket-closed-customer", &[("id", &id.to_string())]);
-                    ctx.send(Outgoing::new(
-                        "sendMessage",
-                        json!({"chat_id": customer.telegram_id.get(), "text": text}),
-                    ));
+                    ctx.send(Outgoing::call(SendMessage::new(customer.telegram_id.get(), text)));
                 }
                 Ok(t_args(language, "ticket-closed", &[("id", &id.to_string())]))
             }
@@ -150,7 +147,7 @@ pub(crate) async fn ticket_reply(
     let told = ticket_customer(store, bot, job, id, Some(args.message)).await?;
     let Some(Recipient { chat, language, answer: Some(answer) }) = told else { return Ok(Vec::new()) };
     let text = t_args(language, "ticket-answer", &[("id", &id.to_string()), ("text", &answer.text)]);
-    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text}))])
+    Ok(vec![Outgoing::call(SendMessage::new(chat, text))])
 }
 
 /// The `ticket_closed` job (a close made through the API): tell the ticket's
@@ -166,7 +163,7 @@ pub(crate) async fn ticket_closed(
         return Ok(Vec::new());
     };
     let text = t_args(language, "ticket-closed-customer", &[("id", &id.to_string())]);
-    Ok(vec![Outgoing::new("sendMessage", json!({"chat_id": chat, "text": text}))])
+    Ok(vec![Outgoing::call(SendMessage::new(chat, text))])
 }
 
 /// Whom a ticket job tells, and the answer it delivers.

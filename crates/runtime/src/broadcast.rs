@@ -24,7 +24,8 @@
 use crate::outbox::{Outgoing, Priority, SendOutcome};
 use crate::registry::BotHandle;
 use bazar_store::{BatchClaim, Broadcast, BroadcastMessage, BroadcastStatus, DeliveryOutcome, DeliveryTarget};
-use serde_json::{Value, json};
+use bazar_telegram::requests::{EditMessageText, InlineButton, InlineKeyboard, SendMessage, SendPhoto};
+use serde_json::Value;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
@@ -129,21 +130,25 @@ impl BroadcastProgress {
 /// `sendPhoto` with the text as caption, with the optional URL button. The
 /// admin's preview uses it too, so the preview is exactly what customers get.
 pub fn broadcast_message(message: &BroadcastMessage, chat_id: i64) -> Outgoing {
-    let mut params = json!({ "chat_id": chat_id });
-    if let Some(button) = &message.button {
-        params["reply_markup"] = json!({ "inline_keyboard": [[{ "text": button.label, "url": button.url }]] });
-    }
+    let button = message.button.as_ref().map(|b| InlineKeyboard::new(vec![vec![InlineButton::url(&b.label, &b.url)]]));
+    let text = message.text.as_deref().unwrap_or_default();
     match &message.photo_file_id {
         Some(photo) => {
-            params["photo"] = json!(photo);
-            if let Some(caption) = message.text.as_deref().filter(|t| !t.is_empty()) {
-                params["caption"] = json!(caption);
+            let mut call = SendPhoto::new(chat_id, Some(photo.clone()));
+            if !text.is_empty() {
+                call = call.caption(text);
             }
-            Outgoing::new("sendPhoto", params)
+            if let Some(button) = button {
+                call = call.markup(button);
+            }
+            Outgoing::call(call)
         }
         None => {
-            params["text"] = json!(message.text.as_deref().unwrap_or_default());
-            Outgoing::new("sendMessage", params)
+            let mut call = SendMessage::new(chat_id, text);
+            if let Some(button) = button {
+                call = call.markup(button);
+            }
+            Outgoing::call(call)
         }
     }
 }
@@ -444,7 +449,7 @@ impl Sender {
     /// Sends the progress message and remembers its id for the edits.
     async fn send_progress_message(&mut self) {
         let text = self.rt.texts.broadcast_text(&self.progress(), TextKind::Progress);
-        let request = Outgoing::new("sendMessage", json!({ "chat_id": self.broadcast.admin_chat_id, "text": text }));
+        let request = Outgoing::call(SendMessage::new(self.broadcast.admin_chat_id, text.clone()));
         let sent = self.rt.outbox.enqueue_tracked(&self.bot.scope, &self.bot.token, request, Priority::Interactive);
         let Ok(Ok(message)) = sent.await else { return };
         let Some(message_id) = message.get("message_id").and_then(Value::as_i64) else { return };
@@ -469,7 +474,13 @@ impl Sender {
             return;
         }
         let chat = self.broadcast.admin_chat_id;
-        let edit = Outgoing::new("editMessageText", json!({ "chat_id": chat, "message_id": message_id, "text": text }));
+        let edit = Outgoing::call(EditMessageText {
+            chat_id: chat,
+            message_id,
+            text: text.clone(),
+            parse_mode: None,
+            reply_markup: None,
+        });
         self.rt.outbox.enqueue(&self.bot.scope, &self.bot.token, vec![edit]);
         self.last_progress = Some((Instant::now(), text));
     }
@@ -494,7 +505,7 @@ impl Sender {
         }
         self.show_progress(true);
         let report = self.rt.texts.broadcast_text(&self.progress(), TextKind::Report);
-        let request = Outgoing::new("sendMessage", json!({ "chat_id": self.broadcast.admin_chat_id, "text": report }));
+        let request = Outgoing::call(SendMessage::new(self.broadcast.admin_chat_id, report.clone()));
         let sent = self.rt.outbox.enqueue_tracked(&self.bot.scope, &self.bot.token, request, Priority::Interactive);
         let _ = sent.await;
         tracing::info!(
@@ -572,7 +583,7 @@ mod tests {
     fn ambiguous_failures_are_unknown_never_failed() {
         use bazar_telegram::TelegramError;
         let api = |code| TelegramError::Api { method: "sendMessage", code, description: "x".into(), retry_after: None };
-        assert_eq!(outcome_of(Ok(Ok(json!({"message_id": 1})))), DeliveryOutcome::Sent);
+        assert_eq!(outcome_of(Ok(Ok(serde_json::json!({"message_id": 1})))), DeliveryOutcome::Sent);
         assert_eq!(outcome_of(Ok(Err(api(403)))), DeliveryOutcome::Blocked);
         assert!(matches!(outcome_of(Ok(Err(api(400)))), DeliveryOutcome::Failed(_)));
         assert_eq!(outcome_of(Ok(Err(api(502)))), DeliveryOutcome::Unknown);

@@ -16,7 +16,7 @@
 
 use bazar_domain::{BotToken, TelegramUserId};
 use bazar_store::{Store, TenantScope};
-use bazar_telegram::{Attachment, BotApi, TelegramError};
+use bazar_telegram::{Attachment, BotApi, BotMethod, TelegramError};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,32 +27,41 @@ use tokio::time::Instant;
 
 /// One Bot API call to make on behalf of a bot.
 ///
-/// Built only through [`Outgoing::new`] and [`Outgoing::with_file`] (the
-/// struct is `non_exhaustive`), which fit its texts to Telegram's limits
-/// ([`crate::limits`]): whatever a reply, a job or a broadcast composed, what
-/// leaves is something Telegram accepts.
+/// Built only from typed parameters ([`Outgoing::call`], [`Outgoing::upload`]:
+/// the method's name comes from its type, `bazar_telegram::requests`), which
+/// are then fitted to Telegram's limits ([`crate::limits`]): whatever a reply,
+/// a job or a broadcast composed, what leaves is something Telegram accepts.
+/// The struct is `non_exhaustive`; `params` is the call's wire form.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Outgoing {
     /// Bot API method, e.g. `sendMessage`.
     pub method: &'static str,
-    /// Its parameters (JSON), including `chat_id` for messages.
+    /// Its parameters as sent (JSON), including `chat_id` for messages.
     pub params: Value,
     /// A file uploaded with the call (`sendPhoto` of a generated QR code).
     pub file: Option<Attachment>,
 }
 
 impl Outgoing {
-    /// A call of `method` with `params`, its texts fitted to Telegram's limits.
-    pub fn new(method: &'static str, mut params: Value) -> Self {
-        crate::limits::fit_call(method, &mut params);
-        Self { method, params, file: None }
+    /// The call `params` stand for, its texts fitted to Telegram's limits.
+    pub fn call<M: BotMethod>(params: M) -> Self {
+        Self::fitted(M::METHOD, wire_form(&params), None)
     }
 
-    /// A call that uploads `file`, its caption fitted to Telegram's limits.
-    pub fn with_file(method: &'static str, mut params: Value, file: Attachment) -> Self {
+    /// The call `params` stand for, uploading `file` with it.
+    pub fn upload<M: BotMethod>(params: M, file: Attachment) -> Self {
+        Self::fitted(M::METHOD, wire_form(&params), Some(file))
+    }
+
+    fn fitted(method: &'static str, mut params: Value, file: Option<Attachment>) -> Self {
         crate::limits::fit_call(method, &mut params);
-        Self { method, params, file: Some(file) }
+        Self { method, params, file }
+    }
+
+    /// Puts the message into a forum topic of its chat (`message_thread_id`).
+    pub fn in_topic(&mut self, topic: i64) {
+        self.params["message_thread_id"] = Value::from(topic);
     }
 
     async fn send(&self, api: &BotApi, token: &BotToken) -> Result<Value, TelegramError> {
@@ -107,6 +116,12 @@ pub struct OutboxOptions {
     pub per_chat_interval: Duration,
     /// Attempts for a request that fails transiently (5xx, network).
     pub max_attempts: u32,
+}
+
+/// Typed parameters as JSON: plain structs of numbers, strings and options,
+/// which cannot fail to serialize.
+fn wire_form<M: BotMethod>(params: &M) -> Value {
+    serde_json::to_value(params).expect("Bot API parameters are plain data")
 }
 
 impl Default for OutboxOptions {

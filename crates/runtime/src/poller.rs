@@ -152,8 +152,8 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
                         // Not held, so not confirmed: it comes again with the next poll.
                         break;
                     }
-                    if let Some((method, params)) = crate::webhook::polite_call(&rt, &bot, update)
-                        && let Err(e) = rt.api.call_json(&bot.token, method, &params).await
+                    if let Some(call) = crate::webhook::polite_call(&rt, &bot, update)
+                        && let Err(e) = rt.api.call_json(&bot.token, call.method, &call.params).await
                     {
                         tracing::debug!(%bot_id, error = %e, "polite answer not sent");
                     }

@@ -17,6 +17,7 @@
 
 use crate::Runtime;
 use crate::dispatch::Answer;
+use crate::outbox::Outgoing;
 use crate::runtime::RuntimeInner;
 use crate::update_meta::UpdateMeta;
 use axum::Json;
@@ -27,6 +28,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bazar_domain::BotId;
+use bazar_telegram::requests::{AnswerCallbackQuery, AnswerPreCheckoutQuery, SendMessage};
 use subtle::ConstantTimeEq;
 
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -105,8 +107,9 @@ async fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &He
     }
     metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
     match polite_call(&runtime.inner, bot, &update) {
-        Some((method, mut params)) => {
-            params["method"] = serde_json::Value::String(method.to_owned());
+        Some(call) => {
+            let mut params = call.params;
+            params["method"] = serde_json::Value::String(call.method.to_owned());
             (StatusCode::OK, Json(params)).into_response()
         }
         None => StatusCode::OK.into_response(),
@@ -154,39 +157,30 @@ pub(crate) async fn hold(rt: &RuntimeInner, bot: &bazar_store::SuspendedBot, upd
     }
 }
 
-/// The call (method and parameters) answering an update of a suspended bot,
-/// if one is due: the webhook reply, or the polite poller's request — fitted
-/// to Telegram's limits like every other call (the shop's name is in it).
+/// The call answering an update of a suspended bot, if one is due: the
+/// webhook reply, or the polite poller's request — fitted to Telegram's
+/// limits like every other call (the shop's name is in it).
 pub(crate) fn polite_call(
     rt: &RuntimeInner,
     bot: &bazar_store::SuspendedBot,
     update: &serde_json::Value,
-) -> Option<(&'static str, serde_json::Value)> {
-    let (method, mut params) = polite_reply(rt, bot, update)?;
-    crate::limits::fit_call(method, &mut params);
-    Some((method, params))
-}
-
-fn polite_reply(
-    rt: &RuntimeInner,
-    bot: &bazar_store::SuspendedBot,
-    update: &serde_json::Value,
-) -> Option<(&'static str, serde_json::Value)> {
+) -> Option<Outgoing> {
     let handler = &rt.handler;
     if let Some(query) = update.get("callback_query") {
         let language = query.pointer("/from/language_code").and_then(|l| l.as_str());
         let text = handler.unavailable_text(&bot.name, language);
         let id = query.get("id")?.as_str()?;
-        let params = serde_json::json!({"callback_query_id": id, "text": text, "show_alert": true});
-        return Some(("answerCallbackQuery", params));
+        let answer = AnswerCallbackQuery { callback_query_id: id.to_owned(), text: Some(text), show_alert: true };
+        return Some(Outgoing::call(answer));
     }
     if let Some(query) = update.get("pre_checkout_query") {
         // No new Stars are taken while the shop cannot deliver what they buy.
         let language = query.pointer("/from/language_code").and_then(|l| l.as_str());
         let text = handler.unavailable_text(&bot.name, language);
         let id = query.get("id")?.as_str()?;
-        let params = serde_json::json!({"pre_checkout_query_id": id, "ok": false, "error_message": text});
-        return Some(("answerPreCheckoutQuery", params));
+        let refusal =
+            AnswerPreCheckoutQuery { pre_checkout_query_id: id.to_owned(), ok: false, error_message: Some(text) };
+        return Some(Outgoing::call(refusal));
     }
     if carries_money(update) {
         return None; // held, and answered by the shop once it resumes
@@ -202,5 +196,5 @@ fn polite_reply(
     }
     let language = message.pointer("/from/language_code").and_then(|l| l.as_str());
     let text = handler.unavailable_text(&bot.name, language);
-    Some(("sendMessage", serde_json::json!({"chat_id": chat, "text": text})))
+    Some(Outgoing::call(SendMessage::new(chat, text)))
 }

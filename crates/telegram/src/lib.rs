@@ -10,10 +10,12 @@
 
 mod client;
 mod error;
+pub mod requests;
 mod types;
 
 pub use client::{Attachment, BotApi};
 pub use error::TelegramError;
+pub use requests::{BotMethod, InlineButton, InlineKeyboard, ReplyMarkup};
 pub use types::User;
 
 /// The Bot API types (updates, messages, keyboards, method parameters), from `frankenstein`.

@@ -14,6 +14,7 @@ use bazar_domain::{Language, TelegramUserId};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admins::{self, AdminRefusal};
 use bazar_store::Admin;
+use bazar_telegram::requests::InlineKeyboard;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Admins;
@@ -68,7 +69,7 @@ pub(crate) async fn press(
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         return Ok(Shown::screen(Screen {
             text: t(language, "adms-ask-id"),
-            keyboard: json!({"inline_keyboard": [[back]]}),
+            keyboard: InlineKeyboard::new(vec![vec![back]]),
         }));
     }
     let target = telegram_id(op.id);
@@ -90,10 +91,14 @@ pub(crate) async fn press(
         REMOVE => {
             let id = op.id;
             let text = t_args(language, "adms-remove-confirm", &[("id", &id.to_string())]);
-            let keyboard = json!({"inline_keyboard": [
-                [button(t(language, "adms-btn-remove-yes"), menu, Action::Admin(AREA, AdminOp::on(REMOVE_CONFIRMED, id)))],
-                [button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::on(VIEW, id)))],
-            ]});
+            let keyboard = InlineKeyboard::new(vec![
+                vec![button(
+                    t(language, "adms-btn-remove-yes"),
+                    menu,
+                    Action::Admin(AREA, AdminOp::on(REMOVE_CONFIRMED, id)),
+                )],
+                vec![button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::on(VIEW, id)))],
+            ]);
             Shown::screen(Screen { text, keyboard })
         }
         _ => {
@@ -124,7 +129,7 @@ pub(crate) async fn input(
         state.admin_flow(flow(AREA, json!({ "step": "id" })));
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         let text = format!("{}\n\n{}", t(language, "adms-bad-id"), t(language, "adms-ask-id"));
-        return Ok(Some(Screen { text, keyboard: json!({"inline_keyboard": [[back]]}) }));
+        return Ok(Some(Screen { text, keyboard: InlineKeyboard::new(vec![vec![back]]) }));
     };
     // An admin already keeps their permissions: nothing is written for them.
     let line = if ctx.tx.admin(TelegramUserId::from_raw(id)).await?.is_some() {
@@ -187,7 +192,7 @@ async fn list(
         Some(note) => format!("{note}\n\n{title}"),
         None => title,
     };
-    Ok(Screen { text, keyboard: json!({ "inline_keyboard": rows }) })
+    Ok(Screen { text, keyboard: InlineKeyboard::new(rows) })
 }
 
 async fn view(
@@ -220,5 +225,5 @@ async fn view(
         rows.push(vec![button(t(language, "adms-btn-remove"), menu, Action::Admin(AREA, AdminOp::on(REMOVE, id)))]);
     }
     rows.push(vec![button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)))]);
-    Ok(Screen { text, keyboard: json!({ "inline_keyboard": rows }) })
+    Ok(Screen { text, keyboard: InlineKeyboard::new(rows) })
 }

@@ -22,6 +22,7 @@ use crate::state::ChatState;
 use bazar_domain::Language;
 use bazar_runtime::{BroadcastProgress, HandlerError, Outgoing, TextKind, UpdateContext, broadcast_message};
 use bazar_store::{Audience, Broadcast, BroadcastButton, BroadcastMessage, BroadcastStatus, NewBroadcast};
+use bazar_telegram::requests::{InlineButton, SendMessage};
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Broadcast;
@@ -133,10 +134,7 @@ pub(crate) async fn press(
                 // The exact message customers will get, then the question below it.
                 ctx.send(broadcast_message(&b.message, chat));
                 let confirm = confirm_screen(language, menu, id, audience, size.reachable, size.total - size.reachable);
-                ctx.send(Outgoing::new(
-                    "sendMessage",
-                    json!({"chat_id": chat, "text": confirm.text, "reply_markup": confirm.keyboard}),
-                ));
+                ctx.send(Outgoing::call(SendMessage::new(chat, confirm.text).markup(confirm.keyboard)));
                 Shown::toast(t(language, "bc-preview-sent"))
             }
             (None, _) => Shown::toast(t(language, "bc-not-draft")),
@@ -477,7 +475,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let (limit, offset) = window(page);
     let mut items = ctx.tx.recent_broadcasts(limit, offset).await?;
     let more = trim(&mut items);
-    let mut rows: Vec<Vec<Value>> = items
+    let mut rows: Vec<Vec<InlineButton>> = items
         .iter()
         .map(|b| {
             let label = t_args(

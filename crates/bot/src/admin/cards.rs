@@ -19,6 +19,7 @@ use bazar_domain::{CardNumber, Language, check_daily_cap, check_holder};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
 use bazar_store::PaymentCard;
+use bazar_telegram::requests::InlineButton;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Cards;
@@ -192,7 +193,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let mut cards = ctx.tx.cards_page(limit, offset).await?;
     let more = trim(&mut cards);
     let mut text = t_args(language, "mng-card-title", &[("page", &page.saturating_add(1).to_string())]);
-    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-card-add"), menu, AREA, 'a', 0, 0)]];
+    let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-card-add"), menu, AREA, 'a', 0, 0)]];
     for card in &cards {
         text.push_str(&format!("\n{} {} · {}", mark(card.active), card.masked(), usage(language, card, code)));
         rows.push(vec![op(format!("{} {}", mark(card.active), card.masked()), menu, AREA, 'v', card.id as u64, 0)]);

@@ -21,6 +21,7 @@ use bazar_domain::{Currency, CurrencyUnit, CustomerId, Irr, Irt, Language, Money
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{Customer, CustomerSearch, PaymentFilter, SubscriptionFilter};
+use bazar_telegram::requests::{InlineButton, SendMessage};
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Customers;
@@ -142,7 +143,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let (limit, offset) = window(page);
     let mut customers = ctx.tx.recent_customers(limit, offset).await?;
     let more = trim(&mut customers);
-    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-cust-search"), menu, AREA, 's', 0, 0)]];
+    let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-cust-search"), menu, AREA, 's', 0, 0)]];
     rows.extend(customers.iter().map(|c| vec![op(who(c), menu, AREA, 'v', c.id.get() as u64, 0)]));
     rows.extend(pager(menu, AREA, 'l', 0, page, more));
     rows.push(vec![admin_home(language, menu)]);
@@ -157,7 +158,7 @@ async fn search(ctx: &mut UpdateContext, language: Language, menu: u64, text: &s
     {
         return Ok(screen);
     }
-    let mut rows: Vec<Vec<Value>> =
+    let mut rows: Vec<Vec<InlineButton>> =
         found.iter().map(|c| vec![op(who(c), menu, AREA, 'v', c.id.get() as u64, 0)]).collect();
     rows.push(vec![op(t(language, "mng-cust-search"), menu, AREA, 's', 0, 0)]);
     rows.push(vec![area_home(language, menu, AREA)]);
@@ -213,7 +214,7 @@ async fn view(
         }
     }
     // Newest subscriptions first; the list is capped so the keyboard stays small.
-    let mut rows: Vec<Vec<Value>> = subscriptions
+    let mut rows: Vec<Vec<InlineButton>> = subscriptions
         .iter()
         .rev()
         .take(PAGE)
@@ -340,7 +341,7 @@ async fn notify_customer(ctx: &mut UpdateContext, id: CustomerId, amount: i64, c
     }
     let their = crate::handler::language_of(customer.language, &ctx.settings);
     let text = t_args(their, "mng-cust-wallet-changed", &[("amount", &price(their, amount, code))]);
-    ctx.send(bazar_runtime::Outgoing::new("sendMessage", json!({"chat_id": customer.telegram_id.get(), "text": text})));
+    ctx.send(bazar_runtime::Outgoing::call(SendMessage::new(customer.telegram_id.get(), text)));
     Ok(())
 }
 

@@ -9,34 +9,42 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use bazar_domain::{Currency, Language};
 use bazar_runtime::UpdateContext;
-use serde_json::{Value, json};
+use bazar_telegram::requests::{InlineButton, InlineKeyboard};
+use serde_json::Value;
 
 /// Most items one list page shows.
 pub(super) const PAGE: usize = 8;
 
 /// A button of `area` doing `op` on `id` with `arg`.
-pub(super) fn op(text: String, menu: u64, area: AdminArea, op: char, id: u64, arg: u64) -> Value {
+pub(super) fn op(text: String, menu: u64, area: AdminArea, op: char, id: u64, arg: u64) -> InlineButton {
     button(text, menu, Action::Admin(area, AdminOp::with(op, id, arg)))
 }
 
 /// Back to the admin home screen.
-pub(super) fn admin_home(language: Language, menu: u64) -> Value {
+pub(super) fn admin_home(language: Language, menu: u64) -> InlineButton {
     button(t(language, "btn-back"), menu, Action::AdminHome)
 }
 
 /// Back to an area's own first screen.
-pub(super) fn area_home(language: Language, menu: u64, area: AdminArea) -> Value {
+pub(super) fn area_home(language: Language, menu: u64, area: AdminArea) -> InlineButton {
     op(t(language, "btn-back"), menu, area, super::HOME, 0, 0)
 }
 
 /// A screen from its text and rows of buttons.
-pub(super) fn screen(text: String, rows: Vec<Vec<Value>>) -> Screen {
-    Screen { text, keyboard: json!({ "inline_keyboard": rows }) }
+pub(super) fn screen(text: String, rows: Vec<Vec<InlineButton>>) -> Screen {
+    Screen { text, keyboard: InlineKeyboard::new(rows) }
 }
 
 /// The ◀️ / ▶️ row of a list on page `page` (`more`: a next page exists), or
 /// nothing when everything fits on one page.
-pub(super) fn pager(menu: u64, area: AdminArea, list_op: char, id: u64, page: u64, more: bool) -> Option<Vec<Value>> {
+pub(super) fn pager(
+    menu: u64,
+    area: AdminArea,
+    list_op: char,
+    id: u64,
+    page: u64,
+    more: bool,
+) -> Option<Vec<InlineButton>> {
     let mut row = Vec::new();
     if page > 0 {
         row.push(op("◀️".into(), menu, area, list_op, id, page - 1));

@@ -27,6 +27,7 @@ use crate::state::ChatState;
 use bazar_domain::{BotId, BotStatus, FeatureFlag, Language};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{BotRecord, NewBot, OnboardingStatus, PlatformScope, RevenueTotal, StoreError};
+use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
 use serde_json::{Value, json};
 
 /// Tenants per page of the list.
@@ -39,8 +40,8 @@ fn op(op: char, id: u64, arg: u64) -> Action {
     Action::Admin(AdminArea::Master, AdminOp::with(op, id, arg))
 }
 
-fn keyboard(rows: Vec<Vec<Value>>) -> Value {
-    json!({ "inline_keyboard": rows })
+fn keyboard(rows: Vec<Vec<InlineButton>>) -> InlineKeyboard {
+    InlineKeyboard::new(rows)
 }
 
 /// A button of this area.
@@ -157,7 +158,7 @@ pub(crate) async fn input(
         Some("broadcast") => {
             let owners = ctx.store.platform(platform).tenant_owners().await?;
             for owner in &owners {
-                ctx.send(Outgoing::new("sendMessage", json!({"chat_id": owner, "text": text})));
+                ctx.send(Outgoing::call(SendMessage::new(*owner, text)));
             }
             let text = t_args(language, "mst-broadcast-sent", &[("count", &owners.len().to_string())]);
             Ok(Some(Screen { text, keyboard: back() }))
@@ -224,7 +225,7 @@ async fn tenants(
     let bots = ctx.store.platform(platform).bots_page(PAGE + 1, page * PAGE).await?;
     let more = bots.len() as i64 > PAGE;
     let mut lines = Vec::new();
-    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut rows: Vec<Vec<InlineButton>> = Vec::new();
     for b in bots.iter().take(PAGE as usize) {
         let figures = ctx.store.platform(platform).bot_figures(b.id).await?;
         lines.push(t_args(
@@ -336,7 +337,7 @@ async fn features(
     };
     let flags = ctx.store.platform(platform).flags_in(&mut ctx.tx, id).await?;
     let raw = id.get() as u64;
-    let mut rows: Vec<Vec<Value>> = flags
+    let mut rows: Vec<Vec<InlineButton>> = flags
         .iter()
         // Onboarding means something only in the master bot.
         .filter(|(flag, _)| b.is_master || !flag.platform_only())

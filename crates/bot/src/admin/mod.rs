@@ -35,6 +35,7 @@ use crate::state::ChatState;
 use bazar_domain::{Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::{PaymentFilter, PaymentMethod, PaymentStatus};
+use bazar_telegram::requests::InlineKeyboard;
 use serde_json::json;
 
 /// Most receipts sent by one press of the queue button.
@@ -228,7 +229,7 @@ pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64)
         rows.push(vec![area(AdminArea::Master, "btn-adm-master")]);
     }
     rows.push(vec![button(t(language, "btn-back"), menu, Action::Home)]);
-    Ok(Screen { text, keyboard: json!({ "inline_keyboard": rows }) })
+    Ok(Screen { text, keyboard: InlineKeyboard::new(rows) })
 }
 
 async fn pending_receipts(ctx: &mut UpdateContext, limit: i64) -> Result<Vec<bazar_store::Payment>, HandlerError> {

@@ -29,14 +29,15 @@ use bazar_domain::{
 };
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{EntryKind, NewBot, NewOnboarding, OnboardingRequest, OnboardingStatus, PlatformScope, Posting};
+use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
 use serde_json::{Value, json};
 
 fn op(op: char, id: u64) -> Action {
     Action::Admin(AdminArea::Onboarding, AdminOp::with(op, id, 0))
 }
 
-fn keyboard(rows: Vec<Vec<Value>>) -> Value {
-    json!({ "inline_keyboard": rows })
+fn keyboard(rows: Vec<Vec<InlineButton>>) -> InlineKeyboard {
+    InlineKeyboard::new(rows)
 }
 
 /// The plans the master offers (none when unset or unreadable).
@@ -73,7 +74,7 @@ pub(crate) async fn press(
             } else {
                 t_args(language, "mst-onb-plans", &[("balance", &balance)])
             };
-            let mut rows: Vec<Vec<Value>> = offered
+            let mut rows: Vec<Vec<InlineButton>> = offered
                 .iter()
                 .enumerate()
                 .map(|(i, p)| {
@@ -273,7 +274,7 @@ pub(crate) async fn approve(
     }
     let theirs = applicant_language(ctx, &request).await?;
     let text = open_shop(ctx, platform, &request, theirs).await?;
-    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": request.telegram_id.get(), "text": text})));
+    ctx.send(Outgoing::call(SendMessage::new(request.telegram_id.get(), text)));
     let bot = ctx.store.onboarding().get(&mut ctx.tx, id).await?.and_then(|r| r.tenant_bot_id);
     Ok(t_args(language, "mst-approved", &[("bot", &bot.map(|b| b.to_string()).unwrap_or_default())]))
 }
@@ -302,7 +303,7 @@ pub(crate) async fn reject(ctx: &mut UpdateContext, id: i64, language: Language)
         "mst-onb-rejected",
         &[("id", &id.to_string()), ("fee", &price(theirs, request.fee, &request.currency))],
     );
-    ctx.send(Outgoing::new("sendMessage", json!({"chat_id": request.telegram_id.get(), "text": text})));
+    ctx.send(Outgoing::call(SendMessage::new(request.telegram_id.get(), text)));
     Ok(t(language, "mst-rejected"))
 }
 
@@ -334,8 +335,7 @@ async fn tell_platform_admins(ctx: &mut UpdateContext, request: &OnboardingReque
             button(t_args(language, "mst-btn-approve", &[("id", &id)]), 0, Action::OnboardingApprove(request.id)),
             button(t_args(language, "mst-btn-reject", &[("id", &id)]), 0, Action::OnboardingReject(request.id)),
         ]];
-        let params = json!({"chat_id": admin.get(), "text": text, "reply_markup": keyboard(decide)});
-        ctx.send(Outgoing::new("sendMessage", params));
+        ctx.send(Outgoing::call(SendMessage::new(admin.get(), text).markup(keyboard(decide))));
     }
     Ok(())
 }

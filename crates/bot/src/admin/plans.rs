@@ -27,6 +27,7 @@ use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_pri
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::Plan;
+use bazar_telegram::requests::InlineButton;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Plans;
@@ -332,9 +333,7 @@ pub(crate) async fn input(
     let mut shown = view(language, menu, &plan, &panel);
     shown.text = format!("{}\n\n{}", t(language, "mng-plan-draft"), shown.text);
     let publish = vec![op(t(language, "mng-plan-publish"), menu, AREA, 'c', plan.id as u64, 0)];
-    if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
-        rows.insert(0, json!(publish));
-    }
+    shown.keyboard.inline_keyboard.insert(0, publish);
     Ok(Some(shown))
 }
 
@@ -352,7 +351,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let (limit, offset) = window(page);
     let mut plans = ctx.tx.plans_page(limit, offset).await?;
     let more = trim(&mut plans);
-    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-plan-add"), menu, AREA, 'a', 0, 0)]];
+    let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-plan-add"), menu, AREA, 'a', 0, 0)]];
     for p in &plans {
         let label =
             format!("{} {} · {}", mark(p.active), p.names.name(language), price(language, p.price, &p.currency));

@@ -18,6 +18,7 @@ use bazar_domain::{Language, PromoBenefit, calendar::iso_date_of_ms, normalize_p
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
+use bazar_telegram::requests::InlineButton;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Promos;
@@ -254,7 +255,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let (limit, offset) = window(page);
     let mut promos = ctx.tx.promos_page(limit, offset).await?;
     let more = trim(&mut promos);
-    let mut rows: Vec<Vec<Value>> = vec![vec![op(t(language, "mng-promo-add"), menu, AREA, 'a', 0, 0)]];
+    let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-promo-add"), menu, AREA, 'a', 0, 0)]];
     for p in &promos {
         let label = format!("{} {} · {}", mark(p.active), p.code, benefit_text(language, p));
         rows.push(vec![op(label, menu, AREA, 'v', p.id as u64, 0)]);

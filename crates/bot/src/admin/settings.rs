@@ -24,6 +24,7 @@ use crate::state::ChatState;
 use bazar_domain::{ConfigAudience, ConfigKey, FeatureFlag, Language};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::TenantSettings;
+use bazar_telegram::requests::InlineButton;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -111,9 +112,7 @@ pub(crate) async fn press(
                 state.admin_flow(super::flow(AREA, json!({"key": action.id})));
                 let mut shown = ask(language, menu, AREA, question(ctx, language, key));
                 let reset = op_row(t(language, "mng-set-reset"), menu, 'r', action.id);
-                if let Some(rows) = shown.keyboard["inline_keyboard"].as_array_mut() {
-                    rows.insert(0, json!(reset));
-                }
+                shown.keyboard.inline_keyboard.insert(0, reset);
                 Shown::screen(shown)
             }
             None => Shown::toast(gone(language)),
@@ -171,7 +170,7 @@ async fn refresh(ctx: &mut UpdateContext) -> Result<(), HandlerError> {
     Ok(())
 }
 
-fn op_row(text: String, menu: u64, letter: char, id: u64) -> Vec<Value> {
+fn op_row(text: String, menu: u64, letter: char, id: u64) -> Vec<InlineButton> {
     vec![op(text, menu, AREA, letter, id, 0)]
 }
 
@@ -184,7 +183,7 @@ fn question(ctx: &UpdateContext, language: Language, key: ConfigKey) -> String {
 }
 
 fn features(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {
-    let mut rows: Vec<Vec<Value>> = flags(ctx.bot.record.is_master)
+    let mut rows: Vec<Vec<InlineButton>> = flags(ctx.bot.record.is_master)
         .map(|flag| {
             let label = format!("{} {}", mark(ctx.settings.flag(flag)), flag.key());
             op_row(label, menu, 't', u64::from(flag.code()))
@@ -199,7 +198,7 @@ fn config(ctx: &UpdateContext, language: Language, menu: u64, page: u64) -> Scre
     let keys: Vec<ConfigKey> = tenant_keys().collect();
     let start = usize::try_from(page).unwrap_or(usize::MAX).saturating_mul(PAGE).min(keys.len());
     let shown = &keys[start..(start + PAGE).min(keys.len())];
-    let mut rows: Vec<Vec<Value>> = shown
+    let mut rows: Vec<Vec<InlineButton>> = shown
         .iter()
         .map(|key| {
             let value = ctx.settings.config(*key).to_string();

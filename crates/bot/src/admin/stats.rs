@@ -14,7 +14,8 @@ use bazar_domain::{Currency, Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::TenantStats;
 use bazar_telegram::Attachment;
-use serde_json::{Value, json};
+use bazar_telegram::requests::{InlineKeyboard, SendMessage, SendPhoto};
+use serde_json::Value;
 
 /// Op: send the chart of the last `arg` days (7, 30 or 90).
 const PERIOD: char = 'p';
@@ -68,7 +69,7 @@ fn screen(language: Language, menu: u64, days: u64) -> Screen {
         })
         .collect::<Vec<_>>();
     let rows = vec![periods, vec![button(t(language, "btn-back"), menu, Action::AdminHome)]];
-    Screen { text: t(language, "stats-title"), keyboard: json!({ "inline_keyboard": rows }) }
+    Screen { text: t(language, "stats-title"), keyboard: InlineKeyboard::new(rows) }
 }
 
 /// The chart and its caption for one period.
@@ -81,12 +82,11 @@ impl Report {
     /// A photo with the caption, or the caption alone if the chart could not be drawn.
     pub(crate) fn into_message(self, chat: i64) -> Outgoing {
         match self.png {
-            Some(bytes) => Outgoing::with_file(
-                "sendPhoto",
-                json!({"chat_id": chat, "caption": self.caption}),
+            Some(bytes) => Outgoing::upload(
+                SendPhoto::new(chat, None).caption(self.caption),
                 Attachment { field: "photo".into(), file_name: "stats.png".into(), mime: "image/png".into(), bytes },
             ),
-            None => Outgoing::new("sendMessage", json!({"chat_id": chat, "text": self.caption})),
+            None => Outgoing::call(SendMessage::new(chat, self.caption)),
         }
     }
 }

@@ -21,6 +21,7 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admin_ops::{self, DisableOutcome, ExtendOutcome, MAX_EXTEND_DAYS};
 use bazar_shop::reset_link::{self, ResetOutcome};
 use bazar_store::{Subscription, SubscriptionStatus};
+use bazar_telegram::requests::InlineButton;
 use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Subscriptions;
@@ -179,7 +180,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let (limit, offset) = window(page);
     let mut subscriptions = ctx.tx.recent_subscriptions(limit, offset).await?;
     let more = trim(&mut subscriptions);
-    let mut rows: Vec<Vec<Value>> = subscriptions
+    let mut rows: Vec<Vec<InlineButton>> = subscriptions
         .iter()
         .map(|s| {
             let until = s.expires_at.map(iso_date_of_ms).unwrap_or_else(|| "-".into());

@@ -16,7 +16,8 @@ use crate::state::ChatState;
 use bazar_domain::{Language, calendar::iso_date_of_ms};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{TicketStatus, TicketSummary};
-use serde_json::{Value, json};
+use bazar_telegram::requests::{InlineButton, SendMessage};
+use serde_json::Value;
 
 const AREA: AdminArea = AdminArea::Tickets;
 /// Messages of a thread shown on one screen (the newest).
@@ -93,10 +94,7 @@ pub(crate) async fn press(
                 {
                     let their = language_of(customer.language, &ctx.settings);
                     let text = t_args(their, "ticket-closed-customer", &[("id", &id.to_string())]);
-                    ctx.send(Outgoing::new(
-                        "sendMessage",
-                        json!({"chat_id": customer.telegram_id.get(), "text": text}),
-                    ));
+                    ctx.send(Outgoing::call(SendMessage::new(customer.telegram_id.get(), text)));
                 }
                 let toast = t_args(language, "ticket-closed", &[("id", &id.to_string())]);
                 Shown { screen: view(ctx, language, menu, id).await?, toast: Some(toast) }
@@ -138,7 +136,7 @@ async fn list(
     let status = (!all).then_some(TicketStatus::Open);
     let mut tickets: Vec<TicketSummary> = ctx.tx.tickets_page(status, limit, offset).await?;
     let more = trim(&mut tickets);
-    let mut rows: Vec<Vec<Value>> = Vec::new();
+    let mut rows: Vec<Vec<InlineButton>> = Vec::new();
     for ticket in &tickets {
         let who = match ctx.tx.customer(ticket.customer_id).await? {
             Some(c) => super::manage::who(&c),

@@ -8,10 +8,10 @@ use bazar_secrets::{Keyring, MasterKey};
 use bazar_store::{DatabaseOptions, NewBot, Store};
 use bazar_telegram::BotApi;
 use bazar_telegram::frankenstein::updates::UpdateContent;
+use bazar_telegram::requests::SendMessage;
 use bazar_testkit::telegram::FakeTelegram;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use futures::future::BoxFuture;
-use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -27,7 +27,7 @@ impl Handler for Panicky {
             };
             assert_ne!(text, "boom", "a bug in a handler");
             let chat = ctx.chat.0;
-            ctx.send(Outgoing::new("sendMessage", json!({"chat_id": chat, "text": format!("echo {text}")})));
+            ctx.send(Outgoing::call(SendMessage::new(chat, format!("echo {text}"))));
             Ok(())
         })
     }

@@ -13,7 +13,7 @@ use bazar_domain::{BotToken, REDACTED_BOT_TOKEN};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_telegram::User;
 use bazar_telegram::frankenstein::updates::UpdateContent;
-use serde_json::json;
+use bazar_telegram::requests::DeleteMessage;
 use std::time::Duration;
 
 /// How long `getMe` may take: the update's transaction is open meanwhile.
@@ -55,8 +55,8 @@ impl Pasted {
 /// Deletes the message this update carried from the chat (a pasted secret).
 pub(crate) fn delete_pasted(ctx: &mut UpdateContext) {
     if let UpdateContent::Message(message) = &ctx.update.content {
-        let params = json!({"chat_id": ctx.chat.0, "message_id": message.message_id});
-        ctx.send(Outgoing::new("deleteMessage", params));
+        let call = DeleteMessage { chat_id: ctx.chat.0, message_id: i64::from(message.message_id) };
+        ctx.send(Outgoing::call(call));
     }
 }
 
