@@ -3,11 +3,11 @@
 //! language, when no admin chat is configured). Scheduled by
 //! `bazar_shop::daily_summary`; one per tenant and day.
 
-use crate::handler::{currency_of, language_of};
+use crate::handler::language_of;
 use crate::i18n::t_args;
 use crate::shop_screens::price;
 use bazar_domain::jobs::DailySummaryJob;
-use bazar_domain::{ConfigKey, ConfigValue, Currency, Language};
+use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_store::{
     Job, JobEnd, PaymentFilter, PaymentMethod, PaymentStatus, Store, StoreError, TenantStats, TicketStatus,
@@ -28,13 +28,9 @@ pub(crate) async fn run(
 ) -> Result<Vec<Outgoing>, StoreError> {
     let tenant = store.tenant(&bot.scope);
     let settings = tenant.settings().await?;
-    let currency = match currency_of(&settings) {
-        Currency::Irr => "IRR",
-        Currency::Irt => "IRT",
-    };
     let day = args.day_start;
     let mut tx = tenant.begin().await?;
-    let stats = tx.stats(day, currency).await?;
+    let stats = tx.stats(day, settings.currency()).await?;
     let receipts =
         PaymentFilter { status: Some(PaymentStatus::Submitted), method: Some(PaymentMethod::Card), customer: None };
     let pending = tx.payments(&receipts, COUNT_CAP, 0).await?.len();
@@ -53,7 +49,7 @@ pub(crate) async fn run(
     }
     tx.finish_job(job.id, &JobEnd::Done).await?;
     tx.commit().await?;
-    let figures = Figures { day, stats: &stats, pending, tickets, currency };
+    let figures = Figures { day, stats: &stats, pending, tickets };
     Ok(chats
         .into_iter()
         .map(|(chat, language)| {
@@ -69,7 +65,6 @@ struct Figures<'a> {
     stats: &'a TenantStats,
     pending: usize,
     tickets: usize,
-    currency: &'a str,
 }
 
 impl Figures<'_> {
@@ -93,7 +88,7 @@ impl Figures<'_> {
                 ("new", &new.to_string()),
                 ("customers", &self.stats.customers_total.to_string()),
                 ("active", &self.stats.active_subscriptions.to_string()),
-                ("revenue", &price(language, revenue, self.currency)),
+                ("revenue", &price(language, self.stats.money(revenue))),
                 ("payments", &payments.to_string()),
                 ("pending", &self.pending.to_string()),
                 ("tickets", &self.tickets.to_string()),

@@ -15,7 +15,7 @@ use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::route::Route;
 use crate::shop_screens::price;
-use bazar_domain::{Language, TelegramUserId};
+use bazar_domain::{Language, Stars, TelegramUserId};
 use bazar_runtime::{FailedUpdate, HandlerError, Outgoing};
 use bazar_shop::payments::stars::{self, Kept};
 use bazar_store::TenantSettings;
@@ -111,8 +111,8 @@ async fn keep(
                     ("id", &payment.id.to_string()),
                     ("code", &payment.tracking_code),
                     ("customer", &telegram_id.to_string()),
-                    ("stars", &price(language, paid.stars, "XTR")),
-                    ("credit", &price(language, payment.credit, &payment.currency)),
+                    ("stars", &price(language, Stars(paid.stars))),
+                    ("credit", &price(language, payment.credit)),
                     ("charge", paid.charge_id),
                     ("error", failed.error),
                 ],
@@ -122,7 +122,7 @@ async fn keep(
                 "stars-unmatched-admin",
                 &[
                     ("customer", &telegram_id.to_string()),
-                    ("stars", &price(language, paid.stars, "XTR")),
+                    ("stars", &price(language, Stars(paid.stars))),
                     ("charge", paid.charge_id),
                     ("error", failed.error),
                 ],

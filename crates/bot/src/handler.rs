@@ -7,13 +7,11 @@ use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
 use crate::shop_screens;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, PromoBenefit, normalize_promo_code,
-};
+use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, PromoBenefit, normalize_promo_code};
 use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
-use bazar_shop::{BuyOutcome, Provisioner, RenewOutcome, TrialOutcome};
+use bazar_shop::{BuyOutcome, Provisioner, Purchase, RenewOutcome, TrialOutcome};
 use bazar_store::{Job, PlatformScope, PromoRefusal};
 use bazar_telegram::requests::{AnswerCallbackQuery, EditMessageText, InlineKeyboard, SendMessage};
 use futures::future::BoxFuture;
@@ -89,11 +87,6 @@ pub(crate) fn language_of(customer_language: Option<Language>, settings: &bazar_
         ConfigValue::Language(l) => *l,
         _ => Language::Fa,
     })
-}
-
-/// The tenant's fiat currency.
-pub(crate) fn currency_of(settings: &bazar_store::TenantSettings) -> Currency {
-    settings.currency()
 }
 
 async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), HandlerError> {
@@ -210,10 +203,7 @@ async fn text_input(
             send_new_menu(ctx, state, language, Some(reply));
         }
         Awaiting::PromoCode => {
-            let reply = match currency_of(&ctx.settings) {
-                Currency::Irr => enter_promo::<Irr>(ctx, state, text, language).await?,
-                Currency::Irt => enter_promo::<Irt>(ctx, state, text, language).await?,
-            };
+            let reply = enter_promo(ctx, state, text, language).await?;
             send_new_menu(ctx, state, language, Some(reply));
         }
         Awaiting::Nothing => send_new_menu(ctx, state, language, Some(t(language, "unknown-input"))),
@@ -318,28 +308,18 @@ async fn press(
             (Some(home(ctx, chosen, menu)), Some(t(chosen, "language-set")))
         }
         Action::Plans => {
-            let code = currency_code(currency_of(&ctx.settings));
-            let plans = bazar_shop::plans::on_sale(&mut ctx.tx, code).await?;
+            let plans = bazar_shop::plans::on_sale(&mut ctx.tx, ctx.settings.currency()).await?;
             (Some(shop_screens::plans(language, &plans, menu)), None)
         }
-        Action::Plan(id) => match currency_of(&ctx.settings) {
-            Currency::Irr => plan_summary::<Irr>(&bot.zarinpal, ctx, id, language, state, menu).await?,
-            Currency::Irt => plan_summary::<Irt>(&bot.zarinpal, ctx, id, language, state, menu).await?,
-        },
+        Action::Plan(id) => plan_summary(&bot.zarinpal, ctx, id, language, state, menu).await?,
         Action::Pay(id) => {
             // The same button pressed twice carries the same key: one purchase.
             let key = format!("buy:{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
-            match currency_of(&ctx.settings) {
-                Currency::Irr => pay::<Irr>(ctx, id, &key, language, state).await?,
-                Currency::Irt => pay::<Irt>(ctx, id, &key, language, state).await?,
-            }
+            pay(ctx, id, &key, language, state).await?
         }
         Action::Renew(id) => {
             let key = format!("{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
-            match currency_of(&ctx.settings) {
-                Currency::Irr => renew::<Irr>(ctx, id, &key, language).await?,
-                Currency::Irt => renew::<Irt>(ctx, id, &key, language).await?,
-            }
+            renew(ctx, id, &key, language).await?
         }
         Action::Subscriptions => {
             let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
@@ -380,14 +360,8 @@ async fn press(
             let entries = ctx.tx.ledger_entries(ctx.customer.id, 5).await?;
             let can = !crate::payments::offered(ctx, &bot.zarinpal).await?.is_empty();
             let customer = ctx.customer.id;
-            let screen = match currency_of(&ctx.settings) {
-                Currency::Irr => {
-                    shop_screens::wallet(language, ctx.tx.balance::<Irr>(customer).await?, &entries, can, menu)
-                }
-                Currency::Irt => {
-                    shop_screens::wallet(language, ctx.tx.balance::<Irt>(customer).await?, &entries, can, menu)
-                }
-            };
+            let balance = ctx.tx.balance(customer, ctx.settings.currency()).await?;
+            let screen = shop_screens::wallet(language, balance, &entries, can, menu);
             (Some(screen), None)
         }
         Action::Invite => {
@@ -395,10 +369,9 @@ async fn press(
                 return Ok((Some(home(ctx, language, menu)), None));
             }
             let code = ctx.tx.referral_code(ctx.customer.id).await?;
-            let stats = ctx.tx.referral_stats(ctx.customer.id).await?;
+            let stats = ctx.tx.referral_stats(ctx.customer.id, ctx.settings.currency()).await?;
             let username = ctx.bot.record.username.clone().unwrap_or_default();
             let link = format!("https://t.me/{username}?start=ref_{code}");
-            let currency = currency_code(currency_of(&ctx.settings));
             let text = t_args(
                 language,
                 "invite-text",
@@ -406,7 +379,7 @@ async fn press(
                     ("percent", &referral_percent(&ctx.settings).unwrap_or(0).to_string()),
                     ("link", &link),
                     ("count", &stats.referees.to_string()),
-                    ("earned", &shop_screens::price(language, stats.earned, currency)),
+                    ("earned", &shop_screens::price(language, stats.earned)),
                 ],
             );
             let keyboard =
@@ -425,8 +398,8 @@ async fn press(
                 ConfigValue::Int(mb) => *mb as u64,
                 _ => 1024,
             };
-            let code = currency_code(currency_of(&ctx.settings));
-            let outcome = bazar_shop::start_trial(&mut ctx.tx, ctx.customer.id, days, traffic_mb, code).await?;
+            let currency = ctx.settings.currency();
+            let outcome = bazar_shop::start_trial(&mut ctx.tx, ctx.customer.id, days, traffic_mb, currency).await?;
             let key = match outcome {
                 TrialOutcome::Started(_) => "trial-started",
                 TrialOutcome::AlreadyUsed => "trial-used",
@@ -437,7 +410,7 @@ async fn press(
     })
 }
 
-async fn plan_summary<C: CurrencyUnit>(
+async fn plan_summary(
     zarinpal: &ZarinpalGateway,
     ctx: &mut UpdateContext,
     id: i64,
@@ -445,11 +418,12 @@ async fn plan_summary<C: CurrencyUnit>(
     state: &mut ChatState,
     menu: u64,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
-    let plan = ctx.tx.plan(id).await?.filter(|p| p.active && p.currency == C::CODE);
+    let currency = ctx.settings.currency();
+    let plan = ctx.tx.plan(id).await?.filter(|p| p.active && p.price.currency() == currency);
     let Some(plan) = plan else {
         return Ok((Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))));
     };
-    let balance = ctx.tx.balance::<C>(ctx.customer.id).await?;
+    let balance = ctx.tx.balance(ctx.customer.id, currency).await?;
     // A pending code that no longer applies is dropped quietly from the summary.
     let mut promo = None;
     if let Some(code) = state.promo.clone() {
@@ -465,16 +439,17 @@ async fn plan_summary<C: CurrencyUnit>(
     Ok((Some(screen), None))
 }
 
-async fn renew<C: CurrencyUnit>(
+async fn renew(
     ctx: &mut UpdateContext,
     id: i64,
     key: &str,
     language: Language,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let percent = referral_percent(&ctx.settings);
-    Ok(match bazar_shop::renew::<C>(&mut ctx.tx, ctx.customer.id, id, key, percent).await? {
+    let currency = ctx.settings.currency();
+    Ok(match bazar_shop::renew(&mut ctx.tx, ctx.customer.id, id, key, percent, currency).await? {
         RenewOutcome::Renewed { price, .. } => {
-            let price = shop_screens::price(language, price.minor(), C::CODE);
+            let price = shop_screens::price(language, price);
             let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
             (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
         }
@@ -484,8 +459,8 @@ async fn renew<C: CurrencyUnit>(
                 language,
                 "not-enough",
                 &[
-                    ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
-                    ("price", &shop_screens::price(language, price.minor(), C::CODE)),
+                    ("balance", &shop_screens::price(language, balance)),
+                    ("price", &shop_screens::price(language, price)),
                 ],
             );
             (None, Some(text))
@@ -494,7 +469,7 @@ async fn renew<C: CurrencyUnit>(
     })
 }
 
-async fn enter_promo<C: CurrencyUnit>(
+async fn enter_promo(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     text: &str,
@@ -503,14 +478,11 @@ async fn enter_promo<C: CurrencyUnit>(
     let Ok(code) = normalize_promo_code(text) else {
         return Ok(t(language, "promo-unknown"));
     };
-    Ok(match bazar_shop::promo::enter_code::<C>(&mut ctx.tx, ctx.customer.id, &code).await? {
+    Ok(match bazar_shop::promo::enter_code(&mut ctx.tx, ctx.customer.id, &code, ctx.settings.currency()).await? {
         PromoApplied::Credited { amount, balance } => t_args(
             language,
             "promo-credited",
-            &[
-                ("amount", &shop_screens::price(language, amount.minor(), C::CODE)),
-                ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
-            ],
+            &[("amount", &shop_screens::price(language, amount)), ("balance", &shop_screens::price(language, balance))],
         ),
         PromoApplied::Pending(benefit) => {
             state.promo = Some(code);
@@ -533,7 +505,7 @@ fn refusal_key(refusal: PromoRefusal) -> &'static str {
     }
 }
 
-async fn pay<C: CurrencyUnit>(
+async fn pay(
     ctx: &mut UpdateContext,
     plan: i64,
     key: &str,
@@ -543,7 +515,9 @@ async fn pay<C: CurrencyUnit>(
     let menu = state.menu;
     let percent = referral_percent(&ctx.settings);
     let promo = state.promo.clone();
-    let outcome = bazar_shop::buy::<C>(&mut ctx.tx, ctx.customer.id, plan, key, percent, promo.as_deref()).await?;
+    let purchase =
+        Purchase { key, currency: ctx.settings.currency(), referral_percent: percent, promo: promo.as_deref() };
+    let outcome = bazar_shop::buy(&mut ctx.tx, ctx.customer.id, plan, &purchase).await?;
     Ok(match outcome {
         BuyOutcome::PromoRefused(refusal) => {
             state.promo = None;
@@ -555,11 +529,11 @@ async fn pay<C: CurrencyUnit>(
                 && let Some(referrer) = ctx.tx.customer(referrer).await?
             {
                 let their_language = language_of(referrer.language, &ctx.settings);
-                let amount = shop_screens::price(their_language, reward.minor(), C::CODE);
+                let amount = shop_screens::price(their_language, reward);
                 let text = t_args(their_language, "referral-earned", &[("amount", &amount)]);
                 ctx.send(Outgoing::call(SendMessage::new(referrer.telegram_id.get(), text)));
             }
-            let price = shop_screens::price(language, subscription.price, &subscription.currency);
+            let price = shop_screens::price(language, subscription.price);
             let text = t_args(language, "bought", &[("price", &price)]);
             (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
         }
@@ -569,8 +543,8 @@ async fn pay<C: CurrencyUnit>(
                 language,
                 "not-enough",
                 &[
-                    ("balance", &shop_screens::price(language, balance.minor(), C::CODE)),
-                    ("price", &shop_screens::price(language, price.minor(), C::CODE)),
+                    ("balance", &shop_screens::price(language, balance)),
+                    ("price", &shop_screens::price(language, price)),
                 ],
             );
             (None, Some(text))
@@ -583,13 +557,6 @@ async fn pay<C: CurrencyUnit>(
 /// The referral share, when the tenant's referral programme is on.
 pub(crate) fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
     bazar_shop::payments::referral_percent(settings)
-}
-
-fn currency_code(currency: Currency) -> &'static str {
-    match currency {
-        Currency::Irr => Irr::CODE,
-        Currency::Irt => Irt::CODE,
-    }
 }
 
 fn home(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {

@@ -3,7 +3,7 @@
 //! not compile until it is given its arm.
 
 use crate::clock::now_ms;
-use crate::handler::{currency_of, language_of};
+use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::qr;
 use crate::shop_screens::price;
@@ -128,15 +128,7 @@ async fn auto_renewed(store: &Store, bot: &Arc<BotHandle>, job: &Job, args: &Exp
     if !settings.flag(bazar_domain::FeatureFlag::AutoRenew) {
         return false;
     }
-    let percent = crate::handler::referral_percent(&settings);
-    let renewed = match currency_of(&settings) {
-        bazar_domain::Currency::Irr => {
-            lifecycle::auto_renew::<bazar_domain::Irr>(store, &bot.scope, job, args, now, percent).await
-        }
-        bazar_domain::Currency::Irt => {
-            lifecycle::auto_renew::<bazar_domain::Irt>(store, &bot.scope, job, args, now, percent).await
-        }
-    };
+    let renewed = lifecycle::auto_renew(store, &bot.scope, job, args, now, &settings).await;
     renewed.unwrap_or_else(|e| {
         tracing::warn!(bot_id = %bot.scope.bot_id(), error = %e, "automatic renewal failed; expiring");
         false
@@ -178,8 +170,8 @@ pub(crate) async fn notify(
     if delivered {
         out.push(link_and_qr(language, chat, subscription));
     } else {
-        let amount = price(language, subscription.price, &subscription.currency);
-        if subscription.price > 0 {
+        let amount = price(language, subscription.price);
+        if subscription.price.is_positive() {
             out.push(Outgoing::call(SendMessage::new(chat, t_args(language, "refunded", &[("price", &amount)]))));
         } else {
             out.push(Outgoing::call(SendMessage::new(chat, t(language, "no-panel"))));
@@ -193,7 +185,7 @@ pub(crate) async fn notify(
                     ("id", &subscription.id.to_string()),
                     ("customer", &chat.to_string()),
                     ("error", error.as_deref().unwrap_or("-")),
-                    ("price", &price(admin_language, subscription.price, &subscription.currency)),
+                    ("price", &price(admin_language, subscription.price)),
                 ],
             );
             let mut alert = Outgoing::call(SendMessage::new(admin_chat.0, text));

@@ -7,7 +7,6 @@ use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::shop_screens::price;
 use bazar_domain::jobs::{PaymentJob, PaymentUpdateJob, PurchaseResult};
-use bazar_domain::{CurrencyUnit, Irr, Irt};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_shop::payments::expire;
 use bazar_shop::payments::stars::{self, KeptSettle};
@@ -83,7 +82,7 @@ async fn link(
     let text = t_args(
         language,
         "zarinpal-link",
-        &[("amount", &price(language, payment.amount, &payment.currency)), ("code", &payment.tracking_code)],
+        &[("amount", &price(language, payment.charge)), ("code", &payment.tracking_code)],
     );
     let keyboard = InlineKeyboard::new(vec![vec![InlineButton::url(t(language, "btn-zarinpal-pay"), url)]]);
     Ok(vec![Outgoing::call(SendMessage::new(customer.telegram_id.get(), text).markup(keyboard))])
@@ -105,24 +104,19 @@ pub(crate) async fn update(
         None => None,
     };
     let balance = match &payment {
-        Some(p) if p.currency == Irr::CODE => tx.balance::<Irr>(p.customer_id).await?.minor(),
-        Some(p) => tx.balance::<Irt>(p.customer_id).await?.minor(),
-        None => 0,
+        Some(p) => Some(tx.balance(p.customer_id, p.credit.currency()).await?),
+        None => None,
     };
     tx.finish_job(job.id, &JobEnd::Done).await?;
     tx.commit().await?;
-    let (Some(payment), Some(customer)) = (payment, customer) else { return Ok(Vec::new()) };
+    let (Some(payment), Some(customer), Some(balance)) = (payment, customer, balance) else { return Ok(Vec::new()) };
     let language = language_of(customer.language, &settings);
     let code = payment.tracking_code.as_str();
     let mut text = match payment.status {
         PaymentStatus::Paid => t_args(
             language,
             "payment-paid",
-            &[
-                ("code", code),
-                ("credit", &price(language, payment.credit, &payment.currency)),
-                ("balance", &price(language, balance, &payment.currency)),
-            ],
+            &[("code", code), ("credit", &price(language, payment.credit)), ("balance", &price(language, balance))],
         ),
         PaymentStatus::Rejected => t_args(
             language,

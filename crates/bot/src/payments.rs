@@ -4,12 +4,12 @@
 
 use crate::callback::{Action, encode};
 use crate::clock::now_ms;
-use crate::handler::{currency_of, language_of};
+use crate::handler::language_of;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{Bank, ConfigKey, ConfigValue, Currency, CurrencyUnit, Irr, Irt, Language, Money, mask_card_number};
+use bazar_domain::{Bank, Charge, ConfigKey, ConfigValue, Language, Money, Stars, mask_card_number};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::card::{self, CardStart, Decision};
 use bazar_shop::payments::stars::{self, PreCheckoutRefusal, StarsPaid, StarsStart};
@@ -93,14 +93,13 @@ pub(crate) async fn ask_amount(
     }
     state.expect(Awaiting::TopUpAmount(method));
     let limits = MethodLimits::of(&ctx.settings, method);
-    let currency = currency_of(&ctx.settings).code();
     let text = t_args(
         language,
         "topup-amount",
         &[
             ("method", &method_name(language, method)),
-            ("min", &price(language, limits.min, currency)),
-            ("max", &price(language, limits.max, currency)),
+            ("min", &price(language, limits.min)),
+            ("max", &price(language, limits.max)),
         ],
     );
     Ok(Shown::screen(Screen { text, keyboard: InlineKeyboard::new(vec![back_row(language, menu)]) }))
@@ -115,11 +114,7 @@ pub(crate) async fn amount_entered(
     text: &str,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
-    let amount = match currency_of(&ctx.settings) {
-        Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
-        Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
-    };
-    let Ok(amount) = amount else {
+    let Ok(amount) = Money::parse_positive(text, ctx.settings.currency()) else {
         // Ask again: the next text is still the amount.
         state.expect(Awaiting::TopUpAmount(method));
         return Ok(Some(t(language, "amount-invalid")));
@@ -144,26 +139,19 @@ pub(crate) async fn pay_difference(
         Some(code) => ctx.tx.check_promo(code, ctx.customer.id).await?.ok().map(|p| p.benefit),
         None => None,
     };
-    let (owed, balance) = match currency_of(&ctx.settings) {
-        Currency::Irr => owed::<Irr>(ctx, plan.price, plan.duration_days, benefit).await?,
-        Currency::Irt => owed::<Irt>(ctx, plan.price, plan.duration_days, benefit).await?,
+    let (owed, _) = bazar_shop::promo::with_benefit(plan.price, plan.duration_days, benefit);
+    let balance = ctx.tx.balance(ctx.customer.id, owed.currency()).await?;
+    let Ok(missing) = owed.checked_sub(balance) else {
+        return Ok(Some(t(language, "plan-gone")));
     };
-    if owed <= balance {
+    if !missing.is_positive() {
         return Ok(Some(t(language, "already-enough")));
     }
     // Never below the method's minimum: the rest stays in the wallet.
-    let amount = (owed - balance).max(MethodLimits::of(&ctx.settings, method).min);
+    let minimum = MethodLimits::of(&ctx.settings, method).min;
+    let amount =
+        if missing.minor() < minimum.minor() { Money::new(minimum.minor(), missing.currency()) } else { missing };
     start(zarinpal, ctx, state, method, amount, Some((plan.id, promo)), language).await
-}
-
-async fn owed<C: CurrencyUnit>(
-    ctx: &mut UpdateContext,
-    price: i64,
-    days: u32,
-    benefit: Option<bazar_domain::PromoBenefit>,
-) -> Result<(i64, i64), HandlerError> {
-    let (price, _) = bazar_shop::promo::with_benefit(Money::<C>::new(price), days, benefit);
-    Ok((price.minor(), ctx.tx.balance::<C>(ctx.customer.id).await?.minor()))
 }
 
 /// Starts a payment of `amount` with `method`; sends what the customer needs
@@ -173,32 +161,25 @@ async fn start(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     method: PaymentMethod,
-    amount: i64,
+    amount: Money,
     plan: Option<(i64, Option<String>)>,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
     if !offered(ctx, zarinpal).await?.contains(&method) {
         return Ok(Some(t(language, "no-methods")));
     }
-    let currency = currency_of(&ctx.settings);
     let settings = ctx.settings.clone();
     let customer = ctx.customer.id;
     let out_of_range = |limits: MethodLimits| {
         t_args(
             language,
             "amount-out-of-range",
-            &[
-                ("min", &price(language, limits.min, currency.code())),
-                ("max", &price(language, limits.max, currency.code())),
-            ],
+            &[("min", &price(language, limits.min)), ("max", &price(language, limits.max))],
         )
     };
     match method {
         PaymentMethod::Card => {
-            let started = match currency {
-                Currency::Irr => card::start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-                Currency::Irt => card::start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-            };
+            let started = card::start(&mut ctx.tx, &settings, customer, amount, plan).await?;
             match started {
                 CardStart::AlreadyOpen { payment, .. } if payment.status == PaymentStatus::Submitted => {
                     Ok(Some(t_args(language, "card-waiting", &[("code", &payment.tracking_code)])))
@@ -217,10 +198,7 @@ async fn start(
             }
         }
         PaymentMethod::Stars => {
-            let started = match currency {
-                Currency::Irr => stars::start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-                Currency::Irt => stars::start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-            };
+            let started = stars::start(&mut ctx.tx, &settings, customer, amount, plan).await?;
             match started {
                 StarsStart::Invoice(payment) => {
                     send_invoice(ctx, language, &payment);
@@ -234,19 +212,13 @@ async fn start(
             }
         }
         PaymentMethod::Zarinpal => {
-            let started = match currency {
-                Currency::Irr => zarinpal.start::<Irr>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-                Currency::Irt => zarinpal.start::<Irt>(&mut ctx.tx, &settings, customer, amount, plan).await?,
-            };
+            let started = zarinpal.start(&mut ctx.tx, &settings, customer, amount, plan).await?;
             match started {
                 ZarinpalStart::Started(payment) => {
                     let text = t_args(
                         language,
                         "zarinpal-preparing",
-                        &[
-                            ("amount", &price(language, payment.amount, &payment.currency)),
-                            ("code", &payment.tracking_code),
-                        ],
+                        &[("amount", &price(language, payment.charge)), ("code", &payment.tracking_code)],
                     );
                     let chat = ctx.chat.0;
                     ctx.send(Outgoing::call(SendMessage::new(chat, text)));
@@ -277,7 +249,7 @@ fn send_card_details(
         language,
         "card-pay",
         &[
-            ("amount", &price(language, payment.amount, &payment.currency)),
+            ("amount", &price(language, payment.charge)),
             ("number", &format!("<code>{}</code>", number.grouped())),
             ("bank", &escape(&bank)),
             ("holder", &escape(&card.holder)),
@@ -300,15 +272,19 @@ fn bank_name(language: Language, bank: Bank) -> String {
 }
 
 fn send_invoice(ctx: &mut UpdateContext, language: Language, payment: &Payment) {
-    let credit = price(language, payment.credit, &payment.currency);
+    let Charge::Stars(stars) = payment.charge else {
+        tracing::error!(payment = payment.id, "a Stars invoice for a payment not charged in Stars");
+        return;
+    };
+    let credit = price(language, payment.credit);
     let chat = ctx.chat.0;
     ctx.send(Outgoing::call(SendInvoice {
         chat_id: chat,
         title: t(language, "stars-title"),
         description: t_args(language, "stars-description", &[("credit", &credit), ("code", &payment.tracking_code)]),
         payload: stars::invoice_payload(payment),
-        currency: "XTR".to_owned(),
-        prices: vec![LabeledPrice { label: t(language, "stars-label"), amount: payment.amount }],
+        currency: Stars::CODE.to_owned(),
+        prices: vec![LabeledPrice { label: t(language, "stars-label"), amount: stars.0 }],
     }));
 }
 
@@ -374,7 +350,7 @@ pub(crate) async fn receipt_for_admins(
             ("code", &payment.tracking_code),
             ("name", &crate::untrusted::customer_name(customer)),
             ("customer", &customer.telegram_id.to_string()),
-            ("amount", &price(language, payment.amount, &payment.currency)),
+            ("amount", &price(language, payment.charge)),
             ("card", &card.unwrap_or_else(|| mask_card_number(""))),
             ("text", &note),
         ],

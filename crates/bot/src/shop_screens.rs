@@ -3,20 +3,28 @@
 use crate::callback::Action;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
-use bazar_domain::{CurrencyUnit, Language, Money, PromoBenefit, group_thousands};
+use bazar_domain::{Charge, Currency, Language, Money, PromoBenefit, group_thousands};
 use bazar_shop::promo::with_benefit;
 use bazar_store::{LedgerEntry, PaymentMethod, Plan, Subscription, SubscriptionStatus};
 use bazar_telegram::requests::{InlineButton, InlineKeyboard};
 
-/// `150,000 IRT` in the customer's language (Persian shows تومان / ریال).
-pub fn price(language: Language, minor: i64, currency: &str) -> String {
-    let unit = match (language, currency) {
-        (Language::Fa, "IRT") => "تومان",
-        (Language::Fa, "IRR") => "ریال",
-        (_, "XTR") => "⭐",
-        (_, code) => code,
+/// An amount of money or Stars in the customer's language: `150,000 تومان`,
+/// `150,000 IRT`, `50 ⭐`.
+pub fn price(language: Language, amount: impl Into<Charge>) -> String {
+    let (minor, unit) = match amount.into() {
+        Charge::Stars(stars) => (stars.0, "⭐"),
+        Charge::Money(money) => (money.minor(), currency_unit(language, money.currency())),
     };
     format!("{} {unit}", group_thousands(minor))
+}
+
+/// A currency's name as the customer reads it.
+fn currency_unit(language: Language, currency: Currency) -> &'static str {
+    match (language, currency) {
+        (Language::Fa, Currency::Irt) => "تومان",
+        (Language::Fa, Currency::Irr) => "ریال",
+        (_, currency) => currency.code(),
+    }
 }
 
 fn traffic(language: Language, bytes: Option<u64>) -> String {
@@ -57,7 +65,7 @@ pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
     let mut rows: Vec<Vec<InlineButton>> = plans
         .iter()
         .map(|p| {
-            let label = format!("{} — {}", p.names.name(language), price(language, p.price, &p.currency));
+            let label = format!("{} — {}", p.names.name(language), price(language, p.price));
             vec![button(label, menu, Action::Plan(p.id))]
         })
         .collect();
@@ -70,17 +78,19 @@ pub fn plans(language: Language, plans: &[Plan], menu: u64) -> Screen {
 /// code's effect is shown and included. The device limit is shown only when
 /// the shop's panel enforces one (`show_devices`): a promise nothing keeps
 /// is not made.
-pub fn plan_summary<C: CurrencyUnit>(
+pub fn plan_summary(
     language: Language,
     plan: &Plan,
     show_devices: bool,
-    balance: Money<C>,
+    balance: Money,
     promo: Option<(&str, PromoBenefit)>,
     methods: &[PaymentMethod],
     menu: u64,
 ) -> Screen {
-    let (effective, days) = with_benefit(Money::<C>::new(plan.price), plan.duration_days, promo.map(|(_, b)| b));
-    let price_text = price(language, effective.minor(), &plan.currency);
+    let (effective, days) = with_benefit(plan.price, plan.duration_days, promo.map(|(_, b)| b));
+    let price_text = price(language, effective);
+    // The balance is read in the plan's currency; comparing minor units is exact.
+    let covered = balance.minor() >= effective.minor();
     let text = t_args(
         language,
         "plan-summary",
@@ -90,7 +100,7 @@ pub fn plan_summary<C: CurrencyUnit>(
             ("traffic", &traffic(language, plan.traffic_bytes)),
             ("devices", &if show_devices { plan_devices(language, plan.device_limit) } else { String::new() }),
             ("price", &price_text),
-            ("balance", &price(language, balance.minor(), C::CODE)),
+            ("balance", &price(language, balance)),
         ],
     );
     let text = match promo {
@@ -105,10 +115,11 @@ pub fn plan_summary<C: CurrencyUnit>(
         None => text,
     };
     let mut rows = Vec::new();
-    if balance >= effective {
+    if covered {
         rows.push(vec![button(t_args(language, "btn-pay", &[("price", &price_text)]), menu, Action::Pay(plan.id))]);
     } else {
-        let difference = price(language, (effective.minor() - balance.minor()).max(0), C::CODE);
+        let shortfall = (effective.minor() - balance.minor()).max(0);
+        let difference = price(language, Money::new(shortfall, effective.currency()));
         for method in methods {
             let key = match method {
                 PaymentMethod::Card => "btn-diff-card",
@@ -121,16 +132,12 @@ pub fn plan_summary<C: CurrencyUnit>(
     }
     rows.push(vec![button(t(language, "btn-buy"), menu, Action::Plans)]);
     rows.push(back(language, menu));
-    let text = if balance >= effective {
+    let text = if covered {
         text
     } else {
         format!(
             "{text}\n\n{}",
-            t_args(
-                language,
-                "not-enough",
-                &[("balance", &price(language, balance.minor(), C::CODE)), ("price", &price_text)]
-            )
+            t_args(language, "not-enough", &[("balance", &price(language, balance)), ("price", &price_text)])
         )
     };
     Screen { text, keyboard: InlineKeyboard::new(rows) }
@@ -199,20 +206,14 @@ pub fn subscriptions(
 }
 
 /// Balance and the latest entries.
-pub fn wallet<C: CurrencyUnit>(
-    language: Language,
-    balance: Money<C>,
-    entries: &[LedgerEntry],
-    can_top_up: bool,
-    menu: u64,
-) -> Screen {
-    let mut text = t_args(language, "wallet-title", &[("balance", &price(language, balance.minor(), C::CODE))]);
+pub fn wallet(language: Language, balance: Money, entries: &[LedgerEntry], can_top_up: bool, menu: u64) -> Screen {
+    let mut text = t_args(language, "wallet-title", &[("balance", &price(language, balance))]);
     if entries.is_empty() {
         text.push_str(&format!("\n\n{}", t(language, "wallet-empty")));
     }
     for e in entries {
-        let sign = if e.amount > 0 { "+" } else { "" };
-        text.push_str(&format!("\n{sign}{} · {}", price(language, e.amount, &e.currency), e.kind.as_str()));
+        let sign = if e.amount.is_positive() { "+" } else { "" };
+        text.push_str(&format!("\n{sign}{} · {}", price(language, e.amount), e.kind.as_str()));
     }
     let mut rows = Vec::new();
     if can_top_up {

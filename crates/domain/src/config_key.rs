@@ -1,41 +1,10 @@
 //! Typed per-tenant configuration: a closed set of keys, each with a value type,
 //! a validation rule, a default and an audience (who may change it).
 
-use crate::{ChatId, Language};
+use crate::{ChatId, Currency, Language};
 use serde_json::Value as Json;
 use std::fmt;
 use std::str::FromStr;
-
-/// The fiat currency a tenant prices in. Iranian rial and toman (1 toman = 10 rial)
-/// are both common; the choice is explicit so amounts are never ambiguous.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Currency {
-    /// Iranian rial.
-    Irr,
-    /// Iranian toman (10 rial).
-    Irt,
-}
-
-impl Currency {
-    /// ISO-like code as stored and shown.
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Irr => "IRR",
-            Self::Irt => "IRT",
-        }
-    }
-}
-
-impl FromStr for Currency {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        match s.to_ascii_uppercase().as_str() {
-            "IRR" => Ok(Self::Irr),
-            "IRT" => Ok(Self::Irt),
-            _ => Err(()),
-        }
-    }
-}
 
 /// Who may change a configuration key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,6 +13,7 @@
 //! job always runs inside its own tenant's scope, so an id of another tenant
 //! is simply not found.
 
+use crate::{Currency, Money};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -87,8 +88,8 @@ pub struct ExtendJob {
     pub days: i64,
     /// What was paid, in minor units of `currency` (0 for an admin's extension).
     pub price: i64,
-    /// The code of the currency paid in (`IRR`, `IRT`), as stored beside every amount.
-    pub currency: String,
+    /// The currency paid in (its code on the wire, as stored beside every amount).
+    pub currency: Currency,
     /// The ledger key of the payment; the refund's key is derived from it.
     pub key: String,
     /// An admin's extension: the days they added.
@@ -97,6 +98,13 @@ pub struct ExtendJob {
     /// An admin's extension: who made it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+}
+
+impl ExtendJob {
+    /// What was paid (refunded if the panel never takes it).
+    pub const fn paid(&self) -> Money {
+        Money::new(self.price, self.currency)
+    }
 }
 
 /// `disable`: payload `{"subscription": id}`.

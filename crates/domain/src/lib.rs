@@ -30,15 +30,15 @@ pub use card::{
     mask_card_number, mask_card_numbers_in,
 };
 pub use config_key::{
-    CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, Currency, OnboardingPlan,
-    parse_onboarding_plans, parse_switch,
+    CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, OnboardingPlan, parse_onboarding_plans,
+    parse_switch,
 };
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use iban::{Iban, IbanError};
 pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
 pub use jobs::{JobError, JobKind};
 pub use language::{Language, UnknownLanguage};
-pub use money::{CurrencyUnit, Irr, Irt, Money, MoneyError, Xtr, group_thousands};
+pub use money::{Charge, Currency, Money, MoneyError, Stars, UnknownCurrency, group_thousands};
 pub use panel::{
     CatalogInbound, CatalogSquad, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PanelCatalog,
     PanelKind, PlanOptions, UnknownPanelKind, is_squad_id,

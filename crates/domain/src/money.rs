@@ -1,54 +1,78 @@
-//! Money: whole minor units, with the currency in the type.
+//! Money: whole minor units, always with their currency.
 //!
-//! `Money<Irt> + Money<Irr>` does not compile; converting between rial and
-//! toman is an explicit call. A tenant's prices and wallets are in the fiat
-//! currency it configured (IRR or IRT); Telegram Stars (XTR) are their own type
-//! and never mix with fiat. Code that handles a tenant's money is generic over
-//! [`CurrencyUnit`] and is entered through one `match` on the tenant's
-//! [`crate::Currency`].
+//! A tenant prices in the fiat currency it configured (IRR or IRT), and every
+//! stored amount keeps its currency beside it, so an amount is a [`Money`]
+//! from the row it is read from to the screen it is shown on. Arithmetic
+//! across currencies is refused ([`MoneyError::CurrencyMismatch`]) rather
+//! than guessed; converting rial and toman is an explicit call. Telegram
+//! Stars are not money of the shop: they are [`Stars`], a type of their own
+//! that never mixes with fiat.
 
 use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
 use std::fmt;
-use std::marker::PhantomData;
-use std::ops::{Add, Neg, Sub};
+use std::ops::Neg;
+use std::str::FromStr;
 
-/// A currency as a type.
-pub trait CurrencyUnit: Copy + Default + fmt::Debug + Send + Sync + 'static {
-    /// The code stored beside every amount.
-    const CODE: &'static str;
+/// The fiat currency a tenant prices in. Iranian rial and toman (1 toman = 10 rial)
+/// are both common; the choice is explicit so amounts are never ambiguous.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    /// Iranian rial.
+    Irr,
+    /// Iranian toman (10 rial).
+    Irt,
 }
 
-/// Iranian rial.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Irr;
-/// Iranian toman (10 rial).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Irt;
-/// Telegram Stars.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct Xtr;
+/// A currency code Bazar does not price in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown currency `{0}` (expected IRR or IRT)")]
+pub struct UnknownCurrency(pub String);
 
-impl CurrencyUnit for Irr {
-    const CODE: &'static str = "IRR";
-}
-impl CurrencyUnit for Irt {
-    const CODE: &'static str = "IRT";
-}
-impl CurrencyUnit for Xtr {
-    const CODE: &'static str = "XTR";
+impl Currency {
+    /// Every currency, in the order they are offered.
+    pub const ALL: [Self; 2] = [Self::Irr, Self::Irt];
+
+    /// ISO-like code as stored and shown.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Irr => "IRR",
+            Self::Irt => "IRT",
+        }
+    }
+
+    /// The currency of a stored or typed code (case-insensitive).
+    pub fn parse(code: &str) -> Result<Self, UnknownCurrency> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(code.trim()))
+            .ok_or_else(|| UnknownCurrency(code.trim().to_owned()))
+    }
 }
 
-/// An amount of `C` in whole minor units (rial, toman and stars have no fractions).
-/// Negative amounts are debits.
-#[derive(Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Money<C> {
+impl FromStr for Currency {
+    type Err = UnknownCurrency;
+    fn from_str(s: &str) -> Result<Self, UnknownCurrency> {
+        Self::parse(s)
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An amount of a fiat [`Currency`] in whole minor units (rial and toman have
+/// no fractions). Negative amounts are debits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Money {
     minor: i64,
-    #[serde(skip)]
-    currency: PhantomData<C>,
+    currency: Currency,
 }
 
-/// Why an amount text was refused.
+/// Why an amount was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     /// Not a whole number (separators `,` and `_` are allowed).
@@ -60,26 +84,39 @@ pub enum MoneyError {
     /// An operation would overflow.
     #[error("amount out of range")]
     Overflow,
+    /// Two amounts of different currencies were combined.
+    #[error("cannot combine {0} with {1}")]
+    CurrencyMismatch(Currency, Currency),
 }
 
-impl<C: CurrencyUnit> Money<C> {
-    /// Zero.
-    pub const ZERO: Self = Self::new(0);
-
-    /// An amount in minor units.
-    pub const fn new(minor: i64) -> Self {
-        Self { minor, currency: PhantomData }
+impl Money {
+    /// `minor` units of `currency`.
+    pub const fn new(minor: i64, currency: Currency) -> Self {
+        Self { minor, currency }
     }
 
-    /// Parses a positive amount typed by a person: `150000`, `150,000`, `150_000`.
-    pub fn parse_positive(text: &str) -> Result<Self, MoneyError> {
-        let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '٬')).collect();
-        let cleaned: String = cleaned.chars().map(persian_digit).collect();
-        let minor: i64 = cleaned.parse().map_err(|_| MoneyError::NotANumber(text.trim().to_owned()))?;
+    /// `minor` toman.
+    pub const fn irt(minor: i64) -> Self {
+        Self::new(minor, Currency::Irt)
+    }
+
+    /// `minor` rial.
+    pub const fn irr(minor: i64) -> Self {
+        Self::new(minor, Currency::Irr)
+    }
+
+    /// Nothing, in `currency`.
+    pub const fn zero(currency: Currency) -> Self {
+        Self::new(0, currency)
+    }
+
+    /// Parses a positive amount typed by a person: `150000`, `150,000`, `150_000`, `۱۵۰۰۰۰`.
+    pub fn parse_positive(text: &str, currency: Currency) -> Result<Self, MoneyError> {
+        let minor = parse_whole(text)?;
         if minor <= 0 {
             return Err(MoneyError::NotPositive);
         }
-        Ok(Self::new(minor))
+        Ok(Self::new(minor, currency))
     }
 
     /// Minor units.
@@ -87,9 +124,14 @@ impl<C: CurrencyUnit> Money<C> {
         self.minor
     }
 
+    /// The currency.
+    pub const fn currency(self) -> Currency {
+        self.currency
+    }
+
     /// The currency code.
-    pub fn code(self) -> &'static str {
-        C::CODE
+    pub const fn code(self) -> &'static str {
+        self.currency.code()
     }
 
     /// Whether the amount is above zero.
@@ -97,35 +139,155 @@ impl<C: CurrencyUnit> Money<C> {
         self.minor > 0
     }
 
-    /// Sum, or `None` on overflow.
-    pub fn checked_add(self, other: Self) -> Option<Self> {
-        self.minor.checked_add(other.minor).map(Self::new)
+    /// Sum; refused across currencies or on overflow.
+    pub fn checked_add(self, other: Self) -> Result<Self, MoneyError> {
+        self.same_currency(other)?;
+        self.minor.checked_add(other.minor).map(|m| Self::new(m, self.currency)).ok_or(MoneyError::Overflow)
     }
 
-    /// Difference, or `None` on overflow.
-    pub fn checked_sub(self, other: Self) -> Option<Self> {
-        self.minor.checked_sub(other.minor).map(Self::new)
+    /// Difference; refused across currencies or on overflow.
+    pub fn checked_sub(self, other: Self) -> Result<Self, MoneyError> {
+        self.same_currency(other)?;
+        self.minor.checked_sub(other.minor).map(|m| Self::new(m, self.currency)).ok_or(MoneyError::Overflow)
     }
 
     /// `percent`% of the amount, rounded down (a discount or a reward never
     /// exceeds what was promised).
     pub fn percent(self, percent: u8) -> Self {
-        Self::new(((self.minor as i128 * i128::from(percent)) / 100) as i64)
+        Self::new(((self.minor as i128 * i128::from(percent)) / 100) as i64, self.currency)
     }
-}
 
-impl Money<Irt> {
+    /// The amount less `percent`% of it (a discounted price).
+    pub fn less_percent(self, percent: u8) -> Self {
+        Self::new(self.minor - self.percent(percent).minor, self.currency)
+    }
+
+    /// The smaller of two amounts of one currency.
+    pub fn min(self, other: Self) -> Result<Self, MoneyError> {
+        self.same_currency(other)?;
+        Ok(if other.minor < self.minor { other } else { self })
+    }
+
     /// The same amount in rial (exact).
-    pub fn to_irr(self) -> Option<Money<Irr>> {
-        self.minor.checked_mul(10).map(Money::new)
+    pub fn in_rial(self) -> Result<Self, MoneyError> {
+        match self.currency {
+            Currency::Irr => Ok(self),
+            Currency::Irt => {
+                self.minor.checked_mul(10).map(|m| Self::new(m, Currency::Irr)).ok_or(MoneyError::Overflow)
+            }
+        }
+    }
+
+    fn same_currency(self, other: Self) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch(self.currency, other.currency))
+        }
     }
 }
 
-impl Money<Irr> {
-    /// The amount in toman, rounded down, and the rial left over.
-    pub fn to_irt(self) -> (Money<Irt>, Money<Irr>) {
-        (Money::new(self.minor.div_euclid(10)), Money::new(self.minor.rem_euclid(10)))
+/// Amounts of one currency compare; amounts of two do not.
+impl PartialOrd for Money {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        (self.currency == other.currency).then(|| self.minor.cmp(&other.minor))
     }
+}
+
+impl Neg for Money {
+    type Output = Self;
+    fn neg(self) -> Self {
+        Self::new(-self.minor, self.currency)
+    }
+}
+
+impl fmt::Debug for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.minor, self.currency.code())
+    }
+}
+
+/// `150,000 IRT`: digits grouped by thousands, then the code.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", group_thousands(self.minor), self.currency.code())
+    }
+}
+
+/// An amount of Telegram Stars (the `XTR` of the Bot API): what a Stars
+/// invoice asks for. Stars buy the shop's money at the shop's rate; they are
+/// never added to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Stars(pub i64);
+
+impl Stars {
+    /// The Bot API's currency code for Stars.
+    pub const CODE: &'static str = "XTR";
+}
+
+impl fmt::Display for Stars {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", group_thousands(self.0), Self::CODE)
+    }
+}
+
+/// What a customer is asked to pay: the shop's money (card-to-card, the
+/// gateway) or Telegram Stars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Charge {
+    /// Fiat, in the shop's currency.
+    Money(Money),
+    /// Telegram Stars.
+    Stars(Stars),
+}
+
+impl Charge {
+    /// The amount and code stored for it.
+    pub const fn parts(self) -> (i64, &'static str) {
+        match self {
+            Self::Money(m) => (m.minor(), m.code()),
+            Self::Stars(s) => (s.0, Stars::CODE),
+        }
+    }
+
+    /// The charge stored as `minor` units of the currency `code`.
+    pub fn from_parts(minor: i64, code: &str) -> Result<Self, UnknownCurrency> {
+        if code == Stars::CODE {
+            Ok(Self::Stars(Stars(minor)))
+        } else {
+            Currency::parse(code).map(|c| Self::Money(Money::new(minor, c)))
+        }
+    }
+}
+
+impl From<Money> for Charge {
+    fn from(money: Money) -> Self {
+        Self::Money(money)
+    }
+}
+
+impl From<Stars> for Charge {
+    fn from(stars: Stars) -> Self {
+        Self::Stars(stars)
+    }
+}
+
+impl fmt::Display for Charge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Money(m) => m.fmt(f),
+            Self::Stars(s) => s.fmt(f),
+        }
+    }
+}
+
+/// A whole number as people type it: separators `,` `_` `٬` and spaces are
+/// ignored, Persian and Arabic-Indic digits read as digits.
+fn parse_whole(text: &str) -> Result<i64, MoneyError> {
+    let cleaned: String =
+        text.trim().chars().filter(|c| !matches!(c, ',' | '_' | ' ' | '٬')).map(persian_digit).collect();
+    cleaned.parse().map_err(|_| MoneyError::NotANumber(text.trim().to_owned()))
 }
 
 fn persian_digit(c: char) -> char {
@@ -133,60 +295,6 @@ fn persian_digit(c: char) -> char {
         '۰'..='۹' => char::from_digit(c as u32 - '۰' as u32, 10).unwrap_or(c),
         '٠'..='٩' => char::from_digit(c as u32 - '٠' as u32, 10).unwrap_or(c),
         other => other,
-    }
-}
-
-impl<C> Clone for Money<C> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-impl<C> Copy for Money<C> {}
-impl<C> PartialEq for Money<C> {
-    fn eq(&self, other: &Self) -> bool {
-        self.minor == other.minor
-    }
-}
-impl<C> Eq for Money<C> {}
-impl<C> PartialOrd for Money<C> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<C> Ord for Money<C> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.minor.cmp(&other.minor)
-    }
-}
-impl<C: CurrencyUnit> Add for Money<C> {
-    type Output = Self;
-    fn add(self, other: Self) -> Self {
-        self.checked_add(other).expect("money overflow")
-    }
-}
-impl<C: CurrencyUnit> Sub for Money<C> {
-    type Output = Self;
-    fn sub(self, other: Self) -> Self {
-        self.checked_sub(other).expect("money overflow")
-    }
-}
-impl<C: CurrencyUnit> Neg for Money<C> {
-    type Output = Self;
-    fn neg(self) -> Self {
-        Self::new(-self.minor)
-    }
-}
-
-impl<C: CurrencyUnit> fmt::Debug for Money<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.minor, C::CODE)
-    }
-}
-
-/// `150,000 IRT`: digits grouped by thousands, then the code.
-impl<C: CurrencyUnit> fmt::Display for Money<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", group_thousands(self.minor), C::CODE)
     }
 }
 
@@ -209,24 +317,50 @@ pub fn group_thousands(n: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Currency::{Irr, Irt};
 
     #[test]
     fn parses_what_people_type() {
-        assert_eq!(Money::<Irt>::parse_positive("150,000").unwrap().minor(), 150_000);
-        assert_eq!(Money::<Irt>::parse_positive(" ۱۵۰۰۰۰ ").unwrap().minor(), 150_000);
-        assert_eq!(Money::<Irt>::parse_positive("0"), Err(MoneyError::NotPositive));
-        assert!(matches!(Money::<Irt>::parse_positive("12.5"), Err(MoneyError::NotANumber(_))));
+        assert_eq!(Money::parse_positive("150,000", Irt).unwrap(), Money::new(150_000, Irt));
+        assert_eq!(Money::parse_positive(" ۱۵۰۰۰۰ ", Irr).unwrap(), Money::new(150_000, Irr));
+        assert_eq!(Money::parse_positive("0", Irt), Err(MoneyError::NotPositive));
+        assert!(matches!(Money::parse_positive("12.5", Irt), Err(MoneyError::NotANumber(_))));
     }
 
     #[test]
-    fn arithmetic_and_display() {
-        let a = Money::<Irt>::new(100_000);
-        assert_eq!((a + Money::new(50_000)).to_string(), "150,000 IRT");
+    fn arithmetic_keeps_the_currency() {
+        let a = Money::new(100_000, Irt);
+        assert_eq!(a.checked_add(Money::new(50_000, Irt)).unwrap().to_string(), "150,000 IRT");
         assert_eq!((-a).to_string(), "-100,000 IRT");
-        assert_eq!(a.percent(15), Money::new(15_000));
-        assert_eq!(Money::<Irt>::new(99).percent(10), Money::new(9), "rounded down");
-        assert_eq!(a.to_irr().unwrap(), Money::<Irr>::new(1_000_000));
-        assert_eq!(Money::<Irr>::new(1_000_005).to_irt(), (Money::new(100_000), Money::new(5)));
-        assert_eq!(Money::<Xtr>::new(50).to_string(), "50 XTR");
+        assert_eq!(a.percent(15), Money::new(15_000, Irt));
+        assert_eq!(a.less_percent(15), Money::new(85_000, Irt));
+        assert_eq!(Money::new(99, Irt).percent(10), Money::new(9, Irt), "rounded down");
+        assert_eq!(a.in_rial().unwrap(), Money::new(1_000_000, Irr));
+        assert_eq!(Money::new(5, Irr).in_rial().unwrap(), Money::new(5, Irr));
+        assert_eq!(Stars(50).to_string(), "50 XTR");
+    }
+
+    #[test]
+    fn currencies_never_mix() {
+        let toman = Money::new(100, Irt);
+        let rial = Money::new(100, Irr);
+        assert_eq!(toman.checked_add(rial), Err(MoneyError::CurrencyMismatch(Irt, Irr)));
+        assert_eq!(toman.checked_sub(rial), Err(MoneyError::CurrencyMismatch(Irt, Irr)));
+        assert_eq!(toman.partial_cmp(&rial), None);
+        assert_ne!(toman, rial);
+        assert!(Money::new(1, Irt) < toman);
+    }
+
+    #[test]
+    fn currency_codes_round_trip() {
+        for currency in Currency::ALL {
+            assert_eq!(Currency::parse(currency.code()), Ok(currency));
+            assert_eq!(Currency::parse(&currency.code().to_lowercase()), Ok(currency));
+        }
+        assert_eq!(Currency::parse("RUB"), Err(UnknownCurrency("RUB".into())));
+        assert_eq!(serde_json::to_string(&Irt).unwrap(), "\"IRT\"");
+        assert_eq!(Charge::from_parts(50, "XTR"), Ok(Charge::Stars(Stars(50))));
+        assert_eq!(Charge::from_parts(5, "IRR"), Ok(Charge::Money(Money::new(5, Irr))));
+        assert_eq!(Charge::Stars(Stars(50)).parts(), (50, "XTR"));
     }
 }

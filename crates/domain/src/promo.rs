@@ -1,10 +1,12 @@
 //! Promo codes: what a code gives, and what a code may look like.
 
+use crate::Money;
+
 /// What a promo code gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PromoBenefit {
-    /// This many minor units of the tenant's currency into the wallet, at once.
-    WalletBonus(i64),
+    /// This much money (in the tenant's currency) into the wallet, at once.
+    WalletBonus(Money),
     /// This percent off the next purchase.
     PercentOff(u8),
     /// This many extra days on the next purchase.
@@ -34,7 +36,7 @@ impl PromoBenefit {
     /// Checks the benefit's range.
     pub fn validated(self) -> Result<Self, PromoError> {
         let ok = match self {
-            Self::WalletBonus(n) => n > 0,
+            Self::WalletBonus(n) => n.is_positive(),
             Self::PercentOff(p) => (1..=100).contains(&p),
             Self::ExtraDays(d) => (1..=365).contains(&d),
         };
@@ -54,6 +56,6 @@ mod tests {
         assert!(PromoBenefit::PercentOff(0).validated().is_err());
         assert!(PromoBenefit::PercentOff(20).validated().is_ok());
         assert!(PromoBenefit::ExtraDays(400).validated().is_err());
-        assert!(PromoBenefit::WalletBonus(0).validated().is_err());
+        assert!(PromoBenefit::WalletBonus(Money::zero(crate::Currency::Irt)).validated().is_err());
     }
 }

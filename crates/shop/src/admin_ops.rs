@@ -6,7 +6,7 @@
 use crate::clock::now_ms;
 use crate::lifecycle;
 use bazar_domain::jobs::{DisableJob, ExtendJob};
-use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money};
+use bazar_domain::{CustomerId, JobKind, Money};
 use bazar_store::{
     EntryKind, LedgerEntry, Posting, StoreError, Subscription, SubscriptionStatus, TenantSettings, TenantTx,
 };
@@ -74,7 +74,7 @@ pub async fn extend(
         subscription: subscription_id,
         days: 0,
         price: 0,
-        currency: subscription.currency.clone(),
+        currency: subscription.price.currency(),
         key: format!("admin-extend:{subscription_id}:{end}"),
         added_days: Some(i64::from(days)),
         by: Some(actor.to_owned()),
@@ -137,16 +137,16 @@ pub enum AdjustOutcome {
     Posted {
         /// The ledger row.
         entry: LedgerEntry,
-        /// The balance after it (minor units).
-        balance: i64,
+        /// The balance after it.
+        balance: Money,
     },
     /// The same key was posted before, for the same customer and amount:
     /// nothing changed; this is the earlier row.
     Duplicate {
         /// The earlier ledger row.
         entry: LedgerEntry,
-        /// The balance now (minor units).
-        balance: i64,
+        /// The balance now.
+        balance: Money,
     },
     /// The key was used before for another customer, amount or kind of entry.
     KeyReused,
@@ -197,10 +197,10 @@ pub const OPERATOR: &str = "operator";
 ///
 /// A debit beyond the balance is [`StoreError::InsufficientFunds`]; the caller
 /// must then drop the transaction.
-pub async fn adjust_wallet<C: CurrencyUnit>(
+pub async fn adjust_wallet(
     tx: &mut TenantTx,
     customer: CustomerId,
-    amount: Money<C>,
+    amount: Money,
     reason: &str,
     actor: &str,
     client_key: Option<&str>,
@@ -224,14 +224,9 @@ pub async fn adjust_wallet<C: CurrencyUnit>(
         return Err(StoreError::Corrupt(format!("ledger entry {key} vanished")));
     };
     Ok(match posting {
-        Posting::Applied { balance } => AdjustOutcome::Posted { entry, balance: balance.minor() },
-        Posting::Duplicate
-            if owner == customer
-                && entry.amount == amount.minor()
-                && entry.currency == C::CODE
-                && entry.kind == EntryKind::Adjustment =>
-        {
-            let balance = tx.balance::<C>(customer).await?.minor();
+        Posting::Applied { balance } => AdjustOutcome::Posted { entry, balance },
+        Posting::Duplicate if owner == customer && entry.amount == amount && entry.kind == EntryKind::Adjustment => {
+            let balance = tx.balance(customer, amount.currency()).await?;
             AdjustOutcome::Duplicate { entry, balance }
         }
         Posting::Duplicate => AdjustOutcome::KeyReused,

@@ -28,5 +28,5 @@ pub mod reset_link;
 pub mod tickets;
 
 pub use provision::{ProvisionOutcome, Provisioner, ProvisionerOptions};
-pub use purchase::{BuyOutcome, TrialOutcome, buy, start_trial};
+pub use purchase::{BuyOutcome, Purchase, TrialOutcome, buy, start_trial};
 pub use renew::{RenewOutcome, renew};

@@ -109,13 +109,13 @@ pub async fn expire_due(
 /// from the wallet (key `auto:{subscription}:{end}`, so once per period) and
 /// finish the expiry job. False when it was not renewed (off, not enough
 /// balance, not renewable): the caller expires it as usual.
-pub async fn auto_renew<C: bazar_domain::CurrencyUnit>(
+pub async fn auto_renew(
     store: &bazar_store::Store,
     scope: &TenantScope,
     job: &Job,
     args: &ExpireJob,
     now: i64,
-    referral_percent: Option<u8>,
+    settings: &TenantSettings,
 ) -> Result<bool, StoreError> {
     let id = args.subscription;
     let mut tx = store.tenant(scope).begin().await?;
@@ -129,7 +129,8 @@ pub async fn auto_renew<C: bazar_domain::CurrencyUnit>(
         return Ok(false);
     }
     let key = format!("auto:{id}:{end}");
-    match crate::renew::<C>(&mut tx, subscription.customer_id, id, &key, referral_percent).await? {
+    let referral = crate::payments::referral_percent(settings);
+    match crate::renew(&mut tx, subscription.customer_id, id, &key, referral, settings.currency()).await? {
         crate::RenewOutcome::Renewed { .. } | crate::RenewOutcome::AlreadyRenewed => {
             tx.finish_job(job.id, &JobEnd::Done).await?;
             tx.commit().await?;

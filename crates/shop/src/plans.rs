@@ -10,8 +10,8 @@
 //! or uses the copy kept in the database.
 
 use bazar_domain::{
-    OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanError, PlanNames, PlanOptions, check_devices,
-    check_duration, check_price,
+    Currency, Money, OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanError, PlanNames, PlanOptions,
+    check_devices, check_duration, check_price,
 };
 use bazar_store::{NewPlan, Plan, PlanUpdate, StoreError, TenantTx};
 
@@ -179,10 +179,10 @@ pub struct PlanDraft {
     pub traffic_bytes: Option<u64>,
     /// Devices; `None` = no limit.
     pub devices: Option<u32>,
-    /// Price in minor units of the tenant's currency.
+    /// Price in minor units of `currency` (checked here).
     pub price: i64,
-    /// The tenant's currency code (the price's).
-    pub currency: &'static str,
+    /// The tenant's currency (the price's).
+    pub currency: Currency,
     /// Display order.
     pub sort: i32,
     /// Offered at once.
@@ -274,8 +274,7 @@ pub async fn create(tx: &mut TenantTx, draft: PlanDraft, panel: &PanelView) -> R
         duration_days: days,
         traffic_bytes: traffic,
         device_limit: devices,
-        price,
-        currency: draft.currency,
+        price: Money::new(price, draft.currency),
         sort: draft.sort,
         panel_options: options,
     };
@@ -312,7 +311,7 @@ pub async fn update(
         duration_days: days,
         traffic_bytes: traffic,
         device_limit: devices,
-        price,
+        price: price.map(|p| Money::new(p, plan.price.currency())),
         sort: change.sort,
         active: change.active,
         panel_options: options,
@@ -323,10 +322,13 @@ pub async fn update(
 /// The plans customers may buy now: offered, priced in `currency`, and with
 /// panel options that fit the shop's panel (a plan made before its shop had a
 /// panel, or for another kind, stays off sale until its options are set).
-pub async fn on_sale(tx: &mut TenantTx, currency: &str) -> Result<Vec<Plan>, StoreError> {
+pub async fn on_sale(tx: &mut TenantTx, currency: Currency) -> Result<Vec<Plan>, StoreError> {
     let Some(kind) = PanelView::stored(tx).await?.kind() else { return Ok(Vec::new()) };
     let plans = tx.active_plans().await?;
-    Ok(plans.into_iter().filter(|p| p.currency == currency && p.panel_options.ready_for(kind).is_ok()).collect())
+    Ok(plans
+        .into_iter()
+        .filter(|p| p.price.currency() == currency && p.panel_options.ready_for(kind).is_ok())
+        .collect())
 }
 
 /// The panel options a free trial is provisioned with: those of the first

@@ -2,18 +2,18 @@
 //! ledger key `promo:{code}:{customer}:{n}`); a discount or extra days wait for
 //! the next purchase, where `buy` applies and uses them.
 
-use bazar_domain::{CurrencyUnit, CustomerId, Money, PromoBenefit};
+use bazar_domain::{Currency, CustomerId, Money, PromoBenefit};
 use bazar_store::{EntryKind, Posting, PromoRefusal, StoreError, TenantTx};
 
 /// What entering a code did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PromoApplied<C: CurrencyUnit> {
+pub enum PromoApplied {
     /// A wallet bonus was credited.
     Credited {
         /// The bonus.
-        amount: Money<C>,
+        amount: Money,
         /// The balance after it.
-        balance: Money<C>,
+        balance: Money,
     },
     /// A discount or extra days, kept for the next purchase.
     Pending(PromoBenefit),
@@ -21,18 +21,20 @@ pub enum PromoApplied<C: CurrencyUnit> {
     Refused(PromoRefusal),
 }
 
-/// Applies a code a customer typed (already normalised).
-pub async fn enter_code<C: CurrencyUnit>(
+/// Applies a code a customer typed (already normalised) in a shop that
+/// prices in `currency`; a bonus in another currency is not this shop's.
+pub async fn enter_code(
     tx: &mut TenantTx,
     customer: CustomerId,
     code: &str,
-) -> Result<PromoApplied<C>, StoreError> {
+    currency: Currency,
+) -> Result<PromoApplied, StoreError> {
     let promo = match tx.check_promo(code, customer).await? {
         Ok(promo) => promo,
         Err(refusal) => return Ok(PromoApplied::Refused(refusal)),
     };
     match promo.benefit {
-        PromoBenefit::WalletBonus(_) if promo.currency.as_deref() != Some(C::CODE) => {
+        PromoBenefit::WalletBonus(bonus) if bonus.currency() != currency => {
             Ok(PromoApplied::Refused(PromoRefusal::Unknown))
         }
         PromoBenefit::WalletBonus(amount) => {
@@ -40,7 +42,6 @@ pub async fn enter_code<C: CurrencyUnit>(
                 Ok(used) => used,
                 Err(refusal) => return Ok(PromoApplied::Refused(refusal)),
             };
-            let amount = Money::<C>::new(amount);
             let key = format!("promo:{}:{customer}:{nth}", promo.id);
             let reference = format!("promo code {}", promo.code);
             match tx.post(customer, amount, EntryKind::PromoBonus, &key, Some(&reference)).await? {
@@ -53,9 +54,9 @@ pub async fn enter_code<C: CurrencyUnit>(
 }
 
 /// A price and a length after a pending benefit.
-pub fn with_benefit<C: CurrencyUnit>(price: Money<C>, days: u32, benefit: Option<PromoBenefit>) -> (Money<C>, u32) {
+pub fn with_benefit(price: Money, days: u32, benefit: Option<PromoBenefit>) -> (Money, u32) {
     match benefit {
-        Some(PromoBenefit::PercentOff(p)) => (price - price.percent(p), days),
+        Some(PromoBenefit::PercentOff(p)) => (price.less_percent(p), days),
         Some(PromoBenefit::ExtraDays(d)) => (price, days + d),
         _ => (price, days),
     }

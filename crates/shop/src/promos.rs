@@ -70,10 +70,9 @@ impl From<StoreError> for PromoRefusal {
 pub struct PromoDraft {
     /// The code as typed (normalised here).
     pub code: String,
-    /// What it gives, or why the interface could not read it.
+    /// What it gives (a wallet bonus in the tenant's currency), or why the
+    /// interface could not read it.
     pub benefit: Result<PromoBenefit, PromoError>,
-    /// The tenant's currency (a wallet bonus is in it).
-    pub currency: &'static str,
     /// Valid from (unix ms).
     pub starts_at: Option<i64>,
     /// Valid until (unix ms).
@@ -109,15 +108,7 @@ pub async fn create(tx: &mut TenantTx, draft: PromoDraft) -> Result<Promo, Promo
         return Err(PromoRefusal::Invalid(checks.finish().err().unwrap_or_default()));
     };
     checks.finish().map_err(PromoRefusal::Invalid)?;
-    let new = NewPromo {
-        code,
-        benefit,
-        currency: matches!(benefit, PromoBenefit::WalletBonus(_)).then_some(draft.currency),
-        starts_at,
-        ends_at,
-        max_uses,
-        per_customer: draft.per_customer,
-    };
+    let new = NewPromo { code, benefit, starts_at, ends_at, max_uses, per_customer: draft.per_customer };
     Ok(tx.insert_promo(&new).await?)
 }
 

@@ -4,9 +4,7 @@
 use crate::clock::now_ms;
 use crate::plans::PanelView;
 use bazar_domain::jobs::{DisableJob, ExtendJob, ProvisionJob};
-use bazar_domain::{
-    CurrencyUnit, Irr, Irt, Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker,
-};
+use bazar_domain::{Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker};
 use bazar_panels::{PanelConfig, PanelCredentials, PanelUser, UserSpec, VpnPanel};
 use bazar_store::{
     EntryKind, Job, JobEnd, PlatformScope, Store, StoreError, Subscription, SubscriptionStatus, TenantScope,
@@ -175,7 +173,7 @@ impl Provisioner {
         let id = subscription.id;
         let mut tx = self.store.tenant(scope).begin().await?;
         let key = format!("refund:subscription:{id}");
-        refund(&mut tx, subscription.customer_id, subscription.price, &subscription.currency, &key, id).await?;
+        refund(&mut tx, subscription.customer_id, subscription.price, &key, id).await?;
         tx.set_subscription_status(id, SubscriptionStatus::Failed).await?;
         tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
         let failed = tx.subscription(id).await?.unwrap_or(subscription);
@@ -216,12 +214,12 @@ impl Provisioner {
         subscription: Subscription,
         error: String,
     ) -> Result<ProvisionOutcome, StoreError> {
-        let (price, currency, key) = (args.price, args.currency.as_str(), args.key.as_str());
+        let price = args.paid();
         let mut tx = self.store.tenant(scope).begin().await?;
-        refund(&mut tx, subscription.customer_id, price, currency, &format!("refund:{key}"), subscription.id).await?;
+        refund(&mut tx, subscription.customer_id, price, &format!("refund:{}", args.key), subscription.id).await?;
         tx.finish_job(job.id, &JobEnd::Failed { error: error.clone() }).await?;
         tx.commit().await?;
-        let refunded = Subscription { price, currency: currency.to_owned(), ..subscription };
+        let refunded = Subscription { price, ..subscription };
         Ok(ProvisionOutcome::Refunded { subscription: refunded, error })
     }
 
@@ -437,27 +435,20 @@ fn connectable(answer: Result<PanelUser, bazar_panels::PanelError>) -> Result<Pa
     }
 }
 
-/// Returns `price` to the customer's wallet, once per `key`.
+/// Returns `price` to the customer's wallet, in the currency it was paid
+/// in, once per `key`.
 async fn refund(
     tx: &mut bazar_store::TenantTx,
     customer: bazar_domain::CustomerId,
-    price: i64,
-    currency: &str,
+    price: Money,
     key: &str,
     subscription: i64,
 ) -> Result<(), StoreError> {
-    if price <= 0 {
+    if !price.is_positive() {
         return Ok(());
     }
     let reference = format!("subscription {subscription} could not be provisioned");
-    match currency {
-        Irr::CODE => {
-            tx.post(customer, Money::<Irr>::new(price), EntryKind::Refund, key, Some(&reference)).await?;
-        }
-        _ => {
-            tx.post(customer, Money::<Irt>::new(price), EntryKind::Refund, key, Some(&reference)).await?;
-        }
-    }
+    tx.post(customer, price, EntryKind::Refund, key, Some(&reference)).await?;
     Ok(())
 }
 

@@ -2,29 +2,29 @@
 
 use crate::promo::with_benefit;
 use bazar_domain::jobs::ProvisionJob;
-use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money, PromoBenefit};
+use bazar_domain::{Currency, CustomerId, JobKind, Money, PromoBenefit};
 use bazar_store::{Created, EntryKind, NewSubscription, Plan, PromoRefusal, StoreError, Subscription, TenantTx};
 
 /// How a purchase ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BuyOutcome<C: CurrencyUnit> {
+pub enum BuyOutcome {
     /// Paid; the subscription is being provisioned.
     Bought {
         /// The new subscription.
         subscription: Subscription,
         /// The wallet balance after paying.
-        balance: Money<C>,
+        balance: Money,
         /// The customer who invited the buyer, and the reward credited to them.
-        referral: Option<(CustomerId, Money<C>)>,
+        referral: Option<(CustomerId, Money)>,
     },
     /// The same purchase (same key: a double tap) happened before.
     AlreadyBought(Subscription),
     /// The wallet does not cover the price; nothing was written.
     NotEnough {
         /// Balance now.
-        balance: Money<C>,
+        balance: Money,
         /// Price of the plan.
-        price: Money<C>,
+        price: Money,
     },
     /// The plan is gone, disabled, priced in another currency, or its panel
     /// options do not fit the shop's panel (nothing it could serve is sold).
@@ -35,21 +35,36 @@ pub enum BuyOutcome<C: CurrencyUnit> {
     PromoRefused(PromoRefusal),
 }
 
+/// What a purchase is made under: its idempotency key, the shop's currency,
+/// the referral share (when the programme is on) and a promo code.
+#[derive(Debug, Clone, Copy)]
+pub struct Purchase<'a> {
+    /// Idempotency key: a double tap finds the first purchase.
+    pub key: &'a str,
+    /// The shop's currency.
+    pub currency: Currency,
+    /// The inviter's share of the price, when the referral programme is on.
+    pub referral_percent: Option<u8>,
+    /// A promo code given with the purchase.
+    pub promo: Option<&'a str>,
+}
+
 /// Buys `plan_id` for `customer` inside `tx`: debits the wallet (ledger key
 /// `purchase:{subscription}`), creates the subscription and queues its
 /// provisioning — all or nothing with the caller's commit.
 /// With `referral_percent` (the tenant's referral programme is on), whoever
 /// invited the buyer is credited that share of the price, once per purchase
-/// (ledger key `referral:{subscription}`).
-pub async fn buy<C: CurrencyUnit>(
+/// (ledger key `referral:{subscription}`). Only plans priced in the shop's
+/// `currency` are sold (a shop that changed its currency keeps its old plans
+/// unsold, never reinterpreted).
+pub async fn buy(
     tx: &mut TenantTx,
     customer: CustomerId,
     plan_id: i64,
-    purchase_key: &str,
-    referral_percent: Option<u8>,
-    promo: Option<&str>,
-) -> Result<BuyOutcome<C>, StoreError> {
-    let Some(plan) = tx.plan(plan_id).await?.filter(|p| p.active && p.currency == C::CODE) else {
+    purchase: &Purchase<'_>,
+) -> Result<BuyOutcome, StoreError> {
+    let Purchase { key: purchase_key, currency, referral_percent, promo } = *purchase;
+    let Some(plan) = tx.plan(plan_id).await?.filter(|p| p.active && p.price.currency() == currency) else {
         return Ok(BuyOutcome::PlanUnavailable);
     };
     // A double tap finds the first purchase before anything else.
@@ -64,9 +79,9 @@ pub async fn buy<C: CurrencyUnit>(
         },
         None => None,
     };
-    let (price, days) = with_benefit(Money::<C>::new(plan.price), plan.duration_days, benefit);
-    let balance = tx.balance::<C>(customer).await?;
-    if balance < price {
+    let (price, days) = with_benefit(plan.price, plan.duration_days, benefit);
+    let balance = tx.balance(customer, currency).await?;
+    if balance.minor() < price.minor() {
         return Ok(BuyOutcome::NotEnough { balance, price });
     }
     let Some(panel) = tx.tenant_panel_info().await? else {
@@ -75,8 +90,8 @@ pub async fn buy<C: CurrencyUnit>(
     if plan.panel_options.ready_for(panel.kind).is_err() {
         return Ok(BuyOutcome::PlanUnavailable);
     }
-    let mut new = subscription_for(customer, &plan, panel.id, purchase_key, C::CODE);
-    new.price = price.minor();
+    let mut new = subscription_for(customer, &plan, panel.id, purchase_key);
+    new.price = price;
     new.duration_days = days;
     let subscription = match tx.create_subscription(&new).await? {
         Created::New(s) => s,
@@ -116,13 +131,7 @@ pub async fn buy<C: CurrencyUnit>(
     Ok(BuyOutcome::Bought { subscription, balance, referral })
 }
 
-fn subscription_for(
-    customer: CustomerId,
-    plan: &Plan,
-    panel: i64,
-    key: &str,
-    currency: &'static str,
-) -> NewSubscription {
+fn subscription_for(customer: CustomerId, plan: &Plan, panel: i64, key: &str) -> NewSubscription {
     NewSubscription {
         customer_id: customer,
         plan_id: Some(plan.id),
@@ -132,7 +141,6 @@ fn subscription_for(
         traffic_bytes: plan.traffic_bytes,
         device_limit: plan.device_limit,
         price: plan.price,
-        currency,
         purchase_key: key.to_owned(),
     }
 }
@@ -155,7 +163,7 @@ pub async fn start_trial(
     customer: CustomerId,
     days: u32,
     traffic_mb: u64,
-    currency: &'static str,
+    currency: Currency,
 ) -> Result<TrialOutcome, StoreError> {
     let Some(panel) = tx.tenant_panel().await? else {
         return Ok(TrialOutcome::NoPanel);
@@ -171,8 +179,7 @@ pub async fn start_trial(
         duration_days: days,
         traffic_bytes: Some(traffic_mb * 1024 * 1024),
         device_limit: Some(1),
-        price: 0,
-        currency,
+        price: Money::zero(currency),
         purchase_key: format!("trial:{customer}"),
     };
     match tx.create_subscription(&new).await? {

@@ -3,42 +3,44 @@
 //! if the panel never accepts it.
 
 use bazar_domain::jobs::ExtendJob;
-use bazar_domain::{CurrencyUnit, CustomerId, JobKind, Money};
+use bazar_domain::{Currency, CustomerId, JobKind, Money};
 use bazar_store::{EntryKind, Posting, StoreError, Subscription, SubscriptionStatus, TenantTx};
 
 /// How a renewal request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RenewOutcome<C: CurrencyUnit> {
+pub enum RenewOutcome {
     /// Paid; the panel user is being extended.
     Renewed {
         /// The subscription.
         subscription: Box<Subscription>,
         /// The price paid.
-        price: Money<C>,
+        price: Money,
         /// The inviter's reward, if any.
-        referral: Option<(CustomerId, Money<C>)>,
+        referral: Option<(CustomerId, Money)>,
     },
     /// The same renewal (same key) happened before.
     AlreadyRenewed,
     /// The wallet does not cover the price; nothing was written.
     NotEnough {
         /// Balance now.
-        balance: Money<C>,
+        balance: Money,
         /// The plan's price.
-        price: Money<C>,
+        price: Money,
     },
     /// Not renewable: a trial, someone else's, failed, or its plan is gone.
     NotRenewable,
 }
 
-/// Renews `subscription_id` of `customer` for its plan's length and price.
-pub async fn renew<C: CurrencyUnit>(
+/// Renews `subscription_id` of `customer` for its plan's length and price,
+/// if the plan is still sold in the shop's `currency`.
+pub async fn renew(
     tx: &mut TenantTx,
     customer: CustomerId,
     subscription_id: i64,
     key: &str,
     referral_percent: Option<u8>,
-) -> Result<RenewOutcome<C>, StoreError> {
+    currency: Currency,
+) -> Result<RenewOutcome, StoreError> {
     let ledger_key = format!("renew:{key}");
     if tx.ledger_key_exists(&ledger_key).await? {
         return Ok(RenewOutcome::AlreadyRenewed);
@@ -51,13 +53,13 @@ pub async fn renew<C: CurrencyUnit>(
         return Ok(RenewOutcome::NotRenewable);
     };
     let plan = match subscription.plan_id {
-        Some(plan) => tx.plan(plan).await?.filter(|p| p.active && p.currency == C::CODE),
+        Some(plan) => tx.plan(plan).await?.filter(|p| p.active && p.price.currency() == currency),
         None => None,
     };
     let Some(plan) = plan else { return Ok(RenewOutcome::NotRenewable) };
-    let price = Money::<C>::new(plan.price);
-    let balance = tx.balance::<C>(customer).await?;
-    if balance < price {
+    let price = plan.price;
+    let balance = tx.balance(customer, currency).await?;
+    if balance.minor() < price.minor() {
         return Ok(RenewOutcome::NotEnough { balance, price });
     }
     if price.is_positive() {
@@ -85,7 +87,7 @@ pub async fn renew<C: CurrencyUnit>(
         subscription: subscription_id,
         days: i64::from(plan.duration_days),
         price: price.minor(),
-        currency: C::CODE.to_owned(),
+        currency: price.currency(),
         key: ledger_key,
         added_days: None,
         by: None,

@@ -2,7 +2,7 @@
 
 use crate::clock::now_ms;
 use crate::row::get_bool;
-use crate::{EntryKind, LedgerEntry, StoreError, TenantTx};
+use crate::{LedgerEntry, StoreError, TenantTx};
 use bazar_domain::{CustomerId, Language, TelegramUserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -252,26 +252,7 @@ impl TenantTx {
         .fetch_optional(self.conn())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let kind: String = row.try_get("kind")?;
-        let kind = [
-            EntryKind::Adjustment,
-            EntryKind::TopUp,
-            EntryKind::Purchase,
-            EntryKind::Refund,
-            EntryKind::ReferralReward,
-            EntryKind::PromoBonus,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == kind)
-        .ok_or_else(|| StoreError::Corrupt(format!("ledger kind {kind}")))?;
-        let entry = LedgerEntry {
-            id: row.try_get("id")?,
-            currency: row.try_get("currency")?,
-            amount: row.try_get("amount")?,
-            kind,
-            reference: row.try_get("reference")?,
-            created_at: row.try_get("created_at")?,
-        };
+        let entry = crate::ledger::entry_from_row(&row)?;
         Ok(Some((CustomerId::from_raw(row.try_get("customer_id")?), entry)))
     }
 

@@ -51,14 +51,12 @@ pub enum StoreError {
     #[error(transparent)]
     Config(#[from] bazar_domain::ConfigError),
     /// A debit larger than the wallet's balance.
-    #[error("insufficient balance: {balance} {currency} available, {needed} {currency} needed")]
+    #[error("insufficient balance: {balance} available, {needed} needed")]
     InsufficientFunds {
-        /// Balance before the debit (minor units).
-        balance: i64,
-        /// Amount of the debit (minor units).
-        needed: i64,
-        /// Currency code.
-        currency: &'static str,
+        /// Balance before the debit.
+        balance: bazar_domain::Money,
+        /// Amount of the debit.
+        needed: bazar_domain::Money,
     },
     /// A stored value no longer parses (e.g. edited by hand).
     #[error("corrupt stored value: {0}")]

@@ -2,18 +2,19 @@
 //! idempotency key, applied to the balance in the same transaction.
 
 use crate::clock::now_ms;
+use crate::row::{get_money, parse_currency};
 use crate::{StoreError, Tenant, TenantTx};
 pub use bazar_domain::EntryKind;
-use bazar_domain::{CurrencyUnit, CustomerId, Money};
+use bazar_domain::{Currency, CustomerId, Money};
 use sqlx::Row;
 
 /// What posting an entry did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Posting<C: CurrencyUnit> {
+pub enum Posting {
     /// Posted; the new balance.
     Applied {
         /// Balance after the entry.
-        balance: Money<C>,
+        balance: Money,
     },
     /// An entry with this idempotency key exists already; nothing changed.
     Duplicate,
@@ -24,10 +25,8 @@ pub enum Posting<C: CurrencyUnit> {
 pub struct LedgerEntry {
     /// Row id.
     pub id: i64,
-    /// Currency code.
-    pub currency: String,
-    /// Signed amount in minor units.
-    pub amount: i64,
+    /// Signed amount.
+    pub amount: Money,
     /// Why.
     pub kind: EntryKind,
     /// Free reference (payment id, reason…).
@@ -41,12 +40,25 @@ pub struct LedgerEntry {
 pub struct Mismatch {
     /// The customer.
     pub customer_id: CustomerId,
-    /// Currency code.
-    pub currency: String,
+    /// The wallet's currency.
+    pub currency: Currency,
     /// Stored balance.
     pub balance: i64,
     /// Sum of the ledger entries.
     pub ledger_sum: i64,
+}
+
+/// The one mapping of a `ledger_entries` row (`id, currency, amount, kind,
+/// reference, created_at`).
+pub(crate) fn entry_from_row(r: &sqlx::any::AnyRow) -> Result<LedgerEntry, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    Ok(LedgerEntry {
+        id: r.try_get("id")?,
+        amount: get_money(r, "amount", "currency")?,
+        kind: EntryKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("ledger kind {kind}")))?,
+        reference: r.try_get("reference")?,
+        created_at: r.try_get("created_at")?,
+    })
 }
 
 impl TenantTx {
@@ -56,14 +68,14 @@ impl TenantTx {
     /// [`StoreError::InsufficientFunds`] (and the database's `balance >= 0`
     /// check would refuse it too); the caller's transaction must then be
     /// dropped, which rolls the entry back.
-    pub async fn post<C: CurrencyUnit>(
+    pub async fn post(
         &mut self,
         customer: CustomerId,
-        amount: Money<C>,
+        amount: Money,
         kind: EntryKind,
         key: &str,
         reference: Option<&str>,
-    ) -> Result<Posting<C>, StoreError> {
+    ) -> Result<Posting, StoreError> {
         if key.is_empty() || key.len() > 200 {
             return Err(StoreError::InvalidInput("an idempotency key must be 1 to 200 characters"));
         }
@@ -74,7 +86,7 @@ impl TenantTx {
         )
         .bind(self.bot())
         .bind(customer.get())
-        .bind(C::CODE)
+        .bind(amount.code())
         .bind(amount.minor())
         .bind(kind.as_str())
         .bind(key)
@@ -85,14 +97,10 @@ impl TenantTx {
         if inserted.rows_affected() == 0 {
             return Ok(Posting::Duplicate);
         }
-        let current = self.balance::<C>(customer).await?;
-        let next = current.checked_add(amount).ok_or(StoreError::Corrupt("balance overflow".into()))?;
+        let current = self.balance(customer, amount.currency()).await?;
+        let next = current.checked_add(amount).map_err(|e| StoreError::Corrupt(format!("balance: {e}")))?;
         if next.minor() < 0 {
-            return Err(StoreError::InsufficientFunds {
-                balance: current.minor(),
-                needed: -amount.minor(),
-                currency: C::CODE,
-            });
+            return Err(StoreError::InsufficientFunds { balance: current, needed: -amount });
         }
         sqlx::query(
             "INSERT INTO wallets (bot_id, customer_id, currency, balance, updated_at) VALUES ($1, $2, $3, $4, $5) \
@@ -100,7 +108,7 @@ impl TenantTx {
         )
         .bind(self.bot())
         .bind(customer.get())
-        .bind(C::CODE)
+        .bind(amount.code())
         .bind(next.minor())
         .bind(now)
         .bind(amount.minor())
@@ -120,16 +128,16 @@ impl TenantTx {
         Ok(found.is_some())
     }
 
-    /// The customer's balance in `C` (zero without a wallet).
-    pub async fn balance<C: CurrencyUnit>(&mut self, customer: CustomerId) -> Result<Money<C>, StoreError> {
+    /// The customer's balance in `currency` (zero without a wallet).
+    pub async fn balance(&mut self, customer: CustomerId, currency: Currency) -> Result<Money, StoreError> {
         let balance: Option<i64> =
             sqlx::query_scalar("SELECT balance FROM wallets WHERE bot_id = $1 AND customer_id = $2 AND currency = $3")
                 .bind(self.bot())
                 .bind(customer.get())
-                .bind(C::CODE)
+                .bind(currency.code())
                 .fetch_optional(self.conn())
                 .await?;
-        Ok(Money::new(balance.unwrap_or(0)))
+        Ok(Money::new(balance.unwrap_or(0), currency))
     }
 
     /// The customer's most recent entries, newest first.
@@ -143,19 +151,7 @@ impl TenantTx {
         .bind(limit)
         .fetch_all(self.conn())
         .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                Ok(LedgerEntry {
-                    id: r.try_get("id")?,
-                    currency: r.try_get("currency")?,
-                    amount: r.try_get("amount")?,
-                    kind: EntryKind::parse(&kind).ok_or_else(|| StoreError::Corrupt(format!("ledger kind {kind}")))?,
-                    reference: r.try_get("reference")?,
-                    created_at: r.try_get("created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(entry_from_row).collect()
     }
 }
 
@@ -184,7 +180,7 @@ impl Tenant<'_> {
             if total != balance {
                 out.push(Mismatch {
                     customer_id: CustomerId::from_raw(r.try_get("customer_id")?),
-                    currency: r.try_get("currency")?,
+                    currency: parse_currency(&r.try_get::<String, _>("currency")?)?,
                     balance,
                     ledger_sum: total,
                 });

@@ -6,8 +6,9 @@
 //! moves in the same transaction as the money it concerns.
 
 use crate::clock::now_ms;
+use crate::row::get_money;
 use crate::{Store, StoreError, TenantTx};
-use bazar_domain::{BotId, BotToken, CustomerId, TelegramUserId};
+use bazar_domain::{BotId, BotToken, CustomerId, Money, TelegramUserId};
 use bazar_secrets::Sealed;
 use secrecy::ExposeSecret;
 use sqlx::Row;
@@ -56,10 +57,8 @@ pub struct OnboardingRequest {
     pub telegram_id: TelegramUserId,
     /// The platform plan picked.
     pub plan: String,
-    /// Activation fee, minor units of `currency`.
-    pub fee: i64,
-    /// The master bot's currency at the time.
-    pub currency: String,
+    /// Activation fee, in the master bot's currency at the time.
+    pub fee: Money,
     /// Telegram's id of the applicant's bot.
     pub telegram_bot_id: i64,
     /// The bot's `@username`, from `getMe`.
@@ -79,10 +78,8 @@ pub struct NewOnboarding {
     pub telegram_id: TelegramUserId,
     /// Plan name.
     pub plan: String,
-    /// Activation fee, minor units of `currency`.
-    pub fee: i64,
-    /// The master bot's currency.
-    pub currency: String,
+    /// Activation fee, in the master bot's currency.
+    pub fee: Money,
     /// The pasted token (sealed before it is stored).
     pub token: BotToken,
     /// The bot's `@username`, from `getMe`.
@@ -111,8 +108,7 @@ fn from_row(row: &AnyRow) -> Result<OnboardingRequest, StoreError> {
         customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
         telegram_id: TelegramUserId::from_raw(row.try_get("telegram_id")?),
         plan: row.try_get("plan")?,
-        fee: row.try_get("fee")?,
-        currency: row.try_get("currency")?,
+        fee: get_money(row, "fee", "currency")?,
         telegram_bot_id: row.try_get("telegram_bot_id")?,
         bot_username: row.try_get("bot_username")?,
         status: OnboardingStatus::parse(&status)
@@ -134,8 +130,8 @@ impl Onboarding<'_> {
         .bind(new.customer_id.get())
         .bind(new.telegram_id.get())
         .bind(&new.plan)
-        .bind(new.fee)
-        .bind(&new.currency)
+        .bind(new.fee.minor())
+        .bind(new.fee.code())
         .bind(new.token.telegram_bot_id())
         .bind(&new.bot_username)
         .bind(Vec::<u8>::new())

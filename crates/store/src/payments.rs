@@ -3,8 +3,9 @@
 //! decision is taken once, whatever races), with every move in its history.
 
 use crate::clock::now_ms;
+use crate::row::get_money;
 use crate::{Backend, StoreError, TenantTx};
-use bazar_domain::CustomerId;
+use bazar_domain::{Charge, CustomerId, Money};
 pub use bazar_domain::{PaymentMethod, PaymentStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -20,14 +21,10 @@ pub struct Payment {
     pub method: PaymentMethod,
     /// Where it stands.
     pub status: PaymentStatus,
-    /// What the customer pays, in `pay_currency` (Stars for Stars).
-    pub amount: i64,
-    /// Currency of `amount`.
-    pub pay_currency: String,
-    /// What the wallet receives, in `currency`.
-    pub credit: i64,
-    /// The tenant's currency.
-    pub currency: String,
+    /// What the customer pays (Stars for Stars).
+    pub charge: Charge,
+    /// What the wallet receives, in the tenant's currency.
+    pub credit: Money,
     /// A plan to buy once credited.
     pub plan_id: Option<i64>,
     /// A promo code for that purchase.
@@ -68,13 +65,9 @@ pub struct NewPayment {
     /// How.
     pub method: PaymentMethod,
     /// What the customer pays.
-    pub amount: i64,
-    /// Currency of `amount`.
-    pub pay_currency: &'static str,
+    pub charge: Charge,
     /// What the wallet receives.
-    pub credit: i64,
-    /// The tenant's currency.
-    pub currency: &'static str,
+    pub credit: Money,
     /// A plan to buy once credited.
     pub plan_id: Option<i64>,
     /// A promo code for that purchase.
@@ -113,6 +106,11 @@ const COLUMNS: &str = "id, customer_id, method, status, amount, pay_currency, cr
      tracking_code, expires_at, receipt_file_id, receipt_text, authority, ref_id, card_pan, fee, charge_id, \
      decided_by, reason, created_at";
 
+fn get_charge(row: &AnyRow) -> Result<Charge, StoreError> {
+    let code: String = row.try_get("pay_currency")?;
+    Charge::from_parts(row.try_get("amount")?, &code).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
     let method: String = row.try_get("method")?;
     let status: String = row.try_get("status")?;
@@ -121,10 +119,8 @@ fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
         customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
         method: PaymentMethod::parse(&method).ok_or_else(|| StoreError::Corrupt(format!("payment method {method}")))?,
         status: PaymentStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("payment status {status}")))?,
-        amount: row.try_get("amount")?,
-        pay_currency: row.try_get("pay_currency")?,
-        credit: row.try_get("credit")?,
-        currency: row.try_get("currency")?,
+        charge: get_charge(row)?,
+        credit: get_money(row, "credit", "currency")?,
         plan_id: row.try_get("plan_id")?,
         promo: row.try_get("promo")?,
         card_id: row.try_get("card_id")?,
@@ -148,7 +144,8 @@ impl TenantTx {
     /// second open card-to-card payment of the same customer is refused by
     /// the database as [`StoreError::Conflict`].
     pub async fn create_payment(&mut self, new: &NewPayment) -> Result<Payment, StoreError> {
-        if new.amount <= 0 || new.credit <= 0 {
+        let (amount, pay_currency) = new.charge.parts();
+        if amount <= 0 || !new.credit.is_positive() {
             return Err(StoreError::InvalidInput("a payment's amount must be greater than zero"));
         }
         let now = now_ms();
@@ -167,10 +164,10 @@ impl TenantTx {
             .bind(self.bot())
             .bind(new.customer_id.get())
             .bind(new.method.as_str())
-            .bind(new.amount)
-            .bind(new.pay_currency)
-            .bind(new.credit)
-            .bind(new.currency)
+            .bind(amount)
+            .bind(pay_currency)
+            .bind(new.credit.minor())
+            .bind(new.credit.code())
             .bind(new.plan_id)
             .bind(new.promo.as_deref())
             .bind(new.card_id)

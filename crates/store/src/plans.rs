@@ -1,9 +1,9 @@
 //! Rows of `bot_plans`: what one tenant sells.
 
 use crate::clock::now_ms;
-use crate::row::get_bool;
+use crate::row::{get_bool, get_money};
 use crate::{StoreError, Tenant, TenantTx};
-use bazar_domain::{PlanNames, PlanOptions};
+use bazar_domain::{Money, PlanNames, PlanOptions};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -20,10 +20,8 @@ pub struct Plan {
     pub traffic_bytes: Option<u64>,
     /// Simultaneous devices (`None`: no limit).
     pub device_limit: Option<u32>,
-    /// Price in minor units of `currency`.
-    pub price: i64,
-    /// Currency code of the price (the tenant's currency when the plan was made).
-    pub currency: String,
+    /// Price (in the tenant's currency when the plan was made).
+    pub price: Money,
     /// Offered to customers.
     pub active: bool,
     /// Display order (ascending).
@@ -43,10 +41,8 @@ pub struct NewPlan {
     pub traffic_bytes: Option<u64>,
     /// Device limit.
     pub device_limit: Option<u32>,
-    /// Price in minor units.
-    pub price: i64,
-    /// Currency code.
-    pub currency: &'static str,
+    /// Price.
+    pub price: Money,
     /// Display order.
     pub sort: i32,
     /// Panel-specific options.
@@ -65,7 +61,7 @@ pub struct PlanUpdate {
     /// New device limit.
     pub device_limit: Option<Option<u32>>,
     /// New price.
-    pub price: Option<i64>,
+    pub price: Option<Money>,
     /// New display order.
     pub sort: Option<i32>,
     /// Offered or not.
@@ -85,8 +81,7 @@ fn from_row(row: &AnyRow) -> Result<Plan, StoreError> {
         duration_days: row.try_get::<i64, _>("duration_days")? as u32,
         traffic_bytes: row.try_get::<Option<i64>, _>("traffic_bytes")?.map(|b| b as u64),
         device_limit: row.try_get::<Option<i64>, _>("device_limit")?.map(|d| d as u32),
-        price: row.try_get("price")?,
-        currency: row.try_get("currency")?,
+        price: get_money(row, "price", "currency")?,
         active: get_bool(row, "active")?,
         sort: row.try_get::<i64, _>("sort")? as i32,
         panel_options: serde_json::from_str(&options)
@@ -145,8 +140,8 @@ impl TenantTx {
         .bind(i64::from(plan.duration_days))
         .bind(plan.traffic_bytes.map(|b| b as i64))
         .bind(plan.device_limit.map(i64::from))
-        .bind(plan.price)
-        .bind(plan.currency)
+        .bind(plan.price.minor())
+        .bind(plan.price.code())
         .bind(active)
         .bind(i64::from(plan.sort))
         .bind(options_text(&plan.panel_options))
@@ -179,7 +174,8 @@ impl TenantTx {
         }
         sqlx::query(
             "UPDATE bot_plans SET name_fa = $3, name_ru = $4, name_en = $5, duration_days = $6, traffic_bytes = $7, \
-             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12, panel_options = $13 \
+             device_limit = $8, price = $9, sort = $10, active = $11, updated_at = $12, panel_options = $13, \
+             currency = $14 \
              WHERE bot_id = $1 AND id = $2",
         )
         .bind(self.bot())
@@ -190,11 +186,12 @@ impl TenantTx {
         .bind(i64::from(plan.duration_days))
         .bind(plan.traffic_bytes.map(|b| b as i64))
         .bind(plan.device_limit.map(i64::from))
-        .bind(plan.price)
+        .bind(plan.price.minor())
         .bind(i64::from(plan.sort))
         .bind(plan.active)
         .bind(now_ms())
         .bind(options_text(&plan.panel_options))
+        .bind(plan.price.code())
         .execute(self.conn())
         .await?;
         Ok(Some(plan))

@@ -3,9 +3,10 @@
 use crate::api_tokens::ApiTokenInfo;
 use crate::bots::{ActiveBot, BOT_COLUMNS, BotRecord, NewBot, RemovalImpact, ResolvedBot, TOKEN_PURPOSE, bot_from_row};
 use crate::clock::now_ms;
+use crate::row::parse_currency;
 use crate::tenancy::Mode;
 use crate::{Backend, PlatformScope, PlatformTx, Store, StoreError, TenantScope, TenantTx};
-use bazar_domain::{BotId, BotStatus, BotToken, ConfigKey, ConfigValue, FeatureFlag};
+use bazar_domain::{BotId, BotStatus, BotToken, ConfigKey, ConfigValue, FeatureFlag, Money};
 use bazar_secrets::{ApiToken, Sealed, sha256_hex};
 use secrecy::ExposeSecret;
 use sqlx::{AnyConnection, Row};
@@ -37,12 +38,14 @@ pub struct BotCounts {
 /// The paid payments of one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RevenueTotal {
-    /// Currency code (a tenant currency: `IRR` or `IRT`).
-    pub currency: String,
-    /// Sum credited, in minor units of `currency`.
-    pub amount: i64,
+    /// Sum credited.
+    pub amount: Money,
     /// How many payments.
     pub payments: i64,
+}
+
+fn revenue_total(currency: &str, amount: i64, payments: i64) -> Result<RevenueTotal, StoreError> {
+    Ok(RevenueTotal { amount: Money::new(amount, parse_currency(currency)?), payments })
 }
 
 /// The operator's view of the platform. Every method here may touch any tenant,
@@ -145,8 +148,8 @@ impl<'a> Platform<'a> {
             active_subscriptions,
             revenue: revenue
                 .into_iter()
-                .map(|(currency, amount, payments)| RevenueTotal { currency, amount, payments })
-                .collect(),
+                .map(|(currency, amount, payments)| revenue_total(&currency, amount, payments))
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -269,8 +272,8 @@ impl<'a> Platform<'a> {
             active_subscriptions,
             revenue: revenue
                 .into_iter()
-                .map(|(currency, amount, payments)| RevenueTotal { currency, amount, payments })
-                .collect(),
+                .map(|(currency, amount, payments)| revenue_total(&currency, amount, payments))
+                .collect::<Result<_, _>>()?,
         })
     }
 

@@ -1,9 +1,9 @@
 //! Promo codes per tenant, and their uses.
 
 use crate::clock::now_ms;
-use crate::row::get_bool;
+use crate::row::{get_bool, parse_currency};
 use crate::{StoreError, Tenant, TenantTx};
-use bazar_domain::{CustomerId, PromoBenefit};
+use bazar_domain::{CustomerId, Money, PromoBenefit};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -14,10 +14,8 @@ pub struct Promo {
     pub id: i64,
     /// The code (upper case).
     pub code: String,
-    /// What it gives.
+    /// What it gives (a wallet bonus with its currency).
     pub benefit: PromoBenefit,
-    /// Currency of a wallet bonus.
-    pub currency: Option<String>,
     /// Valid from (unix ms).
     pub starts_at: Option<i64>,
     /// Valid until (unix ms).
@@ -39,8 +37,6 @@ pub struct NewPromo {
     pub code: String,
     /// What it gives (validated by the caller).
     pub benefit: PromoBenefit,
-    /// Currency of a wallet bonus.
-    pub currency: Option<&'static str>,
     /// Valid from (unix ms).
     pub starts_at: Option<i64>,
     /// Valid until (unix ms).
@@ -81,7 +77,11 @@ fn from_row(row: &AnyRow) -> Result<Promo, StoreError> {
     let kind: String = row.try_get("kind")?;
     let value: i64 = row.try_get("value")?;
     let benefit = match kind.as_str() {
-        "bonus" => PromoBenefit::WalletBonus(value),
+        "bonus" => {
+            let code: Option<String> = row.try_get("currency")?;
+            let code = code.ok_or_else(|| StoreError::Corrupt("a wallet bonus without its currency".into()))?;
+            PromoBenefit::WalletBonus(Money::new(value, parse_currency(&code)?))
+        }
         "percent" => PromoBenefit::PercentOff(value.clamp(0, 100) as u8),
         "days" => PromoBenefit::ExtraDays(value.max(0) as u32),
         other => return Err(StoreError::Corrupt(format!("promo kind {other}"))),
@@ -90,7 +90,6 @@ fn from_row(row: &AnyRow) -> Result<Promo, StoreError> {
         id: row.try_get("id")?,
         code: row.try_get("code")?,
         benefit,
-        currency: row.try_get("currency")?,
         starts_at: row.try_get("starts_at")?,
         ends_at: row.try_get("ends_at")?,
         max_uses: row.try_get("max_uses")?,
@@ -158,10 +157,10 @@ impl TenantTx {
     /// (decided by the database's unique `(bot_id, code)`, so two concurrent
     /// creations end in one code and one conflict).
     pub async fn insert_promo(&mut self, new: &NewPromo) -> Result<Promo, StoreError> {
-        let (kind, value) = match new.benefit {
-            PromoBenefit::WalletBonus(n) => ("bonus", n),
-            PromoBenefit::PercentOff(p) => ("percent", i64::from(p)),
-            PromoBenefit::ExtraDays(d) => ("days", i64::from(d)),
+        let (kind, value, currency) = match new.benefit {
+            PromoBenefit::WalletBonus(n) => ("bonus", n.minor(), Some(n.code())),
+            PromoBenefit::PercentOff(p) => ("percent", i64::from(p), None),
+            PromoBenefit::ExtraDays(d) => ("days", i64::from(d), None),
         };
         if value <= 0 || new.per_customer < 1 || new.max_uses.is_some_and(|m| m < 1) {
             return Err(StoreError::InvalidInput("a promo code's value and limits must be greater than zero"));
@@ -175,7 +174,7 @@ impl TenantTx {
         .bind(&new.code)
         .bind(kind)
         .bind(value)
-        .bind(new.currency)
+        .bind(currency)
         .bind(new.starts_at)
         .bind(new.ends_at)
         .bind(new.max_uses)

@@ -2,15 +2,15 @@
 //! customer who invited them (set once, at first contact).
 
 use crate::{StoreError, TenantTx};
-use bazar_domain::CustomerId;
+use bazar_domain::{Currency, CustomerId, Money};
 
 /// What a referrer has achieved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReferralStats {
     /// Customers who joined through the code.
     pub referees: i64,
-    /// Rewards received (minor units of the tenant's currency).
-    pub earned: i64,
+    /// Rewards received in the currency asked for.
+    pub earned: Money,
 }
 
 impl TenantTx {
@@ -68,8 +68,12 @@ impl TenantTx {
         Ok(referrer.flatten().map(CustomerId::from_raw))
     }
 
-    /// How many customers joined through `customer`, and what they earned.
-    pub async fn referral_stats(&mut self, customer: CustomerId) -> Result<ReferralStats, StoreError> {
+    /// How many customers joined through `customer`, and what they earned in `currency`.
+    pub async fn referral_stats(
+        &mut self,
+        customer: CustomerId,
+        currency: Currency,
+    ) -> Result<ReferralStats, StoreError> {
         let referees: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE bot_id = $1 AND referrer_id = $2")
             .bind(self.bot())
             .bind(customer.get())
@@ -77,13 +81,14 @@ impl TenantTx {
             .await?;
         let earned: i64 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries \
-             WHERE bot_id = $1 AND customer_id = $2 AND kind = 'referral_reward'",
+             WHERE bot_id = $1 AND customer_id = $2 AND kind = 'referral_reward' AND currency = $3",
         )
         .bind(self.bot())
         .bind(customer.get())
+        .bind(currency.code())
         .fetch_one(self.conn())
         .await?;
-        Ok(ReferralStats { referees, earned })
+        Ok(ReferralStats { referees, earned: Money::new(earned, currency) })
     }
 }
 

@@ -6,6 +6,7 @@
 //! `Any` driver cannot read.
 
 use crate::{StoreError, TenantTx};
+use bazar_domain::Currency;
 use bazar_domain::calendar::tehran_day_start_ms;
 use sqlx::Row;
 
@@ -57,6 +58,8 @@ pub struct MethodRevenue {
 /// One tenant's figures since a Tehran day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantStats {
+    /// The currency every amount here is in (the tenant's).
+    pub currency: Currency,
     /// Customers ever (whatever the window).
     pub customers_total: i64,
     /// New customers per day of the window; days without any are left out. Oldest first.
@@ -74,10 +77,17 @@ pub struct TenantStats {
     pub wallet_purchase_count: i64,
 }
 
+impl TenantStats {
+    /// A figure of these statistics (minor units) as money of their currency.
+    pub const fn money(&self, minor: i64) -> bazar_domain::Money {
+        bazar_domain::Money::new(minor, self.currency)
+    }
+}
+
 impl TenantTx {
     /// This tenant's figures from `since` (unix ms, normally a Tehran midnight)
     /// until now; money only in `currency` (the tenant's), counted when paid.
-    pub async fn stats(&mut self, since: i64, currency: &str) -> Result<TenantStats, StoreError> {
+    pub async fn stats(&mut self, since: i64, currency: Currency) -> Result<TenantStats, StoreError> {
         let customers_total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE bot_id = $1")
             .bind(self.bot())
             .fetch_one(self.conn())
@@ -113,7 +123,7 @@ impl TenantTx {
             tehran_day("paid_at")
         ))
         .bind(self.bot())
-        .bind(currency)
+        .bind(currency.code())
         .bind(since)
         .fetch_all(self.conn())
         .await?;
@@ -128,7 +138,7 @@ impl TenantTx {
              FROM ({paid}) q WHERE paid_at >= $3 GROUP BY method ORDER BY method"
         ))
         .bind(self.bot())
-        .bind(currency)
+        .bind(currency.code())
         .bind(since)
         .fetch_all(self.conn())
         .await?;
@@ -148,12 +158,13 @@ impl TenantTx {
              WHERE bot_id = $1 AND kind = 'purchase' AND currency = $2 AND created_at >= $3",
         )
         .bind(self.bot())
-        .bind(currency)
+        .bind(currency.code())
         .bind(since)
         .fetch_one(self.conn())
         .await?;
 
         Ok(TenantStats {
+            currency,
             customers_total,
             new_customers,
             active_subscriptions,

@@ -2,10 +2,10 @@
 //! state on the VPN panel.
 
 use crate::clock::now_ms;
-use crate::row::get_bool;
+use crate::row::{get_bool, get_money};
 use crate::{StoreError, TenantTx};
 pub use bazar_domain::SubscriptionStatus;
-use bazar_domain::{CustomerId, InstallationId, NAME_ALPHABET, panel_user_name};
+use bazar_domain::{CustomerId, InstallationId, Money, NAME_ALPHABET, panel_user_name};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -32,10 +32,8 @@ pub struct Subscription {
     pub traffic_bytes: Option<u64>,
     /// Device limit.
     pub device_limit: Option<u32>,
-    /// What was paid, in minor units of `currency`.
-    pub price: i64,
-    /// Currency code.
-    pub currency: String,
+    /// What was paid.
+    pub price: Money,
     /// The link the customer's app subscribes to.
     pub subscription_url: Option<String>,
     /// Start (unix ms), once provisioned.
@@ -63,10 +61,8 @@ pub struct NewSubscription {
     pub traffic_bytes: Option<u64>,
     /// Device limit.
     pub device_limit: Option<u32>,
-    /// Price paid (minor units).
-    pub price: i64,
-    /// Currency code.
-    pub currency: &'static str,
+    /// What is paid.
+    pub price: Money,
     /// Idempotency key of the purchase: a double tap finds the first one.
     pub purchase_key: String,
 }
@@ -117,8 +113,7 @@ fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
         duration_days: row.try_get::<i64, _>("duration_days")? as u32,
         traffic_bytes: row.try_get::<Option<i64>, _>("traffic_bytes")?.map(|b| b as u64),
         device_limit: row.try_get::<Option<i64>, _>("device_limit")?.map(|d| d as u32),
-        price: row.try_get("price")?,
-        currency: row.try_get("currency")?,
+        price: get_money(row, "price", "currency")?,
         subscription_url: row.try_get("subscription_url")?,
         starts_at: row.try_get("starts_at")?,
         expires_at: row.try_get("expires_at")?,
@@ -150,8 +145,8 @@ impl TenantTx {
         .bind(i64::from(new.duration_days))
         .bind(new.traffic_bytes.map(|b| b as i64))
         .bind(new.device_limit.map(i64::from))
-        .bind(new.price)
-        .bind(new.currency)
+        .bind(new.price.minor())
+        .bind(new.price.code())
         .bind(&new.purchase_key)
         .bind(now)
         .fetch_one(self.conn())

@@ -68,6 +68,17 @@ impl BotApi {
         Self::decode(method, &body)
     }
 
+    /// Calls a typed Bot API method and decodes its `result`.
+    pub async fn send<M: crate::BotMethod, T: DeserializeOwned>(
+        &self,
+        token: &BotToken,
+        request: &M,
+    ) -> Result<T, TelegramError> {
+        let params = serde_json::to_value(request)
+            .map_err(|e| TelegramError::Protocol { method: M::METHOD, reason: e.to_string() })?;
+        self.call(token, M::METHOD, &params).await
+    }
+
     /// Calls `method` with a file upload (`multipart/form-data`): `params` become
     /// form fields (objects and arrays as JSON text), `file` the named part.
     pub async fn call_with_file(

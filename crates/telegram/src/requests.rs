@@ -271,6 +271,19 @@ impl BotMethod for AnswerPreCheckoutQuery {
     const METHOD: &'static str = "answerPreCheckoutQuery";
 }
 
+/// `refundStarPayment`: gives a customer the Stars of a charge back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefundStarPayment {
+    /// The customer who paid.
+    pub user_id: i64,
+    /// Telegram's id of the charge.
+    pub telegram_payment_charge_id: String,
+}
+
+impl BotMethod for RefundStarPayment {
+    const METHOD: &'static str = "refundStarPayment";
+}
+
 /// One priced line of an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LabeledPrice {

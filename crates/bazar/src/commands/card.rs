@@ -4,11 +4,11 @@
 //! line and JSON field here carries the masked form.
 
 use crate::cli::CardCommand;
-use crate::commands::plan::{code, tenant_currency};
+use crate::commands::plan::tenant_currency;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
-use bazar_domain::{Bank, BotId, CardNumber, Currency, Iban, Irr, Irt, Money, group_thousands};
+use bazar_domain::{Bank, BotId, CardNumber, Currency, Iban, Money, group_thousands};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardField, CardRefusal, CardRefused};
 use bazar_store::{PaymentCard, PlatformScope, Store, TenantScope};
 use serde_json::json;
@@ -37,7 +37,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: CardCommand)
         }
         CardCommand::List { bot, json } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            let currency = code(tenant_currency(&store, &scope).await?);
+            let currency = tenant_currency(&store, &scope).await?.code();
             let mut tx = store.tenant(&scope).begin_read().await?;
             let cards = tx.cards().await?;
             tx.commit().await?;
@@ -79,7 +79,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: CardCommand)
             };
             let updated = change_card(&store, &scope, bot, card, change).await?;
             println!("bot {bot}: card {} updated", updated.id);
-            println!("{}", line(&updated, code(currency)));
+            println!("{}", line(&updated, currency.code()));
         }
         CardCommand::Disable { bot, card } | CardCommand::Enable { bot, card } => {
             let active = matches!(command, CardCommand::Enable { .. });
@@ -131,12 +131,10 @@ fn refusal(refusal: CardRefusal) -> CliError {
 /// A `--daily-cap` in the tenant's currency, in minor units; an unreadable
 /// one is refused with the others.
 fn amount(text: &str, currency: Currency, refused: &mut Vec<CardRefused>) -> Option<i64> {
-    match currency {
-        Currency::Irr => Money::<Irr>::parse_positive(text).map(Money::minor),
-        Currency::Irt => Money::<Irt>::parse_positive(text).map(Money::minor),
-    }
-    .map_err(|e| refused.push(CardRefused::new(CardField::DailyCap, e)))
-    .ok()
+    Money::parse_positive(text, currency)
+        .map(Money::minor)
+        .map_err(|e| refused.push(CardRefused::new(CardField::DailyCap, e)))
+        .ok()
 }
 
 fn bank(card: &PaymentCard) -> Option<Bank> {

@@ -5,12 +5,11 @@
 //! back first, then the wallet gives back the credit, once.
 
 use crate::cli::PaymentCommand;
-use crate::commands::plan::tenant_currency;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::calendar::iso_date_of_ms;
-use bazar_domain::{BotId, Currency, CurrencyUnit, CustomerId, Irr, Irt, group_thousands, mask_card_number};
+use bazar_domain::{BotId, CustomerId, group_thousands, mask_card_number};
 use bazar_shop::payments::stars::{self, Refund};
 use bazar_store::{
     Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus, PlatformScope, Store, TenantScope,
@@ -64,8 +63,8 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PaymentComma
                     when(p.created_at),
                     p.method.as_str(),
                     p.status.as_str(),
-                    format!("{} {}", group_thousands(p.amount), p.pay_currency),
-                    format!("{} {}", group_thousands(p.credit), p.currency),
+                    p.charge.to_string(),
+                    p.credit.to_string(),
                     telegram_id(&p.customer_id).map(|t| t.to_string()).unwrap_or_else(|| "?".into()),
                     p.tracking_code,
                 );
@@ -98,36 +97,26 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PaymentComma
         }
         PaymentCommand::Refund { bot, payment } => {
             let scope = store.platform(&platform).tenant(bot).await?;
-            match tenant_currency(&store, &scope).await? {
-                Currency::Irr => refund::<Irr>(config, &store, &scope, bot, payment).await?,
-                Currency::Irt => refund::<Irt>(config, &store, &scope, bot, payment).await?,
-            }
+            refund(config, &store, &scope, bot, payment).await?;
         }
     }
     Ok(())
 }
 
 /// Refunds a paid Stars payment through the shared use case, as the operator.
-async fn refund<C: CurrencyUnit>(
-    config: &Config,
-    store: &Store,
-    scope: &TenantScope,
-    bot: BotId,
-    id: i64,
-) -> Result<(), CliError> {
+async fn refund(config: &Config, store: &Store, scope: &TenantScope, bot: BotId, id: i64) -> Result<(), CliError> {
     let telegram = BotApi::new(config.telegram_api_url.as_str());
-    let outcome = stars::refund::<C>(store, scope, &telegram, id, "operator").await.map_err(|e| match e {
+    let outcome = stars::refund(store, scope, &telegram, id, "operator").await.map_err(|e| match e {
         stars::RefundError::Store(e) => CliError::from(e),
         stars::RefundError::Telegram(e) => CliError::from(e),
     })?;
     match outcome {
         Refund::Refunded { payment, telegram_id, earlier } => {
             println!(
-                "bot {bot}: payment {id} refunded: {} Stars back to {telegram_id}{}, {} {} taken from the wallet",
-                group_thousands(payment.amount),
+                "bot {bot}: payment {id} refunded: {} Stars back to {telegram_id}{}, {} taken from the wallet",
+                group_thousands(payment.charge.parts().0),
                 if earlier { " (Telegram had refunded them already)" } else { "" },
-                group_thousands(payment.credit),
-                C::CODE
+                payment.credit,
             );
             Ok(())
         }
@@ -136,19 +125,13 @@ async fn refund<C: CurrencyUnit>(
             "payment {id} was paid by {}; only Telegram Stars payments can be refunded here",
             method.as_str()
         ))),
-        Refund::CurrencyChanged { credited } => Err(CliError::input(format!(
-            "payment {id} credited {credited} but the tenant now uses {}; correct the wallet with `bazar wallet adjust`",
-            C::CODE
-        ))),
         Refund::NotRefundable(status) => Err(CliError::input(format!(
             "payment {id} is {}; only a paid Stars payment can be refunded",
             status.map_or("gone", PaymentStatus::as_str)
         ))),
         Refund::Spent { balance, credit } => Err(CliError::input(format!(
-            "the customer already spent part of what payment {id} credited (wallet {} of {} {}); nothing refunded",
-            group_thousands(balance),
-            group_thousands(credit),
-            C::CODE
+            "the customer already spent part of what payment {id} credited (wallet {} of {credit}); nothing refunded",
+            group_thousands(balance.minor()),
         ))),
         Refund::ChangedMeanwhile(now) => Err(CliError::input(format!(
             "Telegram refunded the Stars of payment {id}, but the payment is now {}; nothing was taken from the wallet",
@@ -228,10 +211,10 @@ fn summary_json(p: &Payment, telegram_id: Option<i64>) -> serde_json::Value {
         "customer_telegram_id": telegram_id,
         "method": p.method.as_str(),
         "status": p.status.as_str(),
-        "amount": p.amount,
-        "pay_currency": p.pay_currency,
-        "credit": p.credit,
-        "currency": p.currency,
+        "amount": p.charge.parts().0,
+        "pay_currency": p.charge.parts().1,
+        "credit": p.credit.minor(),
+        "currency": p.credit.code(),
         "plan_id": p.plan_id,
         "promo": p.promo,
         "card_id": p.card_id,
@@ -266,8 +249,8 @@ fn print_payment(
     let customer = telegram_id.map(|t| t.to_string()).unwrap_or_else(|| "?".into());
     field("customer", &format!("{customer} (#{})", p.customer_id.get()));
     field("method", p.method.as_str());
-    field("amount", &format!("{} {}", group_thousands(p.amount), p.pay_currency));
-    field("credit", &format!("{} {}", group_thousands(p.credit), p.currency));
+    field("amount", &p.charge.to_string());
+    field("credit", &p.credit.to_string());
     if let Some(plan) = p.plan_id {
         let promo = p.promo.as_deref().map(|c| format!(" with promo {c}")).unwrap_or_default();
         field("plan", &format!("{plan}{promo}"));

@@ -27,7 +27,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PlanCommand)
                 devices: fields.devices.filter(|d| *d > 0),
                 price: parse_price(fields.price.as_deref().ok_or_else(|| CliError::input("--price is required"))?)
                     .map_err(|e| CliError::input(format!("--price: {e}")))?,
-                currency: code(currency),
+                currency,
                 sort: fields.sort.unwrap_or(0),
                 active: true,
                 options,
@@ -165,14 +165,6 @@ pub async fn tenant_currency(store: &Store, scope: &TenantScope) -> Result<Curre
     Ok(store.tenant(scope).settings().await?.currency())
 }
 
-/// The stored code of a fiat currency.
-pub fn code(currency: Currency) -> &'static str {
-    match currency {
-        Currency::Irr => "IRR",
-        Currency::Irt => "IRT",
-    }
-}
-
 fn names_change(fields: &PlanFields) -> Option<PlanNames> {
     if fields.name_fa.is_none() && fields.name_ru.is_none() && fields.name_en.is_none() {
         return None;
@@ -202,8 +194,8 @@ fn line(plan: &Plan) -> String {
         plan.duration_days,
         traffic,
         devices,
-        group_thousands(plan.price),
-        plan.currency,
+        group_thousands(plan.price.minor()),
+        plan.price.code(),
         if plan.active { "" } else { "(not offered)" },
         if panel.is_empty() { String::new() } else { format!("  [{}]", panel.join("; ")) }
     )

@@ -1,12 +1,12 @@
 //! `bazar promo add|list|disable|enable`.
 
 use crate::cli::PromoCommand;
-use crate::commands::plan::{code, tenant_currency};
+use crate::commands::plan::tenant_currency;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::calendar::{days_from_civil, iso_date_of_ms};
-use bazar_domain::{Currency, Irr, Irt, Money, PromoBenefit, group_thousands, normalize_promo_code};
+use bazar_domain::{Money, PromoBenefit, normalize_promo_code};
 use bazar_shop::promos::{self, PromoDraft, PromoField, PromoRefusal};
 use bazar_store::{PlatformScope, PromoUpdate};
 
@@ -38,12 +38,9 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PromoCommand
             let currency = tenant_currency(&store, &scope).await?;
             let benefit = match (bonus, percent, days) {
                 (Some(amount), None, None) => {
-                    let minor = match currency {
-                        Currency::Irr => Money::<Irr>::parse_positive(&amount).map(Money::minor),
-                        Currency::Irt => Money::<Irt>::parse_positive(&amount).map(Money::minor),
-                    }
-                    .map_err(|e| CliError::input(format!("--bonus: {e}")))?;
-                    PromoBenefit::WalletBonus(minor)
+                    let bonus = Money::parse_positive(&amount, currency)
+                        .map_err(|e| CliError::input(format!("--bonus: {e}")))?;
+                    PromoBenefit::WalletBonus(bonus)
                 }
                 (None, Some(p), None) => PromoBenefit::PercentOff(p),
                 (None, None, Some(d)) => PromoBenefit::ExtraDays(d),
@@ -54,7 +51,6 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PromoCommand
             let draft = PromoDraft {
                 code: text,
                 benefit: Ok(benefit),
-                currency: code(currency),
                 starts_at,
                 ends_at,
                 max_uses,
@@ -75,7 +71,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PromoCommand
             for p in promos {
                 let benefit = match p.benefit {
                     PromoBenefit::WalletBonus(n) => {
-                        format!("+{} {} to the wallet", group_thousands(n), p.currency.as_deref().unwrap_or(""))
+                        format!("+{n} to the wallet")
                     }
                     PromoBenefit::PercentOff(n) => format!("{n}% off"),
                     PromoBenefit::ExtraDays(n) => format!("+{n} days"),

@@ -5,7 +5,7 @@ use crate::commands::plan::tenant_currency;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
-use bazar_domain::{Currency, CurrencyUnit, Irr, Irt, Money, group_thousands};
+use bazar_domain::{Money, group_thousands};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{PlatformScope, Store, TenantScope};
 
@@ -17,10 +17,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: WalletComman
             let scope = store.platform(&platform).tenant(bot).await?;
             let customer = customer(&store, &scope, bot, telegram_id).await?;
             let mut tx = store.tenant(&scope).begin_read().await?;
-            let balance = match tenant_currency(&store, &scope).await? {
-                Currency::Irr => tx.balance::<Irr>(customer.id).await?.to_string(),
-                Currency::Irt => tx.balance::<Irt>(customer.id).await?.to_string(),
-            };
+            let balance = tx.balance(customer.id, tenant_currency(&store, &scope).await?).await?;
             let entries = tx.ledger_entries(customer.id, 20).await?;
             tx.commit().await?;
             println!("customer {telegram_id} of bot {bot}: balance {balance}");
@@ -28,8 +25,8 @@ pub async fn run(config: &Config, platform: PlatformScope, command: WalletComman
                 println!(
                     "  #{:<6} {:>14} {}  {:<16} {}",
                     e.id,
-                    group_thousands(e.amount),
-                    e.currency,
+                    group_thousands(e.amount.minor()),
+                    e.amount.code(),
                     e.kind.as_str(),
                     e.reference.unwrap_or_default()
                 );
@@ -42,10 +39,11 @@ pub async fn run(config: &Config, platform: PlatformScope, command: WalletComman
             };
             let scope = store.platform(&platform).tenant(bot).await?;
             let customer = customer(&store, &scope, bot, telegram_id).await?;
-            let outcome = match tenant_currency(&store, &scope).await? {
-                Currency::Irr => adjust::<Irr>(&store, &scope, customer.id, &digits, negative, &reason, key).await?,
-                Currency::Irt => adjust::<Irt>(&store, &scope, customer.id, &digits, negative, &reason, key).await?,
-            };
+            let currency = tenant_currency(&store, &scope).await?;
+            let amount =
+                Money::parse_positive(&digits, currency).map_err(|e| CliError::input(format!("amount: {e}")))?;
+            let amount = if negative { -amount } else { amount };
+            let outcome = adjust(&store, &scope, customer.id, amount, &reason, key).await?;
             println!("customer {telegram_id} of bot {bot}: {outcome}");
         }
     }
@@ -67,17 +65,14 @@ async fn customer(
 
 /// The correction through the use case the bot and the API call
 /// (`admin_ops::adjust_wallet`), as the operator.
-async fn adjust<C: CurrencyUnit>(
+async fn adjust(
     store: &Store,
     scope: &TenantScope,
     customer: bazar_domain::CustomerId,
-    digits: &str,
-    negative: bool,
+    amount: Money,
     reason: &str,
     key: Option<String>,
 ) -> Result<String, CliError> {
-    let amount = Money::<C>::parse_positive(digits).map_err(|e| CliError::input(format!("amount: {e}")))?;
-    let amount = if negative { -amount } else { amount };
     admin_ops::check_reason(reason).map_err(|e| CliError::input(format!("--reason {e}")))?;
     if let Some(key) = &key {
         admin_ops::check_key(key).map_err(|e| CliError::input(format!("--key {e}")))?;
@@ -87,7 +82,7 @@ async fn adjust<C: CurrencyUnit>(
         admin_ops::adjust_wallet(&mut tx, customer, amount, reason, admin_ops::OPERATOR, key.as_deref()).await?;
     tx.commit().await?;
     Ok(match outcome {
-        AdjustOutcome::Posted { balance, .. } => format!("{amount} posted; balance {}", Money::<C>::new(balance)),
+        AdjustOutcome::Posted { balance, .. } => format!("{amount} posted; balance {balance}"),
         AdjustOutcome::Duplicate { .. } => "an adjustment with this key was already posted; nothing changed".to_owned(),
         AdjustOutcome::KeyReused => {
             return Err(CliError::input("--key was already used for another adjustment; choose another key"));

@@ -222,6 +222,19 @@ async fn walk_b_against_a(mut p: Platform) {
         let data = encode(generation(home), Action::Admin(area, AdminOp::with(op, id, arg)));
         p.telegram.push_update(TG_B, updates::callback(admin, home.message_id, &data));
     }
+    // Every press is answered (a refusal is an answer too) before the last
+    // /admin goes out: Telegram delivers a bot's updates over several
+    // connections at once, so an /admin pushed right behind the presses could
+    // overtake one of its chat and turn that press stale.
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while p.telegram.callback_answers(TG_B).len() < answers_b + total {
+        assert!(
+            Instant::now() < deadline,
+            "only {} of {total} presses answered",
+            p.telegram.callback_answers(TG_B).len() - answers_b
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // A last /admin in each chat: once it is answered, everything before it was handled and sent.
     for (admin, home) in &walkers {
         p.telegram.push_update(TG_B, updates::command(admin, "/admin", None));

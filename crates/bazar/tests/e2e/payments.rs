@@ -524,8 +524,13 @@ async fn stars_kept_when_crediting_fails(p: Platform) {
     let payload = invoice.params["payload"].as_str().unwrap().to_owned();
     let payment = payload.strip_prefix("pay:").unwrap().to_owned();
 
-    // Settlement fails for good: the payment's credit is in a currency nobody can credit.
-    p.execute(&format!("UPDATE payments SET currency = 'EUR' WHERE id = {payment}")).await;
+    // Settlement fails for good: the customer's wallet is full to the last
+    // unit, so any credit would overflow it (the store refuses, nothing is written).
+    let full = format!(
+        "INSERT INTO wallets (bot_id, customer_id, currency, balance, updated_at) \
+         SELECT bot_id, customer_id, 'IRT', 9223372036854775807, 0 FROM payments WHERE id = {payment}"
+    );
+    p.execute(&full).await;
     p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_kept_1"));
     let notice = wait_for_text(&p, TG, ADMIN, "charge_kept_1").await;
     assert!(notice.text.as_deref().unwrap().contains("retried automatically"), "{notice:?}");
@@ -555,7 +560,10 @@ async fn stars_kept_when_crediting_fails(p: Platform) {
     assert_eq!(p.count(&open).await, 1);
 
     // The fault is repaired: the next retry credits it, once.
-    p.execute(&format!("UPDATE payments SET currency = 'IRT' WHERE id = {payment}")).await;
+    p.execute(&format!(
+        "DELETE FROM wallets WHERE customer_id = (SELECT customer_id FROM payments WHERE id = {payment})"
+    ))
+    .await;
     p.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'stars_settle' AND status = 'pending'").await;
     wait_for_text(&p, TG, user.id, "confirmed").await;
     p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_kept_1"));

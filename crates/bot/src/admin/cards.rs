@@ -5,8 +5,7 @@
 //! customer sees one.
 
 use super::manage::{
-    admin_home, area_home, ask, currency, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
-    window,
+    admin_home, area_home, ask, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim, window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
@@ -15,7 +14,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{CardNumber, Language, check_daily_cap, check_holder};
+use bazar_domain::{CardNumber, Currency, Language, Money, check_daily_cap, check_holder};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
 use bazar_store::PaymentCard;
@@ -76,7 +75,7 @@ pub(crate) async fn press(
             Shown::screen(ask(language, menu, AREA, t(language, "mng-card-number-ask")))
         }
         Op::View => match ctx.tx.card(id).await? {
-            Some(card) => Shown::screen(view(language, menu, &card, currency(ctx).code())),
+            Some(card) => Shown::screen(view(language, menu, &card, ctx.settings.currency())),
             None => Shown::toast(gone(language)),
         },
         Op::Toggle => match ctx.tx.card(id).await? {
@@ -88,7 +87,7 @@ pub(crate) async fn press(
                     Err(_) => card,
                 };
                 let toast = t(language, if card.active { "mng-card-enabled" } else { "mng-card-disabled" });
-                Shown { screen: Some(view(language, menu, &card, currency(ctx).code())), toast: Some(toast) }
+                Shown { screen: Some(view(language, menu, &card, ctx.settings.currency())), toast: Some(toast) }
             }
             None => Shown::toast(gone(language)),
         },
@@ -161,7 +160,7 @@ pub(crate) async fn input(
             };
             Ok(Some(match cards::add(&mut ctx.tx, draft).await {
                 Ok(card) => {
-                    let mut shown = view(language, menu, &card, currency(ctx).code());
+                    let mut shown = view(language, menu, &card, ctx.settings.currency());
                     shown.text = format!("{}\n\n{}", t(language, "mng-card-added"), shown.text);
                     shown
                 }
@@ -179,16 +178,16 @@ pub(crate) async fn input(
 }
 
 /// `used of cap` for today, in the tenant's currency.
-fn usage(language: Language, card: &PaymentCard, code: &str) -> String {
-    let used = price(language, card.used_today, code);
+fn usage(language: Language, card: &PaymentCard, currency: Currency) -> String {
+    let used = price(language, Money::new(card.used_today, currency));
     match card.daily_cap {
-        Some(cap) => format!("{used} / {}", price(language, cap, code)),
+        Some(cap) => format!("{used} / {}", price(language, Money::new(cap, currency))),
         None => format!("{used} / ∞"),
     }
 }
 
 async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64) -> Result<Screen, HandlerError> {
-    let code = currency(ctx).code();
+    let code = ctx.settings.currency();
     let (limit, offset) = window(page);
     let mut cards = ctx.tx.cards_page(limit, offset).await?;
     let more = trim(&mut cards);
@@ -206,7 +205,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     Ok(screen(text, rows))
 }
 
-fn view(language: Language, menu: u64, card: &PaymentCard, code: &str) -> Screen {
+fn view(language: Language, menu: u64, card: &PaymentCard, code: Currency) -> Screen {
     let text = t_args(
         language,
         "mng-card-view",

@@ -7,8 +7,7 @@
 //! same adjustment can never be posted twice.
 
 use super::manage::{
-    PAGE, admin_home, area_home, ask, currency, field_i64, gone, op, pager, parse_int, reask, screen, signed, trim,
-    who, window,
+    PAGE, admin_home, area_home, ask, field_i64, gone, op, pager, parse_int, reask, screen, signed, trim, who, window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
@@ -17,7 +16,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Currency, CurrencyUnit, CustomerId, Irr, Irt, Language, Money, calendar::iso_date_of_ms};
+use bazar_domain::{CustomerId, Language, Money, calendar::iso_date_of_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{Customer, CustomerSearch, PaymentFilter, SubscriptionFilter};
@@ -166,11 +165,8 @@ async fn search(ctx: &mut UpdateContext, language: Language, menu: u64, text: &s
     Ok(screen(t_args(language, key, &[("count", &found.len().to_string())]), rows))
 }
 
-async fn balance(ctx: &mut UpdateContext, customer: CustomerId) -> Result<(i64, &'static str), HandlerError> {
-    Ok(match currency(ctx) {
-        Currency::Irr => (ctx.tx.balance::<Irr>(customer).await?.minor(), Irr::CODE),
-        Currency::Irt => (ctx.tx.balance::<Irt>(customer).await?.minor(), Irt::CODE),
-    })
+async fn balance(ctx: &mut UpdateContext, customer: CustomerId) -> Result<Money, HandlerError> {
+    Ok(ctx.tx.balance(customer, ctx.settings.currency()).await?)
 }
 
 /// One customer: who, wallet and its last movements, subscriptions (buttons), payments.
@@ -181,7 +177,7 @@ async fn view(
     id: CustomerId,
 ) -> Result<Option<Screen>, HandlerError> {
     let Some(customer) = ctx.tx.customer(id).await? else { return Ok(None) };
-    let (amount, code) = balance(ctx, id).await?;
+    let balance = balance(ctx, id).await?;
     let entries = ctx.tx.ledger_entries(id, 5).await?;
     let filter = SubscriptionFilter { customer: Some(id), ..Default::default() };
     let subscriptions = ctx.tx.subscriptions_page(&filter, 50, 0).await?;
@@ -194,14 +190,14 @@ async fn view(
             ("id", &customer.id.get().to_string()),
             ("language", customer.language.map(|l| l.code()).unwrap_or("-")),
             ("since", &iso_date_of_ms(customer.created_at)),
-            ("balance", &price(language, amount, code)),
+            ("balance", &price(language, balance)),
             ("status", &t(language, if customer.banned { "mng-cust-is-banned" } else { "mng-cust-is-ok" })),
         ],
     );
     if !entries.is_empty() {
         text.push_str(&format!("\n\n{}", t(language, "mng-cust-ledger")));
         for e in &entries {
-            let amount = price(language, e.amount, &e.currency);
+            let amount = price(language, e.amount);
             let reference = e.reference.as_deref().unwrap_or("");
             text.push_str(&format!("\n{} {} {} {reference}", iso_date_of_ms(e.created_at), e.kind.as_str(), amount));
         }
@@ -209,7 +205,7 @@ async fn view(
     if !payments.is_empty() {
         text.push_str(&format!("\n\n{}", t(language, "mng-cust-payments")));
         for p in &payments {
-            let amount = price(language, p.amount, &p.pay_currency);
+            let amount = price(language, p.charge);
             text.push_str(&format!("\n#{} {} {} {}", p.id, p.method.as_str(), p.status.as_str(), amount));
         }
     }
@@ -239,8 +235,8 @@ async fn amount_question(
     language: Language,
     customer: &Customer,
 ) -> Result<String, HandlerError> {
-    let (amount, code) = balance(ctx, customer.id).await?;
-    Ok(t_args(language, "mng-cust-amount-ask", &[("who", &who(customer)), ("balance", &price(language, amount, code))]))
+    let balance = balance(ctx, customer.id).await?;
+    Ok(t_args(language, "mng-cust-amount-ask", &[("who", &who(customer)), ("balance", &price(language, balance))]))
 }
 
 async fn amount(
@@ -254,7 +250,7 @@ async fn amount(
     let id = CustomerId::from_raw(field_i64(&flow, "customer").unwrap_or(0));
     let Some(customer) = ctx.tx.customer(id).await? else { return Ok(None) };
     let question = amount_question(ctx, language, &customer).await?;
-    let (balance, _) = balance(ctx, id).await?;
+    let balance = balance(ctx, id).await?.minor();
     let refusal = match parse_int(text) {
         None | Some(0) => Some(t(language, "mng-cust-amount-bad")),
         Some(n) if n.unsigned_abs() > MAX_ADJUSTMENT as u64 => Some(t(language, "mng-cust-amount-bad")),
@@ -295,25 +291,20 @@ async fn reason(
     // the store's refusal would leave this update's transaction unusable.
     // The ledger's key is `adjust:bot:{admin}:{key}`, its reference `bot:{admin}: {reason}`.
     let actor = format!("bot:{}", ctx.customer.telegram_id.get());
-    let (balance, _) = balance(ctx, id).await?;
+    let balance = balance(ctx, id).await?;
     let posted_before = ctx.tx.ledger_key_exists(&admin_ops::adjustment_key(&actor, Some(&key))).await?;
-    if !posted_before && balance.saturating_add(amount) < 0 {
+    if !posted_before && balance.minor().saturating_add(amount) < 0 {
         return Ok(Some(done(ctx, language, menu, id, t(language, "mng-cust-amount-over")).await?));
     }
-    let outcome = match currency(ctx) {
-        Currency::Irr => adjust::<Irr>(ctx, id, amount, text, &actor, &key).await?,
-        Currency::Irt => adjust::<Irt>(ctx, id, amount, text, &actor, &key).await?,
-    };
+    let amount = Money::new(amount, balance.currency());
+    let outcome = admin_ops::adjust_wallet(&mut ctx.tx, id, amount, text, &actor, Some(&key)).await?;
     let line = match outcome {
         AdjustOutcome::Posted { entry, balance } => {
-            notify_customer(ctx, id, entry.amount, &entry.currency).await?;
+            notify_customer(ctx, id, entry.amount).await?;
             t_args(
                 language,
                 "mng-cust-adjusted",
-                &[
-                    ("amount", &price(language, entry.amount, &entry.currency)),
-                    ("balance", &price(language, balance, &entry.currency)),
-                ],
+                &[("amount", &price(language, entry.amount)), ("balance", &price(language, balance))],
             )
         }
         AdjustOutcome::Duplicate { .. } | AdjustOutcome::KeyReused => t(language, "mng-cust-adjusted-before"),
@@ -322,25 +313,14 @@ async fn reason(
     Ok(Some(done(ctx, language, menu, id, line).await?))
 }
 
-async fn adjust<C: CurrencyUnit>(
-    ctx: &mut UpdateContext,
-    id: CustomerId,
-    amount: i64,
-    reason: &str,
-    actor: &str,
-    key: &str,
-) -> Result<AdjustOutcome, HandlerError> {
-    Ok(admin_ops::adjust_wallet(&mut ctx.tx, id, Money::<C>::new(amount), reason, actor, Some(key)).await?)
-}
-
 /// Tells the customer their wallet changed, in their language.
-async fn notify_customer(ctx: &mut UpdateContext, id: CustomerId, amount: i64, code: &str) -> Result<(), HandlerError> {
+async fn notify_customer(ctx: &mut UpdateContext, id: CustomerId, amount: Money) -> Result<(), HandlerError> {
     let Some(customer) = ctx.tx.customer(id).await? else { return Ok(()) };
     if customer.blocked_at.is_some() {
         return Ok(());
     }
     let their = crate::handler::language_of(customer.language, &ctx.settings);
-    let text = t_args(their, "mng-cust-wallet-changed", &[("amount", &price(their, amount, code))]);
+    let text = t_args(their, "mng-cust-wallet-changed", &[("amount", &price(their, amount))]);
     ctx.send(bazar_runtime::Outgoing::call(SendMessage::new(customer.telegram_id.get(), text)));
     Ok(())
 }

@@ -7,8 +7,7 @@
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
-use bazar_domain::{Currency, Language};
-use bazar_runtime::UpdateContext;
+use bazar_domain::Language;
 use bazar_telegram::requests::{InlineButton, InlineKeyboard};
 use serde_json::Value;
 
@@ -81,11 +80,6 @@ pub(super) fn reask(language: Language, menu: u64, area: AdminArea, why: &str, q
 /// A toast saying the object is not there (another tenant's id, or removed).
 pub(super) fn gone(language: Language) -> String {
     t(language, "mng-gone")
-}
-
-/// The tenant's currency.
-pub(super) fn currency(ctx: &UpdateContext) -> Currency {
-    ctx.settings.currency()
 }
 
 /// Digits as people type them: Persian and Arabic-Indic digits become ASCII,

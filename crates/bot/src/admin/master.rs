@@ -203,7 +203,7 @@ fn revenue(language: Language, totals: &[RevenueTotal]) -> String {
     if totals.is_empty() {
         return t(language, "mst-none");
     }
-    totals.iter().map(|r| price(language, r.amount, &r.currency)).collect::<Vec<_>>().join(" · ")
+    totals.iter().map(|r| price(language, r.amount)).collect::<Vec<_>>().join(" · ")
 }
 
 fn icon(status: BotStatus) -> &'static str {
@@ -363,7 +363,7 @@ async fn requests(ctx: &mut UpdateContext, language: Language, menu: u64) -> Res
             &[
                 ("id", &r.id.to_string()),
                 ("plan", &r.plan),
-                ("fee", &price(language, r.fee, &r.currency)),
+                ("fee", &price(language, r.fee)),
                 ("bot", r.bot_username.as_deref().unwrap_or("?")),
                 ("user", &r.telegram_id.to_string()),
             ],

@@ -196,9 +196,8 @@ pub(crate) async fn is_admin(ctx: &mut UpdateContext) -> Result<bool, HandlerErr
 
 /// The admin menu: today's figures and the receipts queue.
 pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64) -> Result<Screen, HandlerError> {
-    let currency = ctx.settings.currency().code();
     let today = tehran_day_start_ms(now_ms());
-    let stats = ctx.tx.stats(today, currency).await?;
+    let stats = ctx.tx.stats(today, ctx.settings.currency()).await?;
     let revenue: i64 = stats.revenue_by_method.iter().map(|m| m.amount).sum();
     let pending = pending_receipts(ctx, 500).await?.len();
     let text = t_args(
@@ -208,7 +207,7 @@ pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64)
             ("customers", &stats.customers_total.to_string()),
             ("new", &stats.new_customers.iter().map(|d| d.count).sum::<i64>().to_string()),
             ("active", &stats.active_subscriptions.to_string()),
-            ("revenue", &price(language, revenue, currency)),
+            ("revenue", &price(language, stats.money(revenue))),
             ("pending", &pending.to_string()),
         ],
     );

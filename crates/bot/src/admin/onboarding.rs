@@ -18,15 +18,12 @@
 use super::{HOME, Input, Shown};
 use crate::admin::master::{Pasted, delete_pasted, read_pasted};
 use crate::callback::{Action, AdminArea, AdminOp};
-use crate::handler::{CustomerBot, currency_of, language_of};
+use crate::handler::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{
-    ConfigKey, ConfigValue, Currency, CurrencyUnit, FeatureFlag, Irr, Irt, Language, Money, OnboardingPlan,
-    parse_onboarding_plans,
-};
+use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, Money, OnboardingPlan, parse_onboarding_plans};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{EntryKind, NewBot, NewOnboarding, OnboardingRequest, OnboardingStatus, PlatformScope, Posting};
 use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
@@ -48,8 +45,9 @@ fn plans(ctx: &UpdateContext) -> Vec<OnboardingPlan> {
     }
 }
 
-fn currency_code(ctx: &UpdateContext) -> &'static str {
-    currency_of(&ctx.settings).code()
+/// A platform plan's fee, in the master bot's currency.
+fn fee(ctx: &UpdateContext, plan: &OnboardingPlan) -> Money {
+    Money::new(plan.fee, ctx.settings.currency())
 }
 
 /// A button of this area.
@@ -67,8 +65,7 @@ pub(crate) async fn press(
     match pressed.op {
         HOME => {
             let offered = plans(ctx);
-            let code = currency_code(ctx);
-            let balance = price(language, balance(ctx).await?, code);
+            let balance = price(language, balance(ctx).await?);
             let text = if offered.is_empty() {
                 t(language, "mst-onb-none")
             } else {
@@ -79,7 +76,7 @@ pub(crate) async fn press(
                 .enumerate()
                 .map(|(i, p)| {
                     let label =
-                        t_args(language, "mst-onb-plan", &[("name", &p.name), ("fee", &price(language, p.fee, code))]);
+                        t_args(language, "mst-onb-plan", &[("name", &p.name), ("fee", &price(language, fee(ctx, p)))]);
                     vec![button(label, menu, op('p', i as u64))]
                 })
                 .collect();
@@ -91,7 +88,7 @@ pub(crate) async fn press(
                 return Ok(Shown::toast(t(language, "menu-expired")));
             };
             state.admin_flow(super::flow(AdminArea::Onboarding, json!({ "plan": plan.name })));
-            let fee = price(language, plan.fee, currency_code(ctx));
+            let fee = price(language, fee(ctx, &plan));
             let text = t_args(language, "mst-onb-ask-token", &[("plan", &plan.name), ("fee", &fee)]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0))]];
             Ok(Shown::screen(Screen { text, keyboard: keyboard(rows) }))
@@ -133,21 +130,19 @@ pub(crate) async fn input(
                 customer_id: ctx.customer.id,
                 telegram_id: ctx.customer.telegram_id,
                 plan: plan.name.clone(),
-                fee: plan.fee,
-                currency: currency_code(ctx).to_owned(),
+                fee: fee(ctx, &plan),
                 token,
                 bot_username: me.username.clone(),
             };
             let id = ctx.store.onboarding().create(&mut ctx.tx, &new).await?;
-            let code = currency_code(ctx);
             let text = t_args(
                 language,
                 "mst-onb-confirm",
                 &[
                     ("bot", me.username.as_deref().unwrap_or("?")),
                     ("plan", &plan.name),
-                    ("fee", &price(language, plan.fee, code)),
-                    ("balance", &price(language, balance(ctx).await?, code)),
+                    ("fee", &price(language, fee(ctx, &plan))),
+                    ("balance", &price(language, balance(ctx).await?)),
                 ],
             );
             let rows = vec![
@@ -184,23 +179,22 @@ async fn pay(
     if ctx.store.platform(platform).bot_with_token(&token).await?.is_some() {
         return Ok(Shown::toast(t(language, "mst-token-taken")));
     }
-    if request.currency != currency_code(ctx) {
+    if request.fee.currency() != ctx.settings.currency() {
         // The master changed its currency since: the draft's fee no longer applies.
         return Ok(Shown::toast(t(language, "menu-expired")));
     }
     let balance = balance(ctx).await?;
-    if balance < request.fee {
+    if balance.minor() < request.fee.minor() {
         let text = t_args(
             language,
             "mst-onb-not-enough",
-            &[
-                ("balance", &price(language, balance, &request.currency)),
-                ("fee", &price(language, request.fee, &request.currency)),
-            ],
+            &[("balance", &price(language, balance)), ("fee", &price(language, request.fee))],
         );
         return Ok(Shown::toast(text));
     }
-    if request.fee > 0 && !post(ctx, &request, -request.fee, EntryKind::Purchase, &format!("onboarding:{id}")).await? {
+    if request.fee.is_positive()
+        && !post(ctx, &request, -request.fee, EntryKind::Purchase, &format!("onboarding:{id}")).await?
+    {
         return Ok(Shown::toast(t(language, "mst-onb-done")));
     }
     let back = keyboard(vec![vec![button(t(language, "btn-back"), menu, Action::Home)]]);
@@ -294,15 +288,11 @@ pub(crate) async fn reject(ctx: &mut UpdateContext, id: i64, language: Language)
     if !moved {
         return Ok(t(language, "mst-already-decided"));
     }
-    if request.fee > 0 {
+    if request.fee.is_positive() {
         post(ctx, &request, request.fee, EntryKind::Refund, &format!("onboarding-refund:{id}")).await?;
     }
     let theirs = applicant_language(ctx, &request).await?;
-    let text = t_args(
-        theirs,
-        "mst-onb-rejected",
-        &[("id", &id.to_string()), ("fee", &price(theirs, request.fee, &request.currency))],
-    );
+    let text = t_args(theirs, "mst-onb-rejected", &[("id", &id.to_string()), ("fee", &price(theirs, request.fee))]);
     ctx.send(Outgoing::call(SendMessage::new(request.telegram_id.get(), text)));
     Ok(t(language, "mst-rejected"))
 }
@@ -326,7 +316,7 @@ async fn tell_platform_admins(ctx: &mut UpdateContext, request: &OnboardingReque
             &[
                 ("id", &request.id.to_string()),
                 ("plan", &request.plan),
-                ("fee", &price(language, request.fee, &request.currency)),
+                ("fee", &price(language, request.fee)),
                 ("bot", request.bot_username.as_deref().unwrap_or("?")),
             ],
         );
@@ -341,36 +331,19 @@ async fn tell_platform_admins(ctx: &mut UpdateContext, request: &OnboardingReque
 }
 
 /// The sender's balance in the master's currency.
-async fn balance(ctx: &mut UpdateContext) -> Result<i64, HandlerError> {
-    let customer = ctx.customer.id;
-    Ok(match currency_of(&ctx.settings) {
-        Currency::Irr => ctx.tx.balance::<Irr>(customer).await?.minor(),
-        Currency::Irt => ctx.tx.balance::<Irt>(customer).await?.minor(),
-    })
+async fn balance(ctx: &mut UpdateContext) -> Result<Money, HandlerError> {
+    Ok(ctx.tx.balance(ctx.customer.id, ctx.settings.currency()).await?)
 }
 
 /// Posts `amount` to the applicant's wallet once per `key`; false when the key was used already.
 async fn post(
     ctx: &mut UpdateContext,
     request: &OnboardingRequest,
-    amount: i64,
+    amount: Money,
     kind: EntryKind,
     key: &str,
 ) -> Result<bool, HandlerError> {
-    async fn in_unit<C: CurrencyUnit>(
-        ctx: &mut UpdateContext,
-        request: &OnboardingRequest,
-        amount: i64,
-        kind: EntryKind,
-        key: &str,
-    ) -> Result<bool, HandlerError> {
-        let reference = format!("onboarding request {}", request.id);
-        let posted =
-            ctx.tx.post(request.customer_id, Money::<C>::new(amount), kind, key, Some(reference.as_str())).await?;
-        Ok(matches!(posted, Posting::Applied { .. }))
-    }
-    match request.currency.as_str() {
-        "IRR" => in_unit::<Irr>(ctx, request, amount, kind, key).await,
-        _ => in_unit::<Irt>(ctx, request, amount, kind, key).await,
-    }
+    let reference = format!("onboarding request {}", request.id);
+    let posted = ctx.tx.post(request.customer_id, amount, kind, key, Some(reference.as_str())).await?;
+    Ok(matches!(posted, Posting::Applied { .. }))
 }

@@ -12,8 +12,8 @@
 //! is not published here either.
 
 use super::manage::{
-    admin_home, area_home, ask, currency, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen,
-    signed, trim, window,
+    admin_home, area_home, ask, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
+    window,
 };
 use super::plan_options::{self, EVERY, OPTIONS, REFRESH, TOGGLE};
 use super::{Input, Shown};
@@ -313,7 +313,7 @@ pub(crate) async fn input(
         traffic_bytes: flow.get("traffic").and_then(Value::as_u64),
         devices: flow.get("devices").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()),
         price: field_i64(&flow, "price").unwrap_or(0),
-        currency: currency(ctx).code(),
+        currency: ctx.settings.currency(),
         sort,
         active: false,
         options: Default::default(),
@@ -353,8 +353,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let more = trim(&mut plans);
     let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-plan-add"), menu, AREA, 'a', 0, 0)]];
     for p in &plans {
-        let label =
-            format!("{} {} · {}", mark(p.active), p.names.name(language), price(language, p.price, &p.currency));
+        let label = format!("{} {} · {}", mark(p.active), p.names.name(language), price(language, p.price));
         let raw = p.id as u64;
         rows.push(vec![
             op(label, menu, AREA, 'v', raw, 0),
@@ -383,7 +382,7 @@ fn view(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen
             ("days", &plan.duration_days.to_string()),
             ("traffic", &traffic),
             ("devices", &devices),
-            ("price", &price(language, plan.price, &plan.currency)),
+            ("price", &price(language, plan.price)),
             ("status", &t(language, if plan.active { "mng-plan-is-offered" } else { "mng-plan-is-withdrawn" })),
         ],
     );

@@ -4,8 +4,8 @@
 //! refused), and switch a code off / on.
 
 use super::manage::{
-    admin_home, area_home, ask, currency, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen,
-    signed, trim, window,
+    admin_home, area_home, ask, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
+    window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
@@ -14,7 +14,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Language, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
+use bazar_domain::{Currency, Language, Money, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
@@ -79,9 +79,9 @@ impl Kind {
         })
     }
 
-    fn benefit(self, value: i64) -> Option<PromoBenefit> {
+    fn benefit(self, value: i64, currency: Currency) -> Option<PromoBenefit> {
         let benefit = match self {
-            Self::Bonus => PromoBenefit::WalletBonus(value),
+            Self::Bonus => PromoBenefit::WalletBonus(Money::new(value, currency)),
             Self::Percent => PromoBenefit::PercentOff(u8::try_from(value).ok()?),
             Self::Days => PromoBenefit::ExtraDays(u32::try_from(value).ok()?),
         };
@@ -179,7 +179,7 @@ pub(crate) async fn input(
             (accepted, "mng-promo-code-ask", Some(("value", kind.value_question())))
         }
         "value" => {
-            let value = parse_int(text).filter(|v| kind.benefit(*v).is_some());
+            let value = parse_int(text).filter(|v| kind.benefit(*v, ctx.settings.currency()).is_some());
             let why = bazar_domain::PromoError::Value.to_string();
             (value.map(|v| json!(v)).ok_or(why), kind.value_question(), Some(("uses", "mng-promo-uses-ask")))
         }
@@ -211,7 +211,7 @@ pub(crate) async fn input(
         return Ok(Some(ask(language, menu, AREA, t(language, question))));
     }
     let (Some(code), Some(benefit)) =
-        (field_str(&flow, "code"), field_i64(&flow, "value").and_then(|v| kind.benefit(v)))
+        (field_str(&flow, "code"), field_i64(&flow, "value").and_then(|v| kind.benefit(v, ctx.settings.currency())))
     else {
         return Ok(None);
     };
@@ -220,7 +220,6 @@ pub(crate) async fn input(
     let draft = PromoDraft {
         code: code.to_owned(),
         benefit: Ok(benefit),
-        currency: currency(ctx).code(),
         starts_at: None,
         ends_at: (valid > 0).then(|| crate::clock::now_ms() + valid * DAY_MS),
         max_uses: (uses > 0).then_some(uses),
@@ -245,7 +244,7 @@ pub(crate) async fn input(
 
 fn benefit_text(language: Language, promo: &Promo) -> String {
     match promo.benefit {
-        PromoBenefit::WalletBonus(n) => price(language, n, promo.currency.as_deref().unwrap_or("IRT")),
+        PromoBenefit::WalletBonus(n) => price(language, n),
         PromoBenefit::PercentOff(p) => format!("{p}%"),
         PromoBenefit::ExtraDays(d) => t_args(language, "mng-promo-n-days", &[("days", &d.to_string())]),
     }
@@ -295,11 +294,11 @@ mod tests {
 
     #[test]
     fn values_per_kind() {
-        assert_eq!(Kind::Percent.benefit(20), Some(PromoBenefit::PercentOff(20)));
-        assert_eq!(Kind::Percent.benefit(101), None);
-        assert_eq!(Kind::Percent.benefit(300), None);
-        assert_eq!(Kind::Days.benefit(-1), None);
-        assert_eq!(Kind::Bonus.benefit(0), None);
+        assert_eq!(Kind::Percent.benefit(20, Currency::Irt), Some(PromoBenefit::PercentOff(20)));
+        assert_eq!(Kind::Percent.benefit(101, Currency::Irt), None);
+        assert_eq!(Kind::Percent.benefit(300, Currency::Irt), None);
+        assert_eq!(Kind::Days.benefit(-1, Currency::Irt), None);
+        assert_eq!(Kind::Bonus.benefit(0, Currency::Irt), None);
         assert_eq!(Kind::of(4), None);
     }
 }

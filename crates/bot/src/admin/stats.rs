@@ -5,12 +5,12 @@
 use super::{Input, Shown};
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::chart::{self, DailyFigures};
-use crate::handler::{CustomerBot, currency_of};
+use crate::handler::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Currency, Language, calendar::tehran_day_start_ms};
+use bazar_domain::{Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::TenantStats;
 use bazar_telegram::Attachment;
@@ -93,15 +93,11 @@ impl Report {
 
 /// The tenant's figures over the last `days` Tehran days (today included).
 pub(crate) async fn report(ctx: &mut UpdateContext, language: Language, days: u64) -> Result<Report, HandlerError> {
-    let currency = match currency_of(&ctx.settings) {
-        Currency::Irr => "IRR",
-        Currency::Irt => "IRT",
-    };
     let today = tehran_day_start_ms(crate::clock::now_ms());
     let since = today - (days as i64 - 1) * DAY_MS;
-    let stats = ctx.tx.stats(since, currency).await?;
-    let figures = figures(&stats, today, days as usize, currency);
-    let caption = caption(language, &stats, days, currency);
+    let stats = ctx.tx.stats(since, ctx.settings.currency()).await?;
+    let figures = figures(&stats, today, days as usize);
+    let caption = caption(language, &stats, days);
     let png = match chart::render(&figures) {
         Ok(png) => Some(png),
         Err(e) => {
@@ -112,14 +108,14 @@ pub(crate) async fn report(ctx: &mut UpdateContext, language: Language, days: u6
     Ok(Report { caption, png })
 }
 
-fn figures(stats: &TenantStats, today: i64, days: usize, currency: &str) -> DailyFigures {
+fn figures(stats: &TenantStats, today: i64, days: usize) -> DailyFigures {
     let revenue: Vec<(i64, i64)> = stats.revenue_by_day.iter().map(|d| (d.day_start, d.amount)).collect();
     let customers: Vec<(i64, i64)> = stats.new_customers.iter().map(|d| (d.day_start, d.count)).collect();
-    DailyFigures::fill(today, days, &revenue, &customers, currency)
+    DailyFigures::fill(today, days, &revenue, &customers, stats.currency.code())
 }
 
 /// The short summary under the chart (a photo caption: at most 1,024 characters).
-pub(crate) fn caption(language: Language, stats: &TenantStats, days: u64, currency: &str) -> String {
+pub(crate) fn caption(language: Language, stats: &TenantStats, days: u64) -> String {
     let revenue: i64 = stats.revenue_by_method.iter().map(|m| m.amount).sum();
     let new: i64 = stats.new_customers.iter().map(|d| d.count).sum();
     let mut text = t_args(
@@ -130,9 +126,9 @@ pub(crate) fn caption(language: Language, stats: &TenantStats, days: u64, curren
             ("customers", &stats.customers_total.to_string()),
             ("new", &new.to_string()),
             ("active", &stats.active_subscriptions.to_string()),
-            ("revenue", &price(language, revenue, currency)),
+            ("revenue", &price(language, stats.money(revenue))),
             ("purchases", &stats.wallet_purchase_count.to_string()),
-            ("spent", &price(language, stats.wallet_purchases, currency)),
+            ("spent", &price(language, stats.money(stats.wallet_purchases))),
         ],
     );
     for method in &stats.revenue_by_method {
@@ -147,7 +143,7 @@ pub(crate) fn caption(language: Language, stats: &TenantStats, days: u64, curren
             "stats-method-line",
             &[
                 ("method", &name),
-                ("amount", &price(language, method.amount, currency)),
+                ("amount", &price(language, stats.money(method.amount))),
                 ("count", &method.payments.to_string()),
             ],
         );

@@ -221,7 +221,7 @@ async fn view(
             ("from", &s.starts_at.map(iso_date_of_ms).unwrap_or_else(|| "-".into())),
             ("until", &s.expires_at.map(iso_date_of_ms).unwrap_or_else(|| "-".into())),
             ("traffic", &traffic),
-            ("price", &price(language, s.price, &s.currency)),
+            ("price", &price(language, s.price)),
         ],
     );
     let raw = s.id as u64;

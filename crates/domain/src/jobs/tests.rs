@@ -6,7 +6,7 @@ fn every_kind() -> Vec<JobKind> {
         subscription: 4,
         days: 30,
         price: 150_000,
-        currency: "IRT".into(),
+        currency: Currency::Irt,
         key: "renew:k".into(),
         added_days: None,
         by: None,
@@ -72,7 +72,7 @@ fn rows_written_before_the_type_still_read() {
     );
     let renewal = r#"{"currency":"IRR","days":30,"key":"renew:x","price":5000,"subscription":7}"#;
     let JobKind::Extend(extend) = read("extend", renewal) else { panic!("not an extension") };
-    assert_eq!((extend.days, extend.price, extend.currency.as_str(), extend.added_days), (30, 5000, "IRR", None));
+    assert_eq!((extend.days, extend.price, extend.currency, extend.added_days), (30, 5000, Currency::Irr, None));
     let admin =
         r#"{"added_days":5,"by":"api","currency":"IRT","days":0,"key":"admin-extend:7:9","price":0,"subscription":7}"#;
     let JobKind::Extend(extend) = read("extend", admin) else { panic!("not an extension") };

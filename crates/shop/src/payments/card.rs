@@ -5,7 +5,7 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CurrencyUnit, CustomerId, JobKind, TelegramUserId};
+use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CustomerId, JobKind, Money, TelegramUserId};
 use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx};
 use rand::Rng;
 
@@ -34,11 +34,11 @@ pub enum CardStart {
 
 /// Starts a card-to-card payment of `amount` (plus a unique suffix when the
 /// tenant wants one), optionally to buy `plan` once approved.
-pub async fn start<C: CurrencyUnit>(
+pub async fn start(
     tx: &mut TenantTx,
     settings: &TenantSettings,
     customer: CustomerId,
-    amount: i64,
+    amount: Money,
     plan: Option<(i64, Option<String>)>,
 ) -> Result<CardStart, StoreError> {
     if let Some(payment) = tx.open_card_payment(customer).await? {
@@ -58,12 +58,16 @@ pub async fn start<C: CurrencyUnit>(
     };
     let unique = matches!(settings.config(ConfigKey::CardUniqueAmount), ConfigValue::Bool(true));
     // Room for the largest suffix, so the cap holds whatever suffix is drawn.
-    let Some(card) = tx.pick_card(rotation, amount + if unique { 999 } else { 0 }).await? else {
+    let Some(card) = tx.pick_card(rotation, amount.minor() + if unique { 999 } else { 0 }).await? else {
         return Ok(CardStart::NoCard);
     };
-    let amount = if unique { with_unique_suffix(tx, card.id, amount).await? } else { amount };
+    let amount = if unique {
+        Money::new(with_unique_suffix(tx, card.id, amount.minor()).await?, amount.currency())
+    } else {
+        amount
+    };
     let expires_at = now_ms() + payment_minutes(settings) * 60_000;
-    let new = fiat_payment::<C>(customer, PaymentMethod::Card, amount, plan, Some(card.id), expires_at);
+    let new = fiat_payment(customer, PaymentMethod::Card, amount, plan, Some(card.id), expires_at);
     let payment = tx.create_payment(&new).await?;
     tx.enqueue_job(&JobKind::PaymentExpire(PaymentJob { payment: payment.id }), expires_at).await?;
     Ok(CardStart::Started { payment, card })

@@ -19,9 +19,9 @@ pub mod card;
 pub mod stars;
 pub mod zarinpal;
 
-use crate::{BuyOutcome, buy};
+use crate::{BuyOutcome, Purchase, buy};
 use bazar_domain::jobs::{PaymentUpdateJob, PurchaseResult};
-use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, FeatureFlag, Irr, Irt, JobKind, Money};
+use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, FeatureFlag, JobKind, Money};
 use bazar_store::{
     EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
 };
@@ -107,21 +107,6 @@ pub async fn settle(
     let Some(payment) = tx.payment_for_update(payment_id).await? else {
         return Err(StoreError::InvalidInput("no such payment"));
     };
-    match payment.currency.as_str() {
-        c if c == Irr::CODE => settle_as::<Irr>(tx, payment, actor, note, referral_percent).await,
-        c if c == Irt::CODE => settle_as::<Irt>(tx, payment, actor, note, referral_percent).await,
-        other => Err(StoreError::Corrupt(format!("payment {} has currency {other}", payment.id))),
-    }
-}
-
-/// [`settle`] for a payment (locked by the caller) whose currency is `C`.
-async fn settle_as<C: CurrencyUnit>(
-    tx: &mut TenantTx,
-    payment: Payment,
-    actor: &str,
-    note: Option<&str>,
-    referral_percent: Option<u8>,
-) -> Result<Settlement, StoreError> {
     if !tx.transition_payment(payment.id, creditable_from(payment.method), PaymentStatus::Paid, actor, note).await? {
         let now = tx.payment(payment.id).await?.map(|p| p.status).unwrap_or(payment.status);
         return Ok(if now == PaymentStatus::Paid { Settlement::AlreadyPaid } else { Settlement::Closed(now) });
@@ -129,13 +114,13 @@ async fn settle_as<C: CurrencyUnit>(
     let key = credit_key(&payment);
     let reference = format!("payment {} ({})", payment.id, payment.tracking_code);
     if let Posting::Duplicate =
-        tx.post(payment.customer_id, Money::<C>::new(payment.credit), EntryKind::TopUp, &key, Some(&reference)).await?
+        tx.post(payment.customer_id, payment.credit, EntryKind::TopUp, &key, Some(&reference)).await?
     {
         // The key is the gateway's id: this transfer was credited through another row.
         tracing::warn!(payment = payment.id, "credit key already used; not crediting twice");
     }
     let purchase = match payment.plan_id {
-        Some(plan) => Some(auto_purchase::<C>(tx, &payment, plan, referral_percent).await?),
+        Some(plan) => Some(auto_purchase(tx, &payment, plan, referral_percent).await?),
         None => None,
     };
     let update = PaymentUpdateJob { payment: payment.id, purchase: purchase.map(AutoPurchase::result) };
@@ -144,16 +129,19 @@ async fn settle_as<C: CurrencyUnit>(
     Ok(Settlement::Credited { payment, purchase })
 }
 
-async fn auto_purchase<C: CurrencyUnit>(
+/// Buys the plan a credited payment was made for, in the payment's currency.
+async fn auto_purchase(
     tx: &mut TenantTx,
     payment: &Payment,
     plan: i64,
     referral_percent: Option<u8>,
 ) -> Result<AutoPurchase, StoreError> {
     let key = format!("payment:{}", payment.id);
-    let mut outcome = buy::<C>(tx, payment.customer_id, plan, &key, referral_percent, payment.promo.as_deref()).await?;
+    let currency = payment.credit.currency();
+    let purchase = Purchase { key: &key, currency, referral_percent, promo: payment.promo.as_deref() };
+    let mut outcome = buy(tx, payment.customer_id, plan, &purchase).await?;
     if let BuyOutcome::PromoRefused(_) = outcome {
-        outcome = buy::<C>(tx, payment.customer_id, plan, &key, referral_percent, None).await?;
+        outcome = buy(tx, payment.customer_id, plan, &Purchase { promo: None, ..purchase }).await?;
     }
     Ok(match outcome {
         BuyOutcome::Bought { subscription, .. } | BuyOutcome::AlreadyBought(subscription) => {
@@ -196,9 +184,9 @@ pub async fn close(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MethodLimits {
     /// Smallest amount, in the tenant's currency.
-    pub min: i64,
+    pub min: Money,
     /// Largest amount, in the tenant's currency.
-    pub max: i64,
+    pub max: Money,
 }
 
 impl MethodLimits {
@@ -213,12 +201,13 @@ impl MethodLimits {
             ConfigValue::Int(n) => *n,
             _ => 0,
         };
-        Self { min: get(min), max: get(max) }
+        let currency = settings.currency();
+        Self { min: Money::new(get(min), currency), max: Money::new(get(max), currency) }
     }
 
-    /// Whether `amount` is allowed.
-    pub fn allows(self, amount: i64) -> bool {
-        (self.min..=self.max).contains(&amount)
+    /// Whether `amount` is allowed: in the tenant's currency and within the limits.
+    pub fn allows(self, amount: Money) -> bool {
+        amount.currency() == self.min.currency() && (self.min.minor()..=self.max.minor()).contains(&amount.minor())
     }
 }
 
@@ -251,12 +240,12 @@ pub async fn available_methods(tx: &mut TenantTx, settings: &TenantSettings) -> 
     Ok(methods)
 }
 
-/// A payment in the tenant's currency `C` that credits what is paid,
+/// A payment in the tenant's currency that credits what is paid,
 /// optionally made to buy `plan` (with its promo code).
-pub(crate) fn fiat_payment<C: CurrencyUnit>(
+pub(crate) fn fiat_payment(
     customer: CustomerId,
     method: PaymentMethod,
-    amount: i64,
+    amount: Money,
     plan: Option<(i64, Option<String>)>,
     card_id: Option<i64>,
     expires_at: i64,
@@ -265,10 +254,8 @@ pub(crate) fn fiat_payment<C: CurrencyUnit>(
     NewPayment {
         customer_id: customer,
         method,
-        amount,
-        pay_currency: C::CODE,
+        charge: Charge::Money(amount),
         credit: amount,
-        currency: C::CODE,
         plan_id,
         promo,
         card_id,

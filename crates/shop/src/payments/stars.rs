@@ -14,12 +14,12 @@
 use super::{MethodLimits, Settlement, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{ConfigKey, ConfigValue, CurrencyUnit, CustomerId, JobKind, Money, Xtr};
+use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, JobKind, Money, Stars};
 use bazar_store::{
     EntryKind, Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, Store, StoreError, TenantScope,
     TenantSettings, TenantTx,
 };
-use serde_json::json;
+use bazar_telegram::requests::RefundStarPayment;
 
 /// Attempts of the `stars_settle` job ([`JobKind::StarsSettle`]: a Stars
 /// charge whose `successful_payment` could not be handled) before the charge is left to the admins
@@ -41,8 +41,9 @@ fn payment_of_payload(payload: &str) -> Option<i64> {
 }
 
 /// Stars needed for a credit of `credit` at `rate` (rounded up: the tenant never sells below its rate).
-pub fn stars_for(credit: i64, rate: i64) -> i64 {
-    (credit + rate - 1) / rate.max(1)
+pub fn stars_for(credit: Money, rate: i64) -> Stars {
+    let rate = rate.max(1);
+    Stars((credit.minor() + rate - 1) / rate)
 }
 
 /// How asking to pay in Stars ended.
@@ -57,11 +58,11 @@ pub enum StarsStart {
 }
 
 /// Creates a Stars payment crediting `credit` (tenant currency), optionally to buy `plan`.
-pub async fn start<C: CurrencyUnit>(
+pub async fn start(
     tx: &mut TenantTx,
     settings: &TenantSettings,
     customer: CustomerId,
-    credit: i64,
+    credit: Money,
     plan: Option<(i64, Option<String>)>,
 ) -> Result<StarsStart, StoreError> {
     let ConfigValue::Int(rate) = settings.config(ConfigKey::StarsRate) else {
@@ -78,10 +79,8 @@ pub async fn start<C: CurrencyUnit>(
         .create_payment(&NewPayment {
             customer_id: customer,
             method: PaymentMethod::Stars,
-            amount: stars,
-            pay_currency: Xtr::CODE,
+            charge: Charge::Stars(stars),
             credit,
-            currency: C::CODE,
             plan_id,
             promo,
             card_id: None,
@@ -119,7 +118,7 @@ pub async fn check_pre_checkout(
     if payment.status != PaymentStatus::Pending || payment.expires_at <= now_ms() {
         return Ok(Err(PreCheckoutRefusal::NotOpen));
     }
-    if currency != Xtr::CODE || total != payment.amount {
+    if currency != Stars::CODE || payment.charge != Charge::Stars(Stars(total)) {
         return Ok(Err(PreCheckoutRefusal::Mismatch));
     }
     Ok(Ok(payment))
@@ -267,20 +266,20 @@ pub enum RefundCheck {
     /// The customer has already spent part of what it credited.
     Spent {
         /// Balance now.
-        balance: i64,
+        balance: Money,
         /// What the payment credited.
-        credit: i64,
+        credit: Money,
     },
 }
 
 /// Checks that a payment can be refunded in Stars before Telegram is asked to.
-pub async fn check_refund<C: CurrencyUnit>(tx: &mut TenantTx, payment_id: i64) -> Result<RefundCheck, StoreError> {
+pub async fn check_refund(tx: &mut TenantTx, payment_id: i64) -> Result<RefundCheck, StoreError> {
     let payment = tx.payment(payment_id).await?.filter(|p| p.method == PaymentMethod::Stars);
     let Some(payment) = payment.filter(|p| p.status == PaymentStatus::Paid && p.charge_id.is_some()) else {
         return Ok(RefundCheck::NotRefundable(tx.payment(payment_id).await?.map(|p| p.status)));
     };
-    let balance = tx.balance::<C>(payment.customer_id).await?.minor();
-    if balance < payment.credit {
+    let balance = tx.balance(payment.customer_id, payment.credit.currency()).await?;
+    if balance.minor() < payment.credit.minor() {
         return Ok(RefundCheck::Spent { balance, credit: payment.credit });
     }
     Ok(RefundCheck::Ready(payment))
@@ -290,28 +289,23 @@ pub async fn check_refund<C: CurrencyUnit>(tx: &mut TenantTx, payment_id: i64) -
 /// the wallet gives back its credit, once (`stars-refund:{charge}`). If the
 /// customer spent the money in the meantime, the wallet goes to zero and the
 /// shortfall is written into the payment's history.
-pub async fn record_refund<C: CurrencyUnit>(
-    tx: &mut TenantTx,
-    payment_id: i64,
-    actor: &str,
-) -> Result<bool, StoreError> {
+pub async fn record_refund(tx: &mut TenantTx, payment_id: i64, actor: &str) -> Result<bool, StoreError> {
     let Some(payment) = tx.payment_for_update(payment_id).await? else { return Ok(false) };
     let Some(charge) = payment.charge_id.clone() else { return Ok(false) };
-    let balance = tx.balance::<C>(payment.customer_id).await?.minor();
-    let debit = payment.credit.min(balance);
-    let note = if debit < payment.credit {
-        format!("refunded in Stars; wallet had only {balance} of {} {}", payment.credit, payment.currency)
+    let balance = tx.balance(payment.customer_id, payment.credit.currency()).await?;
+    let debit = payment.credit.min(balance).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let note = if debit != payment.credit {
+        format!("refunded in Stars; wallet had only {balance} of {}", payment.credit)
     } else {
         "refunded in Stars".to_owned()
     };
     if !tx.transition_payment(payment.id, &[PaymentStatus::Paid], PaymentStatus::Refunded, actor, Some(&note)).await? {
         return Ok(false);
     }
-    if debit > 0 {
+    if debit.is_positive() {
         let key = format!("stars-refund:{charge}");
         let reference = format!("payment {} refunded", payment.id);
-        let posted =
-            tx.post(payment.customer_id, -Money::<C>::new(debit), EntryKind::Refund, &key, Some(&reference)).await?;
+        let posted = tx.post(payment.customer_id, -debit, EntryKind::Refund, &key, Some(&reference)).await?;
         if let Posting::Duplicate = posted {
             tracing::warn!(payment = payment.id, "refund already recorded");
         }
@@ -335,19 +329,14 @@ pub enum Refund {
     NotFound,
     /// Not a Telegram Stars payment.
     NotStars(PaymentMethod),
-    /// It credited another currency than the tenant's present one.
-    CurrencyChanged {
-        /// The payment's currency.
-        credited: String,
-    },
     /// Not paid (or refunded already).
     NotRefundable(Option<PaymentStatus>),
     /// The customer already spent part of what it credited.
     Spent {
         /// Balance now.
-        balance: i64,
+        balance: Money,
         /// What the payment credited.
-        credit: i64,
+        credit: Money,
     },
     /// Telegram refunded, but the payment changed meanwhile: nothing was taken from the wallet.
     ChangedMeanwhile(Option<PaymentStatus>),
@@ -356,7 +345,7 @@ pub enum Refund {
 /// Refunds a paid Stars payment: checks it can be (in a read transaction),
 /// asks Telegram (`refundStarPayment`), then records the refund once. The
 /// same path for the operator's CLI and a tenant's API call; `actor` says who.
-pub async fn refund<C: CurrencyUnit>(
+pub async fn refund(
     store: &bazar_store::Store,
     scope: &bazar_store::TenantScope,
     telegram: &bazar_telegram::BotApi,
@@ -369,10 +358,7 @@ pub async fn refund<C: CurrencyUnit>(
     if payment.method != PaymentMethod::Stars {
         return Ok(Refund::NotStars(payment.method));
     }
-    if payment.currency != C::CODE {
-        return Ok(Refund::CurrencyChanged { credited: payment.currency });
-    }
-    let payment = match check_refund::<C>(&mut tx, payment_id).await? {
+    let payment = match check_refund(&mut tx, payment_id).await? {
         RefundCheck::Ready(payment) => payment,
         RefundCheck::NotRefundable(status) => return Ok(Refund::NotRefundable(status)),
         RefundCheck::Spent { balance, credit } => return Ok(Refund::Spent { balance, credit }),
@@ -381,8 +367,8 @@ pub async fn refund<C: CurrencyUnit>(
     tx.commit().await?;
     let Some(charge) = payment.charge_id.clone() else { return Ok(Refund::NotRefundable(Some(payment.status))) };
     let token = tenant.bot_token().await?;
-    let params = json!({"user_id": customer.telegram_id.get(), "telegram_payment_charge_id": charge});
-    let earlier = match telegram.call_json(&token, "refundStarPayment", &params).await {
+    let refund = RefundStarPayment { user_id: customer.telegram_id.get(), telegram_payment_charge_id: charge };
+    let earlier = match telegram.send::<_, serde_json::Value>(&token, &refund).await {
         Ok(_) => false,
         Err(bazar_telegram::TelegramError::Api { description, .. })
             if description.contains("CHARGE_ALREADY_REFUNDED") =>
@@ -392,7 +378,7 @@ pub async fn refund<C: CurrencyUnit>(
         Err(e) => return Err(RefundError::Telegram(e)),
     };
     let mut tx = tenant.begin().await?;
-    let recorded = record_refund::<C>(&mut tx, payment_id, actor).await?;
+    let recorded = record_refund(&mut tx, payment_id, actor).await?;
     let now = tx.payment(payment_id).await?;
     tx.commit().await?;
     Ok(match (recorded, now) {

@@ -6,7 +6,7 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{CurrencyUnit, CustomerId, JobKind};
+use bazar_domain::{Charge, Currency, CustomerId, JobKind, Money};
 use bazar_store::{
     Job, JobEnd, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings, TenantTx,
 };
@@ -89,12 +89,12 @@ impl ZarinpalGateway {
     }
 
     /// Creates a Zarinpal payment in the customer's transaction and queues its request.
-    pub async fn start<C: CurrencyUnit>(
+    pub async fn start(
         &self,
         tx: &mut TenantTx,
         settings: &TenantSettings,
         customer: CustomerId,
-        amount: i64,
+        amount: Money,
         plan: Option<(i64, Option<String>)>,
     ) -> Result<ZarinpalStart, StoreError> {
         if self.options.public_url.is_none() {
@@ -105,7 +105,7 @@ impl ZarinpalGateway {
             return Ok(ZarinpalStart::OutOfRange(limits));
         }
         let expires_at = now_ms() + payment_minutes(settings) * 60_000;
-        let new = fiat_payment::<C>(customer, PaymentMethod::Zarinpal, amount, plan, None, expires_at);
+        let new = fiat_payment(customer, PaymentMethod::Zarinpal, amount, plan, None, expires_at);
         let payment = tx.create_payment(&new).await?;
         tx.enqueue_job(&JobKind::ZarinpalRequest(PaymentJob { payment: payment.id }), 0).await?;
         Ok(ZarinpalStart::Started(payment))
@@ -155,9 +155,10 @@ impl ZarinpalGateway {
                 .await
                 .map(|()| Requested::Refused);
         };
+        let (amount, currency) = gateway_amount(&payment)?;
         let request = PaymentRequest {
-            amount: payment.amount,
-            currency: currency_of(&payment),
+            amount,
+            currency,
             description: format!("Payment {}", payment.tracking_code),
             callback_url,
             mobile: None,
@@ -267,8 +268,8 @@ impl ZarinpalGateway {
         let Some(authority) = payment.authority.as_deref().and_then(|a| Authority::parse(a).ok()) else {
             return Ok(CallbackOutcome::Unknown);
         };
-        let verification =
-            self.client(sandbox).verify(&merchant, payment.amount, currency_of(&payment), &authority).await;
+        let (amount, currency) = gateway_amount(&payment)?;
+        let verification = self.client(sandbox).verify(&merchant, amount, currency, &authority).await;
         let tenant = self.store.tenant(scope);
         match verification {
             Ok(Verification::Paid { ref_id, card_pan, fee, already_verified }) => {
@@ -350,6 +351,14 @@ impl ZarinpalGateway {
     }
 }
 
-fn currency_of(payment: &Payment) -> bazar_zarinpal::Currency {
-    if payment.currency == "IRR" { bazar_zarinpal::Currency::Irr } else { bazar_zarinpal::Currency::Irt }
+/// What the customer pays through the gateway, in the gateway's terms.
+fn gateway_amount(payment: &Payment) -> Result<(i64, bazar_zarinpal::Currency), StoreError> {
+    let Charge::Money(amount) = payment.charge else {
+        return Err(StoreError::Corrupt(format!("Zarinpal payment {} is not charged in money", payment.id)));
+    };
+    let currency = match amount.currency() {
+        Currency::Irr => bazar_zarinpal::Currency::Irr,
+        Currency::Irt => bazar_zarinpal::Currency::Irt,
+    };
+    Ok((amount.minor(), currency))
 }

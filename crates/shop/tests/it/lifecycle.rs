@@ -2,8 +2,9 @@
 //! scheduled), reminded once, expired once and disabled on the panel.
 
 use bazar_domain::jobs::ExpireJob;
-use bazar_domain::{BotToken, Irt, JobKind, Money, PlanNames, TelegramUserId};
+use bazar_domain::{BotToken, ConfigKey, ConfigValue, Currency, JobKind, Money, PlanNames, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
+use bazar_shop::Purchase;
 use bazar_shop::lifecycle::{self, Notice};
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
@@ -21,8 +22,15 @@ async fn bought_provisioned_reminded_expired() {
     let platform = platform();
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    let bought = bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    tx.post(customer.id, Money::irt(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    let bought = bazar_shop::buy(
+        &mut tx,
+        customer.id,
+        plan.id,
+        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
+    )
+    .await
+    .unwrap();
     assert!(matches!(bought, BuyOutcome::Bought { .. }));
     tx.commit().await.unwrap();
 
@@ -71,8 +79,15 @@ async fn auto_renewal_extends_instead_of_expiring() {
         shop("4243:AAE00000000000000000000000000000000", None).await;
     let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::<Irt>::new(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
+    tx.post(customer.id, Money::irt(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    bazar_shop::buy(
+        &mut tx,
+        customer.id,
+        plan.id,
+        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
+    )
+    .await
+    .unwrap();
     tx.set_auto_renew(customer.id, true).await.unwrap();
     tx.commit().await.unwrap();
     let provisioner =
@@ -86,9 +101,11 @@ async fn auto_renewal_extends_instead_of_expiring() {
 
     let scheduled = scheduled_jobs(&url).await;
     let (expire, ending) = expiry(&scheduled);
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
+    // The shop's settings as they are: the referral programme is off.
+    let settings = store.tenant(&scope).settings().await.unwrap();
+    assert!(lifecycle::auto_renew(&store, &scope, expire, &ending, end + 1, &settings).await.unwrap());
     // A re-run of the same expiry job renews nothing more (the ledger key decides).
-    assert!(lifecycle::auto_renew::<Irt>(&store, &scope, expire, &ending, end + 1, None).await.unwrap());
+    assert!(lifecycle::auto_renew(&store, &scope, expire, &ending, end + 1, &settings).await.unwrap());
     let extend = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
     let (extend, extension) = find(&extend, |k| match k {
         JobKind::Extend(args) => Some(args.clone()),
@@ -100,7 +117,7 @@ async fn auto_renewal_extends_instead_of_expiring() {
     assert_eq!(renewed.expires_at, Some(end + 3 * DAY), "renewed from the old end");
     assert_eq!(renewed.status, SubscriptionStatus::Active);
     let mut tx = store.tenant(&scope).begin_read().await.unwrap();
-    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(0), "paid twice, once each");
+    assert_eq!(tx.balance(customer.id, Currency::Irt).await.unwrap(), Money::irt(0), "paid twice, once each");
     tx.commit().await.unwrap();
     assert_eq!(panel.users().len(), 1);
 }
@@ -113,9 +130,16 @@ async fn a_provisioning_that_never_ends_is_refunded() {
         shop("4244:AAE00000000000000000000000000000000", None).await;
     let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    bazar_shop::buy::<Irt>(&mut tx, customer.id, plan.id, "buy:1", None, None).await.unwrap();
-    let paid = tx.balance::<Irt>(customer.id).await.unwrap();
+    tx.post(customer.id, Money::irt(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    bazar_shop::buy(
+        &mut tx,
+        customer.id,
+        plan.id,
+        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
+    )
+    .await
+    .unwrap();
+    let paid = tx.balance(customer.id, Currency::Irt).await.unwrap();
     tx.commit().await.unwrap();
     let provisioner =
         Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
@@ -128,7 +152,7 @@ async fn a_provisioning_that_never_ends_is_refunded() {
     // Given up twice (a second claim racing the first): refunded once.
     provisioner.give_up(&scope, &jobs[0]).await.unwrap();
     let mut tx = store.tenant(&scope).begin_read().await.unwrap();
-    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(50_000), "from {paid:?}, back once");
+    assert_eq!(tx.balance(customer.id, Currency::Irt).await.unwrap(), Money::irt(50_000), "from {paid:?}, back once");
     tx.commit().await.unwrap();
     assert!(store.platform(&platform).claim_jobs(10, 60_000).await.unwrap().is_empty(), "never claimed again");
 }
@@ -175,8 +199,7 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
         duration_days: 3,
         traffic_bytes,
         device_limit: None,
-        price: 30_000,
-        currency: "IRT",
+        price: bazar_domain::Money::irt(30_000),
         sort: 0,
         panel_options: bazar_domain::PlanOptions {
             remnawave_squads: vec![panel.default_squad()],
@@ -226,3 +249,49 @@ fn expiry(jobs: &[Job]) -> (&Job, ExpireJob) {
 }
 
 use crate::platform;
+
+/// A shop that changes its currency after a sale refunds that sale in the
+/// currency it was paid in: the rial paid comes back as rial, and the new
+/// toman wallet is untouched.
+#[tokio::test]
+async fn a_refund_is_in_the_currency_that_was_paid() {
+    let Shop { _dir, store, scope, panel, customer, .. } = shop("4245:AAE00000000000000000000000000000000", None).await;
+    let platform = platform();
+    let tenant = store.tenant(&scope);
+    tenant.set_config(ConfigKey::Currency, &ConfigValue::Currency(Currency::Irr)).await.unwrap();
+    let rial_plan = NewPlan {
+        names: PlanNames { en: Some("3 days".into()), ..PlanNames::default() },
+        duration_days: 3,
+        traffic_bytes: None,
+        device_limit: None,
+        price: Money::irr(300_000),
+        sort: 1,
+        panel_options: bazar_domain::PlanOptions {
+            remnawave_squads: vec![panel.default_squad()],
+            ..Default::default()
+        },
+    };
+    let rial_plan = tenant.add_plan(&rial_plan).await.unwrap();
+    let mut tx = tenant.begin().await.unwrap();
+    tx.post(customer.id, Money::irr(300_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    let toman = Purchase { key: "buy:0", currency: Currency::Irt, referral_percent: None, promo: None };
+    let refused = bazar_shop::buy(&mut tx, customer.id, rial_plan.id, &toman).await.unwrap();
+    assert_eq!(refused, BuyOutcome::PlanUnavailable, "a rial plan is not sold by a toman shop");
+    let rial = Purchase { key: "buy:1", currency: Currency::Irr, referral_percent: None, promo: None };
+    let bought = bazar_shop::buy(&mut tx, customer.id, rial_plan.id, &rial).await.unwrap();
+    assert!(matches!(bought, BuyOutcome::Bought { balance, .. } if balance == Money::irr(0)), "{bought:?}");
+    tx.commit().await.unwrap();
+
+    tenant.set_config(ConfigKey::Currency, &ConfigValue::Currency(Currency::Irt)).await.unwrap();
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let outcome = provisioner.give_up(&scope, &jobs[0]).await.unwrap();
+    let ProvisionOutcome::Refunded { subscription, .. } = outcome else { panic!("{outcome:?}") };
+    assert_eq!(subscription.price, Money::irr(300_000));
+    let mut tx = tenant.begin_read().await.unwrap();
+    assert_eq!(tx.balance(customer.id, Currency::Irr).await.unwrap(), Money::irr(300_000), "back in rial");
+    assert_eq!(tx.balance(customer.id, Currency::Irt).await.unwrap(), Money::irt(0), "no toman appeared");
+    tx.commit().await.unwrap();
+    assert!(tenant.ledger_check().await.unwrap().is_empty());
+}

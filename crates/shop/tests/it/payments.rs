@@ -5,7 +5,8 @@
 //! refund) and the plan bought with the credit.
 
 use bazar_domain::{
-    BotToken, CardNumber, CardRotation, ConfigKey, ConfigValue, CustomerId, Irt, Money, PlanNames, TelegramUserId,
+    BotToken, CardNumber, CardRotation, Charge, ConfigKey, ConfigValue, Currency, CustomerId, Money, PlanNames, Stars,
+    TelegramUserId,
 };
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::payments::card::{self, CardStart, Decision};
@@ -207,7 +208,8 @@ async fn start_card_for_plan(
     plan: Option<i64>,
 ) -> CardStart {
     let settings = settings(store, scope).await;
-    in_tx!(store, scope, |tx| card::start::<Irt>(&mut tx, &settings, customer, amount, plan.map(|p| (p, None))).await?)
+    let amount = Money::irt(amount);
+    in_tx!(store, scope, |tx| card::start(&mut tx, &settings, customer, amount, plan.map(|p| (p, None))).await?)
 }
 
 /// Starts a card payment that must start; returns it and its card.
@@ -236,7 +238,7 @@ async fn payment(store: &Store, scope: &TenantScope, id: i64) -> Payment {
 
 async fn balance(store: &Store, scope: &TenantScope, customer: CustomerId) -> i64 {
     let mut tx = store.tenant(scope).begin_read().await.unwrap();
-    let balance = tx.balance::<Irt>(customer).await.unwrap().minor();
+    let balance = tx.balance(customer, Currency::Irt).await.unwrap().minor();
     tx.commit().await.unwrap();
     balance
 }
@@ -252,7 +254,7 @@ async fn history(store: &Store, scope: &TenantScope, id: i64) -> Vec<bazar_store
 /// The amounts of a customer's ledger entries (newest first), and whether `key` was posted.
 async fn ledger(store: &Store, scope: &TenantScope, customer: CustomerId, key: &str) -> (Vec<i64>, bool) {
     let mut tx = store.tenant(scope).begin_read().await.unwrap();
-    let entries = tx.ledger_entries(customer, 100).await.unwrap().into_iter().map(|e| e.amount).collect();
+    let entries = tx.ledger_entries(customer, 100).await.unwrap().into_iter().map(|e| e.amount.minor()).collect();
     let exists = tx.ledger_key_exists(key).await.unwrap();
     tx.commit().await.unwrap();
     (entries, exists)
@@ -261,6 +263,11 @@ async fn ledger(store: &Store, scope: &TenantScope, customer: CustomerId, key: &
 async fn assert_ledger_consistent(store: &Store, scope: &TenantScope) {
     let mismatches = store.tenant(scope).ledger_check().await.unwrap();
     assert!(mismatches.is_empty(), "`bazar ledger check` would report: {mismatches:?}");
+}
+
+/// What a payment asks the customer for, in minor units of its currency (or Stars).
+fn charged(payment: &Payment) -> i64 {
+    payment.charge.parts().0
 }
 
 fn in_suffix_range(amount: i64, base: i64) -> bool {
@@ -299,10 +306,8 @@ async fn submitted_without_card(store: &Store, scope: &TenantScope, customer: Cu
     let new = NewPayment {
         customer_id: customer,
         method: PaymentMethod::Card,
-        amount,
-        pay_currency: "IRT",
-        credit: amount,
-        currency: "IRT",
+        charge: Charge::Money(Money::irt(amount)),
+        credit: Money::irt(amount),
         plan_id: None,
         promo: None,
         card_id: None,
@@ -346,12 +351,12 @@ async fn hundred_concurrent_approvals_credit_once(db: Db) {
     assert_eq!(purchase, None, "no plan was asked for");
     assert_eq!(paid.status, PaymentStatus::Paid);
     assert_eq!(paid.decided_by, Some(ADMIN));
-    assert_eq!(paid.credit, started.amount, "card payments credit what was transferred");
+    assert_eq!(Charge::Money(paid.credit), started.charge, "card payments credit what was transferred");
 
-    assert_eq!(balance(&store, &scope, buyer).await, paid.credit);
+    assert_eq!(balance(&store, &scope, buyer).await, paid.credit.minor());
     let (entries, posted) = ledger(&store, &scope, buyer, &format!("c2c:{id}")).await;
     assert!(posted, "the credit's key is c2c:{{id}}");
-    assert_eq!(entries, vec![paid.credit], "one ledger entry");
+    assert_eq!(entries, vec![paid.credit.minor()], "one ledger entry");
     let paid_events = history(&store, &scope, id).await.iter().filter(|e| e.status == PaymentStatus::Paid).count();
     assert_eq!(paid_events, 1, "one `paid` step in the history");
     assert_ledger_consistent(&store, &scope).await;
@@ -466,7 +471,7 @@ async fn other_tenant_cannot_approve(db: Db) {
 
     // A's own admins still can.
     assert!(matches!(approve(&store, &a, id).await, Decision::Approved(_)));
-    assert_eq!(balance(&store, &a, buyer).await, before.credit);
+    assert_eq!(balance(&store, &a, buyer).await, before.credit.minor());
     assert_ledger_consistent(&store, &a).await;
     assert_ledger_consistent(&store, &b).await;
 }
@@ -569,7 +574,8 @@ async fn concurrent_starts_respect_daily_cap(db: Db) {
                 let (store, scope, settings, gate) = (store.clone(), scope.clone(), settings.clone(), gate.clone());
                 tokio::spawn(async move {
                     gate.wait().await;
-                    in_tx!(store, &scope, |tx| card::start::<Irt>(&mut tx, &settings, customer, BASE, None).await?)
+                    in_tx!(store, &scope, |tx| card::start(&mut tx, &settings, customer, Money::irt(BASE), None)
+                        .await?)
                 })
             })
             .collect();
@@ -611,10 +617,8 @@ async fn one_open_card_payment_per_customer(db: Db) {
     let raw = NewPayment {
         customer_id: buyer,
         method: PaymentMethod::Card,
-        amount: 70_000,
-        pay_currency: "IRT",
-        credit: 70_000,
-        currency: "IRT",
+        charge: Charge::Money(Money::irt(70_000)),
+        credit: Money::irt(70_000),
         plan_id: None,
         promo: None,
         card_id: Some(on.id),
@@ -650,7 +654,7 @@ async fn concurrent_starts_of_one_customer_open_one_payment(db: Db) {
             let (store, scope, settings, gate) = (store.clone(), scope.clone(), settings.clone(), gate.clone());
             tokio::spawn(async move {
                 gate.wait().await;
-                try_in_tx!(store, &scope, |tx| card::start::<Irt>(&mut tx, &settings, buyer, BASE, None).await?)
+                try_in_tx!(store, &scope, |tx| card::start(&mut tx, &settings, buyer, Money::irt(BASE), None).await?)
             })
         })
         .collect();
@@ -693,7 +697,7 @@ async fn expired_payment_cannot_be_approved(db: Db) {
     assert!(!in_tx!(store, &scope, |tx| payments::expire(&mut tx, submitted.id).await?));
     assert_eq!(payment(&store, &scope, submitted.id).await.status, PaymentStatus::Submitted);
     assert!(matches!(approve(&store, &scope, submitted.id).await, Decision::Approved(_)));
-    assert_eq!(balance(&store, &scope, c[1]).await, submitted.credit);
+    assert_eq!(balance(&store, &scope, c[1]).await, submitted.credit.minor());
     assert_ledger_consistent(&store, &scope).await;
 }
 
@@ -709,9 +713,10 @@ async fn unique_amount_suffix(db: Db) {
     for &customer in &c[..20] {
         let (payment, card) = start_ok(&store, &scope, customer, BASE).await;
         assert_eq!(card.id, on.id);
-        assert!(in_suffix_range(payment.amount, BASE), "{} is not BASE + 1..=999", payment.amount);
-        assert_eq!(payment.credit, payment.amount, "the suffix is credited too");
-        amounts.push(payment.amount);
+        let paid = charged(&payment);
+        assert!(in_suffix_range(paid, BASE), "{paid} is not BASE + 1..=999");
+        assert_eq!(payment.credit.minor(), paid, "the suffix is credited too");
+        amounts.push(paid);
     }
     let mut distinct = amounts.clone();
     distinct.sort_unstable();
@@ -720,7 +725,7 @@ async fn unique_amount_suffix(db: Db) {
 
     set_config(&store, &scope, ConfigKey::CardUniqueAmount, ConfigValue::Bool(false)).await;
     let (exact, _) = start_ok(&store, &scope, c[20], BASE).await;
-    assert_eq!((exact.amount, exact.credit), (BASE, BASE), "without the suffix the amount is exact");
+    assert_eq!((charged(&exact), exact.credit), (BASE, Money::irt(BASE)), "without the suffix the amount is exact");
 }
 
 // ---------------------------------------------------------------------------
@@ -735,8 +740,8 @@ async fn start_stars(
     plan: Option<i64>,
 ) -> Payment {
     let settings = settings(store, scope).await;
-    match in_tx!(store, scope, |tx| stars::start::<Irt>(&mut tx, &settings, customer, credit, plan.map(|p| (p, None)))
-        .await?)
+    let credit = Money::irt(credit);
+    match in_tx!(store, scope, |tx| stars::start(&mut tx, &settings, customer, credit, plan.map(|p| (p, None))).await?)
     {
         StarsStart::Invoice(payment) => payment,
         other => panic!("expected an invoice, got {other:?}"),
@@ -769,14 +774,14 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     let c = customers(&store, &scope, 3).await;
     let buyer = c[0];
     let settings = settings(&store, &scope).await;
-    let not_yet = in_tx!(store, &scope, |tx| stars::start::<Irt>(&mut tx, &settings, buyer, 25_500, None).await?);
+    let not_yet = in_tx!(store, &scope, |tx| stars::start(&mut tx, &settings, buyer, Money::irt(25_500), None).await?);
     assert_eq!(not_yet, StarsStart::NotConfigured, "Stars stay off until a rate is set");
 
     set_config(&store, &scope, ConfigKey::StarsRate, ConfigValue::Int(1_000)).await;
     let invoice = start_stars(&store, &scope, buyer, 25_500, None).await;
     assert_eq!(invoice.method, PaymentMethod::Stars);
-    assert_eq!((invoice.amount, invoice.pay_currency.as_str()), (26, "XTR"), "ceil(25 500 / 1 000) Stars");
-    assert_eq!((invoice.credit, invoice.currency.as_str()), (25_500, "IRT"));
+    assert_eq!(invoice.charge, Charge::Stars(Stars(26)), "ceil(25 500 / 1 000) Stars");
+    assert_eq!(invoice.credit, Money::irt(25_500));
     let payload = stars::invoice_payload(&invoice);
 
     // Pre-checkout: only the invoice as issued, by its customer.
@@ -842,11 +847,11 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     assert_eq!(balance(&store, &scope, buyer).await, 25_500);
 
     // Refund: checked, recorded once, the credit taken back once.
-    let check = in_tx!(store, &scope, |tx| stars::check_refund::<Irt>(&mut tx, invoice.id).await?);
+    let check = in_tx!(store, &scope, |tx| stars::check_refund(&mut tx, invoice.id).await?);
     assert!(matches!(&check, RefundCheck::Ready(p) if p.id == invoice.id), "{check:?}");
     let refund = || {
         let (store, scope) = (store.clone(), scope.clone());
-        async move { in_tx!(store, &scope, |tx| stars::record_refund::<Irt>(&mut tx, invoice.id, "operator").await?) }
+        async move { in_tx!(store, &scope, |tx| stars::record_refund(&mut tx, invoice.id, "operator").await?) }
     };
     assert!(refund().await);
     assert!(!refund().await, "recorded once");
@@ -855,7 +860,7 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     let (entries, refunded) = ledger(&store, &scope, buyer, "stars-refund:ch_1").await;
     assert!(refunded);
     assert_eq!(entries, vec![-25_500, 25_500]);
-    let check = in_tx!(store, &scope, |tx| stars::check_refund::<Irt>(&mut tx, invoice.id).await?);
+    let check = in_tx!(store, &scope, |tx| stars::check_refund(&mut tx, invoice.id).await?);
     assert_eq!(check, RefundCheck::NotRefundable(Some(PaymentStatus::Refunded)));
     // A late repeat of the original `successful_payment` credits nothing.
     assert_eq!(
@@ -869,7 +874,7 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     assert!(in_tx!(store, &scope, |tx| payments::expire(&mut tx, late.id).await?));
     let payload = stars::invoice_payload(&late);
     assert_eq!(
-        refusal(pre_checkout(&store, &scope, c[1], &payload, "XTR", late.amount).await),
+        refusal(pre_checkout(&store, &scope, c[1], &payload, "XTR", charged(&late)).await),
         Some(PreCheckoutRefusal::NotOpen)
     );
     let outcome = stars_paid(&store, &scope, c[1], &payload, "ch_late").await;
@@ -887,9 +892,9 @@ async fn stars_credit_once_and_refund_once(db: Db) {
     // A credit partly spent: the refund check says so.
     let spent = start_stars(&store, &scope, c[2], 20_000, None).await;
     stars_paid(&store, &scope, c[2], &stars::invoice_payload(&spent), "ch_spent").await;
-    in_tx!(store, &scope, |tx| tx.post(c[2], -Money::<Irt>::new(5_000), EntryKind::Purchase, "spend:1", None).await?);
-    let check = in_tx!(store, &scope, |tx| stars::check_refund::<Irt>(&mut tx, spent.id).await?);
-    assert_eq!(check, RefundCheck::Spent { balance: 15_000, credit: 20_000 });
+    in_tx!(store, &scope, |tx| tx.post(c[2], -Money::irt(5_000), EntryKind::Purchase, "spend:1", None).await?);
+    let check = in_tx!(store, &scope, |tx| stars::check_refund(&mut tx, spent.id).await?);
+    assert_eq!(check, RefundCheck::Spent { balance: Money::irt(15_000), credit: Money::irt(20_000) });
 
     assert_ledger_consistent(&store, &scope).await;
 }
@@ -916,8 +921,7 @@ async fn plan_bought_on_credit(db: Db) {
         duration_days: 30,
         traffic_bytes: None,
         device_limit: None,
-        price: 60_000,
-        currency: "IRT",
+        price: bazar_domain::Money::irt(60_000),
         sort: 0,
         panel_options: bazar_domain::PlanOptions {
             remnawave_squads: vec!["3a9c0d1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e".into()],
@@ -933,7 +937,7 @@ async fn plan_bought_on_credit(db: Db) {
     add_card(&store, &scope, 1, 1, None).await;
 
     let CardStart::Started { payment: started, .. } =
-        start_card_for_plan(&store, &scope, buyer, plan.price, Some(plan.id)).await
+        start_card_for_plan(&store, &scope, buyer, plan.price.minor(), Some(plan.id)).await
     else {
         panic!("the card payment starts")
     };
@@ -964,10 +968,10 @@ async fn plan_bought_on_credit(db: Db) {
     assert_eq!(again, Settlement::AlreadyPaid);
     assert_eq!(in_tx!(store, &scope, |tx| tx.customer_subscriptions(buyer).await?).len(), 1);
     let (entries, _) = ledger(&store, &scope, buyer, "").await;
-    assert_eq!(entries, vec![-plan.price, plan.price], "one credit, one purchase");
+    assert_eq!(entries, vec![-plan.price.minor(), plan.price.minor()], "one credit, one purchase");
 
     // The same through Stars.
-    let invoice = start_stars(&store, &scope, c[1], plan.price, Some(plan.id)).await;
+    let invoice = start_stars(&store, &scope, c[1], plan.price.minor(), Some(plan.id)).await;
     let outcome = stars_paid(&store, &scope, c[1], &stars::invoice_payload(&invoice), "ch_plan").await;
     let StarsPaid::Settled(Settlement::Credited { purchase: Some(AutoPurchase::Bought(id)), .. }) = outcome else {
         panic!("Stars credit buys the plan, got {outcome:?}")

@@ -5,9 +5,12 @@
 //! retries and a refund, never "ready". Run against the fake Remnawave, the
 //! fake Marzban and the real Marzban from the panel kit (required in CI).
 
-use bazar_domain::{BotToken, Irt, JobKind, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
+use bazar_domain::{
+    BotToken, Currency, JobKind, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId,
+};
 use bazar_panels::{PanelConfig, PanelCredentials, UserSpec, VpnPanel};
 use bazar_secrets::{Keyring, MasterKey};
+use bazar_shop::Purchase;
 use bazar_shop::{BuyOutcome, ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
     Customer, CustomerContact, DatabaseOptions, EntryKind, NewBot, NewPanel, NewPlan, Plan, Store, Subscription,
@@ -115,8 +118,7 @@ async fn new_shop(options: &DatabaseOptions, key: &MasterKey, panel: &Panel) -> 
         duration_days: 30,
         traffic_bytes: Some(10 << 30),
         device_limit: None,
-        price: 50_000,
-        currency: "IRT",
+        price: bazar_domain::Money::irt(50_000),
         sort: 0,
         panel_options: panel.options.clone(),
     };
@@ -137,8 +139,15 @@ fn reopen(store: Store, scope: TenantScope, plan: Plan, customer: Customer) -> S
 async fn buy(shop: &Shop, key: &str) -> Subscription {
     let mut tx = shop.store.tenant(&shop.scope).begin().await.unwrap();
     let topup = format!("topup:{key}");
-    tx.post(shop.customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, &topup, None).await.unwrap();
-    let bought = bazar_shop::buy::<Irt>(&mut tx, shop.customer.id, shop.plan.id, key, None, None).await.unwrap();
+    tx.post(shop.customer.id, Money::irt(50_000), EntryKind::TopUp, &topup, None).await.unwrap();
+    let bought = bazar_shop::buy(
+        &mut tx,
+        shop.customer.id,
+        shop.plan.id,
+        &Purchase { key, currency: Currency::Irt, referral_percent: None, promo: None },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     let BuyOutcome::Bought { subscription, .. } = bought else { panic!("{bought:?}") };
     subscription
@@ -166,9 +175,9 @@ async fn sell(shop: &Shop, key: &str) -> Subscription {
     }
 }
 
-async fn balance(shop: &Shop) -> Money<Irt> {
+async fn balance(shop: &Shop) -> Money {
     let mut tx = shop.store.tenant(&shop.scope).begin_read().await.unwrap();
-    let balance = tx.balance::<Irt>(shop.customer.id).await.unwrap();
+    let balance = tx.balance(shop.customer.id, Currency::Irt).await.unwrap();
     tx.commit().await.unwrap();
     balance
 }
@@ -233,7 +242,7 @@ async fn scenario(panel: Panel) {
     assert!(error.contains("belongs to someone else"), "{error}");
     let untouched = client.get_user(&pending.panel_username).await.unwrap().unwrap();
     assert_eq!((untouched.expire_at, untouched.note.as_deref()), (Some(1_900_000_000), Some("somebody else's")));
-    assert_eq!(balance(&b).await, Money::new(50_000), "the customer got the money back");
+    assert_eq!(balance(&b).await, Money::irt(50_000), "the customer got the money back");
 
     for user in [&sold_a, &sold_b, &next_a, &next_copy, &pending] {
         client.delete_user(&user.panel_username).await.unwrap();
@@ -276,7 +285,7 @@ async fn a_user_who_cannot_connect_is_retried_then_refunded_never_delivered() {
     tokio::time::sleep(Duration::from_millis(20)).await;
     let last = provision(&shop).await;
     assert!(matches!(last, ProvisionOutcome::Refunded { .. }), "{last:?}");
-    assert_eq!(balance(&shop).await, Money::new(50_000), "refunded once");
+    assert_eq!(balance(&shop).await, Money::irt(50_000), "refunded once");
 }
 
 #[tokio::test]
@@ -288,11 +297,18 @@ async fn a_plan_whose_options_do_not_fit_the_panel_is_not_sold() {
     let (key, dir) = (MasterKey::generate(), tempfile::tempdir().unwrap());
     let shop = new_shop(&postgres_or_sqlite(dir.path()), &key, &panel).await;
     let mut tx = shop.store.tenant(&shop.scope).begin().await.unwrap();
-    tx.post(shop.customer.id, Money::<Irt>::new(50_000), EntryKind::TopUp, "topup", None).await.unwrap();
-    let bought = bazar_shop::buy::<Irt>(&mut tx, shop.customer.id, shop.plan.id, "buy", None, None).await.unwrap();
+    tx.post(shop.customer.id, Money::irt(50_000), EntryKind::TopUp, "topup", None).await.unwrap();
+    let bought = bazar_shop::buy(
+        &mut tx,
+        shop.customer.id,
+        shop.plan.id,
+        &Purchase { key: "buy", currency: Currency::Irt, referral_percent: None, promo: None },
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
     assert!(matches!(bought, BuyOutcome::PlanUnavailable), "{bought:?}");
-    assert_eq!(balance(&shop).await, Money::new(50_000), "nothing charged");
+    assert_eq!(balance(&shop).await, Money::irt(50_000), "nothing charged");
     assert!(fake.users().is_empty());
 }
 

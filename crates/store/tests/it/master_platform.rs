@@ -71,8 +71,7 @@ async fn an_onboarding_request_is_decided_once(db: TestDb) {
         customer_id: customer.id,
         telegram_id: applicant,
         plan: "basic".into(),
-        fee: 50_000,
-        currency: "IRT".into(),
+        fee: bazar_domain::Money::irt(50_000),
         token: token(9),
         bot_username: Some("nine_bot".into()),
     };

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use bazar_domain::{Irt, Money, PlanNames, TelegramUserId};
+use bazar_domain::{Currency, Money, PlanNames, TelegramUserId};
 use bazar_store::{CustomerContact, EntryKind, NewPlan, PlanUpdate, Posting, StoreError};
 use common::{TestDb, add_tenant};
 
@@ -17,24 +17,26 @@ async fn postings_are_idempotent_and_never_overdraw(db: TestDb) {
     let (customer, _) = store.tenant(&a).record_contact(&contact(10)).await.unwrap();
 
     let mut tx = store.tenant(&a).begin().await.unwrap();
-    let credit =
-        tx.post(customer.id, Money::<Irt>::new(100_000), EntryKind::TopUp, "topup:1", Some("card")).await.unwrap();
-    assert_eq!(credit, Posting::Applied { balance: Money::new(100_000) });
-    let again = tx.post(customer.id, Money::<Irt>::new(100_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
+    let credit = tx.post(customer.id, Money::irt(100_000), EntryKind::TopUp, "topup:1", Some("card")).await.unwrap();
+    assert_eq!(credit, Posting::Applied { balance: Money::irt(100_000) });
+    let again = tx.post(customer.id, Money::irt(100_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
     assert_eq!(again, Posting::Duplicate, "the same key never posts twice");
     tx.commit().await.unwrap();
 
     // A debit larger than the balance: refused, and the rolled-back transaction leaves nothing.
     let mut tx = store.tenant(&a).begin().await.unwrap();
-    let err = tx.post(customer.id, -Money::<Irt>::new(150_000), EntryKind::Purchase, "buy:1", None).await.unwrap_err();
-    assert!(matches!(err, StoreError::InsufficientFunds { balance: 100_000, needed: 150_000, .. }), "{err}");
+    let err = tx.post(customer.id, -Money::irt(150_000), EntryKind::Purchase, "buy:1", None).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::InsufficientFunds { balance, needed } if balance == Money::irt(100_000) && needed == Money::irt(150_000)),
+        "{err}"
+    );
     drop(tx);
     let mut tx = store.tenant(&a).begin().await.unwrap();
-    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(100_000));
-    let debit = tx.post(customer.id, -Money::<Irt>::new(60_000), EntryKind::Purchase, "buy:1", None).await.unwrap();
-    assert_eq!(debit, Posting::Applied { balance: Money::new(40_000) });
+    assert_eq!(tx.balance(customer.id, Currency::Irt).await.unwrap(), Money::irt(100_000));
+    let debit = tx.post(customer.id, -Money::irt(60_000), EntryKind::Purchase, "buy:1", None).await.unwrap();
+    assert_eq!(debit, Posting::Applied { balance: Money::irt(40_000) });
     let history = tx.ledger_entries(customer.id, 10).await.unwrap();
-    assert_eq!(history.iter().map(|e| e.amount).collect::<Vec<_>>(), vec![-60_000, 100_000]);
+    assert_eq!(history.iter().map(|e| e.amount.minor()).collect::<Vec<_>>(), vec![-60_000, 100_000]);
     tx.commit().await.unwrap();
     assert!(store.tenant(&a).ledger_check().await.unwrap().is_empty());
 }
@@ -48,7 +50,7 @@ async fn concurrent_repeats_credit_once(db: TestDb) {
             let (store, a) = (store.clone(), a.clone());
             tokio::spawn(async move {
                 let mut tx = store.tenant(&a).begin().await.unwrap();
-                let result = tx.post(customer.id, Money::<Irt>::new(5_000), EntryKind::TopUp, "c2c:77", None).await;
+                let result = tx.post(customer.id, Money::irt(5_000), EntryKind::TopUp, "c2c:77", None).await;
                 match result {
                     Ok(posting) => {
                         // A concurrent twin may win the unique key at commit time on PostgreSQL.
@@ -67,7 +69,7 @@ async fn concurrent_repeats_credit_once(db: TestDb) {
     }
     assert_eq!(applied, 1);
     let mut tx = store.tenant(&a).begin_read().await.unwrap();
-    assert_eq!(tx.balance::<Irt>(customer.id).await.unwrap(), Money::new(5_000));
+    assert_eq!(tx.balance(customer.id, Currency::Irt).await.unwrap(), Money::irt(5_000));
     tx.commit().await.unwrap();
     assert!(store.tenant(&a).ledger_check().await.unwrap().is_empty());
 }
@@ -79,16 +81,16 @@ async fn wallets_and_plans_are_per_tenant(db: TestDb) {
     let (in_a, _) = store.tenant(&a).record_contact(&contact(10)).await.unwrap();
     let (in_b, _) = store.tenant(&b).record_contact(&contact(10)).await.unwrap();
     let mut tx = store.tenant(&a).begin().await.unwrap();
-    tx.post(in_a.id, Money::<Irt>::new(9_000), EntryKind::Adjustment, "gift", None).await.unwrap();
+    tx.post(in_a.id, Money::irt(9_000), EntryKind::Adjustment, "gift", None).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = store.tenant(&b).begin().await.unwrap();
-    assert_eq!(tx.balance::<Irt>(in_b.id).await.unwrap(), Money::ZERO);
+    assert_eq!(tx.balance(in_b.id, Currency::Irt).await.unwrap(), Money::irt(0));
     // B's transaction cannot read A's wallet even when handed A's customer id.
-    assert_eq!(tx.balance::<Irt>(in_a.id).await.unwrap(), Money::ZERO);
+    assert_eq!(tx.balance(in_a.id, Currency::Irt).await.unwrap(), Money::irt(0));
     assert!(tx.ledger_entries(in_a.id, 10).await.unwrap().is_empty());
     // The same key in another tenant is another posting.
-    let posted = tx.post(in_b.id, Money::<Irt>::new(1_000), EntryKind::Adjustment, "gift", None).await.unwrap();
-    assert_eq!(posted, Posting::Applied { balance: Money::new(1_000) });
+    let posted = tx.post(in_b.id, Money::irt(1_000), EntryKind::Adjustment, "gift", None).await.unwrap();
+    assert_eq!(posted, Posting::Applied { balance: Money::irt(1_000) });
     tx.commit().await.unwrap();
 
     let plan = NewPlan {
@@ -96,8 +98,7 @@ async fn wallets_and_plans_are_per_tenant(db: TestDb) {
         duration_days: 30,
         traffic_bytes: Some(50 << 30),
         device_limit: Some(2),
-        price: 150_000,
-        currency: "IRT",
+        price: bazar_domain::Money::irt(150_000),
         sort: 0,
         panel_options: Default::default(),
     };
@@ -108,9 +109,10 @@ async fn wallets_and_plans_are_per_tenant(db: TestDb) {
         store.tenant(&b).update_plan(created.id, &PlanUpdate::default()).await.unwrap().is_none(),
         "B cannot touch A's plan"
     );
-    let off = PlanUpdate { active: Some(false), price: Some(120_000), ..PlanUpdate::default() };
+    let off =
+        PlanUpdate { active: Some(false), price: Some(bazar_domain::Money::irt(120_000)), ..PlanUpdate::default() };
     let updated = store.tenant(&a).update_plan(created.id, &off).await.unwrap().unwrap();
-    assert_eq!((updated.active, updated.price), (false, 120_000));
+    assert_eq!((updated.active, updated.price), (false, Money::irt(120_000)));
     assert!(store.tenant(&a).plans(true).await.unwrap().is_empty());
     assert_eq!(store.tenant(&a).plans(false).await.unwrap().len(), 1);
 }

@@ -82,7 +82,11 @@ async fn platform_stats(
         revenue: stats
             .revenue
             .into_iter()
-            .map(|r| PlatformRevenue { currency: r.currency, amount: r.amount, payments: r.payments })
+            .map(|r| PlatformRevenue {
+                currency: r.amount.code().to_owned(),
+                amount: r.amount.minor(),
+                payments: r.payments,
+            })
             .collect(),
     }))
 }

@@ -6,7 +6,7 @@
 //! the number either (it is read as any JSON value and parsed here, so even a
 //! mistyped number is not quoted back by the JSON parser).
 
-use super::plans::{Checks, currency_of, double_option};
+use super::plans::{Checks, double_option};
 use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, PageQuery, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
@@ -167,7 +167,7 @@ async fn list_cards(
 ) -> Result<Json<Page<CardBody>>, ApiError> {
     let (limit, offset) = page.checked()?;
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?).code();
+    let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin_read().await?;
     let cards = tx.cards_page(limit, offset).await?;
     tx.commit().await?;
@@ -205,7 +205,7 @@ async fn create_card(
         parse_refusals: Vec::new(),
     };
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?).code();
+    let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin().await?;
     let card = cards::add(&mut tx, draft).await.map_err(refused)?;
     tx.commit().await?;
@@ -233,7 +233,7 @@ async fn get_card(
     Path(id): Path<i64>,
 ) -> Result<Json<CardBody>, ApiError> {
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?).code();
+    let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin_read().await?;
     let card = tx.card(id).await?.ok_or_else(not_found)?;
     tx.commit().await?;
@@ -308,7 +308,7 @@ async fn change_card(
     change: CardChange,
 ) -> Result<CardBody, ApiError> {
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?).code();
+    let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin().await?;
     let card = cards::update(&mut tx, id, change).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;

@@ -6,9 +6,9 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{Currency, CurrencyUnit, CustomerId, Irr, Irt, Money};
+use bazar_domain::{Charge, Currency, CustomerId, Money};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
-use bazar_store::{Customer, CustomerSearch, LedgerEntry, StoreError, TenantSettings, TenantTx};
+use bazar_store::{Customer, CustomerSearch, LedgerEntry, StoreError, TenantTx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -39,9 +39,17 @@ impl Amount {
     }
 }
 
-/// The tenant's currency, from its settings.
-pub(super) fn tenant_currency(settings: &TenantSettings) -> Currency {
-    settings.currency()
+impl From<Money> for Amount {
+    fn from(money: Money) -> Self {
+        Self::new(money.minor(), money.code())
+    }
+}
+
+impl From<Charge> for Amount {
+    fn from(charge: Charge) -> Self {
+        let (amount, code) = charge.parts();
+        Self::new(amount, code)
+    }
 }
 
 /// A customer: a Telegram user who wrote to this tenant's bot.
@@ -156,10 +164,7 @@ pub struct AdjustmentView {
 const MAX_ADJUSTMENT: u64 = 1_000_000_000_000_000;
 
 async fn balance(tx: &mut TenantTx, currency: Currency, customer: CustomerId) -> Result<Amount, StoreError> {
-    Ok(match currency {
-        Currency::Irr => Amount::new(tx.balance::<Irr>(customer).await?.minor(), Irr::CODE),
-        Currency::Irt => Amount::new(tx.balance::<Irt>(customer).await?.minor(), Irt::CODE),
-    })
+    Ok(tx.balance(customer, currency).await?.into())
 }
 
 async fn detail(tx: &mut TenantTx, currency: Currency, customer: Customer) -> Result<CustomerDetail, StoreError> {
@@ -223,7 +228,7 @@ async fn get_customer(
     Path(id): Path<i64>,
 ) -> Result<Json<CustomerDetail>, ApiError> {
     let tenant = state.store.tenant(&caller.scope);
-    let currency = tenant_currency(&*tenant.settings().await?);
+    let currency = tenant.settings().await?.currency();
     let mut tx = tenant.begin_read().await?;
     let customer = tx.customer(CustomerId::from_raw(id)).await?.ok_or_else(|| ApiError::not_found("customer"))?;
     let detail = detail(&mut tx, currency, customer).await?;
@@ -238,7 +243,7 @@ async fn set_banned(
     banned: bool,
 ) -> Result<CustomerDetail, ApiError> {
     let tenant = state.store.tenant(&caller.scope);
-    let currency = tenant_currency(&*tenant.settings().await?);
+    let currency = tenant.settings().await?.currency();
     let mut tx = tenant.begin().await?;
     let customer = tx
         .set_customer_banned(CustomerId::from_raw(id), banned)
@@ -295,22 +300,23 @@ async fn unban_customer(
     Ok(Json(set_banned(&state, &caller, id, false).await?))
 }
 
-async fn post_adjustment<C: CurrencyUnit>(
+async fn post_adjustment(
     tx: &mut TenantTx,
     customer: CustomerId,
     body: &WalletAdjustment,
+    currency: Currency,
 ) -> Result<(StatusCode, AdjustmentView), ApiError> {
     let key = body.idempotency_key.as_deref();
-    let outcome =
-        admin_ops::adjust_wallet::<C>(tx, customer, Money::new(body.amount), &body.reason, "api", key).await?;
-    let view = |entry: LedgerEntry, balance: i64, duplicate: bool| AdjustmentView {
+    let amount = Money::new(body.amount, currency);
+    let outcome = admin_ops::adjust_wallet(tx, customer, amount, &body.reason, "api", key).await?;
+    let view = |entry: LedgerEntry, balance: Money, duplicate: bool| AdjustmentView {
         id: entry.id,
         customer_id: customer.get(),
-        amount: Amount::new(entry.amount, entry.currency.clone()),
+        amount: entry.amount.into(),
         kind: entry.kind.as_str().to_owned(),
         reference: entry.reference,
         created_at: entry.created_at,
-        balance: Amount::new(balance, entry.currency),
+        balance: balance.into(),
         duplicate,
         idempotency_key: body.idempotency_key.clone(),
     };
@@ -363,13 +369,10 @@ async fn adjust_wallet(
         admin_ops::check_key(key).map_err(|e| ApiError::field("idempotency_key", e))?;
     }
     let tenant = state.store.tenant(&caller.scope);
-    let currency = tenant_currency(&*tenant.settings().await?);
+    let currency = tenant.settings().await?.currency();
     let customer = CustomerId::from_raw(id);
     let mut tx = tenant.begin().await?;
-    let (status, view) = match currency {
-        Currency::Irr => post_adjustment::<Irr>(&mut tx, customer, &body).await?,
-        Currency::Irt => post_adjustment::<Irt>(&mut tx, customer, &body).await?,
-    };
+    let (status, view) = post_adjustment(&mut tx, customer, &body, currency).await?;
     tx.commit().await?;
     Ok((status, Json(view)))
 }

@@ -8,13 +8,13 @@
 //! `api`. Card numbers are masked everywhere, and every run of 12 or more
 //! digits in a receipt text, a reason or a history note is masked too.
 
-use super::plans::{Checks, currency_of};
+use super::plans::Checks;
 use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{CustomerId, Irr, Irt, mask_card_number};
+use bazar_domain::{CustomerId, mask_card_number};
 use bazar_shop::payments::card::{self, Decision};
 use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::stars::{self, Refund};
@@ -194,10 +194,10 @@ fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
         customer_id: payment.customer_id.get(),
         method: payment.method.as_str().to_owned(),
         status: payment.status.as_str().to_owned(),
-        amount: payment.amount,
-        pay_currency: payment.pay_currency,
-        credit: payment.credit,
-        currency: payment.currency,
+        amount: payment.charge.parts().0,
+        pay_currency: payment.charge.parts().1.to_owned(),
+        credit: payment.credit.minor(),
+        currency: payment.credit.code().to_owned(),
         plan_id: payment.plan_id,
         promo: payment.promo,
         card_id: payment.card_id,
@@ -436,15 +436,7 @@ async fn refund_payment(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Json<PaymentDetail>, ApiError> {
-    let settings = state.store.tenant(&caller.scope).settings().await?;
-    let outcome = match currency_of(&settings) {
-        bazar_domain::Currency::Irr => {
-            stars::refund::<Irr>(&state.store, &caller.scope, &state.telegram, id, ACTOR).await
-        }
-        bazar_domain::Currency::Irt => {
-            stars::refund::<Irt>(&state.store, &caller.scope, &state.telegram, id, ACTOR).await
-        }
-    };
+    let outcome = stars::refund(&state.store, &caller.scope, &state.telegram, id, ACTOR).await;
     let conflict = |code: &'static str, message: String| ApiError::new(StatusCode::CONFLICT, code, message);
     match outcome {
         Ok(Refund::Refunded { .. }) => {
@@ -454,10 +446,6 @@ async fn refund_payment(
             Ok(Json(found))
         }
         Ok(Refund::NotFound | Refund::NotStars(_)) => Err(ApiError::not_found("Telegram Stars payment")),
-        Ok(Refund::CurrencyChanged { credited }) => Err(conflict(
-            "not_refundable",
-            format!("the payment credited {credited}, not the tenant's present currency; adjust the wallet instead"),
-        )),
         Ok(Refund::NotRefundable(status) | Refund::ChangedMeanwhile(status)) => Err(conflict(
             "not_refundable",
             format!(

@@ -9,9 +9,9 @@ use crate::error::{ApiError, FieldError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{Currency, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames};
+use bazar_domain::{InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames};
 use bazar_shop::plans::{self, FieldRefusal, PanelView, PlanChange, PlanDraft, PlanRefusal};
-use bazar_store::{Plan, TenantSettings};
+use bazar_store::Plan;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -21,11 +21,6 @@ use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<ApiState> {
     OpenApiRouter::new().routes(routes!(list_plans, create_plan)).routes(routes!(get_plan, update_plan, delete_plan))
-}
-
-/// The tenant's currency: every price, cap and amount of the tenant is in it.
-pub(super) fn currency_of(settings: &TenantSettings) -> Currency {
-    settings.currency()
 }
 
 /// For `PATCH` bodies: a missing field is `None` (unchanged), `null` is
@@ -162,8 +157,8 @@ impl From<Plan> for PlanBody {
             traffic_gb: plan.traffic_bytes.map(|b| b >> 30),
             traffic_bytes: plan.traffic_bytes,
             devices: plan.device_limit,
-            price: plan.price,
-            currency: plan.currency,
+            price: plan.price.minor(),
+            currency: plan.price.code().to_owned(),
             sort: plan.sort,
             active: plan.active,
             squads: plan.panel_options.remnawave_squads.clone(),
@@ -307,7 +302,7 @@ async fn create_plan(
     ApiJson(body): ApiJson<CreatePlan>,
 ) -> Result<(StatusCode, Json<PlanBody>), ApiError> {
     let tenant = state.store.tenant(&caller.scope);
-    let currency = currency_of(&*tenant.settings().await?);
+    let currency = tenant.settings().await?.currency();
     let (options, parse_refusals) = options_change(body.squads, body.inbounds);
     // The panel is read before the transaction, never inside it.
     let panel = state.provisioner.panel_view(&caller.scope).await?;
@@ -317,7 +312,7 @@ async fn create_plan(
         traffic_bytes: traffic_bytes(body.traffic_gb),
         devices: body.devices.filter(|d| *d > 0),
         price: body.price,
-        currency: currency.code(),
+        currency,
         sort: body.sort.unwrap_or(0),
         active: body.active.unwrap_or(true),
         options,

@@ -2,13 +2,13 @@
 //! rules as `bazar promo add`. Times are unix milliseconds (UTC), like every
 //! time the API shows.
 
-use super::plans::{Checks, currency_of, double_option};
+use super::plans::{Checks, double_option};
 use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, PageQuery, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{PromoBenefit, PromoError};
+use bazar_domain::{Currency, Money, PromoBenefit, PromoError};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
 use serde::{Deserialize, Serialize};
@@ -65,17 +65,17 @@ pub struct PromoBody {
 
 impl From<Promo> for PromoBody {
     fn from(p: Promo) -> Self {
-        let (kind, value) = match p.benefit {
-            PromoBenefit::WalletBonus(n) => (PromoKind::Bonus, n),
-            PromoBenefit::PercentOff(n) => (PromoKind::Percent, i64::from(n)),
-            PromoBenefit::ExtraDays(n) => (PromoKind::Days, i64::from(n)),
+        let (kind, value, currency) = match p.benefit {
+            PromoBenefit::WalletBonus(n) => (PromoKind::Bonus, n.minor(), Some(n.code().to_owned())),
+            PromoBenefit::PercentOff(n) => (PromoKind::Percent, i64::from(n), None),
+            PromoBenefit::ExtraDays(n) => (PromoKind::Days, i64::from(n), None),
         };
         Self {
             id: p.id,
             code: p.code,
             kind,
             value,
-            currency: p.currency,
+            currency,
             starts_at: p.starts_at,
             ends_at: p.ends_at,
             max_uses: p.max_uses,
@@ -124,9 +124,9 @@ pub struct UpdatePromo {
 }
 
 /// The benefit as the API names it (the use case checks its range).
-fn benefit(kind: PromoKind, value: i64) -> Result<PromoBenefit, PromoError> {
+fn benefit(kind: PromoKind, value: i64, currency: Currency) -> Result<PromoBenefit, PromoError> {
     Ok(match kind {
-        PromoKind::Bonus => PromoBenefit::WalletBonus(value),
+        PromoKind::Bonus => PromoBenefit::WalletBonus(Money::new(value, currency)),
         PromoKind::Percent => PromoBenefit::PercentOff(u8::try_from(value).map_err(|_| PromoError::Value)?),
         PromoKind::Days => PromoBenefit::ExtraDays(u32::try_from(value).map_err(|_| PromoError::Value)?),
     })
@@ -187,8 +187,7 @@ async fn create_promo(
     let tenant = state.store.tenant(&caller.scope);
     let draft = PromoDraft {
         code: body.code,
-        benefit: benefit(body.kind, body.value),
-        currency: currency_of(&*tenant.settings().await?).code(),
+        benefit: benefit(body.kind, body.value, tenant.settings().await?.currency()),
         starts_at: body.starts_at,
         ends_at: body.ends_at,
         max_uses: body.max_uses,

@@ -1,7 +1,7 @@
 //! `GET /stats`: the tenant's customers, subscriptions and money over the last
 //! days, by Tehran day (the banking day the tenant and its customers live by).
 
-use super::customers::{Amount, tenant_currency};
+use super::customers::Amount;
 use crate::api::{ApiQuery, ApiState, ErrorBody, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
@@ -148,9 +148,9 @@ async fn stats(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
     let since = tehran_day_start_ms(now) - (days - 1) * DAY_MS;
     let tenant = state.store.tenant(&caller.scope);
-    let currency = tenant_currency(&*tenant.settings().await?).code();
     let mut tx = tenant.begin_read().await?;
-    let figures = tx.stats(since, currency).await?;
+    let figures = tx.stats(since, tenant.settings().await?.currency()).await?;
+    let currency = figures.currency.code();
     tx.commit().await?;
 
     let mut by_day: BTreeMap<i64, DayStats> = (0..days)

@@ -67,7 +67,7 @@ impl From<Subscription> for SubscriptionView {
             duration_days: s.duration_days,
             traffic_bytes: s.traffic_bytes,
             device_limit: s.device_limit,
-            price: Amount::new(s.price, s.currency),
+            price: s.price.into(),
             panel_username: s.panel_username,
             subscription_url: s.subscription_url,
             starts_at: s.starts_at,
