@@ -3,7 +3,7 @@
 //! (`admin_topic_id`). Receipts, tickets, provisioning alerts and daily
 //! summaries are addressed through here so they all land in the same topic.
 
-use crate::handler::language_of;
+use crate::context::language_of;
 use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::Outgoing;
 use bazar_store::{StoreError, TenantSettings, TenantTx};

@@ -3,7 +3,7 @@
 //! language, when no admin chat is configured). Scheduled by
 //! `bazar_shop::daily_summary`; one per tenant and day.
 
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::t_args;
 use crate::shop_screens::price;
 use bazar_domain::jobs::DailySummaryJob;

@@ -11,7 +11,7 @@
 //!   customer hears that the credit is on its way and the tenant's admins
 //!   (admin chat, else each admin) are told, once.
 
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::{t, t_args};
 use crate::route::Route;
 use crate::shop_screens::price;

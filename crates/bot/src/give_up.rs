@@ -2,7 +2,7 @@
 //! they never ended). What one owed is made good and people are told once —
 //! a failed job is never claimed again.
 
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::t_args;
 use bazar_domain::{ConfigKey, ConfigValue, JobKind};
 use bazar_runtime::{BotHandle, Outgoing};

@@ -2,6 +2,7 @@
 
 use crate::callback::{self, Action, Decoded};
 use crate::clock::now_ms;
+use crate::context::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
@@ -9,50 +10,14 @@ use crate::shop_screens;
 use crate::state::{Awaiting, ChatState};
 use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, PromoBenefit, normalize_promo_code};
 use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
+use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
 use bazar_shop::promo::PromoApplied;
-use bazar_shop::{BuyOutcome, Provisioner, Purchase, RenewOutcome, TrialOutcome};
-use bazar_store::{Job, PlatformScope, PromoRefusal};
+use bazar_shop::{BuyOutcome, Purchase, RenewOutcome, TrialOutcome};
+use bazar_store::{Job, PromoRefusal};
 use bazar_telegram::requests::{AnswerCallbackQuery, EditMessageText, InlineKeyboard, SendMessage};
 use futures::future::BoxFuture;
 use std::sync::Arc;
-
-/// The handler of every tenant bot's customers.
-pub struct CustomerBot {
-    pub(crate) provisioner: Provisioner,
-    pub(crate) zarinpal: Arc<ZarinpalGateway>,
-    /// Direct Bot API calls made while handling an update (the master bot
-    /// checks a pasted token with `getMe`); replies still go through the outbox.
-    pub(crate) telegram: bazar_telegram::BotApi,
-    /// The master bot's platform access (private: reached only through
-    /// [`CustomerBot::master_platform`], so no tenant bot's update gets it).
-    platform: PlatformScope,
-}
-
-impl CustomerBot {
-    /// A customer bot whose subscriptions are provisioned by `provisioner`,
-    /// whose gateway payments go through `zarinpal`, which asks Telegram
-    /// directly through `telegram` (the configured Bot API URL), and whose
-    /// master bot manages the platform with `platform` (handed in by the
-    /// composition root).
-    pub fn new(
-        provisioner: Provisioner,
-        zarinpal: Arc<ZarinpalGateway>,
-        telegram: bazar_telegram::BotApi,
-        platform: PlatformScope,
-    ) -> Self {
-        Self { provisioner, zarinpal, telegram, platform }
-    }
-
-    /// Platform access for an update of the master bot — its platform admins'
-    /// area, and self-service onboarding (checking that a pasted token is not
-    /// registered yet, creating the applicant's own shop) — and `None` for an
-    /// update of any tenant bot. The master's writes (`Platform::*_in`)
-    /// additionally refuse any transaction but the master's.
-    pub(crate) fn master_platform(&self, ctx: &UpdateContext) -> Option<&PlatformScope> {
-        ctx.bot.record.is_master.then_some(&self.platform)
-    }
-}
 
 impl Handler for CustomerBot {
     fn handle<'a>(&'a self, ctx: &'a mut UpdateContext) -> BoxFuture<'a, Result<(), HandlerError>> {
@@ -79,14 +44,6 @@ impl Handler for CustomerBot {
         let language = language_code.and_then(Language::from_telegram_code).unwrap_or(Language::Fa);
         t_args(language, "mst-unavailable", &[("shop", shop)])
     }
-}
-
-/// The customer's language: chosen, else from Telegram at first contact, else the tenant's default.
-pub(crate) fn language_of(customer_language: Option<Language>, settings: &bazar_store::TenantSettings) -> Language {
-    customer_language.unwrap_or(match settings.config(ConfigKey::DefaultLanguage) {
-        ConfigValue::Language(l) => *l,
-        _ => Language::Fa,
-    })
 }
 
 async fn handle(bot: &CustomerBot, ctx: &mut UpdateContext) -> Result<(), HandlerError> {
@@ -552,11 +509,6 @@ async fn pay(
         BuyOutcome::PlanUnavailable => (Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))),
         BuyOutcome::NoPanel => (None, Some(t(language, "no-panel"))),
     })
-}
-
-/// The referral share, when the tenant's referral programme is on.
-pub(crate) fn referral_percent(settings: &bazar_store::TenantSettings) -> Option<u8> {
-    bazar_shop::payments::referral_percent(settings)
 }
 
 fn home(ctx: &UpdateContext, language: Language, menu: u64) -> Screen {

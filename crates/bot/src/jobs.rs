@@ -3,7 +3,7 @@
 //! not compile until it is given its arm.
 
 use crate::clock::now_ms;
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::{t, t_args};
 use crate::qr;
 use crate::shop_screens::price;

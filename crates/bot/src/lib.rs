@@ -13,6 +13,7 @@ mod admin_chat;
 pub mod callback;
 mod chart;
 mod clock;
+mod context;
 mod daily_summary;
 mod failed;
 mod give_up;
@@ -29,4 +30,4 @@ mod state;
 mod support;
 mod untrusted;
 
-pub use handler::CustomerBot;
+pub use context::CustomerBot;

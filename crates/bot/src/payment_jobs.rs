@@ -3,7 +3,7 @@
 //! Zarinpal request. Each is one arm of the job runner's match
 //! (`crate::jobs::run`).
 
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::{t, t_args};
 use crate::shop_screens::price;
 use bazar_domain::jobs::{PaymentJob, PaymentUpdateJob, PurchaseResult};
@@ -52,7 +52,7 @@ pub(crate) async fn settle_kept(
     args: &PaymentJob,
 ) -> Result<Vec<Outgoing>, StoreError> {
     let settings = store.tenant(&bot.scope).settings().await?;
-    let percent = crate::handler::referral_percent(&settings);
+    let percent = bazar_shop::payments::referral_percent(&settings);
     match stars::settle_kept(store, &bot.scope, job, args, percent).await? {
         KeptSettle::Settled(_) => {}
         KeptSettle::Retrying(error) => {

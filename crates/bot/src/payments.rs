@@ -4,7 +4,7 @@
 
 use crate::callback::{Action, encode};
 use crate::clock::now_ms;
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;

@@ -4,7 +4,7 @@
 //! answer or close.
 
 use crate::callback::{Action, encode};
-use crate::handler::language_of;
+use crate::context::language_of;
 use crate::i18n::{t, t_args};
 use crate::state::{Awaiting, ChatState};
 use crate::untrusted;

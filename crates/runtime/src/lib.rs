@@ -28,7 +28,10 @@
 
 pub mod broadcast;
 pub mod dispatch;
+mod inner;
+mod job_runner;
 pub mod limits;
+mod options;
 pub mod outbox;
 pub mod pipeline;
 mod poller;
@@ -38,8 +41,9 @@ mod update_meta;
 pub mod webhook;
 
 pub use broadcast::{BroadcastEngine, BroadcastOptions, BroadcastProgress, TextKind, broadcast_message};
+pub use options::{Mode, RuntimeOptions};
 pub use outbox::Outgoing;
 pub use pipeline::{FailedUpdate, Handler, HandlerError, UpdateContext};
 pub use registry::BotHandle;
-pub use runtime::{Mode, Runtime, RuntimeOptions};
+pub use runtime::Runtime;
 pub use update_meta::{ALLOWED_UPDATES, UpdateMeta};

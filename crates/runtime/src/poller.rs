@@ -11,8 +11,9 @@
 //! Telegram already took (a `successful_payment`): it is held in the inbox
 //! before it is confirmed, and handled once the shop is served again.
 
+use crate::inner::RuntimeInner;
+use crate::options::Mode;
 use crate::registry::{BotHandle, Changes};
-use crate::runtime::{Mode, RuntimeInner};
 use crate::update_meta::ALLOWED_UPDATES;
 use bazar_store::SuspendedBot;
 use std::sync::Arc;

@@ -15,10 +15,9 @@
 //! ([`bazar_store::Platform::hold_suspended_update`]) and handled once the
 //! shop is served again.
 
-use crate::Runtime;
 use crate::dispatch::Answer;
+use crate::inner::RuntimeInner;
 use crate::outbox::Outgoing;
-use crate::runtime::RuntimeInner;
 use crate::update_meta::UpdateMeta;
 use axum::Json;
 use axum::Router;
@@ -29,17 +28,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bazar_domain::BotId;
 use bazar_telegram::requests::{AnswerCallbackQuery, AnswerPreCheckoutQuery, SendMessage};
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
 /// The webhook route, to merge into the platform's router.
-pub fn router(runtime: Runtime) -> Router {
+pub(crate) fn router(runtime: Arc<RuntimeInner>) -> Router {
     Router::new().route("/webhook/{bot_id}", post(receive)).with_state(runtime)
 }
 
 async fn receive(
-    State(runtime): State<Runtime>,
+    State(runtime): State<Arc<RuntimeInner>>,
     Path(bot_id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -47,12 +47,12 @@ async fn receive(
     check_and_handle(runtime, bot_id, headers, body).await
 }
 
-async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, body: Bytes) -> Response {
+async fn check_and_handle(runtime: Arc<RuntimeInner>, bot_id: String, headers: HeaderMap, body: Bytes) -> Response {
     let Ok(bot_id) = bot_id.parse::<BotId>() else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Some(bot) = runtime.inner.registry.get(bot_id) else {
-        if let Some(bot) = runtime.inner.registry.suspended(bot_id) {
+    let Some(bot) = runtime.registry.get(bot_id) else {
+        if let Some(bot) = runtime.registry.suspended(bot_id) {
             return polite(&runtime, &bot, &headers, &body).await;
         }
         metrics::counter!("bazar_updates_dropped_total", "reason" => "inactive_bot").increment(1);
@@ -74,7 +74,7 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
     let Some(meta) = UpdateMeta::of(&value) else {
         return StatusCode::OK.into_response();
     };
-    match runtime.inner.handle_webhook(&bot, payload.to_owned(), meta).await {
+    match runtime.handle_webhook(&bot, payload.to_owned(), meta).await {
         Answer::Done(None) => StatusCode::OK.into_response(),
         Answer::Done(Some(call)) => {
             let mut body = call.params;
@@ -89,7 +89,7 @@ async fn check_and_handle(runtime: Runtime, bot_id: String, headers: HeaderMap, 
 /// The answer to an update of a suspended bot: one polite line, or nothing;
 /// money that arrived is held for later (a 5xx when it could not be, so
 /// Telegram delivers it again).
-async fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &HeaderMap, body: &[u8]) -> Response {
+async fn polite(runtime: &RuntimeInner, bot: &bazar_store::SuspendedBot, headers: &HeaderMap, body: &[u8]) -> Response {
     let presented = headers.get(SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if !bool::from(presented.ct_eq(bot.webhook_secret.as_bytes())) {
         metrics::counter!("bazar_updates_dropped_total", "reason" => "bad_secret").increment(1);
@@ -99,14 +99,14 @@ async fn polite(runtime: &Runtime, bot: &bazar_store::SuspendedBot, headers: &He
         return StatusCode::OK.into_response();
     };
     if carries_money(&update) {
-        return if hold(&runtime.inner, bot, &update).await {
+        return if hold(runtime, bot, &update).await {
             StatusCode::OK.into_response()
         } else {
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         };
     }
     metrics::counter!("bazar_updates_dropped_total", "reason" => "suspended_bot").increment(1);
-    match polite_call(&runtime.inner, bot, &update) {
+    match polite_call(runtime, bot, &update) {
         Some(call) => {
             let mut params = call.params;
             params["method"] = serde_json::Value::String(call.method.to_owned());

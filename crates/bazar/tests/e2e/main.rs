@@ -3,6 +3,7 @@
 //! and real VPN panels. One binary links once; each module is one area.
 
 mod api_walk;
+mod architecture;
 #[macro_use]
 mod helpers;
 

@@ -6,7 +6,7 @@
 
 use super::{Input, Shown, flow};
 use crate::callback::{Action, AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::state::ChatState;

@@ -15,7 +15,7 @@ use super::manage::{
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;

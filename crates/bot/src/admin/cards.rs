@@ -9,7 +9,7 @@ use super::manage::{
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;

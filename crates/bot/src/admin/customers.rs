@@ -11,7 +11,7 @@ use super::manage::{
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -319,7 +319,7 @@ async fn notify_customer(ctx: &mut UpdateContext, id: CustomerId, amount: Money)
     if customer.blocked_at.is_some() {
         return Ok(());
     }
-    let their = crate::handler::language_of(customer.language, &ctx.settings);
+    let their = crate::context::language_of(customer.language, &ctx.settings);
     let text = t_args(their, "mng-cust-wallet-changed", &[("amount", &price(their, amount))]);
     ctx.send(bazar_runtime::Outgoing::call(SendMessage::new(customer.telegram_id.get(), text)));
     Ok(())

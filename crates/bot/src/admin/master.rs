@@ -19,7 +19,7 @@ pub(crate) use token::{Pasted, delete_pasted, read_pasted};
 
 use super::{HOME, Input, Shown};
 use crate::callback::{Action, AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;

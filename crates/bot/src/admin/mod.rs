@@ -26,7 +26,7 @@ mod subscriptions;
 mod tickets;
 
 use crate::callback::{Action, AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::payments::receipt_for_admins;

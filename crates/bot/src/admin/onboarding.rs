@@ -18,7 +18,7 @@
 use super::{HOME, Input, Shown};
 use crate::admin::master::{Pasted, delete_pasted, read_pasted};
 use crate::callback::{Action, AdminArea, AdminOp};
-use crate::handler::{CustomerBot, language_of};
+use crate::context::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;

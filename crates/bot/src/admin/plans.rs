@@ -18,7 +18,7 @@ use super::manage::{
 use super::plan_options::{self, EVERY, OPTIONS, REFRESH, TOGGLE};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;

@@ -17,7 +17,7 @@
 use super::manage::{PAGE, admin_home, ask, field_i64, gone, mark, op, pager, reask, screen};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;

@@ -5,7 +5,7 @@
 use super::{Input, Shown};
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::chart::{self, DailyFigures};
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;

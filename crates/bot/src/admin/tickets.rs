@@ -9,7 +9,7 @@
 use super::manage::{admin_home, gone, op, pager, screen, signed, trim, window};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
-use crate::handler::{CustomerBot, language_of};
+use crate::context::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;

@@ -8,7 +8,7 @@
 //! An update handled again from the inbox (after a crash) therefore carries
 //! [`REDACTED_BOT_TOKEN`] instead, and the sender is asked to paste it again.
 
-use crate::handler::CustomerBot;
+use crate::context::CustomerBot;
 use bazar_domain::{BotToken, REDACTED_BOT_TOKEN};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_telegram::User;
