@@ -172,7 +172,7 @@ async fn admin_input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: serde_json::Value,
+    flow: crate::flow::AdminFlow,
     input: crate::admin::Input<'_>,
     language: Language,
 ) -> Result<(), HandlerError> {

@@ -16,6 +16,7 @@ mod clock;
 mod context;
 mod daily_summary;
 mod failed;
+mod flow;
 mod give_up;
 mod handler;
 pub mod i18n;

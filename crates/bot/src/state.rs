@@ -7,6 +7,7 @@
 //! `/start`, any other button) ends it, so a flow left behind can never take
 //! the text meant for another.
 
+use crate::flow::AdminFlow;
 use bazar_store::PaymentMethod;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,9 +30,8 @@ pub enum Awaiting {
     Receipt,
     /// In the admin chat: the reason for rejecting this payment.
     RejectionReason(i64),
-    /// The next step of an admin's guided input: `{"area": "<area>", …}` as
-    /// the area's module (`crate::admin`) wrote it.
-    AdminFlow(Value),
+    /// The next step of an admin's guided input.
+    AdminFlow(AdminFlow),
 }
 
 /// What the bot remembers about a chat between updates.
@@ -94,7 +94,7 @@ impl Legacy {
     fn awaiting(self) -> Awaiting {
         if let Some(payment) = self.rejecting {
             Awaiting::RejectionReason(payment)
-        } else if let Some(flow) = self.admin_flow.filter(Value::is_object) {
+        } else if let Some(flow) = self.admin_flow.and_then(|f| serde_json::from_value(f).ok()) {
             Awaiting::AdminFlow(flow)
         } else if let Some(method) = self.awaiting_amount.as_deref().and_then(PaymentMethod::parse) {
             Awaiting::TopUpAmount(method)
@@ -124,7 +124,7 @@ impl ChatState {
     }
 
     /// Opens (or continues) an admin's guided flow.
-    pub fn admin_flow(&mut self, flow: Value) {
+    pub fn admin_flow(&mut self, flow: AdminFlow) {
         self.awaiting = Awaiting::AdminFlow(flow);
     }
 
@@ -162,7 +162,9 @@ impl StoredAwaiting {
             Awaiting::TopUpAmount(method) => Self::TopUpAmount { method: method.as_str().to_owned() },
             Awaiting::Receipt => Self::Receipt,
             Awaiting::RejectionReason(payment) => Self::RejectionReason { payment: *payment },
-            Awaiting::AdminFlow(flow) => Self::AdminFlow { flow: flow.clone() },
+            Awaiting::AdminFlow(flow) => {
+                Self::AdminFlow { flow: serde_json::to_value(flow).expect("a flow serializes") }
+            }
         })
     }
 }
@@ -178,7 +180,8 @@ impl From<StoredAwaiting> for Awaiting {
             }
             StoredAwaiting::Receipt => Self::Receipt,
             StoredAwaiting::RejectionReason { payment } => Self::RejectionReason(payment),
-            StoredAwaiting::AdminFlow { flow } => Self::AdminFlow(flow),
+            // A flow that no longer reads (a step this version does not have) is dropped.
+            StoredAwaiting::AdminFlow { flow } => serde_json::from_value(flow).map_or(Self::Nothing, Self::AdminFlow),
         }
     }
 }
@@ -186,7 +189,6 @@ impl From<StoredAwaiting> for Awaiting {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn every_expectation_round_trips() {
@@ -198,7 +200,7 @@ mod tests {
             Awaiting::TopUpAmount(PaymentMethod::Zarinpal),
             Awaiting::Receipt,
             Awaiting::RejectionReason(9),
-            Awaiting::AdminFlow(json!({"area": "plans", "step": "name"})),
+            Awaiting::AdminFlow(AdminFlow::Admins(crate::flow::AdminsFlow::Id)),
         ] {
             let state = ChatState { menu: 4, promo: Some("OFF20".into()), awaiting };
             assert_eq!(ChatState::parse(Some(&state.to_json())), state);
@@ -226,5 +228,10 @@ mod tests {
         assert_eq!(state.awaiting, Awaiting::TopUpAmount(PaymentMethod::Card), "the old handler's precedence");
         let rejecting = r#"{"menu":1,"rejecting":12,"awaiting_promo":true}"#;
         assert_eq!(ChatState::parse(Some(rejecting)).awaiting, Awaiting::RejectionReason(12));
+        let flow = r#"{"menu":1,"admin_flow":{"area":"customers","step":"search"}}"#;
+        let search = AdminFlow::Customers(crate::flow::CustomerFlow::Search);
+        assert_eq!(ChatState::parse(Some(flow)).awaiting, Awaiting::AdminFlow(search));
+        let unknown = r#"{"menu":1,"awaiting":{"kind":"admin_flow","flow":{"area":"plans","step":"colour"}}}"#;
+        assert_eq!(ChatState::parse(Some(unknown)).awaiting, Awaiting::Nothing, "dropped, not half-read");
     }
 }

@@ -4,9 +4,10 @@
 //! the owner here, so a shop can't lock itself out from inside the bot (the
 //! operator's CLI and the master bot still can).
 
-use super::{Input, Shown, flow};
+use super::{Input, Shown};
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, AdminsFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::state::ChatState;
@@ -15,7 +16,6 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admins::{self, AdminRefusal};
 use bazar_store::Admin;
 use bazar_telegram::requests::InlineKeyboard;
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Admins;
 /// Op: one admin (id = their Telegram id).
@@ -65,7 +65,7 @@ pub(crate) async fn press(
         return Ok(Shown::toast(t(language, "adms-not-allowed")));
     }
     if op.op == ADD {
-        state.admin_flow(flow(AREA, json!({ "step": "id" })));
+        state.admin_flow(AdminFlow::Admins(AdminsFlow::Id));
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         return Ok(Shown::screen(Screen {
             text: t(language, "adms-ask-id"),
@@ -111,10 +111,9 @@ pub(crate) async fn press(
 
 /// The Telegram id of a new admin.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    _flow: Value,
+    flow: AdminsFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
@@ -126,7 +125,7 @@ pub(crate) async fn input(
     let parsed = text.trim().trim_start_matches('#').parse::<i64>().ok().filter(|id| *id > 0);
     let Some(id) = parsed else {
         // Ask again: the flow stays open until a valid id or a button press.
-        state.admin_flow(flow(AREA, json!({ "step": "id" })));
+        state.admin_flow(AdminFlow::Admins(flow));
         let back = button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)));
         let text = format!("{}\n\n{}", t(language, "adms-bad-id"), t(language, "adms-ask-id"));
         return Ok(Some(Screen { text, keyboard: InlineKeyboard::new(vec![vec![back]]) }));

@@ -10,12 +10,11 @@
 //! sends the final report; its texts come from [`text`]. A list shows recent
 //! broadcasts; a running one can be cancelled.
 
-use super::manage::{
-    admin_home, area_home, ask, field_i64, field_str, gone, op, pager, reask, screen, signed, trim, window,
-};
+use super::manage::{admin_home, area_home, ask, gone, op, pager, reask, screen, signed, trim, window};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, BroadcastFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;
@@ -23,7 +22,6 @@ use bazar_domain::Language;
 use bazar_runtime::{BroadcastProgress, HandlerError, Outgoing, TextKind, UpdateContext, broadcast_message};
 use bazar_store::{Audience, Broadcast, BroadcastButton, BroadcastMessage, BroadcastStatus, NewBroadcast};
 use bazar_telegram::requests::{InlineButton, SendMessage};
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Broadcast;
 /// Telegram's limits: a message text, and a photo caption.
@@ -101,7 +99,7 @@ pub(crate) async fn press(
     Ok(match what {
         Op::Home => Shown::screen(home(language, menu)),
         Op::New => {
-            state.admin_flow(super::flow(AREA, json!({"step": "compose"})));
+            state.admin_flow(AdminFlow::Broadcast(BroadcastFlow::Compose));
             Shown::screen(ask(language, menu, AREA, t(language, "bc-compose-ask")))
         }
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
@@ -111,7 +109,7 @@ pub(crate) async fn press(
         },
         Op::Button => match draft(ctx, id).await? {
             Some(_) => {
-                state.admin_flow(super::flow(AREA, json!({"step": "button", "id": id})));
+                state.admin_flow(AdminFlow::Broadcast(BroadcastFlow::Button { id }));
                 Shown::screen(ask_button(language, menu, id))
             }
             None => Shown::toast(t(language, "bc-not-draft")),
@@ -163,20 +161,19 @@ pub(crate) async fn press(
 
 /// The next message of composing, or the button's `Label | URL`.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    flow: BroadcastFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    match field_str(&flow, "step") {
-        Some("compose") => {
+    match flow {
+        BroadcastFlow::Compose => {
             let message = match compose(input) {
                 Ok(message) => message,
                 Err(why) => {
-                    state.admin_flow(flow);
+                    state.admin_flow(AdminFlow::Broadcast(flow));
                     let question = t(language, "bc-compose-ask");
                     return Ok(Some(reask(language, menu, AREA, &t(language, why), &question)));
                 }
@@ -186,8 +183,7 @@ pub(crate) async fn input(
             let draft = ctx.tx.create_broadcast(&new).await?;
             Ok(Some(view(language, menu, &draft)))
         }
-        Some("button") => {
-            let id = field_i64(&flow, "id").unwrap_or(-1);
+        BroadcastFlow::Button { id } => {
             let parsed = match input {
                 Input::Text(text) => parse_button(text),
                 Input::Photo { .. } => Err("bc-button-format"),
@@ -203,12 +199,11 @@ pub(crate) async fn input(
                     }
                 }
                 Err(why) => {
-                    state.admin_flow(flow);
+                    state.admin_flow(AdminFlow::Broadcast(flow));
                     Ok(Some(reask(language, menu, AREA, &t(language, why), &t(language, "bc-button-ask"))))
                 }
             }
         }
-        _ => Ok(None),
     }
 }
 

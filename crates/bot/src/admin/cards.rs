@@ -5,11 +5,12 @@
 //! customer sees one.
 
 use super::manage::{
-    admin_home, area_home, ask, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim, window,
+    admin_home, area_home, ask, gone, mark, op, pager, parse_int, reask, screen, signed, trim, window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, CardFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -19,7 +20,6 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
 use bazar_store::PaymentCard;
 use bazar_telegram::requests::InlineButton;
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Cards;
 
@@ -71,7 +71,7 @@ pub(crate) async fn press(
         Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Add => {
-            state.admin_flow(super::flow(AREA, json!({"step": "number"})));
+            state.admin_flow(AdminFlow::Cards(CardFlow::Number));
             Shown::screen(ask(language, menu, AREA, t(language, "mng-card-number-ask")))
         }
         Op::View => match ctx.tx.card(id).await? {
@@ -96,63 +96,55 @@ pub(crate) async fn press(
 
 /// The next answer of adding a card.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    mut flow: Value,
+    flow: CardFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else {
-        state.admin_flow(flow);
+        state.admin_flow(AdminFlow::Cards(flow));
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
     let text = text.trim();
-    match field_str(&flow, "step") {
-        Some("number") => {
+    match flow {
+        CardFlow::Number => {
             let question = t(language, "mng-card-number-ask");
             match CardNumber::parse(&super::manage::ascii_digits(text)) {
                 Ok(number) => {
-                    flow["number"] = json!(number.digits());
-                    flow["step"] = json!("holder");
-                    state.admin_flow(flow);
+                    state.admin_flow(AdminFlow::Cards(CardFlow::Holder { number: number.digits().to_owned() }));
                     Ok(Some(ask(language, menu, AREA, t(language, "mng-card-holder-ask"))))
                 }
                 Err(e) => {
-                    state.admin_flow(flow);
+                    state.admin_flow(AdminFlow::Cards(CardFlow::Number));
                     Ok(Some(reask(language, menu, AREA, &e.to_string(), &question)))
                 }
             }
         }
-        Some("holder") => {
+        CardFlow::Holder { number } => {
             let Ok(holder) = check_holder(text) else {
-                state.admin_flow(flow);
+                state.admin_flow(AdminFlow::Cards(CardFlow::Holder { number }));
                 let why = t(language, "mng-card-holder-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-holder-ask"))));
             };
-            flow["holder"] = json!(holder);
-            flow["step"] = json!("cap");
-            state.admin_flow(flow);
+            state.admin_flow(AdminFlow::Cards(CardFlow::Cap { number, holder }));
             Ok(Some(ask(language, menu, AREA, t(language, "mng-card-cap-ask"))))
         }
-        Some("cap") => {
+        CardFlow::Cap { number, holder } => {
             let cap = match parse_int(text) {
                 Some(0) => Some(None),
                 Some(c) => check_daily_cap(c).ok().map(Some),
                 None => None,
             };
             let Some(cap) = cap else {
-                state.admin_flow(flow);
+                state.admin_flow(AdminFlow::Cards(CardFlow::Cap { number, holder }));
                 let why = t(language, "mng-card-cap-bad");
                 return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-card-cap-ask"))));
             };
-            let (Some(number), Some(holder)) = (field_str(&flow, "number"), field_str(&flow, "holder")) else {
-                return Ok(None);
-            };
             let draft = CardDraft {
-                number: CardNumber::parse(number),
-                holder: holder.to_owned(),
+                number: CardNumber::parse(&number),
+                holder,
                 iban: None,
                 weight: 1,
                 daily_cap: cap,
@@ -173,7 +165,6 @@ pub(crate) async fn input(
                 }
             }))
         }
-        _ => Ok(None),
     }
 }
 

@@ -7,11 +7,12 @@
 //! same adjustment can never be posted twice.
 
 use super::manage::{
-    PAGE, admin_home, area_home, ask, field_i64, gone, op, pager, parse_int, reask, screen, signed, trim, who, window,
+    PAGE, admin_home, area_home, ask, gone, op, pager, parse_int, reask, screen, signed, trim, who, window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, CustomerFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -21,7 +22,6 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admin_ops::{self, AdjustOutcome};
 use bazar_store::{Customer, CustomerSearch, PaymentFilter, SubscriptionFilter};
 use bazar_telegram::requests::{InlineButton, SendMessage};
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Customers;
 /// Largest amount one adjustment may move (as the API allows).
@@ -78,7 +78,7 @@ pub(crate) async fn press(
         Op::Home => Shown::screen(list(ctx, language, menu, 0).await?),
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Search => {
-            state.admin_flow(super::flow(AREA, json!({"step": "search"})));
+            state.admin_flow(AdminFlow::Customers(CustomerFlow::Search));
             Shown::screen(ask(language, menu, AREA, t(language, "mng-cust-search-ask")))
         }
         Op::View => match view(ctx, language, menu, id).await? {
@@ -106,8 +106,7 @@ pub(crate) async fn press(
             Some(customer) => {
                 // The key is fixed now: whatever is sent later, this adjustment posts once.
                 let key = format!("{}.{menu}.{}", ctx.chat.0, customer.id.get());
-                let flow = json!({"step": "amount", "customer": customer.id.get(), "key": key});
-                state.admin_flow(super::flow(AREA, flow));
+                state.admin_flow(AdminFlow::Customers(CustomerFlow::Amount { customer: customer.id.get(), key }));
                 let question = amount_question(ctx, language, &customer).await?;
                 Shown::screen(ask(language, menu, AREA, question))
             }
@@ -118,24 +117,31 @@ pub(crate) async fn press(
 
 /// The next text of a search or a wallet adjustment.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    flow: CustomerFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else {
-        state.admin_flow(flow);
+        state.admin_flow(AdminFlow::Customers(flow));
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
-    match flow.get("step").and_then(Value::as_str) {
-        Some("search") => Ok(Some(search(ctx, language, menu, text).await?)),
-        Some("amount") => amount(ctx, state, flow, text, language, menu).await,
-        Some("reason") => reason(ctx, state, flow, text, language, menu).await,
-        _ => Ok(None),
+    match flow {
+        CustomerFlow::Search => Ok(Some(search(ctx, language, menu, text).await?)),
+        CustomerFlow::Amount { customer, key } => amount(ctx, state, customer, key, text, language, menu).await,
+        CustomerFlow::Reason { customer, key, amount } => {
+            reason(ctx, state, Adjustment { customer, key, amount }, text, language, menu).await
+        }
     }
+}
+
+/// A wallet adjustment whose amount is known, waiting for its reason.
+struct Adjustment {
+    customer: i64,
+    key: String,
+    amount: i64,
 }
 
 async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64) -> Result<Screen, HandlerError> {
@@ -242,48 +248,48 @@ async fn amount_question(
 async fn amount(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    mut flow: Value,
+    raw: i64,
+    key: String,
     text: &str,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let id = CustomerId::from_raw(field_i64(&flow, "customer").unwrap_or(0));
+    let id = CustomerId::from_raw(raw);
     let Some(customer) = ctx.tx.customer(id).await? else { return Ok(None) };
     let question = amount_question(ctx, language, &customer).await?;
     let balance = balance(ctx, id).await?.minor();
-    let refusal = match parse_int(text) {
-        None | Some(0) => Some(t(language, "mng-cust-amount-bad")),
-        Some(n) if n.unsigned_abs() > MAX_ADJUSTMENT as u64 => Some(t(language, "mng-cust-amount-bad")),
-        Some(n) if balance.saturating_add(n) < 0 => Some(t(language, "mng-cust-amount-over")),
-        Some(n) => {
-            flow["amount"] = json!(n);
-            None
-        }
+    let amount = match parse_int(text) {
+        None | Some(0) => Err(t(language, "mng-cust-amount-bad")),
+        Some(n) if n.unsigned_abs() > MAX_ADJUSTMENT as u64 => Err(t(language, "mng-cust-amount-bad")),
+        Some(n) if balance.saturating_add(n) < 0 => Err(t(language, "mng-cust-amount-over")),
+        Some(n) => Ok(n),
     };
-    if let Some(why) = refusal {
-        state.admin_flow(flow);
-        return Ok(Some(reask(language, menu, AREA, &why, &question)));
+    match amount {
+        Err(why) => {
+            state.admin_flow(AdminFlow::Customers(CustomerFlow::Amount { customer: raw, key }));
+            Ok(Some(reask(language, menu, AREA, &why, &question)))
+        }
+        Ok(amount) => {
+            state.admin_flow(AdminFlow::Customers(CustomerFlow::Reason { customer: raw, key, amount }));
+            Ok(Some(ask(language, menu, AREA, t(language, "mng-cust-reason-ask"))))
+        }
     }
-    flow["step"] = json!("reason");
-    state.admin_flow(flow);
-    Ok(Some(ask(language, menu, AREA, t(language, "mng-cust-reason-ask"))))
 }
 
 async fn reason(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    adjustment: Adjustment,
     text: &str,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let id = CustomerId::from_raw(field_i64(&flow, "customer").unwrap_or(0));
-    let (Some(amount), Some(key)) = (field_i64(&flow, "amount"), flow.get("key").and_then(Value::as_str)) else {
-        return Ok(None);
-    };
-    let key = key.to_owned();
+    let id = CustomerId::from_raw(adjustment.customer);
+    let amount = adjustment.amount;
+    let key = adjustment.key.clone();
     if admin_ops::check_reason(text).is_err() {
-        state.admin_flow(flow);
+        let Adjustment { customer, key, amount } = adjustment;
+        state.admin_flow(AdminFlow::Customers(CustomerFlow::Reason { customer, key, amount }));
         let why = t(language, "mng-cust-reason-bad");
         return Ok(Some(reask(language, menu, AREA, &why, &t(language, "mng-cust-reason-ask"))));
     }

@@ -9,7 +9,6 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use bazar_domain::Language;
 use bazar_telegram::requests::{InlineButton, InlineKeyboard};
-use serde_json::Value;
 
 /// Most items one list page shows.
 pub(super) const PAGE: usize = 8;
@@ -100,16 +99,6 @@ pub(super) fn ascii_digits(text: &str) -> String {
 /// A whole number typed by a person (may be negative).
 pub(super) fn parse_int(text: &str) -> Option<i64> {
     ascii_digits(text).parse().ok()
-}
-
-/// A string field of a flow.
-pub(super) fn field_str<'a>(flow: &'a Value, name: &str) -> Option<&'a str> {
-    flow.get(name).and_then(Value::as_str)
-}
-
-/// A number field of a flow.
-pub(super) fn field_i64(flow: &Value, name: &str) -> Option<i64> {
-    flow.get(name).and_then(Value::as_i64)
 }
 
 /// A customer as admins see them: `Sara (@sara) · 5151`, the name isolated

@@ -20,6 +20,7 @@ pub(crate) use token::{Pasted, delete_pasted, read_pasted};
 use super::{HOME, Input, Shown};
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, MasterFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
@@ -28,7 +29,6 @@ use bazar_domain::{BotId, BotStatus, FeatureFlag, Language};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{BotRecord, NewBot, OnboardingStatus, PlatformScope, RevenueTotal, StoreError};
 use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
-use serde_json::{Value, json};
 
 /// Tenants per page of the list.
 const PAGE: i64 = 8;
@@ -90,13 +90,13 @@ pub(crate) async fn press(
             features(ctx, platform, id, language, menu).await
         }
         'a' => {
-            state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "token" })));
+            state.admin_flow(AdminFlow::Master(MasterFlow::Token));
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]];
             Ok(Shown::screen(Screen { text: t(language, "mst-ask-token"), keyboard: keyboard(rows) }))
         }
         'b' => {
             let owners = ctx.store.platform(platform).tenant_owners().await?;
-            state.admin_flow(super::flow(AdminArea::Master, json!({ "step": "broadcast" })));
+            state.admin_flow(AdminFlow::Master(MasterFlow::Broadcast));
             let text = t_args(language, "mst-ask-broadcast", &[("count", &owners.len().to_string())]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]];
             Ok(Shown::screen(Screen { text, keyboard: keyboard(rows) }))
@@ -120,7 +120,7 @@ pub(crate) async fn input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    flow: MasterFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
@@ -128,8 +128,8 @@ pub(crate) async fn input(
     let Input::Text(text) = input else { return Ok(None) };
     let Some(platform) = bot.master_platform(ctx) else { return Ok(None) };
     let back = || keyboard(vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0, 0))]]);
-    match flow.get("step").and_then(Value::as_str) {
-        Some("token") => {
+    match flow {
+        MasterFlow::Token => {
             let refusal = match read_pasted(bot, ctx, text).await? {
                 Pasted::Fresh { token, me } => {
                     let new = NewBot {
@@ -152,10 +152,10 @@ pub(crate) async fn input(
                 other => other.refusal_key(),
             };
             // Still waiting for a token: the next message is another try.
-            state.admin_flow(flow);
+            state.admin_flow(AdminFlow::Master(flow));
             Ok(Some(Screen { text: t(language, refusal), keyboard: back() }))
         }
-        Some("broadcast") => {
+        MasterFlow::Broadcast => {
             let owners = ctx.store.platform(platform).tenant_owners().await?;
             for owner in &owners {
                 ctx.send(Outgoing::call(SendMessage::new(*owner, text)));
@@ -163,7 +163,6 @@ pub(crate) async fn input(
             let text = t_args(language, "mst-broadcast-sent", &[("count", &owners.len().to_string())]);
             Ok(Some(Screen { text, keyboard: back() }))
         }
-        _ => Ok(None),
     }
 }
 

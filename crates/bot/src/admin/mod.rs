@@ -27,6 +27,7 @@ mod tickets;
 
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::AdminFlow;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::payments::receipt_for_admins;
@@ -36,7 +37,6 @@ use bazar_domain::{Language, calendar::tehran_day_start_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::{PaymentFilter, PaymentMethod, PaymentStatus};
 use bazar_telegram::requests::InlineKeyboard;
-use serde_json::json;
 
 /// Most receipts sent by one press of the queue button.
 const QUEUE_PAGE: i64 = 10;
@@ -121,39 +121,6 @@ pub(crate) async fn press(
     }
 }
 
-/// The area a stored flow belongs to (`{"area": "plans", …}`).
-fn flow_area(flow: &serde_json::Value) -> Option<AdminArea> {
-    let name = flow.get("area")?.as_str()?;
-    AdminArea::ALL.into_iter().find(|a| area_name(*a) == name)
-}
-
-/// The name an area stores in its flows.
-pub(crate) fn area_name(area: AdminArea) -> &'static str {
-    match area {
-        AdminArea::Customers => "customers",
-        AdminArea::Subscriptions => "subscriptions",
-        AdminArea::Plans => "plans",
-        AdminArea::Cards => "cards",
-        AdminArea::Settings => "settings",
-        AdminArea::Promos => "promos",
-        AdminArea::Tickets => "tickets",
-        AdminArea::Stats => "stats",
-        AdminArea::Broadcast => "broadcast",
-        AdminArea::Admins => "admins",
-        AdminArea::Master => "master",
-        AdminArea::Onboarding => "onboarding",
-    }
-}
-
-/// A flow value for `area` with the area's own fields.
-pub(crate) fn flow(area: AdminArea, fields: serde_json::Value) -> serde_json::Value {
-    let mut value = json!({ "area": area_name(area) });
-    if let (Some(out), serde_json::Value::Object(fields)) = (value.as_object_mut(), fields) {
-        out.extend(fields);
-    }
-    value
-}
-
 /// The next text or photo of an open guided flow (`Awaiting::AdminFlow`,
 /// taken out of the state: an area that asks again puts it back). Returns the
 /// screen to send as a new message (its buttons belong to generation `menu`),
@@ -163,28 +130,25 @@ pub(crate) async fn input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: serde_json::Value,
+    flow: AdminFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(area) = flow_area(&flow) else { return Ok(None) };
-    if !allowed(ctx, area).await? {
+    if !allowed(ctx, flow.area()).await? {
         return Ok(None);
     }
-    match area {
-        AdminArea::Customers => customers::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Subscriptions => subscriptions::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Plans => plans::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Cards => cards::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Settings => settings::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Promos => promos::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Tickets => tickets::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Stats => stats::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Broadcast => broadcast::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Admins => admins::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Master => master::input(bot, ctx, state, flow, input, language, menu).await,
-        AdminArea::Onboarding => onboarding::input(bot, ctx, state, flow, input, language, menu).await,
+    match flow {
+        AdminFlow::Customers(flow) => customers::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Subscriptions(flow) => subscriptions::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Plans(flow) => plans::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Cards(flow) => cards::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Settings { key } => settings::input(ctx, state, key, input, language, menu).await,
+        AdminFlow::Promos(flow) => promos::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Broadcast(flow) => broadcast::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Admins(flow) => admins::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Master(flow) => master::input(bot, ctx, state, flow, input, language, menu).await,
+        AdminFlow::Onboarding { plan } => onboarding::input(bot, ctx, state, plan, input, language, menu).await,
     }
 }
 

@@ -19,6 +19,7 @@ use super::{HOME, Input, Shown};
 use crate::admin::master::{Pasted, delete_pasted, read_pasted};
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::context::{CustomerBot, language_of};
+use crate::flow::AdminFlow;
 use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
@@ -27,7 +28,6 @@ use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, Money, Onboard
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{EntryKind, NewBot, NewOnboarding, OnboardingRequest, OnboardingStatus, PlatformScope, Posting};
 use bazar_telegram::requests::{InlineButton, InlineKeyboard, SendMessage};
-use serde_json::{Value, json};
 
 fn op(op: char, id: u64) -> Action {
     Action::Admin(AdminArea::Onboarding, AdminOp::with(op, id, 0))
@@ -87,7 +87,7 @@ pub(crate) async fn press(
             let Some(plan) = plans(ctx).get(pressed.id as usize).cloned() else {
                 return Ok(Shown::toast(t(language, "menu-expired")));
             };
-            state.admin_flow(super::flow(AdminArea::Onboarding, json!({ "plan": plan.name })));
+            state.admin_flow(AdminFlow::Onboarding { plan: plan.name.clone() });
             let fee = price(language, fee(ctx, &plan));
             let text = t_args(language, "mst-onb-ask-token", &[("plan", &plan.name), ("fee", &fee)]);
             let rows = vec![vec![button(t(language, "btn-back"), menu, op(HOME, 0))]];
@@ -106,13 +106,12 @@ pub(crate) async fn input(
     bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    name: String,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
     let Input::Text(text) = input else { return Ok(None) };
-    let name = flow.get("plan").and_then(Value::as_str).unwrap_or_default();
     let plan = plans(ctx).into_iter().find(|p| p.name == name);
     let Some(plan) = plan.filter(|_| ctx.settings.flag(FeatureFlag::Onboarding)) else {
         // Switched off (or the plan withdrawn) meanwhile: still remove what may be a token.
@@ -155,7 +154,7 @@ pub(crate) async fn input(
         other => other.refusal_key(),
     };
     // Still waiting for a token: the next message is another try.
-    state.admin_flow(flow);
+    state.admin_flow(AdminFlow::Onboarding { plan: name });
     Ok(Some(Screen { text: t(language, refusal), keyboard: back() }))
 }
 

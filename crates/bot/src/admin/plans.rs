@@ -12,13 +12,13 @@
 //! is not published here either.
 
 use super::manage::{
-    admin_home, area_home, ask, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
-    window,
+    admin_home, area_home, ask, gone, mark, op, pager, parse_int, reask, screen, signed, trim, window,
 };
 use super::plan_options::{self, EVERY, OPTIONS, REFRESH, TOGGLE};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, PlanField as Field, PlanFlow, PlanMode};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -28,7 +28,6 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::Plan;
 use bazar_telegram::requests::InlineButton;
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Plans;
 /// Most plans a tenant's reordering looks at.
@@ -85,16 +84,6 @@ impl Op {
     }
 }
 
-/// A plan's field that is asked for (adding) or edited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Name,
-    Days,
-    Traffic,
-    Devices,
-    Price,
-}
-
 impl Field {
     const ALL: [Field; 5] = [Self::Name, Self::Days, Self::Traffic, Self::Devices, Self::Price];
 
@@ -104,20 +93,6 @@ impl Field {
 
     fn of_number(n: u64) -> Option<Self> {
         Self::ALL.get(usize::try_from(n).ok()?.checked_sub(1)?).copied()
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Days => "days",
-            Self::Traffic => "traffic",
-            Self::Devices => "devices",
-            Self::Price => "price",
-        }
-    }
-
-    fn of_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|f| f.name() == name)
     }
 
     fn question_key(self) -> &'static str {
@@ -195,7 +170,7 @@ pub(crate) async fn press(
         Op::Home => return Ok(Shown::screen(list(ctx, language, menu, 0).await?)),
         Op::List => return Ok(Shown::screen(list(ctx, language, menu, action.arg).await?)),
         Op::Add => {
-            state.admin_flow(super::flow(AREA, json!({"step": "name", "mode": "add"})));
+            state.admin_flow(AdminFlow::Plans(PlanFlow::new(Field::Name, PlanMode::Add)));
             return Ok(Shown::screen(ask(language, menu, AREA, t(language, Field::Name.question_key()))));
         }
         _ => {}
@@ -210,8 +185,7 @@ pub(crate) async fn press(
         Op::OptionsTap(tap) => plan_options::press(ctx, language, menu, plan, tap, action.arg).await?,
         Op::Edit => match Field::of_number(action.arg) {
             Some(field) => {
-                let flow = json!({"step": field.name(), "mode": "edit", "plan": id});
-                state.admin_flow(super::flow(AREA, flow));
+                state.admin_flow(AdminFlow::Plans(PlanFlow::new(field, PlanMode::Edit { plan: id })));
                 Shown::screen(ask(language, menu, AREA, t(language, field.question_key())))
             }
             None => Shown::toast(t(language, "menu-expired")),
@@ -242,15 +216,14 @@ pub(crate) async fn press(
 
 /// The next answer of adding or editing a plan.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    mut flow: Value,
+    mut flow: PlanFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(field) = field_str(&flow, "step").and_then(Field::of_name) else { return Ok(None) };
+    let field = flow.step;
     let question = t(language, field.question_key());
     let parsed = match input {
         Input::Text(text) => parse(field, text, language),
@@ -259,13 +232,12 @@ pub(crate) async fn input(
     let value = match parsed {
         Ok(value) => value,
         Err(why) => {
-            state.admin_flow(flow);
+            state.admin_flow(AdminFlow::Plans(flow));
             return Ok(Some(reask(language, menu, AREA, &why, &question)));
         }
     };
     let panel = PanelView::stored(&mut ctx.tx).await?;
-    if field_str(&flow, "mode") == Some("edit") {
-        let id = field_i64(&flow, "plan").unwrap_or(0);
+    if let PlanMode::Edit { plan: id } = flow.mode {
         let mut change = PlanChange::default();
         match value {
             Answer::Name(name) => {
@@ -286,33 +258,32 @@ pub(crate) async fn input(
             Ok(None) => screen(gone(language), vec![vec![area_home(language, menu, AREA)]]),
             Err(PlanRefusal::Store(e)) => return Err(e.into()),
             Err(refusal) => {
-                state.admin_flow(flow);
+                state.admin_flow(AdminFlow::Plans(flow));
                 reask(language, menu, AREA, &plan_options::refusal_text(language, &refusal), &question)
             }
         }));
     }
     match value {
-        Answer::Name(name) => flow["name"] = json!(name),
-        Answer::Days(d) => flow["days"] = json!(d),
-        Answer::Traffic(b) => flow["traffic"] = json!(b),
-        Answer::Devices(d) => flow["devices"] = json!(d),
-        Answer::Price(p) => flow["price"] = json!(p),
+        Answer::Name(name) => flow.name = Some(name),
+        Answer::Days(d) => flow.days = Some(d),
+        Answer::Traffic(b) => flow.traffic = b,
+        Answer::Devices(d) => flow.devices = d,
+        Answer::Price(p) => flow.price = Some(p),
     }
     if let Some(next) = field.next() {
-        flow["step"] = json!(next.name());
-        state.admin_flow(flow);
+        flow.step = next;
+        state.admin_flow(AdminFlow::Plans(flow));
         return Ok(Some(ask(language, menu, AREA, t(language, next.question_key()))));
     }
     // Every answer is in: store the draft (withdrawn) and ask to publish it.
     let existing = ctx.tx.plans_page(MAX_PLANS, 0).await?;
     let sort = existing.iter().map(|p| p.sort).max().map_or(0, |s| s.saturating_add(1));
-    let name = field_str(&flow, "name").unwrap_or_default().to_owned();
     let draft = PlanDraft {
-        names: with_name(PlanNames::default(), language, name),
-        days: field_i64(&flow, "days").and_then(|d| u32::try_from(d).ok()).unwrap_or(30),
-        traffic_bytes: flow.get("traffic").and_then(Value::as_u64),
-        devices: flow.get("devices").and_then(Value::as_u64).and_then(|d| u32::try_from(d).ok()),
-        price: field_i64(&flow, "price").unwrap_or(0),
+        names: with_name(PlanNames::default(), language, flow.name.unwrap_or_default()),
+        days: flow.days.unwrap_or(30),
+        traffic_bytes: flow.traffic,
+        devices: flow.devices,
+        price: flow.price.unwrap_or(0),
         currency: ctx.settings.currency(),
         sort,
         active: false,

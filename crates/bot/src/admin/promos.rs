@@ -4,12 +4,12 @@
 //! refused), and switch a code off / on.
 
 use super::manage::{
-    admin_home, area_home, ask, field_i64, field_str, gone, mark, op, pager, parse_int, reask, screen, signed, trim,
-    window,
+    admin_home, area_home, ask, gone, mark, op, pager, parse_int, reask, screen, signed, trim, window,
 };
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, PromoFlow, PromoStep};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -19,7 +19,6 @@ use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
 use bazar_telegram::requests::InlineButton;
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Promos;
 const DAY_MS: i64 = 86_400_000;
@@ -113,7 +112,8 @@ pub(crate) async fn press(
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
         Op::Add => match Kind::of(signed(action.arg)) {
             Some(kind) => {
-                state.admin_flow(super::flow(AREA, json!({"step": "code", "kind": kind as i64})));
+                let flow = PromoFlow { step: PromoStep::Code, kind: kind as i64, code: None, value: None, uses: None };
+                state.admin_flow(AdminFlow::Promos(flow));
                 Shown::screen(ask(language, menu, AREA, t(language, "mng-promo-code-ask")))
             }
             None => {
@@ -149,76 +149,71 @@ pub(crate) async fn press(
 
 /// The next answer of adding a code.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    mut flow: Value,
+    mut flow: PromoFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(kind) = field_i64(&flow, "kind").and_then(Kind::of) else { return Ok(None) };
+    let Some(kind) = Kind::of(flow.kind) else { return Ok(None) };
     let Input::Text(text) = input else {
-        state.admin_flow(flow);
+        state.admin_flow(AdminFlow::Promos(flow));
         return Ok(Some(ask(language, menu, AREA, t(language, "mng-text-please"))));
     };
-    let step = field_str(&flow, "step").unwrap_or_default().to_owned();
-    // Each step: the value if accepted, else why not and the question again.
-    let (accepted, question, next) = match step.as_str() {
-        "code" => {
-            let code = normalize_promo_code(text);
-            let taken = match &code {
-                Ok(code) => ctx.tx.promo(code).await?.is_some(),
-                Err(_) => false,
-            };
-            let accepted = match code {
-                Ok(_) if taken => Err(t(language, "mng-promo-exists")),
-                Ok(code) => Ok(json!(code)),
-                Err(e) => Err(e.to_string()),
-            };
-            (accepted, "mng-promo-code-ask", Some(("value", kind.value_question())))
-        }
-        "value" => {
-            let value = parse_int(text).filter(|v| kind.benefit(*v, ctx.settings.currency()).is_some());
-            let why = bazar_domain::PromoError::Value.to_string();
-            (value.map(|v| json!(v)).ok_or(why), kind.value_question(), Some(("uses", "mng-promo-uses-ask")))
-        }
-        "uses" => {
-            let uses = parse_int(text).filter(|u| (0..=MAX_USES).contains(u));
-            (
-                uses.map(|u| json!(u)).ok_or(t(language, "mng-promo-uses-bad")),
-                "mng-promo-uses-ask",
-                Some(("valid", "mng-promo-valid-ask")),
-            )
-        }
-        "valid" => {
-            let days = parse_int(text).filter(|d| (0..=MAX_VALID_DAYS).contains(d));
-            (days.map(|d| json!(d)).ok_or(t(language, "mng-promo-valid-bad")), "mng-promo-valid-ask", None)
-        }
-        _ => return Ok(None),
+    let currency = ctx.settings.currency();
+    // Each step: the answer written into the flow and the next question, or why not.
+    let answered = match flow.step {
+        PromoStep::Code => match normalize_promo_code(text) {
+            Ok(code) if ctx.tx.promo(&code).await?.is_some() => Err(t(language, "mng-promo-exists")),
+            Ok(code) => {
+                flow.code = Some(code);
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        },
+        PromoStep::Value => match parse_int(text).filter(|v| kind.benefit(*v, currency).is_some()) {
+            Some(value) => {
+                flow.value = Some(value);
+                Ok(())
+            }
+            None => Err(bazar_domain::PromoError::Value.to_string()),
+        },
+        PromoStep::Uses => match parse_int(text).filter(|u| (0..=MAX_USES).contains(u)) {
+            Some(uses) => {
+                flow.uses = Some(uses);
+                Ok(())
+            }
+            None => Err(t(language, "mng-promo-uses-bad")),
+        },
+        PromoStep::Valid => match parse_int(text).filter(|d| (0..=MAX_VALID_DAYS).contains(d)) {
+            Some(_) => Ok(()),
+            None => Err(t(language, "mng-promo-valid-bad")),
+        },
     };
-    let value = match accepted {
-        Ok(value) => value,
-        Err(why) => {
-            state.admin_flow(flow);
-            return Ok(Some(reask(language, menu, AREA, &why, &t(language, question))));
-        }
-    };
-    flow[step.as_str()] = value;
-    if let Some((next, question)) = next {
-        flow["step"] = json!(next);
-        state.admin_flow(flow);
-        return Ok(Some(ask(language, menu, AREA, t(language, question))));
+    if let Err(why) = answered {
+        let question = step_question(kind, flow.step);
+        state.admin_flow(AdminFlow::Promos(flow));
+        return Ok(Some(reask(language, menu, AREA, &why, &t(language, question))));
     }
-    let (Some(code), Some(benefit)) =
-        (field_str(&flow, "code"), field_i64(&flow, "value").and_then(|v| kind.benefit(v, ctx.settings.currency())))
-    else {
+    let next = match flow.step {
+        PromoStep::Code => Some(PromoStep::Value),
+        PromoStep::Value => Some(PromoStep::Uses),
+        PromoStep::Uses => Some(PromoStep::Valid),
+        PromoStep::Valid => None,
+    };
+    if let Some(next) = next {
+        flow.step = next;
+        state.admin_flow(AdminFlow::Promos(flow));
+        return Ok(Some(ask(language, menu, AREA, t(language, step_question(kind, next)))));
+    }
+    let valid = parse_int(text).unwrap_or(0);
+    let (Some(code), Some(benefit)) = (flow.code, flow.value.and_then(|v| kind.benefit(v, currency))) else {
         return Ok(None);
     };
-    let valid = field_i64(&flow, "valid").unwrap_or(0);
-    let uses = field_i64(&flow, "uses").unwrap_or(0);
+    let uses = flow.uses.unwrap_or(0);
     let draft = PromoDraft {
-        code: code.to_owned(),
+        code,
         benefit: Ok(benefit),
         starts_at: None,
         ends_at: (valid > 0).then(|| crate::clock::now_ms() + valid * DAY_MS),
@@ -240,6 +235,16 @@ pub(crate) async fn input(
             screen(refusal.to_string(), vec![vec![area_home(language, menu, AREA)]])
         }
     }))
+}
+
+/// The question a step asks.
+fn step_question(kind: Kind, step: PromoStep) -> &'static str {
+    match step {
+        PromoStep::Code => "mng-promo-code-ask",
+        PromoStep::Value => kind.value_question(),
+        PromoStep::Uses => "mng-promo-uses-ask",
+        PromoStep::Valid => "mng-promo-valid-ask",
+    }
 }
 
 fn benefit_text(language: Language, promo: &Promo) -> String {

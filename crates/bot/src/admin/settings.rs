@@ -14,10 +14,11 @@
 //! transaction's own view, and the cached settings are dropped so the next
 //! update reads the new ones.
 
-use super::manage::{PAGE, admin_home, ask, field_i64, gone, mark, op, pager, reask, screen};
+use super::manage::{PAGE, admin_home, ask, gone, mark, op, pager, reask, screen};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::AdminFlow;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;
@@ -25,7 +26,6 @@ use bazar_domain::{ConfigAudience, ConfigKey, FeatureFlag, Language};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_store::TenantSettings;
 use bazar_telegram::requests::InlineButton;
-use serde_json::{Value, json};
 use std::sync::Arc;
 
 const AREA: AdminArea = AdminArea::Settings;
@@ -109,7 +109,7 @@ pub(crate) async fn press(
         Op::Config => Shown::screen(config(ctx, language, menu, action.arg)),
         Op::Edit => match tenant_key(action.id) {
             Some(key) => {
-                state.admin_flow(super::flow(AREA, json!({"key": action.id})));
+                state.admin_flow(AdminFlow::Settings { key: action.id });
                 let mut shown = ask(language, menu, AREA, question(ctx, language, key));
                 let reset = op_row(t(language, "mng-set-reset"), menu, 'r', action.id);
                 shown.keyboard.inline_keyboard.insert(0, reset);
@@ -130,17 +130,14 @@ pub(crate) async fn press(
 
 /// A typed value for the key being edited.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    code: u64,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(key) = field_i64(&flow, "key").and_then(|k| u64::try_from(k).ok()).and_then(tenant_key) else {
-        return Ok(None);
-    };
+    let Some(key) = tenant_key(code) else { return Ok(None) };
     let parsed = match input {
         Input::Text(text) => key.parse_value(text).map_err(|e| e.to_string()),
         Input::Photo { .. } => Err(t(language, "mng-text-please")),
@@ -155,7 +152,7 @@ pub(crate) async fn input(
             Ok(Some(shown))
         }
         Err(why) => {
-            state.admin_flow(flow);
+            state.admin_flow(AdminFlow::Settings { key: code });
             Ok(Some(reask(language, menu, AREA, &why, &question(ctx, language, key))))
         }
     }

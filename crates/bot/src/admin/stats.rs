@@ -2,7 +2,7 @@
 //! day and by method — sent as a chart image (PNG) with a short summary in the
 //! admin's language as its caption. The screen in place offers the periods.
 
-use super::{Input, Shown};
+use super::Shown;
 use crate::callback::{Action, AdminArea, AdminOp};
 use crate::chart::{self, DailyFigures};
 use crate::context::CustomerBot;
@@ -15,7 +15,6 @@ use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::TenantStats;
 use bazar_telegram::Attachment;
 use bazar_telegram::requests::{InlineKeyboard, SendMessage, SendPhoto};
-use serde_json::Value;
 
 /// Op: send the chart of the last `arg` days (7, 30 or 90).
 const PERIOD: char = 'p';
@@ -44,19 +43,6 @@ pub(crate) async fn press(
     let report = report(ctx, language, days).await?;
     ctx.send(report.into_message(chat));
     Ok(Shown { screen: Some(screen(language, menu, days)), toast: Some(t(language, "stats-sending")) })
-}
-
-/// This area has no guided input.
-pub(crate) async fn input(
-    _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
-) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
 }
 
 fn screen(language: Language, menu: u64, days: u64) -> Screen {

@@ -6,12 +6,11 @@
 //! and `reset_link::request`, each queueing the job that brings the panel
 //! along, in this update's transaction.
 
-use super::manage::{
-    admin_home, area_home, ask, field_i64, gone, op, pager, parse_int, reask, screen, signed, trim, window,
-};
+use super::manage::{admin_home, area_home, ask, gone, op, pager, parse_int, reask, screen, signed, trim, window};
 use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::CustomerBot;
+use crate::flow::{AdminFlow, SubscriptionFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
@@ -22,7 +21,6 @@ use bazar_shop::admin_ops::{self, DisableOutcome, ExtendOutcome, MAX_EXTEND_DAYS
 use bazar_shop::reset_link::{self, ResetOutcome};
 use bazar_store::{Subscription, SubscriptionStatus};
 use bazar_telegram::requests::InlineButton;
-use serde_json::{Value, json};
 
 const AREA: AdminArea = AdminArea::Subscriptions;
 
@@ -92,7 +90,7 @@ pub(crate) async fn press(
             if subscription.status != SubscriptionStatus::Active {
                 return Ok(Shown::toast(t(language, "mng-sub-not-active")));
             }
-            state.admin_flow(super::flow(AREA, json!({"step": "days", "subscription": id})));
+            state.admin_flow(AdminFlow::Subscriptions(SubscriptionFlow::Days { subscription: id }));
             let question = t_args(language, "mng-sub-days-ask", &[("id", &id.to_string())]);
             Shown::screen(ask(language, menu, AREA, question))
         }
@@ -136,15 +134,14 @@ pub(crate) async fn press(
 
 /// The number of days to add.
 pub(crate) async fn input(
-    _bot: &CustomerBot,
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    flow: Value,
+    flow: SubscriptionFlow,
     input: Input<'_>,
     language: Language,
     menu: u64,
 ) -> Result<Option<Screen>, HandlerError> {
-    let Some(id) = field_i64(&flow, "subscription") else { return Ok(None) };
+    let SubscriptionFlow::Days { subscription: id } = flow;
     let question = t_args(language, "mng-sub-days-ask", &[("id", &id.to_string())]);
     let days = match input {
         Input::Text(text) => {
@@ -153,7 +150,7 @@ pub(crate) async fn input(
         Input::Photo { .. } => None,
     };
     let Some(days) = days else {
-        state.admin_flow(flow);
+        state.admin_flow(AdminFlow::Subscriptions(flow));
         return Ok(Some(reask(language, menu, AREA, &t(language, "mng-sub-days-bad"), &question)));
     };
     let actor = format!("bot:{}", ctx.customer.telegram_id.get());

@@ -6,8 +6,8 @@
 //! customer by `support::admin_answers`, exactly as from the admin chat's
 //! Answer button. Closing tells the customer, as the Close button does.
 
+use super::Shown;
 use super::manage::{admin_home, gone, op, pager, screen, signed, trim, window};
-use super::{Input, Shown};
 use crate::callback::{AdminArea, AdminOp};
 use crate::context::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
@@ -17,7 +17,6 @@ use bazar_domain::{Language, calendar::iso_date_of_ms};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{TicketStatus, TicketSummary};
 use bazar_telegram::requests::{InlineButton, SendMessage};
-use serde_json::Value;
 
 const AREA: AdminArea = AdminArea::Tickets;
 /// Messages of a thread shown on one screen (the newest).
@@ -102,19 +101,6 @@ pub(crate) async fn press(
             None => Shown::toast(gone(language)),
         },
     })
-}
-
-/// This area has no guided input of its own (answers go through `support`).
-pub(crate) async fn input(
-    _bot: &CustomerBot,
-    _ctx: &mut UpdateContext,
-    _state: &mut ChatState,
-    _flow: Value,
-    _input: Input<'_>,
-    _language: Language,
-    _menu: u64,
-) -> Result<Option<Screen>, HandlerError> {
-    Ok(None)
 }
 
 fn status_mark(status: TicketStatus) -> &'static str {
