@@ -1,6 +1,6 @@
 //! The command line.
 
-use bazar_domain::{BotId, TelegramUserId};
+use bazar_domain::{BotId, PlanId, TelegramUserId};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -311,7 +311,7 @@ pub enum PlanCommand {
         /// The bot's id.
         bot: BotId,
         /// The plan's id (see `bazar plan list`).
-        plan: i64,
+        plan: PlanId,
         #[command(flatten)]
         fields: PlanFields,
     },
@@ -320,14 +320,14 @@ pub enum PlanCommand {
         /// The bot's id.
         bot: BotId,
         /// The plan's id.
-        plan: i64,
+        plan: PlanId,
     },
     /// Offer a disabled plan again.
     Enable {
         /// The bot's id.
         bot: BotId,
         /// The plan's id.
-        plan: i64,
+        plan: PlanId,
     },
 }
 

@@ -5,7 +5,7 @@
 //! an older menu — or data from another version of the bot — decodes as
 //! [`Decoded::Expired`] and the customer gets a friendly "menu expired" answer.
 
-use bazar_domain::Language;
+use bazar_domain::{Language, PlanId};
 use bazar_store::PaymentMethod;
 
 const VERSION: &str = "v1";
@@ -24,9 +24,9 @@ pub enum Action {
     /// The list of plans.
     Plans,
     /// One plan's summary.
-    Plan(i64),
+    Plan(PlanId),
     /// Pay for a plan from the wallet.
-    Pay(i64),
+    Pay(PlanId),
     /// The customer's subscriptions.
     Subscriptions,
     /// The wallet.
@@ -54,7 +54,7 @@ pub enum Action {
     /// Top up the wallet with this method: ask for the amount.
     TopUpWith(PaymentMethod),
     /// Pay the difference between the wallet and a plan's price with a method, then buy the plan.
-    PayDifference(PaymentMethod, i64),
+    PayDifference(PaymentMethod, PlanId),
     /// Cancel the customer's open card-to-card payment.
     CancelPayment,
     /// Admin: approve a card-to-card payment (not tied to a menu generation).
@@ -202,8 +202,8 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::LanguageMenu => format!("{VERSION}.{menu}.lang"),
         Action::SetLanguage(l) => format!("{VERSION}.{menu}.lang.{}", l.code()),
         Action::Plans => format!("{VERSION}.{menu}.plans"),
-        Action::Plan(id) => format!("{VERSION}.{menu}.plan.{}", to_base36(id as u64)),
-        Action::Pay(id) => format!("{VERSION}.{menu}.pay.{}", to_base36(id as u64)),
+        Action::Plan(id) => format!("{VERSION}.{menu}.plan.{}", to_base36(id.get() as u64)),
+        Action::Pay(id) => format!("{VERSION}.{menu}.pay.{}", to_base36(id.get() as u64)),
         Action::Subscriptions => format!("{VERSION}.{menu}.subs"),
         Action::Wallet => format!("{VERSION}.{menu}.wallet"),
         Action::Trial => format!("{VERSION}.{menu}.trial"),
@@ -217,7 +217,9 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
         Action::TopUp => format!("{VERSION}.{menu}.topup"),
         Action::TopUpWith(m) => format!("{VERSION}.{menu}.topup.{}", method_char(m)),
-        Action::PayDifference(m, id) => format!("{VERSION}.{menu}.diff.{}{}", method_char(m), to_base36(id as u64)),
+        Action::PayDifference(m, id) => {
+            format!("{VERSION}.{menu}.diff.{}{}", method_char(m), to_base36(id.get() as u64))
+        }
         Action::CancelPayment => format!("{VERSION}.{menu}.cancelpay"),
         Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id as u64)),
         Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
@@ -295,11 +297,11 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         },
         (Some("plans"), None, None) => Action::Plans,
         (Some("plan"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
-            Some(id) => Action::Plan(id),
+            Some(id) => Action::Plan(PlanId::from_raw(id)),
             None => return Decoded::Expired,
         },
         (Some("pay"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
-            Some(id) => Action::Pay(id),
+            Some(id) => Action::Pay(PlanId::from_raw(id)),
             None => return Decoded::Expired,
         },
         (Some("subs"), None, None) => Action::Subscriptions,
@@ -318,7 +320,7 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
             let method = arg.chars().next().and_then(method_of);
             let id = arg.get(1..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
             match (method, id) {
-                (Some(m), Some(id)) => Action::PayDifference(m, id),
+                (Some(m), Some(id)) => Action::PayDifference(m, PlanId::from_raw(id)),
                 _ => return Decoded::Expired,
             }
         }
@@ -376,8 +378,8 @@ mod tests {
             Action::LanguageMenu,
             Action::SetLanguage(Language::Fa),
             Action::Plans,
-            Action::Plan(i64::MAX),
-            Action::Pay(42),
+            Action::Plan(PlanId::from_raw(i64::MAX)),
+            Action::Pay(PlanId::from_raw(42)),
             Action::Subscriptions,
             Action::Wallet,
             Action::Trial,
@@ -390,8 +392,8 @@ mod tests {
             Action::TicketClose(77),
             Action::TopUp,
             Action::TopUpWith(PaymentMethod::Stars),
-            Action::PayDifference(PaymentMethod::Card, i64::MAX),
-            Action::PayDifference(PaymentMethod::Zarinpal, 5),
+            Action::PayDifference(PaymentMethod::Card, PlanId::from_raw(i64::MAX)),
+            Action::PayDifference(PaymentMethod::Zarinpal, PlanId::from_raw(5)),
             Action::CancelPayment,
             Action::PaymentApprove(i64::MAX),
             Action::PaymentReject(3),

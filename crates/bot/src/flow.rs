@@ -6,6 +6,7 @@
 //! does not read as one of these is dropped, never half-read.
 
 use crate::callback::AdminArea;
+use bazar_domain::PlanId;
 use serde::{Deserialize, Serialize};
 
 /// An open guided flow of one admin area.
@@ -118,7 +119,7 @@ pub enum PlanMode {
     /// One field of an existing plan.
     Edit {
         /// The plan.
-        plan: i64,
+        plan: PlanId,
     },
 }
 
@@ -256,7 +257,7 @@ mod tests {
                 json!({"area": "plans", "step": "price", "mode": "edit", "plan": 3}),
                 AdminFlow::Plans(PlanFlow {
                     step: PlanField::Price,
-                    mode: PlanMode::Edit { plan: 3 },
+                    mode: PlanMode::Edit { plan: PlanId::from_raw(3) },
                     name: None,
                     days: None,
                     traffic: None,

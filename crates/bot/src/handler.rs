@@ -8,7 +8,7 @@ use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
 use crate::shop_screens;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, PromoBenefit, normalize_promo_code};
+use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, PlanId, PromoBenefit, normalize_promo_code};
 use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
@@ -370,7 +370,7 @@ async fn press(
 async fn plan_summary(
     zarinpal: &ZarinpalGateway,
     ctx: &mut UpdateContext,
-    id: i64,
+    id: PlanId,
     language: Language,
     state: &mut ChatState,
     menu: u64,
@@ -464,7 +464,7 @@ fn refusal_key(refusal: PromoRefusal) -> &'static str {
 
 async fn pay(
     ctx: &mut UpdateContext,
-    plan: i64,
+    plan: PlanId,
     key: &str,
     language: Language,
     state: &mut ChatState,

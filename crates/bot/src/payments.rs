@@ -9,7 +9,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{Bank, Charge, ConfigKey, ConfigValue, Language, Money, Stars, mask_card_number};
+use bazar_domain::{Bank, Charge, ConfigKey, ConfigValue, Language, Money, PlanId, Stars, mask_card_number};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::card::{self, CardStart, Decision};
 use bazar_shop::payments::stars::{self, PreCheckoutRefusal, StarsPaid, StarsStart};
@@ -128,7 +128,7 @@ pub(crate) async fn pay_difference(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
     method: PaymentMethod,
-    plan_id: i64,
+    plan_id: PlanId,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
     let Some(plan) = ctx.tx.plan(plan_id).await?.filter(|p| p.active) else {
@@ -162,7 +162,7 @@ async fn start(
     state: &mut ChatState,
     method: PaymentMethod,
     amount: Money,
-    plan: Option<(i64, Option<String>)>,
+    plan: Option<(PlanId, Option<String>)>,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
     if !offered(ctx, zarinpal).await?.contains(&method) {

@@ -69,6 +69,10 @@ positive_id!(
     /// A Telegram user id (the same human has the same id in every bot).
     TelegramUserId
 );
+positive_id!(
+    /// A plan of one shop (`bot_plans.id`).
+    PlanId
+);
 
 /// A Telegram chat id. Unlike user ids it may be negative (groups, channels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

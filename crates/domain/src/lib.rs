@@ -35,7 +35,7 @@ pub use config_key::{
 };
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use iban::{Iban, IbanError};
-pub use ids::{BotId, ChatId, CustomerId, IdError, TelegramUserId};
+pub use ids::{BotId, ChatId, CustomerId, IdError, PlanId, TelegramUserId};
 pub use jobs::{JobError, JobKind};
 pub use language::{Language, UnknownLanguage};
 pub use money::{Charge, Currency, Money, MoneyError, Stars, UnknownCurrency, group_thousands};

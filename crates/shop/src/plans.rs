@@ -10,7 +10,7 @@
 //! or uses the copy kept in the database.
 
 use bazar_domain::{
-    Currency, Money, OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanError, PlanNames, PlanOptions,
+    Currency, Money, OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanError, PlanId, PlanNames, PlanOptions,
     check_devices, check_duration, check_price,
 };
 use bazar_store::{NewPlan, Plan, PlanUpdate, StoreError, TenantTx};
@@ -286,7 +286,7 @@ pub async fn create(tx: &mut TenantTx, draft: PlanDraft, panel: &PanelView) -> R
 /// shop's panel.
 pub async fn update(
     tx: &mut TenantTx,
-    id: i64,
+    id: PlanId,
     change: PlanChange,
     panel: &PanelView,
 ) -> Result<Option<Plan>, PlanRefusal> {

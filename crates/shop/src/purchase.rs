@@ -2,7 +2,7 @@
 
 use crate::promo::with_benefit;
 use bazar_domain::jobs::ProvisionJob;
-use bazar_domain::{Currency, CustomerId, JobKind, Money, PromoBenefit};
+use bazar_domain::{Currency, CustomerId, JobKind, Money, PlanId, PromoBenefit};
 use bazar_store::{Created, EntryKind, NewSubscription, Plan, PromoRefusal, StoreError, Subscription, TenantTx};
 
 /// How a purchase ended.
@@ -60,7 +60,7 @@ pub struct Purchase<'a> {
 pub async fn buy(
     tx: &mut TenantTx,
     customer: CustomerId,
-    plan_id: i64,
+    plan_id: PlanId,
     purchase: &Purchase<'_>,
 ) -> Result<BuyOutcome, StoreError> {
     let Purchase { key: purchase_key, currency, referral_percent, promo } = *purchase;

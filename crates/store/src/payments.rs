@@ -5,7 +5,7 @@
 use crate::clock::now_ms;
 use crate::row::get_money;
 use crate::{Backend, StoreError, TenantTx};
-use bazar_domain::{Charge, CustomerId, Money};
+use bazar_domain::{Charge, CustomerId, Money, PlanId};
 pub use bazar_domain::{PaymentMethod, PaymentStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -26,7 +26,7 @@ pub struct Payment {
     /// What the wallet receives, in the tenant's currency.
     pub credit: Money,
     /// A plan to buy once credited.
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     /// A promo code for that purchase.
     pub promo: Option<String>,
     /// Card-to-card: the card shown.
@@ -69,7 +69,7 @@ pub struct NewPayment {
     /// What the wallet receives.
     pub credit: Money,
     /// A plan to buy once credited.
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     /// A promo code for that purchase.
     pub promo: Option<String>,
     /// Card-to-card: the card shown.
@@ -121,7 +121,7 @@ fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
         status: PaymentStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("payment status {status}")))?,
         charge: get_charge(row)?,
         credit: get_money(row, "credit", "currency")?,
-        plan_id: row.try_get("plan_id")?,
+        plan_id: row.try_get::<Option<i64>, _>("plan_id")?.map(PlanId::from_raw),
         promo: row.try_get("promo")?,
         card_id: row.try_get("card_id")?,
         tracking_code: row.try_get("tracking_code")?,
@@ -168,7 +168,7 @@ impl TenantTx {
             .bind(pay_currency)
             .bind(new.credit.minor())
             .bind(new.credit.code())
-            .bind(new.plan_id)
+            .bind(new.plan_id.map(PlanId::get))
             .bind(new.promo.as_deref())
             .bind(new.card_id)
             .bind(&code)

@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::row::{get_bool, get_money};
 use crate::{StoreError, Tenant, TenantTx};
-use bazar_domain::{Money, PlanNames, PlanOptions};
+use bazar_domain::{Money, PlanId, PlanNames, PlanOptions};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     /// Row id.
-    pub id: i64,
+    pub id: PlanId,
     /// Names per language.
     pub names: PlanNames,
     /// Length of a subscription.
@@ -76,7 +76,7 @@ const COLUMNS: &str = "id, name_fa, name_ru, name_en, duration_days, traffic_byt
 fn from_row(row: &AnyRow) -> Result<Plan, StoreError> {
     let options: String = row.try_get("panel_options")?;
     Ok(Plan {
-        id: row.try_get("id")?,
+        id: PlanId::from_raw(row.try_get("id")?),
         names: PlanNames { fa: row.try_get("name_fa")?, ru: row.try_get("name_ru")?, en: row.try_get("name_en")? },
         duration_days: row.try_get::<i64, _>("duration_days")? as u32,
         traffic_bytes: row.try_get::<Option<i64>, _>("traffic_bytes")?.map(|b| b as u64),
@@ -103,10 +103,10 @@ impl TenantTx {
     }
 
     /// One plan of this tenant.
-    pub async fn plan(&mut self, id: i64) -> Result<Option<Plan>, StoreError> {
+    pub async fn plan(&mut self, id: PlanId) -> Result<Option<Plan>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM bot_plans WHERE bot_id = $1 AND id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -148,11 +148,11 @@ impl TenantTx {
         .bind(now)
         .fetch_one(self.conn())
         .await?;
-        self.plan(id).await?.ok_or_else(|| StoreError::Corrupt("plan vanished".into()))
+        self.plan(PlanId::from_raw(id)).await?.ok_or_else(|| StoreError::Corrupt("plan vanished".into()))
     }
 
     /// Changes a plan; `Ok(None)` when this tenant has no such plan.
-    pub async fn update_plan(&mut self, id: i64, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
+    pub async fn update_plan(&mut self, id: PlanId, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
         let Some(mut plan) = self.plan(id).await? else {
             return Ok(None);
         };
@@ -179,7 +179,7 @@ impl TenantTx {
              WHERE bot_id = $1 AND id = $2",
         )
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(&plan.names.fa)
         .bind(&plan.names.ru)
         .bind(&plan.names.en)
@@ -226,7 +226,7 @@ impl Tenant<'_> {
     }
 
     /// Changes a plan; `Ok(None)` when this tenant has no such plan.
-    pub async fn update_plan(&self, id: i64, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
+    pub async fn update_plan(&self, id: PlanId, update: &PlanUpdate) -> Result<Option<Plan>, StoreError> {
         let mut tx = self.begin().await?;
         let Some(plan) = tx.update_plan(id, update).await? else {
             return Ok(None);

@@ -5,7 +5,7 @@ use crate::clock::now_ms;
 use crate::row::{get_bool, get_money};
 use crate::{StoreError, TenantTx};
 pub use bazar_domain::SubscriptionStatus;
-use bazar_domain::{CustomerId, InstallationId, Money, NAME_ALPHABET, panel_user_name};
+use bazar_domain::{CustomerId, InstallationId, Money, NAME_ALPHABET, PlanId, panel_user_name};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -17,7 +17,7 @@ pub struct Subscription {
     /// The customer it belongs to.
     pub customer_id: CustomerId,
     /// The plan bought (`None` for a trial, or a deleted plan).
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     /// A free trial.
     pub is_trial: bool,
     /// The panel it lives on.
@@ -50,7 +50,7 @@ pub struct NewSubscription {
     /// Buyer.
     pub customer_id: CustomerId,
     /// Plan bought (`None` for a trial).
-    pub plan_id: Option<i64>,
+    pub plan_id: Option<PlanId>,
     /// A free trial (the database allows one per customer).
     pub is_trial: bool,
     /// The tenant's panel.
@@ -105,7 +105,7 @@ fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
     Ok(Subscription {
         id: row.try_get("id")?,
         customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
-        plan_id: row.try_get("plan_id")?,
+        plan_id: row.try_get::<Option<i64>, _>("plan_id")?.map(PlanId::from_raw),
         is_trial: get_bool(row, "is_trial")?,
         panel_id: row.try_get("panel_id")?,
         panel_username: row.try_get::<Option<String>, _>("panel_username")?.unwrap_or_default(),
@@ -139,7 +139,7 @@ impl TenantTx {
         )
         .bind(self.bot())
         .bind(new.customer_id.get())
-        .bind(new.plan_id)
+        .bind(new.plan_id.map(PlanId::get))
         .bind(new.is_trial)
         .bind(new.panel_id)
         .bind(i64::from(new.duration_days))

@@ -156,7 +156,7 @@ fn input(e: impl std::fmt::Display) -> CliError {
     CliError::input(e.to_string())
 }
 
-fn no_plan(bot: bazar_domain::BotId, plan: i64) -> CliError {
+fn no_plan(bot: bazar_domain::BotId, plan: bazar_domain::PlanId) -> CliError {
     CliError::input(format!("bot {bot} has no plan {plan}"))
 }
 

@@ -118,7 +118,7 @@ fn toggled(
 }
 
 fn render(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen {
-    let raw = plan.id as u64;
+    let raw = plan.id.get() as u64;
     let back = vec![op(t(language, "btn-back"), menu, AREA, 'v', raw, 0)];
     let refresh = vec![op(t(language, "mng-plan-options-refresh"), menu, AREA, REFRESH, raw, 0)];
     let (kind, catalog) = match panel {

@@ -23,7 +23,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Language, PlanNames, check_devices, check_duration, parse_price, parse_traffic_gb};
+use bazar_domain::{Language, PlanId, PlanNames, check_devices, check_duration, parse_price, parse_traffic_gb};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::Plan;
@@ -165,7 +165,7 @@ pub(crate) async fn press(
     menu: u64,
 ) -> Result<Shown, HandlerError> {
     let Some(what) = Op::of(action.op) else { return Ok(Shown::toast(t(language, "menu-expired"))) };
-    let id = signed(action.id);
+    let id = PlanId::from_raw(signed(action.id));
     match what {
         Op::Home => return Ok(Shown::screen(list(ctx, language, menu, 0).await?)),
         Op::List => return Ok(Shown::screen(list(ctx, language, menu, action.arg).await?)),
@@ -303,7 +303,7 @@ pub(crate) async fn input(
     };
     let mut shown = view(language, menu, &plan, &panel);
     shown.text = format!("{}\n\n{}", t(language, "mng-plan-draft"), shown.text);
-    let publish = vec![op(t(language, "mng-plan-publish"), menu, AREA, 'c', plan.id as u64, 0)];
+    let publish = vec![op(t(language, "mng-plan-publish"), menu, AREA, 'c', plan.id.get() as u64, 0)];
     shown.keyboard.inline_keyboard.insert(0, publish);
     Ok(Some(shown))
 }
@@ -325,7 +325,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-plan-add"), menu, AREA, 'a', 0, 0)]];
     for p in &plans {
         let label = format!("{} {} · {}", mark(p.active), p.names.name(language), price(language, p.price));
-        let raw = p.id as u64;
+        let raw = p.id.get() as u64;
         rows.push(vec![
             op(label, menu, AREA, 'v', raw, 0),
             op("🔼".into(), menu, AREA, 'u', raw, 0),
@@ -364,7 +364,7 @@ fn view(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen
         }
         PanelView::None => text,
     };
-    let raw = plan.id as u64;
+    let raw = plan.id.get() as u64;
     let edit = |f: Field| op(t(language, f.button_key()), menu, AREA, 'e', raw, f.number());
     let toggle = t(language, if plan.active { "mng-plan-withdraw" } else { "mng-plan-offer" });
     let rows = vec![
@@ -379,7 +379,7 @@ fn view(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen
 
 /// Swaps plan `id` with its neighbour in display order; the tenant's plans are
 /// renumbered 0, 1, 2… on the way, so equal sort values never block a move.
-async fn reorder(ctx: &mut UpdateContext, id: i64, up: bool) -> Result<bool, HandlerError> {
+async fn reorder(ctx: &mut UpdateContext, id: PlanId, up: bool) -> Result<bool, HandlerError> {
     let mut plans = ctx.tx.plans_page(MAX_PLANS, 0).await?;
     let Some(at) = plans.iter().position(|p| p.id == id) else { return Ok(false) };
     let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|i| *i < plans.len()) };

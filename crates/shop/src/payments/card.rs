@@ -5,7 +5,7 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CustomerId, JobKind, Money, TelegramUserId};
+use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PlanId, TelegramUserId};
 use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx};
 use rand::Rng;
 
@@ -39,7 +39,7 @@ pub async fn start(
     settings: &TenantSettings,
     customer: CustomerId,
     amount: Money,
-    plan: Option<(i64, Option<String>)>,
+    plan: Option<(PlanId, Option<String>)>,
 ) -> Result<CardStart, StoreError> {
     if let Some(payment) = tx.open_card_payment(customer).await? {
         let card = match payment.card_id {

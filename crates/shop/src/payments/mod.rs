@@ -21,7 +21,7 @@ pub mod zarinpal;
 
 use crate::{BuyOutcome, Purchase, buy};
 use bazar_domain::jobs::{PaymentUpdateJob, PurchaseResult};
-use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, FeatureFlag, JobKind, Money};
+use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, FeatureFlag, JobKind, Money, PlanId};
 use bazar_store::{
     EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
 };
@@ -133,7 +133,7 @@ pub async fn settle(
 async fn auto_purchase(
     tx: &mut TenantTx,
     payment: &Payment,
-    plan: i64,
+    plan: PlanId,
     referral_percent: Option<u8>,
 ) -> Result<AutoPurchase, StoreError> {
     let key = format!("payment:{}", payment.id);
@@ -246,7 +246,7 @@ pub(crate) fn fiat_payment(
     customer: CustomerId,
     method: PaymentMethod,
     amount: Money,
-    plan: Option<(i64, Option<String>)>,
+    plan: Option<(PlanId, Option<String>)>,
     card_id: Option<i64>,
     expires_at: i64,
 ) -> NewPayment {

@@ -14,7 +14,7 @@
 use super::{MethodLimits, Settlement, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, JobKind, Money, Stars};
+use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PlanId, Stars};
 use bazar_store::{
     EntryKind, Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, Store, StoreError, TenantScope,
     TenantSettings, TenantTx,
@@ -63,7 +63,7 @@ pub async fn start(
     settings: &TenantSettings,
     customer: CustomerId,
     credit: Money,
-    plan: Option<(i64, Option<String>)>,
+    plan: Option<(PlanId, Option<String>)>,
 ) -> Result<StarsStart, StoreError> {
     let ConfigValue::Int(rate) = settings.config(ConfigKey::StarsRate) else {
         return Ok(StarsStart::NotConfigured);

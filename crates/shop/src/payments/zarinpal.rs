@@ -6,7 +6,7 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{Charge, Currency, CustomerId, JobKind, Money};
+use bazar_domain::{Charge, Currency, CustomerId, JobKind, Money, PlanId};
 use bazar_store::{
     Job, JobEnd, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings, TenantTx,
 };
@@ -95,7 +95,7 @@ impl ZarinpalGateway {
         settings: &TenantSettings,
         customer: CustomerId,
         amount: Money,
-        plan: Option<(i64, Option<String>)>,
+        plan: Option<(PlanId, Option<String>)>,
     ) -> Result<ZarinpalStart, StoreError> {
         if self.options.public_url.is_none() {
             return Ok(ZarinpalStart::NoPublicUrl);

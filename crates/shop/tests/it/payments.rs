@@ -5,8 +5,8 @@
 //! refund) and the plan bought with the credit.
 
 use bazar_domain::{
-    BotToken, CardNumber, CardRotation, Charge, ConfigKey, ConfigValue, Currency, CustomerId, Money, PlanNames, Stars,
-    TelegramUserId,
+    BotToken, CardNumber, CardRotation, Charge, ConfigKey, ConfigValue, Currency, CustomerId, Money, PlanId, PlanNames,
+    Stars, TelegramUserId,
 };
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::payments::card::{self, CardStart, Decision};
@@ -205,7 +205,7 @@ async fn start_card_for_plan(
     scope: &TenantScope,
     customer: CustomerId,
     amount: i64,
-    plan: Option<i64>,
+    plan: Option<PlanId>,
 ) -> CardStart {
     let settings = settings(store, scope).await;
     let amount = Money::irt(amount);
@@ -737,7 +737,7 @@ async fn start_stars(
     scope: &TenantScope,
     customer: CustomerId,
     credit: i64,
-    plan: Option<i64>,
+    plan: Option<PlanId>,
 ) -> Payment {
     let settings = settings(store, scope).await;
     let credit = Money::irt(credit);

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{CustomerId, mask_card_number};
+use bazar_domain::{CustomerId, PlanId, mask_card_number};
 use bazar_shop::payments::card::{self, Decision};
 use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::stars::{self, Refund};
@@ -198,7 +198,7 @@ fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
         pay_currency: payment.charge.parts().1.to_owned(),
         credit: payment.credit.minor(),
         currency: payment.credit.code().to_owned(),
-        plan_id: payment.plan_id,
+        plan_id: payment.plan_id.map(PlanId::get),
         promo: payment.promo,
         card_id: payment.card_id,
         card_number: payment.card_id.and_then(|id| cards.get(&id).cloned()),

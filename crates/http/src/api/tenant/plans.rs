@@ -9,7 +9,7 @@ use crate::error::{ApiError, FieldError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanNames};
+use bazar_domain::{InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanId, PlanNames};
 use bazar_shop::plans::{self, FieldRefusal, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::Plan;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -151,7 +151,7 @@ pub struct PlanBody {
 impl From<Plan> for PlanBody {
     fn from(plan: Plan) -> Self {
         Self {
-            id: plan.id,
+            id: plan.id.get(),
             names: Names { fa: plan.names.fa, ru: plan.names.ru, en: plan.names.en },
             days: plan.duration_days,
             traffic_gb: plan.traffic_bytes.map(|b| b >> 30),
@@ -346,7 +346,7 @@ async fn get_plan(
     Path(id): Path<i64>,
 ) -> Result<Json<PlanBody>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
-    let plan = tx.plan(id).await?.ok_or_else(not_found)?;
+    let plan = tx.plan(PlanId::from_raw(id)).await?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(plan.into()))
 }
@@ -396,7 +396,8 @@ async fn update_plan(
         parse_refusals,
     };
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let plan = plans::update(&mut tx, id, change, &panel).await.map_err(refused)?.ok_or_else(not_found)?;
+    let plan =
+        plans::update(&mut tx, PlanId::from_raw(id), change, &panel).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(plan.into()))
 }
@@ -424,7 +425,10 @@ async fn delete_plan(
 ) -> Result<Json<PlanBody>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
     let change = PlanChange { active: Some(false), ..PlanChange::default() };
-    let plan = plans::update(&mut tx, id, change, &PanelView::None).await.map_err(refused)?.ok_or_else(not_found)?;
+    let plan = plans::update(&mut tx, PlanId::from_raw(id), change, &PanelView::None)
+        .await
+        .map_err(refused)?
+        .ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(plan.into()))
 }

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use bazar_domain::CustomerId;
+use bazar_domain::PlanId;
 use bazar_shop::admin_ops::{self, DisableOutcome, ExtendOutcome};
 use bazar_store::{Subscription, SubscriptionFilter, SubscriptionStatus};
 use serde::{Deserialize, Serialize};
@@ -61,7 +62,7 @@ impl From<Subscription> for SubscriptionView {
         Self {
             id: s.id,
             customer_id: s.customer_id.get(),
-            plan_id: s.plan_id,
+            plan_id: s.plan_id.map(PlanId::get),
             is_trial: s.is_trial,
             status: s.status.as_str().to_owned(),
             duration_days: s.duration_days,
