@@ -49,6 +49,13 @@ pub struct Purchase<'a> {
     pub promo: Option<&'a str>,
 }
 
+impl<'a> Purchase<'a> {
+    /// A purchase under `key` in `currency`, without referral share or promo code.
+    pub const fn plain(key: &'a str, currency: Currency) -> Self {
+        Self { key, currency, referral_percent: None, promo: None }
+    }
+}
+
 /// Buys `plan_id` for `customer` inside `tx`: debits the wallet (ledger key
 /// `purchase:{subscription}`), creates the subscription and queues its
 /// provisioning — all or nothing with the caller's commit.

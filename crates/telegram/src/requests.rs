@@ -122,19 +122,29 @@ impl SendMessage {
     pub fn new(chat_id: i64, text: impl Into<String>) -> Self {
         Self { chat_id, text: text.into(), parse_mode: None, reply_markup: None }
     }
-
-    /// The text is HTML.
-    pub fn html(mut self) -> Self {
-        self.parse_mode = Some(ParseMode::Html);
-        self
-    }
-
-    /// With `markup` under it.
-    pub fn markup(mut self, markup: impl Into<ReplyMarkup>) -> Self {
-        self.reply_markup = Some(markup.into());
-        self
-    }
 }
+
+/// `html()` and `markup()` for the requests that carry a formatted text (or
+/// caption) and buttons under it.
+macro_rules! formatted {
+    ($($request:ty),*) => {$(
+        impl $request {
+            /// The text (or caption) is HTML.
+            pub fn html(mut self) -> Self {
+                self.parse_mode = Some(ParseMode::Html);
+                self
+            }
+
+            /// With `markup` under it.
+            pub fn markup(mut self, markup: impl Into<ReplyMarkup>) -> Self {
+                self.reply_markup = Some(markup.into());
+                self
+            }
+        }
+    )*};
+}
+
+formatted!(SendMessage, SendPhoto);
 
 impl BotMethod for SendMessage {
     const METHOD: &'static str = "sendMessage";
@@ -169,18 +179,6 @@ impl SendPhoto {
     /// With `caption` under it.
     pub fn caption(mut self, caption: impl Into<String>) -> Self {
         self.caption = Some(caption.into());
-        self
-    }
-
-    /// The caption is HTML.
-    pub fn html(mut self) -> Self {
-        self.parse_mode = Some(ParseMode::Html);
-        self
-    }
-
-    /// With `markup` under it.
-    pub fn markup(mut self, markup: impl Into<ReplyMarkup>) -> Self {
-        self.reply_markup = Some(markup.into());
         self
     }
 }

@@ -22,15 +22,7 @@ async fn bought_provisioned_reminded_expired() {
     let platform = platform();
 
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::irt(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    let bought = bazar_shop::buy(
-        &mut tx,
-        customer.id,
-        plan.id,
-        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    let bought = crate::top_up_and_buy(&mut tx, customer.id, plan.id, 50_000).await;
     assert!(matches!(bought, BuyOutcome::Bought { .. }));
     tx.commit().await.unwrap();
 
@@ -79,15 +71,7 @@ async fn auto_renewal_extends_instead_of_expiring() {
         shop("4243:AAE00000000000000000000000000000000", None).await;
     let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::irt(60_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    bazar_shop::buy(
-        &mut tx,
-        customer.id,
-        plan.id,
-        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    crate::top_up_and_buy(&mut tx, customer.id, plan.id, 60_000).await;
     tx.set_auto_renew(customer.id, true).await.unwrap();
     tx.commit().await.unwrap();
     let provisioner =
@@ -130,15 +114,7 @@ async fn a_provisioning_that_never_ends_is_refunded() {
         shop("4244:AAE00000000000000000000000000000000", None).await;
     let platform = platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::irt(50_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    bazar_shop::buy(
-        &mut tx,
-        customer.id,
-        plan.id,
-        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    crate::top_up_and_buy(&mut tx, customer.id, plan.id, 50_000).await;
     let paid = tx.balance(customer.id, Currency::Irt).await.unwrap();
     tx.commit().await.unwrap();
     let provisioner =
@@ -274,10 +250,10 @@ async fn a_refund_is_in_the_currency_that_was_paid() {
     let rial_plan = tenant.add_plan(&rial_plan).await.unwrap();
     let mut tx = tenant.begin().await.unwrap();
     tx.post(customer.id, Money::irr(300_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    let toman = Purchase { key: "buy:0", currency: Currency::Irt, referral_percent: None, promo: None };
+    let toman = Purchase::plain("buy:0", Currency::Irt);
     let refused = bazar_shop::buy(&mut tx, customer.id, rial_plan.id, &toman).await.unwrap();
     assert_eq!(refused, BuyOutcome::PlanUnavailable, "a rial plan is not sold by a toman shop");
-    let rial = Purchase { key: "buy:1", currency: Currency::Irr, referral_percent: None, promo: None };
+    let rial = Purchase::plain("buy:1", Currency::Irr);
     let bought = bazar_shop::buy(&mut tx, customer.id, rial_plan.id, &rial).await.unwrap();
     assert!(matches!(bought, BuyOutcome::Bought { balance, .. } if balance == Money::irr(0)), "{bought:?}");
     tx.commit().await.unwrap();

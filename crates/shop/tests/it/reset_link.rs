@@ -3,13 +3,12 @@
 //! while the panel is down, and leaves a subscription disabled meanwhile alone.
 
 use bazar_domain::jobs::ResetLinkJob;
-use bazar_domain::{BotToken, Currency, JobKind, Money, PlanNames, TelegramUserId};
+use bazar_domain::{BotToken, JobKind, PlanNames, TelegramUserId};
 use bazar_secrets::{Keyring, MasterKey};
-use bazar_shop::Purchase;
 use bazar_shop::reset_link::{self, ResetDone, ResetOutcome};
 use bazar_shop::{ProvisionOutcome, Provisioner, ProvisionerOptions};
 use bazar_store::{
-    CustomerContact, DatabaseOptions, EntryKind, Job, NewBot, NewPanel, NewPlan, Store, SubscriptionStatus, TenantScope,
+    CustomerContact, DatabaseOptions, Job, NewBot, NewPanel, NewPlan, Store, SubscriptionStatus, TenantScope,
 };
 use bazar_testkit::panels::FakeRemnawave;
 use std::time::Duration;
@@ -63,15 +62,7 @@ async fn a_new_link_for_an_active_subscription_only() {
         CustomerContact { telegram_id: TelegramUserId::from_raw(9), username: None, first_name: None, language: None };
     let (customer, _) = store.tenant(&scope).record_contact(&contact).await.unwrap();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    tx.post(customer.id, Money::irt(10_000), EntryKind::TopUp, "topup:1", None).await.unwrap();
-    bazar_shop::buy(
-        &mut tx,
-        customer.id,
-        plan.id,
-        &Purchase { key: "buy:1", currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    crate::top_up_and_buy(&mut tx, customer.id, plan.id, 10_000).await;
     tx.commit().await.unwrap();
     let options = ProvisionerOptions { max_attempts: 3, retry_base: Duration::from_millis(1) };
     let provisioner = Provisioner::new(store.clone(), platform.clone(), reqwest::Client::new(), options);

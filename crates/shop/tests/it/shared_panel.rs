@@ -140,14 +140,8 @@ async fn buy(shop: &Shop, key: &str) -> Subscription {
     let mut tx = shop.store.tenant(&shop.scope).begin().await.unwrap();
     let topup = format!("topup:{key}");
     tx.post(shop.customer.id, Money::irt(50_000), EntryKind::TopUp, &topup, None).await.unwrap();
-    let bought = bazar_shop::buy(
-        &mut tx,
-        shop.customer.id,
-        shop.plan.id,
-        &Purchase { key, currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    let bought =
+        bazar_shop::buy(&mut tx, shop.customer.id, shop.plan.id, &Purchase::plain(key, Currency::Irt)).await.unwrap();
     tx.commit().await.unwrap();
     let BuyOutcome::Bought { subscription, .. } = bought else { panic!("{bought:?}") };
     subscription
@@ -298,14 +292,8 @@ async fn a_plan_whose_options_do_not_fit_the_panel_is_not_sold() {
     let shop = new_shop(&postgres_or_sqlite(dir.path()), &key, &panel).await;
     let mut tx = shop.store.tenant(&shop.scope).begin().await.unwrap();
     tx.post(shop.customer.id, Money::irt(50_000), EntryKind::TopUp, "topup", None).await.unwrap();
-    let bought = bazar_shop::buy(
-        &mut tx,
-        shop.customer.id,
-        shop.plan.id,
-        &Purchase { key: "buy", currency: Currency::Irt, referral_percent: None, promo: None },
-    )
-    .await
-    .unwrap();
+    let bought =
+        bazar_shop::buy(&mut tx, shop.customer.id, shop.plan.id, &Purchase::plain("buy", Currency::Irt)).await.unwrap();
     tx.commit().await.unwrap();
     assert!(matches!(bought, BuyOutcome::PlanUnavailable), "{bought:?}");
     assert_eq!(balance(&shop).await, Money::irt(50_000), "nothing charged");
