@@ -384,9 +384,11 @@ async fn remnawave_3_users_are_addressed_by_numeric_id() {
     assert_eq!(renewed.panel_id, created.panel_id);
     assert_eq!(fake.users().len(), 1);
 
-    let disable = UserChange { enabled: Some(false), expire_at: Some(in_days(90)), ..Default::default() };
+    // One instant for both sides: two calls of `in_days` may fall in different seconds.
+    let ninety = in_days(90);
+    let disable = UserChange { enabled: Some(false), expire_at: Some(ninety), ..Default::default() };
     let user = panel.update_user("modern", &disable).await.unwrap();
-    assert_eq!((user.status, user.expire_at), (PanelUserStatus::Disabled, Some(in_days(90))));
+    assert_eq!((user.status, user.expire_at), (PanelUserStatus::Disabled, Some(ninety)));
     let enable = UserChange { enabled: Some(true), ..Default::default() };
     assert_eq!(panel.update_user("modern", &enable).await.unwrap().status, PanelUserStatus::Active);
 
