@@ -131,7 +131,9 @@ pub(crate) async fn pay_difference(
     plan_id: PlanId,
     language: Language,
 ) -> Result<Option<String>, HandlerError> {
-    let Some(plan) = ctx.tx.plan(plan_id).await?.filter(|p| p.active) else {
+    // The rule `buy` applies: only a plan priced in the shop's currency is sold.
+    let currency = ctx.settings.currency();
+    let Some(plan) = ctx.tx.plan(plan_id).await?.filter(|p| p.active && p.price.currency() == currency) else {
         return Ok(Some(t(language, "plan-gone")));
     };
     let promo = state.promo.clone();
@@ -140,17 +142,14 @@ pub(crate) async fn pay_difference(
         None => None,
     };
     let (owed, _) = bazar_shop::promo::with_benefit(plan.price, plan.duration_days, benefit);
-    let balance = ctx.tx.balance(ctx.customer.id, owed.currency()).await?;
-    let Ok(missing) = owed.checked_sub(balance) else {
-        return Ok(Some(t(language, "plan-gone")));
-    };
-    if !missing.is_positive() {
+    let balance = ctx.tx.balance(ctx.customer.id, currency).await?;
+    let missing = owed.minor().saturating_sub(balance.minor());
+    if missing <= 0 {
         return Ok(Some(t(language, "already-enough")));
     }
     // Never below the method's minimum: the rest stays in the wallet.
     let minimum = MethodLimits::of(&ctx.settings, method).min;
-    let amount =
-        if missing.minor() < minimum.minor() { Money::new(minimum.minor(), missing.currency()) } else { missing };
+    let amount = Money::new(missing.max(minimum.minor()), currency);
     start(zarinpal, ctx, state, method, amount, Some((plan.id, promo)), language).await
 }
 
