@@ -1,6 +1,6 @@
 //! The command line.
 
-use bazar_domain::{BotId, PlanId, TelegramUserId};
+use bazar_domain::{BotId, CardId, PanelId, PaymentId, PlanId, TelegramUserId};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -97,7 +97,7 @@ pub enum CardCommand {
         /// The bot's id.
         bot: BotId,
         /// The card's id (see `bazar card list`).
-        card: i64,
+        card: CardId,
         /// New holder name.
         #[arg(long)]
         holder: Option<String>,
@@ -116,14 +116,14 @@ pub enum CardCommand {
         /// The bot's id.
         bot: BotId,
         /// The card's id.
-        card: i64,
+        card: CardId,
     },
     /// Show a disabled card again.
     Enable {
         /// The bot's id.
         bot: BotId,
         /// The card's id.
-        card: i64,
+        card: CardId,
     },
 }
 
@@ -178,7 +178,7 @@ pub enum PaymentCommand {
         /// The bot's id.
         bot: BotId,
         /// The payment's id (see `bazar payment list`).
-        payment: i64,
+        payment: PaymentId,
         /// Machine-readable output.
         #[arg(long)]
         json: bool,
@@ -188,7 +188,7 @@ pub enum PaymentCommand {
         /// The bot's id.
         bot: BotId,
         /// The payment's id.
-        payment: i64,
+        payment: PaymentId,
     },
 }
 
@@ -280,7 +280,7 @@ pub enum PanelCommand {
     /// squads) and list it, in the spelling `plan add --inbounds/--squad` takes.
     Options {
         /// The panel's id (see `panel list`).
-        panel: i64,
+        panel: PanelId,
     },
     /// Give a tenant its own panel, or `default` to use the platform's default.
     Assign {

@@ -4,7 +4,7 @@
 
 mod cli;
 mod commands;
-mod config;
+pub mod config;
 mod context;
 mod error;
 mod keys;
@@ -14,7 +14,7 @@ mod telemetry;
 pub use cli::{Cli, Command};
 pub use config::{Config, ConfigLoadError};
 pub use error::CliError;
-pub use startup::{Application, Reload};
+pub use startup::{Application, Hooks};
 pub use telemetry::init as init_logs;
 
 use bazar_store::PlatformScope;

@@ -15,16 +15,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Runs the platform until a shutdown signal, then drains in-flight requests.
-/// SIGHUP reloads the cached tenant settings (after `bazar config set` next
-/// to a running server, say).
+/// SIGHUP reloads the cached tenant settings and follows the bots table at
+/// once (after `bazar config set` or `bazar bot disable` next to a running
+/// server, say).
 pub async fn serve(config: Config, platform: PlatformScope) -> Result<(), CliError> {
     let app = Application::build(config, platform).await?;
-    let reload = app.reload_handle();
+    let reload = app.hooks();
     // Registered before serving: an unhandled SIGHUP would end the process.
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let hangups = tokio::spawn(async move {
         while hangup.recv().await.is_some() {
             reload.settings();
+            reload.bots().await;
             tracing::info!("settings reloaded (SIGHUP)");
         }
     });
@@ -33,18 +35,35 @@ pub async fn serve(config: Config, platform: PlatformScope) -> Result<(), CliErr
     result
 }
 
-/// Reloads what a running application caches, at once: the explicit hook a
-/// test (or the operator's SIGHUP) uses instead of waiting out a cache's
-/// lifetime.
+/// The explicit hooks into a running application that a test (or the
+/// operator's SIGHUP) uses instead of waiting out a cache's lifetime or a
+/// refresh interval: reload what it caches, and see what is still in flight.
 #[derive(Clone)]
-pub struct Reload {
+pub struct Hooks {
     store: bazar_store::Store,
+    runtime: Runtime,
 }
 
-impl Reload {
+impl Hooks {
     /// Every tenant's settings are read afresh at their next use.
     pub fn settings(&self) {
         self.store.reload_settings();
+    }
+
+    /// The bots table is followed now (bots added, suspended, resumed,
+    /// disabled), not at the next refresh tick; returns once applied.
+    pub async fn bots(&self) {
+        self.runtime.follow_bots_now().await;
+    }
+
+    /// Updates accepted and not yet handled (their replies are queued once handled).
+    pub fn queued_updates(&self) -> usize {
+        self.runtime.queued_updates()
+    }
+
+    /// Replies and other Bot API calls queued and not yet sent.
+    pub fn pending_sends(&self) -> usize {
+        self.runtime.pending_sends()
     }
 }
 
@@ -125,9 +144,9 @@ impl Application {
         Ok(Self { listener, port: addr.port(), store, runtime, summaries, app })
     }
 
-    /// The hook that reloads this application's caches.
-    pub fn reload_handle(&self) -> Reload {
-        Reload { store: self.store.clone() }
+    /// The hooks into this application (reload its caches, see what is in flight).
+    pub fn hooks(&self) -> Hooks {
+        Hooks { store: self.store.clone(), runtime: self.runtime.clone() }
     }
 
     /// The bound port (`listen` may ask for port 0).

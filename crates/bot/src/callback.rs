@@ -5,7 +5,7 @@
 //! an older menu — or data from another version of the bot — decodes as
 //! [`Decoded::Expired`] and the customer gets a friendly "menu expired" answer.
 
-use bazar_domain::{Language, PlanId};
+use bazar_domain::{Language, PaymentId, PlanId, SubscriptionId, TicketId};
 use bazar_store::PaymentMethod;
 
 const VERSION: &str = "v1";
@@ -40,15 +40,15 @@ pub enum Action {
     /// Write to support.
     Support,
     /// Renew a subscription from the wallet.
-    Renew(i64),
+    Renew(SubscriptionId),
     /// Turn automatic renewal on or off.
     AutoRenew,
     /// Send a subscription's link and QR code again.
-    ShowLink(i64),
+    ShowLink(SubscriptionId),
     /// Admin: answer a ticket (not tied to a menu generation).
-    TicketReply(i64),
+    TicketReply(TicketId),
     /// Admin: close a ticket (not tied to a menu generation).
-    TicketClose(i64),
+    TicketClose(TicketId),
     /// Top up the wallet: choose a payment method.
     TopUp,
     /// Top up the wallet with this method: ask for the amount.
@@ -58,9 +58,9 @@ pub enum Action {
     /// Cancel the customer's open card-to-card payment.
     CancelPayment,
     /// Admin: approve a card-to-card payment (not tied to a menu generation).
-    PaymentApprove(i64),
+    PaymentApprove(PaymentId),
     /// Admin: reject a card-to-card payment (not tied to a menu generation).
-    PaymentReject(i64),
+    PaymentReject(PaymentId),
     /// Master bot, platform admin: open a shop requested through onboarding
     /// (not tied to a menu generation; the request's status decides once).
     OnboardingApprove(i64),
@@ -210,19 +210,19 @@ pub fn encode(menu: u64, action: Action) -> String {
         Action::Invite => format!("{VERSION}.{menu}.invite"),
         Action::Promo => format!("{VERSION}.{menu}.promo"),
         Action::Support => format!("{VERSION}.{menu}.support"),
-        Action::Renew(id) => format!("{VERSION}.{menu}.renew.{}", to_base36(id as u64)),
+        Action::Renew(id) => format!("{VERSION}.{menu}.renew.{}", to_base36(id.get() as u64)),
         Action::AutoRenew => format!("{VERSION}.{menu}.auto"),
-        Action::ShowLink(id) => format!("{VERSION}.{menu}.qr.{}", to_base36(id as u64)),
-        Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id as u64)),
-        Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id as u64)),
+        Action::ShowLink(id) => format!("{VERSION}.{menu}.qr.{}", to_base36(id.get() as u64)),
+        Action::TicketReply(id) => format!("{VERSION}t.r.{}", to_base36(id.get() as u64)),
+        Action::TicketClose(id) => format!("{VERSION}t.c.{}", to_base36(id.get() as u64)),
         Action::TopUp => format!("{VERSION}.{menu}.topup"),
         Action::TopUpWith(m) => format!("{VERSION}.{menu}.topup.{}", method_char(m)),
         Action::PayDifference(m, id) => {
             format!("{VERSION}.{menu}.diff.{}{}", method_char(m), to_base36(id.get() as u64))
         }
         Action::CancelPayment => format!("{VERSION}.{menu}.cancelpay"),
-        Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id as u64)),
-        Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id as u64)),
+        Action::PaymentApprove(id) => format!("{VERSION}p.a.{}", to_base36(id.get() as u64)),
+        Action::PaymentReject(id) => format!("{VERSION}p.r.{}", to_base36(id.get() as u64)),
         Action::OnboardingApprove(id) => format!("{VERSION}o.a.{}", to_base36(id as u64)),
         Action::OnboardingReject(id) => format!("{VERSION}o.r.{}", to_base36(id as u64)),
         Action::AdminHome => format!("{VERSION}.{menu}.adm"),
@@ -242,8 +242,8 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
     if let Some(rest) = data.strip_prefix("v1t.") {
         let id = rest.get(2..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
         return match (rest.get(..2), id) {
-            (Some("r."), Some(id)) => Decoded::Current(Action::TicketReply(id)),
-            (Some("c."), Some(id)) => Decoded::Current(Action::TicketClose(id)),
+            (Some("r."), Some(id)) => Decoded::Current(Action::TicketReply(TicketId::from_raw(id))),
+            (Some("c."), Some(id)) => Decoded::Current(Action::TicketClose(TicketId::from_raw(id))),
             _ => Decoded::Expired,
         };
     }
@@ -251,8 +251,8 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
     if let Some(rest) = data.strip_prefix("v1p.") {
         let id = rest.get(2..).and_then(from_base36).and_then(|n| i64::try_from(n).ok());
         return match (rest.get(..2), id) {
-            (Some("a."), Some(id)) => Decoded::Current(Action::PaymentApprove(id)),
-            (Some("r."), Some(id)) => Decoded::Current(Action::PaymentReject(id)),
+            (Some("a."), Some(id)) => Decoded::Current(Action::PaymentApprove(PaymentId::from_raw(id))),
+            (Some("r."), Some(id)) => Decoded::Current(Action::PaymentReject(PaymentId::from_raw(id))),
             _ => Decoded::Expired,
         };
     }
@@ -328,11 +328,11 @@ pub fn decode(data: &str, current_menu: u64) -> Decoded {
         (Some("adm"), None, None) => Action::AdminHome,
         (Some("adm"), Some("rcpt"), None) => Action::AdminReceipts,
         (Some("qr"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
-            Some(id) => Action::ShowLink(id),
+            Some(id) => Action::ShowLink(SubscriptionId::from_raw(id)),
             None => return Decoded::Expired,
         },
         (Some("renew"), Some(id), None) => match from_base36(id).and_then(|n| i64::try_from(n).ok()) {
-            Some(id) => Action::Renew(id),
+            Some(id) => Action::Renew(SubscriptionId::from_raw(id)),
             None => return Decoded::Expired,
         },
         _ => return Decoded::Expired,
@@ -386,17 +386,17 @@ mod tests {
             Action::Invite,
             Action::Promo,
             Action::Support,
-            Action::Renew(12),
+            Action::Renew(SubscriptionId::from_raw(12)),
             Action::AutoRenew,
-            Action::TicketReply(77),
-            Action::TicketClose(77),
+            Action::TicketReply(TicketId::from_raw(77)),
+            Action::TicketClose(TicketId::from_raw(77)),
             Action::TopUp,
             Action::TopUpWith(PaymentMethod::Stars),
             Action::PayDifference(PaymentMethod::Card, PlanId::from_raw(i64::MAX)),
             Action::PayDifference(PaymentMethod::Zarinpal, PlanId::from_raw(5)),
             Action::CancelPayment,
-            Action::PaymentApprove(i64::MAX),
-            Action::PaymentReject(3),
+            Action::PaymentApprove(PaymentId::from_raw(i64::MAX)),
+            Action::PaymentReject(PaymentId::from_raw(3)),
             Action::OnboardingApprove(i64::MAX),
             Action::OnboardingReject(4),
             Action::AdminHome,

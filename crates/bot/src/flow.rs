@@ -6,7 +6,7 @@
 //! does not read as one of these is dropped, never half-read.
 
 use crate::callback::AdminArea;
-use bazar_domain::PlanId;
+use bazar_domain::{PlanId, SubscriptionId};
 use serde::{Deserialize, Serialize};
 
 /// An open guided flow of one admin area.
@@ -90,7 +90,7 @@ pub enum SubscriptionFlow {
     /// Days to add.
     Days {
         /// The subscription.
-        subscription: i64,
+        subscription: SubscriptionId,
     },
 }
 

@@ -8,7 +8,9 @@ use crate::menu::{Screen, language_menu, main_menu};
 use crate::route::Route;
 use crate::shop_screens;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{ConfigKey, ConfigValue, FeatureFlag, Language, PlanId, PromoBenefit, normalize_promo_code};
+use bazar_domain::{
+    ConfigKey, ConfigValue, FeatureFlag, Language, PlanId, PromoBenefit, SubscriptionId, normalize_promo_code,
+};
 use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::zarinpal::ZarinpalGateway;
@@ -276,7 +278,7 @@ async fn press(
         }
         Action::Renew(id) => {
             let key = format!("{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
-            renew(ctx, id, &key, language).await?
+            renew(ctx, id.get(), &key, language).await?
         }
         Action::Subscriptions => {
             let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
@@ -404,26 +406,30 @@ async fn renew(
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let percent = referral_percent(&ctx.settings);
     let currency = ctx.settings.currency();
-    Ok(match bazar_shop::renew(&mut ctx.tx, ctx.customer.id, id, key, percent, currency).await? {
-        RenewOutcome::Renewed { price, .. } => {
-            let price = shop_screens::price(language, price);
-            let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
-            (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
-        }
-        RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
-        RenewOutcome::NotEnough { balance, price } => {
-            let text = t_args(
-                language,
-                "not-enough",
-                &[
-                    ("balance", &shop_screens::price(language, balance)),
-                    ("price", &shop_screens::price(language, price)),
-                ],
-            );
-            (None, Some(text))
-        }
-        RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
-    })
+    Ok(
+        match bazar_shop::renew(&mut ctx.tx, ctx.customer.id, SubscriptionId::from_raw(id), key, percent, currency)
+            .await?
+        {
+            RenewOutcome::Renewed { price, .. } => {
+                let price = shop_screens::price(language, price);
+                let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
+                (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
+            }
+            RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
+            RenewOutcome::NotEnough { balance, price } => {
+                let text = t_args(
+                    language,
+                    "not-enough",
+                    &[
+                        ("balance", &shop_screens::price(language, balance)),
+                        ("price", &shop_screens::price(language, price)),
+                    ],
+                );
+                (None, Some(text))
+            }
+            RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
+        },
+    )
 }
 
 async fn enter_promo(

@@ -9,7 +9,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::{Screen, button};
 use crate::shop_screens::price;
 use crate::state::{Awaiting, ChatState};
-use bazar_domain::{Bank, Charge, ConfigKey, ConfigValue, Language, Money, PlanId, Stars, mask_card_number};
+use bazar_domain::{Bank, Charge, ConfigKey, ConfigValue, Language, Money, PaymentId, PlanId, Stars, mask_card_number};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::card::{self, CardStart, Decision};
 use bazar_shop::payments::stars::{self, PreCheckoutRefusal, StarsPaid, StarsStart};
@@ -272,7 +272,7 @@ fn bank_name(language: Language, bank: Bank) -> String {
 
 fn send_invoice(ctx: &mut UpdateContext, language: Language, payment: &Payment) {
     let Charge::Stars(stars) = payment.charge else {
-        tracing::error!(payment = payment.id, "a Stars invoice for a payment not charged in Stars");
+        tracing::error!(payment = %payment.id, "a Stars invoice for a payment not charged in Stars");
         return;
     };
     let credit = price(language, payment.credit);
@@ -405,7 +405,7 @@ pub(crate) async fn admin_button(
                     mark_decided(ctx, message_id, line);
                     t(language, "receipt-approved")
                 }
-                Decision::Approved(_) | Decision::AlreadyDecided(_) => decided_toast(ctx, id, language).await?,
+                Decision::Approved(_) | Decision::AlreadyDecided(_) => decided_toast(ctx, id.get(), language).await?,
                 Decision::Rejected | Decision::NotFound => t(language, "menu-expired"),
             })
         }
@@ -414,7 +414,7 @@ pub(crate) async fn admin_button(
                 return Ok(t(language, "menu-expired"));
             };
             if !payment.status.is_open() {
-                return decided_toast(ctx, id, language).await;
+                return decided_toast(ctx, id.get(), language).await;
             }
             state.expect(Awaiting::RejectionReason(id));
             let chat = ctx.chat.0;
@@ -427,7 +427,7 @@ pub(crate) async fn admin_button(
 }
 
 async fn decided_toast(ctx: &mut UpdateContext, id: i64, language: Language) -> Result<String, HandlerError> {
-    let status = ctx.tx.payment(id).await?.map(|p| p.status);
+    let status = ctx.tx.payment(PaymentId::from_raw(id)).await?.map(|p| p.status);
     Ok(match status {
         Some(PaymentStatus::Paid) => t(language, "receipt-already-approved"),
         Some(PaymentStatus::Rejected) => t(language, "receipt-already-rejected"),
@@ -457,7 +457,7 @@ fn mark_decided(ctx: &mut UpdateContext, message_id: Option<i32>, line: String) 
 /// The admin's text after Reject: the reason.
 pub(crate) async fn rejection_reason(
     ctx: &mut UpdateContext,
-    id: i64,
+    id: PaymentId,
     reason: &str,
     language: Language,
 ) -> Result<String, HandlerError> {
@@ -470,7 +470,7 @@ pub(crate) async fn rejection_reason(
             let code = ctx.tx.payment(id).await?.map(|p| p.tracking_code).unwrap_or_default();
             t_args(language, "receipt-rejected-by", &[("code", &code), ("admin", &admin_name(ctx))])
         }
-        _ => decided_toast(ctx, id, language).await?,
+        _ => decided_toast(ctx, id.get(), language).await?,
     })
 }
 

@@ -8,6 +8,7 @@
 //! the text meant for another.
 
 use crate::flow::AdminFlow;
+use bazar_domain::{PaymentId, TicketId};
 use bazar_store::PaymentMethod;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -23,13 +24,13 @@ pub enum Awaiting {
     /// A message to support (opens or extends a ticket).
     SupportMessage,
     /// In the admin chat: the answer to this ticket.
-    TicketAnswer(i64),
+    TicketAnswer(TicketId),
     /// A top-up amount for this method.
     TopUpAmount(PaymentMethod),
     /// The receipt (text) of the open card-to-card payment; a photo is always taken as one.
     Receipt,
     /// In the admin chat: the reason for rejecting this payment.
-    RejectionReason(i64),
+    RejectionReason(PaymentId),
     /// The next step of an admin's guided input.
     AdminFlow(AdminFlow),
 }
@@ -65,10 +66,10 @@ struct Stored {
 enum StoredAwaiting {
     PromoCode,
     SupportMessage,
-    TicketAnswer { ticket: i64 },
+    TicketAnswer { ticket: TicketId },
     TopUpAmount { method: String },
     Receipt,
-    RejectionReason { payment: i64 },
+    RejectionReason { payment: PaymentId },
     AdminFlow { flow: Value },
 }
 
@@ -80,11 +81,11 @@ struct Legacy {
     awaiting_promo: bool,
     #[serde(default)]
     awaiting_ticket: bool,
-    replying_to: Option<i64>,
+    replying_to: Option<TicketId>,
     awaiting_amount: Option<String>,
     #[serde(default)]
     awaiting_receipt: bool,
-    rejecting: Option<i64>,
+    rejecting: Option<PaymentId>,
     admin_flow: Option<Value>,
 }
 
@@ -196,10 +197,10 @@ mod tests {
             Awaiting::Nothing,
             Awaiting::PromoCode,
             Awaiting::SupportMessage,
-            Awaiting::TicketAnswer(7),
+            Awaiting::TicketAnswer(TicketId::from_raw(7)),
             Awaiting::TopUpAmount(PaymentMethod::Zarinpal),
             Awaiting::Receipt,
-            Awaiting::RejectionReason(9),
+            Awaiting::RejectionReason(PaymentId::from_raw(9)),
             Awaiting::AdminFlow(AdminFlow::Admins(crate::flow::AdminsFlow::Id)),
         ] {
             let state = ChatState { menu: 4, promo: Some("OFF20".into()), awaiting };
@@ -212,7 +213,7 @@ mod tests {
     #[test]
     fn one_thing_at_a_time() {
         let mut state = ChatState::default();
-        state.expect(Awaiting::RejectionReason(3));
+        state.expect(Awaiting::RejectionReason(PaymentId::from_raw(3)));
         state.expect(Awaiting::PromoCode);
         assert_eq!(state.awaiting, Awaiting::PromoCode, "the rejection no longer waits for a text");
         assert_eq!(state.take_awaiting(), Awaiting::PromoCode);
@@ -227,7 +228,7 @@ mod tests {
         assert_eq!((state.menu, state.promo.as_deref()), (3, Some("OFF20")));
         assert_eq!(state.awaiting, Awaiting::TopUpAmount(PaymentMethod::Card), "the old handler's precedence");
         let rejecting = r#"{"menu":1,"rejecting":12,"awaiting_promo":true}"#;
-        assert_eq!(ChatState::parse(Some(rejecting)).awaiting, Awaiting::RejectionReason(12));
+        assert_eq!(ChatState::parse(Some(rejecting)).awaiting, Awaiting::RejectionReason(PaymentId::from_raw(12)));
         let flow = r#"{"menu":1,"admin_flow":{"area":"customers","step":"search"}}"#;
         let search = AdminFlow::Customers(crate::flow::CustomerFlow::Search);
         assert_eq!(ChatState::parse(Some(flow)).awaiting, Awaiting::AdminFlow(search));

@@ -9,7 +9,7 @@ use crate::i18n::{t, t_args};
 use crate::state::{Awaiting, ChatState};
 use crate::untrusted;
 use bazar_domain::jobs::{TicketClosedJob, TicketReplyJob};
-use bazar_domain::{ConfigKey, ConfigValue, Language};
+use bazar_domain::{ConfigKey, ConfigValue, Language, TicketId};
 use bazar_runtime::limits::{self, Markup};
 use bazar_runtime::{BotHandle, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::tickets;
@@ -114,7 +114,7 @@ pub(crate) async fn admin_button(
 pub(crate) async fn admin_answers(
     ctx: &mut UpdateContext,
     state: &mut ChatState,
-    id: i64,
+    id: TicketId,
     text: &str,
     language: Language,
 ) -> Result<String, HandlerError> {
@@ -144,7 +144,7 @@ pub(crate) async fn ticket_reply(
     args: &TicketReplyJob,
 ) -> Result<Vec<Outgoing>, StoreError> {
     let id = args.ticket;
-    let told = ticket_customer(store, bot, job, id, Some(args.message)).await?;
+    let told = ticket_customer(store, bot, job, id.get(), Some(args.message)).await?;
     let Some(Recipient { chat, language, answer: Some(answer) }) = told else { return Ok(Vec::new()) };
     let text = t_args(language, "ticket-answer", &[("id", &id.to_string()), ("text", &answer.text)]);
     Ok(vec![Outgoing::call(SendMessage::new(chat, text))])
@@ -159,7 +159,7 @@ pub(crate) async fn ticket_closed(
     args: &TicketClosedJob,
 ) -> Result<Vec<Outgoing>, StoreError> {
     let id = args.ticket;
-    let Some(Recipient { chat, language, .. }) = ticket_customer(store, bot, job, id, None).await? else {
+    let Some(Recipient { chat, language, .. }) = ticket_customer(store, bot, job, id.get(), None).await? else {
         return Ok(Vec::new());
     };
     let text = t_args(language, "ticket-closed-customer", &[("id", &id.to_string())]);
@@ -186,13 +186,13 @@ async fn ticket_customer(
     let tenant = store.tenant(&bot.scope);
     let settings = tenant.settings().await?;
     let mut tx = tenant.begin().await?;
-    let ticket = tx.ticket(id).await?;
+    let ticket = tx.ticket(TicketId::from_raw(id)).await?;
     let customer = match &ticket {
         Some(t) => tx.customer(t.customer_id).await?,
         None => None,
     };
     let answer = match message {
-        Some(message) => tx.ticket_message(id, message).await?,
+        Some(message) => tx.ticket_message(TicketId::from_raw(id), message).await?,
         None => None,
     };
     tx.finish_job(job.id, &JobEnd::Done).await?;

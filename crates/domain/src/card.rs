@@ -618,6 +618,46 @@ impl Bank {
     }
 }
 
+fn is_run_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '\u{a0}' | '\u{200c}' | '\u{200e}' | '\u{200f}')
+}
+
+/// Masks every run of 12 or more digits, card number or not (ASCII, Persian or Arabic-Indic,
+/// single spaces or dashes between them allowed): a card number a customer
+/// typed into a receipt is shown as `603799******1234`.
+pub fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if ascii_digit(chars[i]).is_none() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let (start, mut end, mut j) = (i, i, i);
+        let mut digits = String::new();
+        while j < chars.len() {
+            if let Some(d) = ascii_digit(chars[j]) {
+                digits.push(d);
+                j += 1;
+                end = j;
+            } else if is_run_separator(chars[j]) && chars.get(j + 1).is_some_and(|c| ascii_digit(*c).is_some()) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if digits.len() >= 12 {
+            out.push_str(&mask_card_number(&digits));
+        } else {
+            out.extend(&chars[start..end]);
+        }
+        i = end;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -835,5 +875,16 @@ mod tests {
             assert!(fa.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)), "{bank:?}: {fa}");
         }
         assert_eq!(Bank::from_code("Melli"), None);
+    }
+
+    #[test]
+    fn long_digit_runs_are_masked() {
+        assert_eq!(mask_digit_runs("paid from 6037991234567893 ok"), "paid from 603799******7893 ok");
+        assert_eq!(mask_digit_runs("card 6037-9912-3456-7893."), "card 603799******7893.");
+        assert_eq!(mask_digit_runs("tracking 998877, 12:30"), "tracking 998877, 12:30");
+        assert_eq!(mask_digit_runs("۶۰۳۷۹۹۱۲۳۴۵۶۷۸۹۳"), "603799******7893");
+        assert_eq!(mask_digit_runs("123456789012"), "********9012");
+        assert_eq!(mask_digit_runs("12345678901"), "12345678901");
+        assert_eq!(mask_digit_runs("a 1 - 2"), "a 1 - 2");
     }
 }

@@ -73,6 +73,34 @@ positive_id!(
     /// A plan of one shop (`bot_plans.id`).
     PlanId
 );
+positive_id!(
+    /// A subscription of one shop's customer (`subscriptions.id`).
+    SubscriptionId
+);
+positive_id!(
+    /// A payment: one attempt to pay for a plan, a top-up or a renewal (`payments.id`).
+    PaymentId
+);
+positive_id!(
+    /// A card-to-card destination card of one shop (`payment_cards.id`).
+    CardId
+);
+positive_id!(
+    /// A promo code of one shop (`promo_codes.id`).
+    PromoId
+);
+positive_id!(
+    /// A support ticket (`tickets.id`).
+    TicketId
+);
+positive_id!(
+    /// A VPN panel registered on the platform (`panels.id`).
+    PanelId
+);
+positive_id!(
+    /// A broadcast one shop's admin sent to its customers (`broadcasts.id`).
+    BroadcastId
+);
 
 /// A Telegram chat id. Unlike user ids it may be negative (groups, channels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -9,11 +9,11 @@
 //! [`JobError`]: the store marks it failed with that reason instead of running
 //! it with made-up arguments.
 //!
-//! The ids are the rows' raw ids (`subscriptions.id`, `payments.id`, …); the
-//! job always runs inside its own tenant's scope, so an id of another tenant
+//! The ids are the rows' ids (`subscriptions.id`, `payments.id`, …), stored as
+//! plain numbers (the id types are transparent to serde); the job always runs inside its own tenant's scope, so an id of another tenant
 //! is simply not found.
 
-use crate::{Currency, Money};
+use crate::{Currency, Money, PaymentId, SubscriptionId, TicketId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
@@ -74,7 +74,7 @@ pub enum JobKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProvisionJob {
     /// The subscription to create on the panel.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
 }
 
 /// `extend`: what a renewal paid (refunded if the panel never takes it), or
@@ -82,7 +82,7 @@ pub struct ProvisionJob {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtendJob {
     /// The subscription.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
     /// Days added on the panel from its current end (0: the database already
     /// moved the end, the panel follows it).
     pub days: i64,
@@ -111,7 +111,7 @@ impl ExtendJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DisableJob {
     /// The disabled subscription.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
 }
 
 /// `panel_catalog`: payload `{}` — always the panel serving the job's own
@@ -123,7 +123,7 @@ pub struct PanelCatalogJob {}
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemindJob {
     /// The subscription.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
     /// Days before its end, as configured when it was planned.
     pub days: i64,
 }
@@ -132,14 +132,14 @@ pub struct RemindJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpireJob {
     /// The subscription.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
 }
 
 /// `reset_link`: payload `{"subscription": id, "by": actor}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResetLinkJob {
     /// The subscription.
-    pub subscription: i64,
+    pub subscription: SubscriptionId,
     /// Who asked (kept with the job, e.g. `bot:1` or `api`).
     pub by: String,
 }
@@ -149,7 +149,7 @@ pub struct ResetLinkJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentUpdateJob {
     /// The payment.
-    pub payment: i64,
+    pub payment: PaymentId,
     /// What the purchase it was made for did (absent or `null`: none).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purchase: Option<PurchaseResult>,
@@ -174,14 +174,14 @@ pub enum PurchaseResult {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentJob {
     /// The payment.
-    pub payment: i64,
+    pub payment: PaymentId,
 }
 
 /// `ticket_reply`: payload `{"ticket": id, "message": id}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketReplyJob {
     /// The ticket.
-    pub ticket: i64,
+    pub ticket: TicketId,
     /// The answer (a `ticket_messages` row of the ticket).
     pub message: i64,
 }
@@ -190,7 +190,7 @@ pub struct TicketReplyJob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketClosedJob {
     /// The ticket.
-    pub ticket: i64,
+    pub ticket: TicketId,
 }
 
 /// `daily_summary`: payload `{"day_start": ms}`.

@@ -27,7 +27,7 @@ pub use bot_status::{BotStatus, UnknownBotStatus};
 pub use bot_token::{BotToken, BotTokenError};
 pub use card::{
     Bank, CardError, CardNumber, CardRuleError, MAX_DAILY_CAP, check_daily_cap, check_holder, check_weight,
-    mask_card_number, mask_card_numbers_in,
+    mask_card_number, mask_card_numbers_in, mask_digit_runs,
 };
 pub use config_key::{
     CardRotation, ConfigAudience, ConfigError, ConfigKey, ConfigValue, OnboardingPlan, parse_onboarding_plans,
@@ -35,7 +35,10 @@ pub use config_key::{
 };
 pub use feature_flag::{FeatureFlag, UnknownFeatureFlag};
 pub use iban::{Iban, IbanError};
-pub use ids::{BotId, ChatId, CustomerId, IdError, PlanId, TelegramUserId};
+pub use ids::{
+    BotId, BroadcastId, CardId, ChatId, CustomerId, IdError, PanelId, PaymentId, PlanId, PromoId, SubscriptionId,
+    TelegramUserId, TicketId,
+};
 pub use jobs::{JobError, JobKind};
 pub use language::{Language, UnknownLanguage};
 pub use money::{Charge, Currency, Money, MoneyError, Stars, UnknownCurrency, group_thousands};

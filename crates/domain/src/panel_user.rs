@@ -11,7 +11,7 @@
 //! when its note carries this installation's marker for this exact
 //! subscription ([`owner_marker`]).
 
-use crate::BotId;
+use crate::{BotId, SubscriptionId};
 use std::fmt;
 
 /// Identifies one Bazar database: generated once, when its schema is
@@ -59,26 +59,26 @@ impl fmt::Display for InstallationId {
 /// underscores only between other characters). `nonce` is random, chosen
 /// when the subscription is created and stored with it: two restored copies
 /// of one database still never pick the same name.
-pub fn panel_user_name(installation: &InstallationId, subscription: i64, nonce: &str) -> String {
+pub fn panel_user_name(installation: &InstallationId, subscription: SubscriptionId, nonce: &str) -> String {
     format!("bz{installation}_{subscription}_{nonce}")
 }
 
 /// The note a subscription's panel user carries: `bazar/{installation}/{bot}/{subscription}`.
 /// A user under the subscription's name is adopted (a retry after a lost
 /// answer) only when its note is exactly this.
-pub fn owner_marker(installation: &InstallationId, bot: BotId, subscription: i64) -> String {
+pub fn owner_marker(installation: &InstallationId, bot: BotId, subscription: SubscriptionId) -> String {
     format!("bazar/{installation}/{bot}/{subscription}")
 }
 
 /// The note of users made before installation ids, under the old names
 /// `bz{bot}s{subscription}`. Accepted only for subscriptions still carrying
 /// such a name; new subscriptions never get one.
-pub fn legacy_owner_marker(bot: BotId, subscription: i64) -> String {
+pub fn legacy_owner_marker(bot: BotId, subscription: SubscriptionId) -> String {
     format!("bazar bot {bot} subscription {subscription}")
 }
 
 /// Whether `username` is an old-style name (`bz{bot}s{subscription}`).
-pub fn is_legacy_user_name(username: &str, bot: BotId, subscription: i64) -> bool {
+pub fn is_legacy_user_name(username: &str, bot: BotId, subscription: SubscriptionId) -> bool {
     username == format!("bz{bot}s{subscription}")
 }
 
@@ -89,15 +89,15 @@ mod tests {
     #[test]
     fn names_fit_every_panel_and_carry_the_installation() {
         let id = InstallationId::parse("q7k2ma").unwrap();
-        let name = panel_user_name(&id, 9_999_999_999, "x9f3");
+        let name = panel_user_name(&id, SubscriptionId::from_raw(9_999_999_999), "x9f3");
         assert_eq!(name, "bzq7k2ma_9999999999_x9f3");
         assert!(name.len() <= 32 && name.len() >= 3);
         assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'));
         assert!(!name.starts_with('_') && !name.ends_with('_'));
         let bot = BotId::from_raw(3);
-        assert_eq!(owner_marker(&id, bot, 17), "bazar/q7k2ma/3/17");
-        assert!(is_legacy_user_name("bz3s17", bot, 17));
-        assert!(!is_legacy_user_name("bz3s171", bot, 17));
+        assert_eq!(owner_marker(&id, bot, SubscriptionId::from_raw(17)), "bazar/q7k2ma/3/17");
+        assert!(is_legacy_user_name("bz3s17", bot, SubscriptionId::from_raw(17)));
+        assert!(!is_legacy_user_name("bz3s171", bot, SubscriptionId::from_raw(17)));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use bazar_domain::{BotId, Language};
+use bazar_domain::{BotId, Language, PaymentId};
 use bazar_shop::payments::zarinpal::{CallbackOutcome, ZarinpalGateway};
 use bazar_store::{Store, TenantScope};
 use serde::Deserialize;
@@ -45,7 +45,7 @@ enum Page {
 
 async fn callback(
     State(state): State<CallbackState>,
-    Path((bot_id, payment_id)): Path<(i64, i64)>,
+    Path((bot_id, payment_id)): Path<(i64, PaymentId)>,
     Query(query): Query<CallbackQuery>,
 ) -> Response {
     let Ok(resolved) = state.store.resolve_active_bot(BotId::from_raw(bot_id)).await else {
@@ -63,7 +63,7 @@ async fn callback(
         Ok(CallbackOutcome::Checking(p)) => (StatusCode::OK, Page::Checking, Some(p)),
         Ok(CallbackOutcome::Unknown) => (StatusCode::NOT_FOUND, Page::Unknown, None),
         Err(e) => {
-            tracing::error!(bot_id, payment_id, error = %e, "Zarinpal callback failed");
+            tracing::error!(bot_id, payment_id = %payment_id, error = %e, "Zarinpal callback failed");
             (StatusCode::SERVICE_UNAVAILABLE, Page::Checking, None)
         }
     };

@@ -23,6 +23,7 @@
 
 use crate::outbox::{Outgoing, Priority, SendOutcome};
 use crate::registry::BotHandle;
+use bazar_domain::BroadcastId;
 use bazar_store::{BatchClaim, Broadcast, BroadcastMessage, BroadcastStatus, DeliveryOutcome, DeliveryTarget};
 use bazar_telegram::requests::{EditMessageText, InlineButton, InlineKeyboard, SendMessage, SendPhoto};
 use serde_json::Value;
@@ -254,7 +255,7 @@ async fn run(rt: Arc<BroadcastEngine>) {
                 let _ = rt.store.platform(platform).release_broadcast(broadcast.id, &owner).await;
                 continue;
             };
-            tracing::info!(bot_id = %broadcast.bot_id, broadcast = broadcast.id, "broadcast claimed");
+            tracing::info!(bot_id = %broadcast.bot_id, broadcast = %broadcast.id, "broadcast claimed");
             tasks.spawn(Sender::new(rt.clone(), bot, broadcast, owner.clone()).run());
         }
     }
@@ -280,7 +281,7 @@ struct Sender {
 struct Step {
     store: bazar_store::Store,
     bot: Arc<BotHandle>,
-    id: i64,
+    id: BroadcastId,
     owner: Arc<str>,
 }
 
@@ -309,7 +310,7 @@ impl Sender {
             match self.send_all().await {
                 Stop::Ended => {}
                 Stop::LostLease => {
-                    tracing::warn!(broadcast = self.broadcast.id, "broadcast taken over by another process");
+                    tracing::warn!(broadcast = %self.broadcast.id, "broadcast taken over by another process");
                     return;
                 }
                 Stop::Shutdown => {
@@ -353,7 +354,7 @@ impl Sender {
                     Ok(BatchClaim::Stopped) => stop = Some(Stop::Ended),
                     Ok(BatchClaim::LostLease) => stop = Some(Stop::LostLease),
                     Err(e) => {
-                        tracing::warn!(broadcast = self.broadcast.id, error = %e, "cannot claim a broadcast batch");
+                        tracing::warn!(broadcast = %self.broadcast.id, error = %e, "cannot claim a broadcast batch");
                         if in_flight.is_empty() {
                             tokio::select! {
                                 () = self.rt.cancel.cancelled() => {}
@@ -431,7 +432,7 @@ impl Sender {
             match step(ctx).await {
                 Ok(value) => return Some(value),
                 Err(e) => {
-                    tracing::warn!(broadcast = self.broadcast.id, attempt, error = %e, "cannot {what}");
+                    tracing::warn!(broadcast = %self.broadcast.id, attempt, error = %e, "cannot {what}");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
             }
@@ -510,7 +511,7 @@ impl Sender {
         let _ = sent.await;
         tracing::info!(
             bot_id = %self.broadcast.bot_id,
-            broadcast = self.broadcast.id,
+            broadcast = %self.broadcast.id,
             status = self.broadcast.status.as_str(),
             sent = self.broadcast.counts.sent,
             "broadcast ended"
@@ -530,7 +531,7 @@ mod tests {
 
     fn broadcast(status: BroadcastStatus, counts: BroadcastCounts) -> Broadcast {
         Broadcast {
-            id: 7,
+            id: BroadcastId::from_raw(7),
             bot_id: BotId::from_raw(1),
             created_by: 5,
             admin_chat_id: 5,

@@ -39,6 +39,8 @@ pub(crate) struct RuntimeInner {
     /// The broadcast engine, stopped gently: its in-flight batches are recorded.
     pub(crate) broadcasts: Mutex<Option<JoinHandle<()>>>,
     pub(crate) handler: Arc<dyn Handler>,
+    /// Held while one step of following the bots table runs.
+    pub(crate) following: tokio::sync::Mutex<()>,
 }
 
 impl RuntimeInner {

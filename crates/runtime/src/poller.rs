@@ -13,6 +13,7 @@
 
 use crate::inner::RuntimeInner;
 use crate::options::Mode;
+use crate::outbox::Outgoing;
 use crate::registry::{BotHandle, Changes};
 use crate::update_meta::ALLOWED_UPDATES;
 use bazar_store::SuspendedBot;
@@ -154,9 +155,9 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
                         break;
                     }
                     if let Some(call) = crate::webhook::polite_call(&rt, &bot, update)
-                        && let Err(e) = rt.api.call_json(&bot.token, call.method, &call.params).await
+                        && !send_polite(&rt, &bot, &call, &cancel).await
                     {
-                        tracing::debug!(%bot_id, error = %e, "polite answer not sent");
+                        return;
                     }
                     next = id.map(|id| id + 1).max(next);
                 }
@@ -181,4 +182,30 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
             return;
         }
     }
+}
+
+/// Sends one polite answer of a suspended bot, waiting out a 429 (a chat
+/// just answered by the active shop may still be inside Telegram's per-chat
+/// window) a few times; other refusals are logged and dropped (the polite
+/// line is a courtesy, and no tenant data is written while suspended). False
+/// when cancelled meanwhile.
+async fn send_polite(rt: &RuntimeInner, bot: &SuspendedBot, call: &Outgoing, cancel: &CancellationToken) -> bool {
+    for _ in 0..3 {
+        match rt.api.call_json(&bot.token, call.method, &call.params).await {
+            Ok(_) => return true,
+            Err(e) => match e.retry_after() {
+                Some(seconds) => {
+                    if sleep_or_cancel(cancel, Duration::from_secs(seconds.min(30))).await {
+                        return false;
+                    }
+                }
+                None => {
+                    tracing::debug!(bot_id = %bot.bot_id, error = %e, "polite answer not sent");
+                    return true;
+                }
+            },
+        }
+    }
+    tracing::debug!(bot_id = %bot.bot_id, "polite answer not sent: Telegram kept asking to slow down");
+    true
 }

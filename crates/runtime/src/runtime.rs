@@ -53,6 +53,7 @@ impl Runtime {
             pollers: Mutex::new(HashMap::new()),
             background: Mutex::new(Vec::new()),
             broadcasts: Mutex::new(None),
+            following: tokio::sync::Mutex::new(()),
             handler,
         });
         let changes = inner.registry.reload(&inner.store, &inner.platform, true).await?;
@@ -87,6 +88,13 @@ impl Runtime {
     /// The active bots.
     pub fn registry(&self) -> &Registry {
         &self.inner.registry
+    }
+
+    /// Follows the bots table now instead of at the next tick: the explicit
+    /// hook for a test (or an operator's SIGHUP) that just changed a bot's
+    /// status in another process and must not wait out the refresh interval.
+    pub async fn follow_bots_now(&self) {
+        self.inner.follow_bots().await;
     }
 
     /// Updates queued or being handled.
@@ -138,21 +146,7 @@ impl RuntimeInner {
         loop {
             tokio::select! {
                 () = self.cancel.cancelled() => return,
-                _ = tick.tick() => {
-                    let reloaded = self.registry.reload(&self.store, &self.platform, false).await;
-                    if let Ok(changes) = &reloaded {
-                        crate::poller::follow_suspended(&self, changes, &self.cancel);
-                    }
-                    match reloaded {
-                        Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
-                            tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
-                            self.requeue(&changes.added).await;
-                            self.clone().apply(changes.added, changes.removed);
-                        }
-                        Ok(_) => {}
-                        Err(e) => tracing::warn!(error = %e, "cannot refresh the bot registry"),
-                    }
-                }
+                _ = tick.tick() => self.follow_bots().await,
                 _ = prune.tick() => {
                     match self.store.platform(&self.platform).prune_updates(24 * 3600 * 1000).await {
                         Ok(n) if n > 0 => tracing::debug!(pruned = n, "old handled updates pruned"),
@@ -161,6 +155,27 @@ impl RuntimeInner {
                     }
                 }
             }
+        }
+    }
+
+    /// One step of following the bots table: reads it, starts serving bots
+    /// added or enabled, stops serving those removed or disabled. One step at
+    /// a time (the tick and [`Runtime::follow_bots_now`] never interleave), so
+    /// a change is applied once.
+    async fn follow_bots(self: &Arc<Self>) {
+        let _one_at_a_time = self.following.lock().await;
+        let reloaded = self.registry.reload(&self.store, &self.platform, false).await;
+        if let Ok(changes) = &reloaded {
+            crate::poller::follow_suspended(self, changes, &self.cancel);
+        }
+        match reloaded {
+            Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
+                tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
+                self.requeue(&changes.added).await;
+                self.clone().apply(changes.added, changes.removed);
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot refresh the bot registry"),
         }
     }
 

@@ -6,7 +6,7 @@
 use crate::clock::now_ms;
 use crate::lifecycle;
 use bazar_domain::jobs::{DisableJob, ExtendJob};
-use bazar_domain::{CustomerId, JobKind, Money};
+use bazar_domain::{CustomerId, JobKind, Money, SubscriptionId};
 use bazar_store::{
     EntryKind, LedgerEntry, Posting, StoreError, Subscription, SubscriptionStatus, TenantSettings, TenantTx,
 };
@@ -49,7 +49,7 @@ pub enum ExtendOutcome {
 pub async fn extend(
     tx: &mut TenantTx,
     settings: &TenantSettings,
-    subscription_id: i64,
+    subscription_id: SubscriptionId,
     days: u32,
     actor: &str,
 ) -> Result<ExtendOutcome, StoreError> {
@@ -107,7 +107,7 @@ pub enum DisableOutcome {
 /// The user is turned off *on the panel* by a [`JobKind::Disable`] job
 /// queued in the same transaction (the panel client lives with the job runner),
 /// retried while the panel is unavailable.
-pub async fn disable(tx: &mut TenantTx, subscription_id: i64) -> Result<DisableOutcome, StoreError> {
+pub async fn disable(tx: &mut TenantTx, subscription_id: SubscriptionId) -> Result<DisableOutcome, StoreError> {
     let Some(subscription) = tx.subscription(subscription_id).await? else { return Ok(DisableOutcome::NotFound) };
     match subscription.status {
         SubscriptionStatus::Disabled => return Ok(DisableOutcome::AlreadyDisabled(Box::new(subscription))),

@@ -8,7 +8,7 @@
 //! refused fields at once, writing nothing unless all are fine.
 
 use crate::refusal::{Checks, Refused, joined};
-use bazar_domain::{CardError, CardNumber, Iban, IbanError, check_daily_cap, check_holder, check_weight};
+use bazar_domain::{CardError, CardId, CardNumber, Iban, IbanError, check_daily_cap, check_holder, check_weight};
 use bazar_store::{CardUpdate, NewCard, PaymentCard, StoreError, TenantTx};
 
 /// Which field of a card was refused.
@@ -116,7 +116,7 @@ pub async fn add(tx: &mut TenantTx, draft: CardDraft) -> Result<PaymentCard, Car
 }
 
 /// Changes card `id`; `Ok(None)` when this tenant has no such card.
-pub async fn update(tx: &mut TenantTx, id: i64, change: CardChange) -> Result<Option<PaymentCard>, CardRefusal> {
+pub async fn update(tx: &mut TenantTx, id: CardId, change: CardChange) -> Result<Option<PaymentCard>, CardRefusal> {
     let mut checks = Checks(change.parse_refusals);
     let update = CardUpdate {
         holder: change.holder.and_then(|h| checks.check(CardField::Holder, check_holder(&h))),

@@ -3,7 +3,7 @@
 //! subscription goes live, so nothing scans the whole table.
 
 use bazar_domain::jobs::{ExpireJob, RemindJob};
-use bazar_domain::{ConfigKey, ConfigValue, JobKind};
+use bazar_domain::{ConfigKey, ConfigValue, JobKind, SubscriptionId};
 use bazar_store::{Job, JobEnd, StoreError, Subscription, SubscriptionStatus, TenantScope, TenantSettings, TenantTx};
 
 const DAY_MS: i64 = 86_400_000;
@@ -13,7 +13,7 @@ const DAY_MS: i64 = 86_400_000;
 pub async fn schedule(
     tx: &mut TenantTx,
     settings: &TenantSettings,
-    subscription: i64,
+    subscription: SubscriptionId,
     expires_at: i64,
     now: i64,
 ) -> Result<(), StoreError> {

@@ -5,7 +5,7 @@
 //! are fine.
 
 use crate::refusal::{Checks, Refused, joined};
-use bazar_domain::{PromoBenefit, PromoError, normalize_promo_code};
+use bazar_domain::{PromoBenefit, PromoError, PromoId, normalize_promo_code};
 use bazar_store::{NewPromo, Promo, PromoUpdate, StoreError, TenantTx};
 
 /// Which field of a promo code was refused.
@@ -115,7 +115,7 @@ pub async fn create(tx: &mut TenantTx, draft: PromoDraft) -> Result<Promo, Promo
 /// Changes promo code `id` (switched on or off, its end, its total limit);
 /// `Ok(None)` when this tenant has no such code. The end may not come before
 /// the start, nor the limit below the uses so far.
-pub async fn update(tx: &mut TenantTx, id: i64, update: PromoUpdate) -> Result<Option<Promo>, PromoRefusal> {
+pub async fn update(tx: &mut TenantTx, id: PromoId, update: PromoUpdate) -> Result<Option<Promo>, PromoRefusal> {
     let Some(promo) = tx.promo_by_id(id).await? else { return Ok(None) };
     let mut checks = Checks(Vec::new());
     if let Some(Some(end)) = update.ends_at {

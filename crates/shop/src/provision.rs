@@ -4,7 +4,9 @@
 use crate::clock::now_ms;
 use crate::plans::PanelView;
 use bazar_domain::jobs::{DisableJob, ExtendJob, ProvisionJob};
-use bazar_domain::{Money, PanelCatalog, is_legacy_user_name, legacy_owner_marker, owner_marker};
+use bazar_domain::{
+    Money, PanelCatalog, PanelId, SubscriptionId, is_legacy_user_name, legacy_owner_marker, owner_marker,
+};
 use bazar_panels::{PanelConfig, PanelCredentials, PanelUser, UserSpec, VpnPanel};
 use bazar_store::{
     EntryKind, Job, JobEnd, PlatformScope, Store, StoreError, Subscription, SubscriptionStatus, TenantScope,
@@ -60,9 +62,9 @@ pub struct Provisioner {
     platform: PlatformScope,
     http: reqwest::Client,
     pub(crate) options: ProvisionerOptions,
-    panels: Mutex<HashMap<i64, Arc<dyn VpnPanel>>>,
+    panels: Mutex<HashMap<PanelId, Arc<dyn VpnPanel>>>,
     /// Traffic read from panels, kept briefly so menus stay fast.
-    usage: Mutex<HashMap<(i64, String), (std::time::Instant, u64)>>,
+    usage: Mutex<HashMap<(PanelId, String), (std::time::Instant, u64)>>,
 }
 
 /// How long a panel's traffic figure is reused.
@@ -149,12 +151,12 @@ impl Provisioner {
             }
             Err((retryable, error)) if retryable && job.attempts < self.options.max_attempts => {
                 let run_at = now_ms() + self.backoff(job.attempts).as_millis() as i64;
-                tracing::warn!(bot_id = %scope.bot_id(), subscription = id, attempt = job.attempts, %error, "provisioning failed; will retry");
+                tracing::warn!(bot_id = %scope.bot_id(), subscription = %id, attempt = job.attempts, %error, "provisioning failed; will retry");
                 self.end(scope, job, JobEnd::Retry { run_at, error: error.clone() }).await?;
                 Ok(ProvisionOutcome::Retrying { attempt: job.attempts, error })
             }
             Err((_, error)) => {
-                tracing::error!(bot_id = %scope.bot_id(), subscription = id, %error, "provisioning failed for good; refunding");
+                tracing::error!(bot_id = %scope.bot_id(), subscription = %id, %error, "provisioning failed for good; refunding");
                 self.fail_provision(scope, job, subscription, error).await
             }
         }
@@ -302,7 +304,7 @@ impl Provisioner {
                 JobEnd::Retry { run_at: now_ms() + self.backoff(job.attempts).as_millis() as i64, error }
             }
             Err((_, error)) => {
-                tracing::warn!(bot_id = %scope.bot_id(), subscription = id, error = %error, "could not disable a user on the panel");
+                tracing::warn!(bot_id = %scope.bot_id(), subscription = %id, error = %error, "could not disable a user on the panel");
                 JobEnd::Failed { error }
             }
         };
@@ -338,17 +340,17 @@ impl Provisioner {
         match self.panel(subscription.panel_id).await {
             Ok(panel) => {
                 if let Err(e) = panel.update_user(&subscription.panel_username, &change).await {
-                    tracing::warn!(subscription = subscription.id, error = %e, "could not disable an expired user on the panel");
+                    tracing::warn!(subscription = %subscription.id, error = %e, "could not disable an expired user on the panel");
                 }
             }
             Err(e) => {
-                tracing::warn!(subscription = subscription.id, error = %e, "no panel to disable an expired user on")
+                tracing::warn!(subscription = %subscription.id, error = %e, "no panel to disable an expired user on")
             }
         }
     }
 
     /// The client of a panel, built once from its sealed credentials.
-    pub(crate) async fn panel(&self, panel_id: Option<i64>) -> Result<Arc<dyn VpnPanel>, String> {
+    pub(crate) async fn panel(&self, panel_id: Option<PanelId>) -> Result<Arc<dyn VpnPanel>, String> {
         let panel_id = panel_id.ok_or("no panel assigned")?;
         if let Some(panel) = self.panels.lock().expect("panel cache").get(&panel_id) {
             return Ok(panel.clone());
@@ -370,7 +372,7 @@ impl Provisioner {
     /// Reads what panel `panel_id` offers plans (inbounds, squads) from the
     /// panel itself, within [`CATALOG_DEADLINE`], and keeps it in the
     /// database for the admin menus. Called outside any transaction.
-    pub async fn refresh_catalog(&self, panel_id: i64) -> Result<PanelCatalog, String> {
+    pub async fn refresh_catalog(&self, panel_id: PanelId) -> Result<PanelCatalog, String> {
         let panel = self.panel(Some(panel_id)).await?;
         let catalog = tokio::time::timeout(CATALOG_DEADLINE, panel.catalog())
             .await
@@ -410,7 +412,7 @@ impl Provisioner {
         let catalog = match self.refresh_catalog(info.id).await {
             Ok(fresh) => Some(fresh),
             Err(error) => {
-                tracing::warn!(bot_id = %scope.bot_id(), panel = info.id, %error, "could not read the panel's options; using the last known ones");
+                tracing::warn!(bot_id = %scope.bot_id(), panel = %info.id, %error, "could not read the panel's options; using the last known ones");
                 info.catalog
             }
         };
@@ -442,7 +444,7 @@ async fn refund(
     customer: bazar_domain::CustomerId,
     price: Money,
     key: &str,
-    subscription: i64,
+    subscription: SubscriptionId,
 ) -> Result<(), StoreError> {
     if !price.is_positive() {
         return Ok(());

@@ -2,7 +2,7 @@
 
 use crate::promo::with_benefit;
 use bazar_domain::jobs::ProvisionJob;
-use bazar_domain::{Currency, CustomerId, JobKind, Money, PlanId, PromoBenefit};
+use bazar_domain::{Currency, CustomerId, JobKind, Money, PanelId, PlanId, PromoBenefit};
 use bazar_store::{Created, EntryKind, NewSubscription, Plan, PromoRefusal, StoreError, Subscription, TenantTx};
 
 /// How a purchase ended.
@@ -138,7 +138,7 @@ pub async fn buy(
     Ok(BuyOutcome::Bought { subscription, balance, referral })
 }
 
-fn subscription_for(customer: CustomerId, plan: &Plan, panel: i64, key: &str) -> NewSubscription {
+fn subscription_for(customer: CustomerId, plan: &Plan, panel: PanelId, key: &str) -> NewSubscription {
     NewSubscription {
         customer_id: customer,
         plan_id: Some(plan.id),

@@ -3,7 +3,7 @@
 //! if the panel never accepts it.
 
 use bazar_domain::jobs::ExtendJob;
-use bazar_domain::{Currency, CustomerId, JobKind, Money};
+use bazar_domain::{Currency, CustomerId, JobKind, Money, SubscriptionId};
 use bazar_store::{EntryKind, Posting, StoreError, Subscription, SubscriptionStatus, TenantTx};
 
 /// How a renewal request ended.
@@ -36,7 +36,7 @@ pub enum RenewOutcome {
 pub async fn renew(
     tx: &mut TenantTx,
     customer: CustomerId,
-    subscription_id: i64,
+    subscription_id: SubscriptionId,
     key: &str,
     referral_percent: Option<u8>,
     currency: Currency,

@@ -9,8 +9,8 @@
 
 use crate::Provisioner;
 use crate::clock::now_ms;
-use bazar_domain::JobKind;
 use bazar_domain::jobs::ResetLinkJob;
+use bazar_domain::{JobKind, SubscriptionId};
 use bazar_store::{Job, JobEnd, StoreError, Subscription, SubscriptionStatus, TenantScope, TenantTx};
 
 /// What a reset request did.
@@ -25,7 +25,11 @@ pub enum ResetOutcome {
 }
 
 /// Queues a link reset of an active subscription, by `actor` (kept in the job).
-pub async fn request(tx: &mut TenantTx, subscription_id: i64, actor: &str) -> Result<ResetOutcome, StoreError> {
+pub async fn request(
+    tx: &mut TenantTx,
+    subscription_id: SubscriptionId,
+    actor: &str,
+) -> Result<ResetOutcome, StoreError> {
     let Some(subscription) = tx.subscription(subscription_id).await? else { return Ok(ResetOutcome::NotFound) };
     if subscription.status != SubscriptionStatus::Active {
         return Ok(ResetOutcome::NotActive(subscription.status));
@@ -86,7 +90,7 @@ impl Provisioner {
                 Ok(ResetDone::NotYet)
             }
             Err((_, error)) => {
-                tracing::warn!(bot_id = %scope.bot_id(), subscription = id, error = %error, "could not reset a link");
+                tracing::warn!(bot_id = %scope.bot_id(), subscription = %id, error = %error, "could not reset a link");
                 self.end(scope, job, JobEnd::Failed { error }).await?;
                 Ok(ResetDone::NotYet)
             }

@@ -8,7 +8,7 @@
 //!   was closed, as the bot's Close button does.
 
 use bazar_domain::jobs::{TicketClosedJob, TicketReplyJob};
-use bazar_domain::{JobKind, TelegramUserId};
+use bazar_domain::{JobKind, TelegramUserId, TicketId};
 use bazar_store::{StoreError, TenantTx, Ticket, TicketMessage};
 
 /// Longest answer accepted, in characters as Telegram counts them (UTF-16
@@ -29,7 +29,7 @@ pub fn answer_len(text: &str) -> usize {
 /// than [`MAX_ANSWER_CHARS`].
 pub async fn answer(
     tx: &mut TenantTx,
-    ticket: i64,
+    ticket: TicketId,
     author: TelegramUserId,
     text: &str,
 ) -> Result<Option<(Ticket, TicketMessage)>, StoreError> {
@@ -46,7 +46,7 @@ pub async fn answer(
 /// Closes `ticket` and, when it was open until now, queues the customer's
 /// notice. `None` when the tenant has no such ticket; `Some(false)` when it
 /// was closed already (nothing is sent twice).
-pub async fn close(tx: &mut TenantTx, ticket: i64) -> Result<Option<bool>, StoreError> {
+pub async fn close(tx: &mut TenantTx, ticket: TicketId) -> Result<Option<bool>, StoreError> {
     let closed = tx.close_ticket(ticket).await?;
     if closed == Some(true) {
         tx.enqueue_job(&JobKind::TicketClosed(TicketClosedJob { ticket }), 0).await?;

@@ -11,6 +11,7 @@ use crate::broadcasts::{Broadcast, COLUMNS, from_row};
 use crate::clock::now_ms;
 use crate::tenancy::Mode;
 use crate::{Backend, Platform, StoreError, Tenant};
+use bazar_domain::BroadcastId;
 use sqlx::Row;
 
 /// One customer of a claimed batch.
@@ -130,13 +131,13 @@ impl Platform<'_> {
 
     /// Lets go of a claimed broadcast the process cannot serve yet (its bot is
     /// not in the process's registry yet), so that any process may claim it.
-    pub async fn release_broadcast(&self, id: i64, owner: &str) -> Result<(), StoreError> {
+    pub async fn release_broadcast(&self, id: BroadcastId, owner: &str) -> Result<(), StoreError> {
         let mut tx = self.begin_tx(Mode::Write).await?;
         sqlx::query(
             "UPDATE broadcasts SET owner = NULL, lease_until = NULL, updated_at = $1 WHERE id = $2 AND owner = $3",
         )
         .bind(now_ms())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
@@ -150,7 +151,7 @@ impl Tenant<'_> {
     /// before anything is sent.
     pub async fn claim_broadcast_batch(
         &self,
-        id: i64,
+        id: BroadcastId,
         owner: &str,
         limit: i64,
         lease_ms: i64,
@@ -164,7 +165,7 @@ impl Tenant<'_> {
         .bind(now + lease_ms)
         .bind(now)
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
@@ -172,7 +173,7 @@ impl Tenant<'_> {
             let holder: Option<Option<String>> =
                 sqlx::query_scalar("SELECT owner FROM broadcasts WHERE bot_id = $1 AND id = $2")
                     .bind(tx.bot())
-                    .bind(id)
+                    .bind(id.get())
                     .fetch_optional(tx.conn())
                     .await?;
             tx.commit().await?;
@@ -189,7 +190,7 @@ impl Tenant<'_> {
         )
         .bind(now)
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(limit)
         .fetch_all(tx.conn())
         .await?;
@@ -207,7 +208,7 @@ impl Tenant<'_> {
     /// `sending` change: after a takeover they are `unknown` and stay so.
     pub async fn record_broadcast_outcomes(
         &self,
-        id: i64,
+        id: BroadcastId,
         outcomes: &[(i64, DeliveryOutcome)],
     ) -> Result<Broadcast, StoreError> {
         let mut tx = self.begin().await?;
@@ -233,7 +234,7 @@ impl Tenant<'_> {
                  AND status = 'sending' AND customer_id IN ({})",
                 placeholders.join(", ")
             );
-            let mut query = sqlx::query(&sql).bind(status).bind(now).bind(tx.bot()).bind(id);
+            let mut query = sqlx::query(&sql).bind(status).bind(now).bind(tx.bot()).bind(id.get());
             for customer in customers {
                 query = query.bind(customer);
             }
@@ -249,7 +250,7 @@ impl Tenant<'_> {
             .bind(error)
             .bind(now)
             .bind(tx.bot())
-            .bind(id)
+            .bind(id.get())
             .bind(*customer)
             .execute(tx.conn())
             .await?
@@ -265,7 +266,7 @@ impl Tenant<'_> {
         .bind(counts[3])
         .bind(now)
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .fetch_one(tx.conn())
         .await?;
         tx.commit().await?;
@@ -275,7 +276,7 @@ impl Tenant<'_> {
     /// Remembers the progress message sent to the admin's chat.
     pub async fn set_broadcast_progress_message(
         &self,
-        id: i64,
+        id: BroadcastId,
         owner: &str,
         message_id: i64,
     ) -> Result<(), StoreError> {
@@ -286,7 +287,7 @@ impl Tenant<'_> {
         .bind(message_id)
         .bind(now_ms())
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
@@ -295,7 +296,7 @@ impl Tenant<'_> {
 
     /// Marks a running broadcast done once nothing is pending or in flight,
     /// and returns it as it stands (also when an admin cancelled it first).
-    pub async fn finish_broadcast(&self, id: i64, owner: &str) -> Result<Broadcast, StoreError> {
+    pub async fn finish_broadcast(&self, id: BroadcastId, owner: &str) -> Result<Broadcast, StoreError> {
         let mut tx = self.begin().await?;
         let now = now_ms();
         sqlx::query(
@@ -306,13 +307,13 @@ impl Tenant<'_> {
         )
         .bind(now)
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM broadcasts WHERE bot_id = $1 AND id = $2"))
             .bind(tx.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_one(tx.conn())
             .await?;
         tx.commit().await?;
@@ -320,7 +321,7 @@ impl Tenant<'_> {
     }
 
     /// Records that the final report went out and lets the broadcast go.
-    pub async fn mark_broadcast_reported(&self, id: i64, owner: &str) -> Result<(), StoreError> {
+    pub async fn mark_broadcast_reported(&self, id: BroadcastId, owner: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE broadcasts SET reported = $1, owner = NULL, lease_until = NULL, updated_at = $2 \
@@ -329,7 +330,7 @@ impl Tenant<'_> {
         .bind(true)
         .bind(now_ms())
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
@@ -337,7 +338,7 @@ impl Tenant<'_> {
     }
 
     /// Gives up `owner`'s lease (shutting down) so any process resumes at once.
-    pub async fn release_broadcast(&self, id: i64, owner: &str) -> Result<(), StoreError> {
+    pub async fn release_broadcast(&self, id: BroadcastId, owner: &str) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
         sqlx::query(
             "UPDATE broadcasts SET owner = NULL, lease_until = NULL, updated_at = $1 \
@@ -345,7 +346,7 @@ impl Tenant<'_> {
         )
         .bind(now_ms())
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(owner)
         .execute(tx.conn())
         .await?;
@@ -355,14 +356,14 @@ impl Tenant<'_> {
     /// How a broadcast's deliveries stand, counted from the rows themselves
     /// (`status`, count) — for checks and reports; the counters on the
     /// broadcast are kept with every batch.
-    pub async fn broadcast_delivery_counts(&self, id: i64) -> Result<Vec<(String, i64)>, StoreError> {
+    pub async fn broadcast_delivery_counts(&self, id: BroadcastId) -> Result<Vec<(String, i64)>, StoreError> {
         let mut tx = self.begin_read().await?;
         let rows = sqlx::query(
             "SELECT status, COUNT(*) AS n FROM broadcast_deliveries WHERE bot_id = $1 AND broadcast_id = $2 \
              GROUP BY status ORDER BY status",
         )
         .bind(tx.bot())
-        .bind(id)
+        .bind(id.get())
         .fetch_all(tx.conn())
         .await?;
         tx.commit().await?;

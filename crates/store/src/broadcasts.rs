@@ -6,7 +6,7 @@
 use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::{StoreError, TenantTx};
-use bazar_domain::{BotId, Language, TelegramUserId};
+use bazar_domain::{BotId, BroadcastId, Language, TelegramUserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -158,7 +158,7 @@ impl BroadcastCounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Broadcast {
     /// Row id.
-    pub id: i64,
+    pub id: BroadcastId,
     /// Its tenant.
     pub bot_id: BotId,
     /// The composing admin.
@@ -208,7 +208,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<Broadcast, StoreError> {
     let label: Option<String> = row.try_get("button_label")?;
     let url: Option<String> = row.try_get("button_url")?;
     Ok(Broadcast {
-        id: row.try_get("id")?,
+        id: BroadcastId::from_raw(row.try_get("id")?),
         bot_id: BotId::from_raw(row.try_get("bot_id")?),
         created_by: row.try_get("created_by")?,
         admin_chat_id: row.try_get("admin_chat_id")?,
@@ -259,14 +259,14 @@ impl TenantTx {
         .bind(now)
         .fetch_one(self.conn())
         .await?;
-        self.broadcast(id).await?.ok_or(StoreError::Conflict("broadcast vanished"))
+        self.broadcast(BroadcastId::from_raw(id)).await?.ok_or(StoreError::Conflict("broadcast vanished"))
     }
 
     /// One broadcast of this tenant.
-    pub async fn broadcast(&mut self, id: i64) -> Result<Option<Broadcast>, StoreError> {
+    pub async fn broadcast(&mut self, id: BroadcastId) -> Result<Option<Broadcast>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM broadcasts WHERE bot_id = $1 AND id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -288,7 +288,7 @@ impl TenantTx {
     /// Sets or removes a draft's button; `false` when it is no longer a draft.
     pub async fn set_broadcast_button(
         &mut self,
-        id: i64,
+        id: BroadcastId,
         button: Option<&BroadcastButton>,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
@@ -299,17 +299,17 @@ impl TenantTx {
         .bind(button.map(|b| b.url.as_str()))
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes a draft; `false` when it is no longer a draft.
-    pub async fn discard_broadcast(&mut self, id: i64) -> Result<bool, StoreError> {
+    pub async fn discard_broadcast(&mut self, id: BroadcastId) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM broadcasts WHERE bot_id = $1 AND id = $2 AND status = 'draft'")
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .execute(self.conn())
             .await?;
         Ok(done.rows_affected() == 1)
@@ -333,7 +333,11 @@ impl TenantTx {
     /// blocked the bot or are banned are recorded as skipped) and sets it
     /// running, all in this transaction. `None` when it is not a draft (any
     /// more): a second press of Confirm starts nothing.
-    pub async fn start_broadcast(&mut self, id: i64, audience: Audience) -> Result<Option<Broadcast>, StoreError> {
+    pub async fn start_broadcast(
+        &mut self,
+        id: BroadcastId,
+        audience: Audience,
+    ) -> Result<Option<Broadcast>, StoreError> {
         let now = now_ms();
         let claimed = sqlx::query(
             "UPDATE broadcasts SET status = 'running', audience = $1, started_at = $2, updated_at = $2 \
@@ -342,7 +346,7 @@ impl TenantTx {
         .bind(audience.as_str())
         .bind(now)
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         if claimed.rows_affected() != 1 {
@@ -357,7 +361,7 @@ impl TenantTx {
         ))
         .bind(self.bot())
         .bind(false)
-        .bind(id)
+        .bind(id.get())
         .bind(now)
         .execute(self.conn())
         .await?;
@@ -368,14 +372,14 @@ impl TenantTx {
              AND d.status = 'skipped') WHERE bot_id = $1 AND id = $2",
         )
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         self.broadcast(id).await
     }
 
     /// Stops a running broadcast between two batches; `false` when it was not running.
-    pub async fn cancel_broadcast(&mut self, id: i64) -> Result<bool, StoreError> {
+    pub async fn cancel_broadcast(&mut self, id: BroadcastId) -> Result<bool, StoreError> {
         let now = now_ms();
         let done = sqlx::query(
             "UPDATE broadcasts SET status = 'cancelled', finished_at = $1, updated_at = $1 \
@@ -383,7 +387,7 @@ impl TenantTx {
         )
         .bind(now)
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         Ok(done.rows_affected() == 1)

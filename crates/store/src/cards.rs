@@ -11,7 +11,7 @@ use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::tenancy::Mode;
 use crate::{Backend, PlatformScope, PlatformTx, Store, StoreError, TenantTx};
-use bazar_domain::{CardNumber, CardRotation, Iban, calendar::tehran_day_start_ms, mask_card_number};
+use bazar_domain::{CardId, CardNumber, CardRotation, Iban, calendar::tehran_day_start_ms, mask_card_number};
 use bazar_secrets::{Keyring, Sealed};
 use secrecy::ExposeSecret;
 use sqlx::Row;
@@ -42,7 +42,7 @@ impl Eq for SealedNumber {}
 #[derive(Clone, PartialEq, Eq)]
 pub struct PaymentCard {
     /// Row id.
-    pub id: i64,
+    pub id: CardId,
     masked: String,
     number: SealedNumber,
     /// Name of the account holder, as the bank shows it.
@@ -85,7 +85,7 @@ impl PaymentCard {
     /// The full number, opened, for the one message that tells a paying
     /// customer where to transfer.
     pub fn number_for_payer(&self) -> Result<CardNumber, StoreError> {
-        let digits = self.number.keyring.open_text(CARD_PURPOSE, self.id, &self.number.sealed)?;
+        let digits = self.number.keyring.open_text(CARD_PURPOSE, self.id.get(), &self.number.sealed)?;
         CardNumber::parse(digits.expose_secret())
             .map_err(|e| StoreError::Corrupt(format!("card {}'s sealed number: {e}", self.id)))
     }
@@ -166,7 +166,7 @@ fn from_row(row: &AnyRow, keyring: &Arc<Keyring>) -> Result<(PaymentCard, i64), 
         return Err(StoreError::Corrupt(format!("card {id} has no sealed number")));
     };
     let card = PaymentCard {
-        id,
+        id: CardId::from_raw(id),
         masked: row.try_get("number_masked")?,
         number: SealedNumber { sealed: Sealed { key_id, blob }, keyring: keyring.clone() },
         holder: row.try_get("holder")?,
@@ -222,7 +222,7 @@ impl TenantTx {
             .bind(id)
             .execute(self.conn())
             .await?;
-        self.card(id).await?.ok_or(StoreError::Corrupt("a card vanished while being added".into()))
+        self.card(CardId::from_raw(id)).await?.ok_or(StoreError::Corrupt("a card vanished while being added".into()))
     }
 
     /// Every card of the tenant, with today's usage.
@@ -259,18 +259,18 @@ impl TenantTx {
     }
 
     /// One card.
-    pub async fn card(&mut self, id: i64) -> Result<Option<PaymentCard>, StoreError> {
+    pub async fn card(&mut self, id: CardId) -> Result<Option<PaymentCard>, StoreError> {
         let row = sqlx::query(&card_query("AND c.id = $3"))
             .bind(self.bot())
             .bind(tehran_day_start_ms(now_ms()))
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(|r| from_row(r, self.keyring()).map(|(c, _)| c)).transpose()
     }
 
     /// Applies `update` to a card; `None` when the tenant has no such card.
-    pub async fn update_card(&mut self, id: i64, update: &CardUpdate) -> Result<Option<PaymentCard>, StoreError> {
+    pub async fn update_card(&mut self, id: CardId, update: &CardUpdate) -> Result<Option<PaymentCard>, StoreError> {
         let Some(card) = self.card(id).await? else { return Ok(None) };
         if let Some(holder) = &update.holder {
             check_holder(holder)?;
@@ -296,7 +296,7 @@ impl TenantTx {
         .bind(update.active.unwrap_or(card.active))
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         self.card(id).await
@@ -346,7 +346,7 @@ impl TenantTx {
              WHERE bot_id = $1) WHERE bot_id = $1 AND id = $2",
         )
         .bind(self.bot())
-        .bind(card.id)
+        .bind(card.id.get())
         .execute(self.conn())
         .await?;
         Ok(Some(card))

@@ -1,11 +1,46 @@
 //! Schema migrations: one directory per backend, the same tables in both.
 
 use crate::{Backend, Database, DatabaseOptions, StoreError};
-use sqlx::migrate::Migrator;
+use futures::future::BoxFuture;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use std::borrow::Cow;
 use std::time::Duration;
 
-static SQLITE: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
+/// `(version, description, sql)` of every migration, per backend (`build.rs`).
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}
+
+/// One backend's migrations as compiled into the binary: a single file to
+/// ship, and nothing read from disk at start-up.
+#[derive(Debug)]
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
+
+impl MigrationSource<'static> for Embedded {
+    fn resolve(self) -> BoxFuture<'static, Result<Vec<Migration>, BoxDynError>> {
+        let migrations = self
+            .0
+            .iter()
+            .map(|(version, description, sql)| {
+                // As sqlx reads a migration: the mark at its top opts out of the transaction.
+                let no_tx = sql.starts_with("-- no-transaction");
+                let (description, sql) = (Cow::Borrowed(*description), Cow::Borrowed(*sql));
+                Migration::new(*version, description, MigrationType::Simple, sql, no_tx)
+            })
+            .collect();
+        Box::pin(async move { Ok(migrations) })
+    }
+}
+
+/// The migrations of `backend`.
+async fn migrator(backend: Backend) -> Result<Migrator, StoreError> {
+    let files = match backend {
+        Backend::Sqlite => embedded::SQLITE,
+        Backend::Postgres => embedded::POSTGRES,
+    };
+    Ok(Migrator::new(Embedded(files)).await?)
+}
 
 /// Applies pending migrations.
 ///
@@ -13,10 +48,7 @@ static POSTGRES: Migrator = sqlx::migrate!("migrations/postgres");
 /// run there and the application role (`app`'s `current_user`) is granted data
 /// access, but never ownership: it cannot disable row-level security.
 pub(crate) async fn run(app: &Database, options: &DatabaseOptions) -> Result<(), StoreError> {
-    let migrator = match app.backend() {
-        Backend::Sqlite => &SQLITE,
-        Backend::Postgres => &POSTGRES,
-    };
+    let migrator = migrator(app.backend()).await?;
     match (&options.migration_url, app.backend()) {
         (Some(owner_url), Backend::Postgres) => {
             let owner = Database::connect_unchecked(owner_url, 1, Duration::from_secs(10)).await?;
@@ -64,12 +96,13 @@ async fn run_sqlite(pool: &sqlx::AnyPool) -> Result<(), StoreError> {
     if let Some(version) = conn.dirty_version().await? {
         return Err(MigrateError::Dirty(version).into());
     }
+    let migrator = migrator(Backend::Sqlite).await?;
     let applied: std::collections::HashMap<i64, Vec<u8>> =
         conn.list_applied_migrations().await?.into_iter().map(|m| (m.version, m.checksum.into_owned())).collect();
-    if let Some(unknown) = applied.keys().find(|v| !SQLITE.version_exists(**v)) {
+    if let Some(unknown) = applied.keys().find(|v| !migrator.version_exists(**v)) {
         return Err(MigrateError::VersionMissing(*unknown).into());
     }
-    for migration in SQLITE.iter().filter(|m| !m.migration_type.is_down_migration()) {
+    for migration in migrator.iter().filter(|m| !m.migration_type.is_down_migration()) {
         match applied.get(&migration.version) {
             Some(checksum) if checksum[..] != migration.checksum[..] => {
                 return Err(MigrateError::VersionMismatch(migration.version).into());

@@ -4,7 +4,7 @@ use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::tenancy::Mode;
 use crate::{Platform, StoreError, TenantScope, TenantTx};
-use bazar_domain::{PanelCatalog, PanelKind};
+use bazar_domain::{PanelCatalog, PanelId, PanelKind};
 use bazar_secrets::Sealed;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::Row;
@@ -16,7 +16,7 @@ const PURPOSE: &str = "panel-credentials";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PanelRecord {
     /// Row id.
-    pub id: i64,
+    pub id: PanelId,
     /// Operator's name for it.
     pub name: String,
     /// Which panel software it is.
@@ -35,7 +35,7 @@ pub struct PanelRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantPanel {
     /// Panel id.
-    pub id: i64,
+    pub id: PanelId,
     /// Its kind: what it enforces and which plan options it reads.
     pub kind: PanelKind,
     /// What it offers plans, as last read (`None`: never read).
@@ -75,7 +75,7 @@ fn catalog_of(row: &AnyRow) -> Result<Option<PanelCatalog>, StoreError> {
 
 fn from_row(row: &AnyRow) -> Result<PanelRecord, StoreError> {
     Ok(PanelRecord {
-        id: row.try_get("id")?,
+        id: PanelId::from_raw(row.try_get("id")?),
         name: row.try_get("name")?,
         kind: kind_of(row)?,
         base_url: row.try_get("base_url")?,
@@ -143,34 +143,34 @@ impl Platform<'_> {
     }
 
     /// A panel with its opened credentials (JSON text), for building its client.
-    pub async fn panel_with_credentials(&self, id: i64) -> Result<Option<(PanelRecord, SecretString)>, StoreError> {
+    pub async fn panel_with_credentials(&self, id: PanelId) -> Result<Option<(PanelRecord, SecretString)>, StoreError> {
         let mut tx = self.begin_tx(Mode::Read).await?;
         let row =
             sqlx::query(&format!("SELECT {COLUMNS}, credentials_key_id, credentials_sealed FROM panels WHERE id = $1"))
-                .bind(id)
+                .bind(id.get())
                 .fetch_optional(tx.conn())
                 .await?;
         tx.commit().await?;
         let Some(row) = row else { return Ok(None) };
         let sealed = Sealed { key_id: row.try_get("credentials_key_id")?, blob: row.try_get("credentials_sealed")? };
-        let credentials = self.store().keyring.open_text(PURPOSE, id, &sealed)?;
+        let credentials = self.store().keyring.open_text(PURPOSE, id.get(), &sealed)?;
         Ok(Some((from_row(&row)?, credentials)))
     }
 
     /// Records what a panel offers plans, as just read from it.
-    pub async fn set_panel_catalog(&self, id: i64, catalog: &PanelCatalog) -> Result<(), StoreError> {
+    pub async fn set_panel_catalog(&self, id: PanelId, catalog: &PanelCatalog) -> Result<(), StoreError> {
         let mut tx = self.begin_tx(Mode::Write).await?;
         sqlx::query("UPDATE panels SET catalog = $1, catalog_at = $2 WHERE id = $3")
             .bind(catalog_text(catalog))
             .bind(now_ms())
-            .bind(id)
+            .bind(id.get())
             .execute(tx.conn())
             .await?;
         tx.commit().await
     }
 
     /// Gives a tenant its own panel (`Some`) or returns it to the default (`None`).
-    pub async fn assign_panel(&self, scope: &TenantScope, panel: Option<i64>) -> Result<(), StoreError> {
+    pub async fn assign_panel(&self, scope: &TenantScope, panel: Option<PanelId>) -> Result<(), StoreError> {
         let mut tx = self.begin_tx(Mode::Write).await?;
         match panel {
             Some(panel) => {
@@ -179,7 +179,7 @@ impl Platform<'_> {
                      ON CONFLICT (bot_id) DO UPDATE SET panel_id = excluded.panel_id, assigned_at = excluded.assigned_at",
                 )
                 .bind(scope.bot_id().get())
-                .bind(panel)
+                .bind(panel.get())
                 .bind(now_ms())
                 .execute(tx.conn())
                 .await?;
@@ -197,7 +197,7 @@ impl Platform<'_> {
 
 impl TenantTx {
     /// The panel serving this tenant: its own, else the platform default.
-    pub async fn tenant_panel(&mut self) -> Result<Option<i64>, StoreError> {
+    pub async fn tenant_panel(&mut self) -> Result<Option<PanelId>, StoreError> {
         Ok(self.tenant_panel_info().await?.map(|panel| panel.id))
     }
 
@@ -222,7 +222,13 @@ impl TenantTx {
                     .await?
             }
         };
-        row.map(|row| Ok(TenantPanel { id: row.try_get("id")?, kind: kind_of(&row)?, catalog: catalog_of(&row)? }))
-            .transpose()
+        row.map(|row| {
+            Ok(TenantPanel {
+                id: PanelId::from_raw(row.try_get("id")?),
+                kind: kind_of(&row)?,
+                catalog: catalog_of(&row)?,
+            })
+        })
+        .transpose()
     }
 }

@@ -5,7 +5,7 @@
 use crate::clock::now_ms;
 use crate::row::get_money;
 use crate::{Backend, StoreError, TenantTx};
-use bazar_domain::{Charge, CustomerId, Money, PlanId};
+use bazar_domain::{CardId, Charge, CustomerId, Money, PaymentId, PlanId, TelegramUserId};
 pub use bazar_domain::{PaymentMethod, PaymentStatus};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
     /// Row id.
-    pub id: i64,
+    pub id: PaymentId,
     /// Who pays.
     pub customer_id: CustomerId,
     /// How.
@@ -30,7 +30,7 @@ pub struct Payment {
     /// A promo code for that purchase.
     pub promo: Option<String>,
     /// Card-to-card: the card shown.
-    pub card_id: Option<i64>,
+    pub card_id: Option<CardId>,
     /// Short code the customer and admins quote.
     pub tracking_code: String,
     /// When an unpaid payment closes itself (unix ms).
@@ -50,7 +50,7 @@ pub struct Payment {
     /// Stars: Telegram's charge id.
     pub charge_id: Option<String>,
     /// Telegram user id of the admin who decided.
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<TelegramUserId>,
     /// Why it was rejected or failed.
     pub reason: Option<String>,
     /// Created (unix ms).
@@ -73,7 +73,7 @@ pub struct NewPayment {
     /// A promo code for that purchase.
     pub promo: Option<String>,
     /// Card-to-card: the card shown.
-    pub card_id: Option<i64>,
+    pub card_id: Option<CardId>,
     /// When it closes itself if unpaid.
     pub expires_at: i64,
 }
@@ -115,7 +115,7 @@ fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
     let method: String = row.try_get("method")?;
     let status: String = row.try_get("status")?;
     Ok(Payment {
-        id: row.try_get("id")?,
+        id: PaymentId::from_raw(row.try_get("id")?),
         customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
         method: PaymentMethod::parse(&method).ok_or_else(|| StoreError::Corrupt(format!("payment method {method}")))?,
         status: PaymentStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("payment status {status}")))?,
@@ -123,7 +123,7 @@ fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
         credit: get_money(row, "credit", "currency")?,
         plan_id: row.try_get::<Option<i64>, _>("plan_id")?.map(PlanId::from_raw),
         promo: row.try_get("promo")?,
-        card_id: row.try_get("card_id")?,
+        card_id: row.try_get::<Option<i64>, _>("card_id")?.map(CardId::from_raw),
         tracking_code: row.try_get("tracking_code")?,
         expires_at: row.try_get("expires_at")?,
         receipt_file_id: row.try_get("receipt_file_id")?,
@@ -133,7 +133,7 @@ fn from_row(row: &AnyRow) -> Result<Payment, StoreError> {
         card_pan: row.try_get("card_pan")?,
         fee: row.try_get("fee")?,
         charge_id: row.try_get("charge_id")?,
-        decided_by: row.try_get("decided_by")?,
+        decided_by: row.try_get::<Option<i64>, _>("decided_by")?.map(TelegramUserId::from_raw),
         reason: row.try_get("reason")?,
         created_at: row.try_get("created_at")?,
     })
@@ -170,13 +170,13 @@ impl TenantTx {
             .bind(new.credit.code())
             .bind(new.plan_id.map(PlanId::get))
             .bind(new.promo.as_deref())
-            .bind(new.card_id)
+            .bind(new.card_id.map(CardId::get))
             .bind(&code)
             .bind(new.expires_at)
             .bind(now)
             .fetch_optional(self.conn())
             .await?;
-            if let Some(id) = inserted {
+            if let Some(id) = inserted.map(PaymentId::from_raw) {
                 self.payment_event(id, PaymentStatus::Pending, Some("customer"), None).await?;
                 return self.payment(id).await?.ok_or(StoreError::Corrupt("a new payment vanished".into()));
             }
@@ -188,10 +188,10 @@ impl TenantTx {
     }
 
     /// One payment of this tenant.
-    pub async fn payment(&mut self, id: i64) -> Result<Option<Payment>, StoreError> {
+    pub async fn payment(&mut self, id: PaymentId) -> Result<Option<Payment>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE bot_id = $1 AND id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -200,14 +200,14 @@ impl TenantTx {
     /// One payment, locked until the transaction ends (`FOR UPDATE` on
     /// PostgreSQL; SQLite's write transactions are serialised already), so a
     /// decision reads the status it changes.
-    pub async fn payment_for_update(&mut self, id: i64) -> Result<Option<Payment>, StoreError> {
+    pub async fn payment_for_update(&mut self, id: PaymentId) -> Result<Option<Payment>, StoreError> {
         let lock = match self.backend() {
             Backend::Postgres => "FOR UPDATE",
             Backend::Sqlite => "",
         };
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM payments WHERE bot_id = $1 AND id = $2 {lock}"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -269,12 +269,12 @@ impl TenantTx {
     }
 
     /// Open amounts on a card today, to pick a unique suffix for a new one.
-    pub async fn open_amounts_on_card(&mut self, card: i64) -> Result<Vec<i64>, StoreError> {
+    pub async fn open_amounts_on_card(&mut self, card: CardId) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT amount FROM payments WHERE bot_id = $1 AND card_id = $2 AND status IN ('pending', 'submitted')",
         )
         .bind(self.bot())
-        .bind(card)
+        .bind(card.get())
         .fetch_all(self.conn())
         .await?)
     }
@@ -283,7 +283,7 @@ impl TenantTx {
     /// not in one of `from` (someone else decided first, or it expired).
     pub async fn transition_payment(
         &mut self,
-        id: i64,
+        id: PaymentId,
         from: &[PaymentStatus],
         to: PaymentStatus,
         actor: &str,
@@ -304,7 +304,7 @@ impl TenantTx {
         .bind(decided_by)
         .bind(reason)
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -319,7 +319,7 @@ impl TenantTx {
     /// `false` when the payment is no longer open.
     pub async fn attach_receipt(
         &mut self,
-        id: i64,
+        id: PaymentId,
         file_id: Option<&str>,
         text: Option<&str>,
     ) -> Result<bool, StoreError> {
@@ -333,7 +333,7 @@ impl TenantTx {
         .bind(text.as_deref())
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -346,13 +346,13 @@ impl TenantTx {
     }
 
     /// Records the Zarinpal authority of a payment's request.
-    pub async fn set_payment_authority(&mut self, id: i64, authority: &str, fee: i64) -> Result<(), StoreError> {
+    pub async fn set_payment_authority(&mut self, id: PaymentId, authority: &str, fee: i64) -> Result<(), StoreError> {
         sqlx::query("UPDATE payments SET authority = $1, fee = $2, updated_at = $3 WHERE bot_id = $4 AND id = $5")
             .bind(authority)
             .bind(fee)
             .bind(now_ms())
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .execute(self.conn())
             .await?;
         Ok(())
@@ -361,7 +361,7 @@ impl TenantTx {
     /// Records what the gateway said of a verified payment.
     pub async fn set_payment_verification(
         &mut self,
-        id: i64,
+        id: PaymentId,
         ref_id: &str,
         card_pan: Option<&str>,
         fee: i64,
@@ -374,19 +374,19 @@ impl TenantTx {
         .bind(fee)
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         Ok(())
     }
 
     /// Records Telegram's charge id of a Stars payment (unique per tenant).
-    pub async fn set_payment_charge(&mut self, id: i64, charge_id: &str) -> Result<(), StoreError> {
+    pub async fn set_payment_charge(&mut self, id: PaymentId, charge_id: &str) -> Result<(), StoreError> {
         sqlx::query("UPDATE payments SET charge_id = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
             .bind(charge_id)
             .bind(now_ms())
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .execute(self.conn())
             .await
             .map_err(|e| {
@@ -400,12 +400,12 @@ impl TenantTx {
     }
 
     /// A payment's history, oldest first.
-    pub async fn payment_events(&mut self, id: i64) -> Result<Vec<PaymentEvent>, StoreError> {
+    pub async fn payment_events(&mut self, id: PaymentId) -> Result<Vec<PaymentEvent>, StoreError> {
         let rows = sqlx::query(
             "SELECT status, actor, note, created_at FROM payment_events WHERE bot_id = $1 AND payment_id = $2 ORDER BY id",
         )
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .fetch_all(self.conn())
         .await?;
         rows.iter()
@@ -425,7 +425,7 @@ impl TenantTx {
     /// Adds a line to a payment's history without changing its status.
     pub async fn payment_event(
         &mut self,
-        id: i64,
+        id: PaymentId,
         status: PaymentStatus,
         actor: Option<&str>,
         note: Option<&str>,
@@ -434,7 +434,7 @@ impl TenantTx {
             "INSERT INTO payment_events (bot_id, payment_id, status, actor, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(status.as_str())
         .bind(actor)
         .bind(note)

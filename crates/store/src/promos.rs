@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::row::{get_bool, parse_currency};
 use crate::{StoreError, Tenant, TenantTx};
-use bazar_domain::{CustomerId, Money, PromoBenefit};
+use bazar_domain::{CustomerId, Money, PromoBenefit, PromoId, SubscriptionId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Promo {
     /// Row id.
-    pub id: i64,
+    pub id: PromoId,
     /// The code (upper case).
     pub code: String,
     /// What it gives (a wallet bonus with its currency).
@@ -87,7 +87,7 @@ fn from_row(row: &AnyRow) -> Result<Promo, StoreError> {
         other => return Err(StoreError::Corrupt(format!("promo kind {other}"))),
     };
     Ok(Promo {
-        id: row.try_get("id")?,
+        id: PromoId::from_raw(row.try_get("id")?),
         code: row.try_get("code")?,
         benefit,
         starts_at: row.try_get("starts_at")?,
@@ -132,10 +132,10 @@ impl TenantTx {
     }
 
     /// A code of this shop by its id.
-    pub async fn promo_by_id(&mut self, id: i64) -> Result<Option<Promo>, StoreError> {
+    pub async fn promo_by_id(&mut self, id: PromoId) -> Result<Option<Promo>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM promo_codes WHERE bot_id = $1 AND id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -184,14 +184,14 @@ impl TenantTx {
         .fetch_optional(self.conn())
         .await?;
         let Some(id) = id else { return Err(StoreError::Conflict("this shop already has that promo code")) };
-        self.promo_by_id(id).await?.ok_or_else(|| StoreError::Corrupt("promo vanished".into()))
+        self.promo_by_id(PromoId::from_raw(id)).await?.ok_or_else(|| StoreError::Corrupt("promo vanished".into()))
     }
 
     /// Changes a code; `Ok(None)` when this shop has no such code. A total
     /// limit below the uses so far is refused (the database's `CHECK` would
     /// be violated): checked in the statement itself, so a use racing the
     /// change is never lost — the loser gets [`StoreError::Conflict`].
-    pub async fn update_promo(&mut self, id: i64, update: &PromoUpdate) -> Result<Option<Promo>, StoreError> {
+    pub async fn update_promo(&mut self, id: PromoId, update: &PromoUpdate) -> Result<Option<Promo>, StoreError> {
         let Some(promo) = self.promo_by_id(id).await? else { return Ok(None) };
         let ends_at = update.ends_at.unwrap_or(promo.ends_at);
         if let (Some(start), Some(end)) = (promo.starts_at, ends_at)
@@ -211,7 +211,7 @@ impl TenantTx {
         .bind(ends_at)
         .bind(max_uses)
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -243,12 +243,12 @@ impl TenantTx {
         Ok(Ok(promo))
     }
 
-    async fn promo_uses_by(&mut self, promo: i64, customer: CustomerId) -> Result<i64, StoreError> {
+    async fn promo_uses_by(&mut self, promo: PromoId, customer: CustomerId) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM promo_redemptions WHERE bot_id = $1 AND promo_id = $2 AND customer_id = $3",
         )
         .bind(self.bot())
-        .bind(promo)
+        .bind(promo.get())
         .bind(customer.get())
         .fetch_one(self.conn())
         .await?)
@@ -262,7 +262,7 @@ impl TenantTx {
         &mut self,
         code: &str,
         customer: CustomerId,
-        subscription: Option<i64>,
+        subscription: Option<SubscriptionId>,
     ) -> Result<Result<(Promo, i64), PromoRefusal>, StoreError> {
         let promo = match self.check_promo(code, customer).await? {
             Ok(promo) => promo,
@@ -272,7 +272,7 @@ impl TenantTx {
             "UPDATE promo_codes SET uses = uses + 1 WHERE bot_id = $1 AND id = $2 AND (max_uses IS NULL OR uses < max_uses)",
         )
         .bind(self.bot())
-        .bind(promo.id)
+        .bind(promo.id.get())
         .execute(self.conn())
         .await?;
         if counted.rows_affected() == 0 {
@@ -284,10 +284,10 @@ impl TenantTx {
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(self.bot())
-        .bind(promo.id)
+        .bind(promo.id.get())
         .bind(customer.get())
         .bind(nth)
-        .bind(subscription)
+        .bind(subscription.map(SubscriptionId::get))
         .bind(now_ms())
         .execute(self.conn())
         .await?;

@@ -5,7 +5,9 @@ use crate::clock::now_ms;
 use crate::row::{get_bool, get_money};
 use crate::{StoreError, TenantTx};
 pub use bazar_domain::SubscriptionStatus;
-use bazar_domain::{CustomerId, InstallationId, Money, NAME_ALPHABET, PlanId, panel_user_name};
+use bazar_domain::{
+    CustomerId, InstallationId, Money, NAME_ALPHABET, PanelId, PlanId, SubscriptionId, panel_user_name,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -13,7 +15,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscription {
     /// Row id.
-    pub id: i64,
+    pub id: SubscriptionId,
     /// The customer it belongs to.
     pub customer_id: CustomerId,
     /// The plan bought (`None` for a trial, or a deleted plan).
@@ -21,7 +23,7 @@ pub struct Subscription {
     /// A free trial.
     pub is_trial: bool,
     /// The panel it lives on.
-    pub panel_id: Option<i64>,
+    pub panel_id: Option<PanelId>,
     /// Its user name on the panel (deterministic, so a retried creation finds it).
     pub panel_username: String,
     /// Where it is in its life.
@@ -54,7 +56,7 @@ pub struct NewSubscription {
     /// A free trial (the database allows one per customer).
     pub is_trial: bool,
     /// The tenant's panel.
-    pub panel_id: Option<i64>,
+    pub panel_id: Option<PanelId>,
     /// Length.
     pub duration_days: u32,
     /// Traffic limit.
@@ -103,11 +105,11 @@ const COLUMNS: &str = "id, customer_id, plan_id, is_trial, panel_id, panel_usern
 fn from_row(row: &AnyRow) -> Result<Subscription, StoreError> {
     let status: String = row.try_get("status")?;
     Ok(Subscription {
-        id: row.try_get("id")?,
+        id: SubscriptionId::from_raw(row.try_get("id")?),
         customer_id: CustomerId::from_raw(row.try_get("customer_id")?),
         plan_id: row.try_get::<Option<i64>, _>("plan_id")?.map(PlanId::from_raw),
         is_trial: get_bool(row, "is_trial")?,
-        panel_id: row.try_get("panel_id")?,
+        panel_id: row.try_get::<Option<i64>, _>("panel_id")?.map(PanelId::from_raw),
         panel_username: row.try_get::<Option<String>, _>("panel_username")?.unwrap_or_default(),
         status: SubscriptionStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("status {status}")))?,
         duration_days: row.try_get::<i64, _>("duration_days")? as u32,
@@ -141,7 +143,7 @@ impl TenantTx {
         .bind(new.customer_id.get())
         .bind(new.plan_id.map(PlanId::get))
         .bind(new.is_trial)
-        .bind(new.panel_id)
+        .bind(new.panel_id.map(PanelId::get))
         .bind(i64::from(new.duration_days))
         .bind(new.traffic_bytes.map(|b| b as i64))
         .bind(new.device_limit.map(i64::from))
@@ -159,23 +161,25 @@ impl TenantTx {
         let installation =
             InstallationId::parse(&installation).map_err(|e| StoreError::Corrupt(format!("installation id: {e}")))?;
         let nonce = bazar_secrets::random_code(NAME_ALPHABET, 4);
-        let username = panel_user_name(&installation, id, &nonce);
+        let username = panel_user_name(&installation, SubscriptionId::from_raw(id), &nonce);
         sqlx::query("UPDATE subscriptions SET panel_username = $1 WHERE bot_id = $2 AND id = $3")
             .bind(&username)
             .bind(self.bot())
             .bind(id)
             .execute(self.conn())
             .await?;
-        let created =
-            self.subscription(id).await?.ok_or_else(|| StoreError::Corrupt("subscription vanished".into()))?;
+        let created = self
+            .subscription(SubscriptionId::from_raw(id))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("subscription vanished".into()))?;
         Ok(Created::New(created))
     }
 
     /// One subscription of this tenant.
-    pub async fn subscription(&mut self, id: i64) -> Result<Option<Subscription>, StoreError> {
+    pub async fn subscription(&mut self, id: SubscriptionId) -> Result<Option<Subscription>, StoreError> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM subscriptions WHERE bot_id = $1 AND id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(from_row).transpose()
@@ -270,7 +274,7 @@ impl TenantTx {
     /// Moves an active subscription's end from `from` (as read) to `to`; false
     /// when it is no longer active or its end changed meanwhile (a renewal, an
     /// expiry), so a concurrent change is never overwritten.
-    pub async fn move_subscription_end(&mut self, id: i64, from: i64, to: i64) -> Result<bool, StoreError> {
+    pub async fn move_subscription_end(&mut self, id: SubscriptionId, from: i64, to: i64) -> Result<bool, StoreError> {
         let changed = sqlx::query(
             "UPDATE subscriptions SET expires_at = $1, updated_at = $2 \
              WHERE bot_id = $3 AND id = $4 AND status = 'active' AND expires_at = $5",
@@ -278,7 +282,7 @@ impl TenantTx {
         .bind(to)
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .bind(from)
         .execute(self.conn())
         .await?
@@ -290,7 +294,7 @@ impl TenantTx {
     /// database decides, so of two racing changes one wins. Whether it moved.
     pub async fn transition_subscription(
         &mut self,
-        id: i64,
+        id: SubscriptionId,
         from: &[SubscriptionStatus],
         to: SubscriptionStatus,
     ) -> Result<bool, StoreError> {
@@ -306,7 +310,7 @@ impl TenantTx {
         .bind(to.as_str())
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -316,7 +320,7 @@ impl TenantTx {
     /// Marks a subscription live on the panel.
     pub async fn activate_subscription(
         &mut self,
-        id: i64,
+        id: SubscriptionId,
         url: &str,
         starts_at: i64,
         expires_at: i64,
@@ -330,7 +334,7 @@ impl TenantTx {
         .bind(expires_at)
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         Ok(())
@@ -339,7 +343,7 @@ impl TenantTx {
     /// Moves a subscription's end (a renewal) and makes it active again —
     /// unless an admin disabled it meanwhile: that decision stands (the end
     /// still moves, as it was paid for).
-    pub async fn extend_subscription(&mut self, id: i64, expires_at: i64) -> Result<(), StoreError> {
+    pub async fn extend_subscription(&mut self, id: SubscriptionId, expires_at: i64) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE subscriptions SET status = CASE WHEN status = 'disabled' THEN 'disabled' ELSE 'active' END, \
              expires_at = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
@@ -347,7 +351,7 @@ impl TenantTx {
         .bind(expires_at)
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?;
         Ok(())
@@ -355,14 +359,14 @@ impl TenantTx {
 
     /// Replaces a subscription's link (the panel issued a new one); `false`
     /// when this tenant has no such subscription.
-    pub async fn set_subscription_url(&mut self, id: i64, url: &str) -> Result<bool, StoreError> {
+    pub async fn set_subscription_url(&mut self, id: SubscriptionId, url: &str) -> Result<bool, StoreError> {
         let changed = sqlx::query(
             "UPDATE subscriptions SET subscription_url = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4",
         )
         .bind(url)
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -370,12 +374,16 @@ impl TenantTx {
     }
 
     /// Sets a subscription's status.
-    pub async fn set_subscription_status(&mut self, id: i64, status: SubscriptionStatus) -> Result<(), StoreError> {
+    pub async fn set_subscription_status(
+        &mut self,
+        id: SubscriptionId,
+        status: SubscriptionStatus,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE subscriptions SET status = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
             .bind(status.as_str())
             .bind(now_ms())
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .execute(self.conn())
             .await?;
         Ok(())

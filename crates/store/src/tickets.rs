@@ -3,7 +3,7 @@
 use crate::clock::now_ms;
 use crate::{StoreError, TenantTx};
 pub use bazar_domain::TicketStatus;
-use bazar_domain::{CustomerId, TelegramUserId};
+use bazar_domain::{CustomerId, TelegramUserId, TicketId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     /// Row id.
-    pub id: i64,
+    pub id: TicketId,
     /// The customer who opened it.
     pub customer_id: CustomerId,
     /// Its state.
@@ -22,7 +22,7 @@ pub struct Ticket {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketSummary {
     /// Row id.
-    pub id: i64,
+    pub id: TicketId,
     /// The customer who opened it.
     pub customer_id: CustomerId,
     /// Its state.
@@ -60,7 +60,7 @@ const SUMMARY: &str = "SELECT t.id, t.customer_id, t.status, t.created_at, t.upd
 fn summary_from_row(r: &AnyRow) -> Result<TicketSummary, StoreError> {
     let status: String = r.try_get("status")?;
     Ok(TicketSummary {
-        id: r.try_get("id")?,
+        id: TicketId::from_raw(r.try_get("id")?),
         customer_id: CustomerId::from_raw(r.try_get("customer_id")?),
         status: TicketStatus::parse(&status).ok_or_else(|| StoreError::Corrupt(format!("ticket status {status}")))?,
         created_at: r.try_get("created_at")?,
@@ -96,7 +96,7 @@ impl TenantTx {
         .bind(customer.get())
         .fetch_optional(self.conn())
         .await?;
-        let id = match existing {
+        let id = TicketId::from_raw(match existing {
             Some(id) => id,
             None => sqlx::query_scalar(
                 "INSERT INTO tickets (bot_id, customer_id, status, created_at, updated_at) VALUES ($1, $2, 'open', $3, $3) RETURNING id",
@@ -106,7 +106,7 @@ impl TenantTx {
             .bind(now)
             .fetch_one(self.conn())
             .await?,
-        };
+        });
         self.add_ticket_message(id, false, author, text).await?;
         self.set_ticket_status(id, TicketStatus::Open).await?;
         self.ticket(id).await?.ok_or_else(|| StoreError::Corrupt("ticket vanished".into()))
@@ -115,7 +115,7 @@ impl TenantTx {
     /// Records an admin's answer; the ticket becomes answered.
     pub async fn admin_answers(
         &mut self,
-        ticket: i64,
+        ticket: TicketId,
         admin: TelegramUserId,
         text: &str,
     ) -> Result<Option<Ticket>, StoreError> {
@@ -127,7 +127,7 @@ impl TenantTx {
     /// has no such ticket.
     pub async fn answer_ticket(
         &mut self,
-        ticket: i64,
+        ticket: TicketId,
         admin: TelegramUserId,
         text: &str,
     ) -> Result<Option<(Ticket, TicketMessage)>, StoreError> {
@@ -143,13 +143,13 @@ impl TenantTx {
 
     /// Closes a ticket: `None` when this tenant has no such ticket,
     /// `Some(false)` when it was closed already (nothing changes).
-    pub async fn close_ticket(&mut self, id: i64) -> Result<Option<bool>, StoreError> {
+    pub async fn close_ticket(&mut self, id: TicketId) -> Result<Option<bool>, StoreError> {
         let changed = sqlx::query(
             "UPDATE tickets SET status = 'closed', updated_at = $1 WHERE bot_id = $2 AND id = $3 AND status <> 'closed'",
         )
         .bind(now_ms())
         .bind(self.bot())
-        .bind(id)
+        .bind(id.get())
         .execute(self.conn())
         .await?
         .rows_affected();
@@ -179,36 +179,36 @@ impl TenantTx {
     }
 
     /// One ticket of this tenant with its counts.
-    pub async fn ticket_summary(&mut self, id: i64) -> Result<Option<TicketSummary>, StoreError> {
+    pub async fn ticket_summary(&mut self, id: TicketId) -> Result<Option<TicketSummary>, StoreError> {
         let row = sqlx::query(&format!("{SUMMARY} AND t.id = $2"))
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.as_ref().map(summary_from_row).transpose()
     }
 
     /// A ticket's messages, oldest first.
-    pub async fn ticket_messages(&mut self, ticket: i64) -> Result<Vec<TicketMessage>, StoreError> {
+    pub async fn ticket_messages(&mut self, ticket: TicketId) -> Result<Vec<TicketMessage>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, from_admin, author, text, created_at FROM ticket_messages \
              WHERE bot_id = $1 AND ticket_id = $2 ORDER BY id",
         )
         .bind(self.bot())
-        .bind(ticket)
+        .bind(ticket.get())
         .fetch_all(self.conn())
         .await?;
         rows.iter().map(message_from_row).collect()
     }
 
     /// One message of a ticket (e.g. the answer a `ticket_reply` job delivers).
-    pub async fn ticket_message(&mut self, ticket: i64, id: i64) -> Result<Option<TicketMessage>, StoreError> {
+    pub async fn ticket_message(&mut self, ticket: TicketId, id: i64) -> Result<Option<TicketMessage>, StoreError> {
         let row = sqlx::query(
             "SELECT id, from_admin, author, text, created_at FROM ticket_messages \
              WHERE bot_id = $1 AND ticket_id = $2 AND id = $3",
         )
         .bind(self.bot())
-        .bind(ticket)
+        .bind(ticket.get())
         .bind(id)
         .fetch_optional(self.conn())
         .await?;
@@ -216,16 +216,16 @@ impl TenantTx {
     }
 
     /// One ticket of this tenant.
-    pub async fn ticket(&mut self, id: i64) -> Result<Option<Ticket>, StoreError> {
+    pub async fn ticket(&mut self, id: TicketId) -> Result<Option<Ticket>, StoreError> {
         let row = sqlx::query("SELECT id, customer_id, status FROM tickets WHERE bot_id = $1 AND id = $2")
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .fetch_optional(self.conn())
             .await?;
         row.map(|r| {
             let status: String = r.try_get("status")?;
             Ok(Ticket {
-                id: r.try_get("id")?,
+                id: TicketId::from_raw(r.try_get("id")?),
                 customer_id: CustomerId::from_raw(r.try_get("customer_id")?),
                 status: TicketStatus::parse(&status)
                     .ok_or_else(|| StoreError::Corrupt(format!("ticket status {status}")))?,
@@ -235,12 +235,12 @@ impl TenantTx {
     }
 
     /// Sets a ticket's state.
-    pub async fn set_ticket_status(&mut self, id: i64, status: TicketStatus) -> Result<(), StoreError> {
+    pub async fn set_ticket_status(&mut self, id: TicketId, status: TicketStatus) -> Result<(), StoreError> {
         sqlx::query("UPDATE tickets SET status = $1, updated_at = $2 WHERE bot_id = $3 AND id = $4")
             .bind(status.as_str())
             .bind(now_ms())
             .bind(self.bot())
-            .bind(id)
+            .bind(id.get())
             .execute(self.conn())
             .await?;
         Ok(())
@@ -248,7 +248,7 @@ impl TenantTx {
 
     async fn add_ticket_message(
         &mut self,
-        ticket: i64,
+        ticket: TicketId,
         from_admin: bool,
         author: TelegramUserId,
         text: &str,
@@ -258,7 +258,7 @@ impl TenantTx {
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(self.bot())
-        .bind(ticket)
+        .bind(ticket.get())
         .bind(from_admin)
         .bind(author.get())
         .bind(text)

@@ -8,7 +8,7 @@ use crate::commands::plan::tenant_currency;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
-use bazar_domain::{Bank, BotId, CardNumber, Currency, Iban, Money, group_thousands};
+use bazar_domain::{Bank, BotId, CardId, CardNumber, Currency, Iban, Money, group_thousands};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardField, CardRefusal, CardRefused};
 use bazar_store::{PaymentCard, PlatformScope, Store, TenantScope};
 use serde_json::json;
@@ -101,7 +101,7 @@ async fn change_card(
     store: &Store,
     scope: &TenantScope,
     bot: BotId,
-    card: i64,
+    card: CardId,
     change: CardChange,
 ) -> Result<PaymentCard, CliError> {
     let mut tx = store.tenant(scope).begin().await?;

@@ -4,7 +4,7 @@ use crate::cli::PanelCommand;
 use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
-use bazar_domain::PanelCatalog;
+use bazar_domain::{PanelCatalog, PanelId};
 use bazar_panels::{PanelConfig, PanelCredentials, PanelKind};
 use bazar_store::{NewPanel, PlatformScope};
 use secrecy::SecretString;
@@ -108,7 +108,8 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             let panel = match panel.as_str() {
                 "default" => None,
                 id => {
-                    let id: i64 = id.parse().map_err(|_| CliError::input("PANEL must be a panel id or `default`"))?;
+                    let id: PanelId =
+                        id.parse().map_err(|_| CliError::input("PANEL must be a panel id or `default`"))?;
                     if !store.platform(&platform).panels().await?.iter().any(|p| p.id == id) {
                         return Err(CliError::input(format!("no panel with id {id}")));
                     }

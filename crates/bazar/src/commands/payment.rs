@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::context::open_store;
 use crate::error::CliError;
 use bazar_domain::calendar::iso_date_of_ms;
-use bazar_domain::{BotId, CustomerId, group_thousands, mask_card_number};
+use bazar_domain::{BotId, CardId, CustomerId, PaymentId, group_thousands, mask_card_number};
 use bazar_shop::payments::stars::{self, Refund};
 use bazar_store::{
     Payment, PaymentEvent, PaymentFilter, PaymentMethod, PaymentStatus, PlatformScope, Store, TenantScope,
@@ -104,7 +104,13 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PaymentComma
 }
 
 /// Refunds a paid Stars payment through the shared use case, as the operator.
-async fn refund(config: &Config, store: &Store, scope: &TenantScope, bot: BotId, id: i64) -> Result<(), CliError> {
+async fn refund(
+    config: &Config,
+    store: &Store,
+    scope: &TenantScope,
+    bot: BotId,
+    id: PaymentId,
+) -> Result<(), CliError> {
     let telegram = BotApi::new(config.telegram_api_url.as_str());
     let outcome = stars::refund(store, scope, &telegram, id, "operator").await.map_err(|e| match e {
         stars::RefundError::Store(e) => CliError::from(e),
@@ -140,7 +146,7 @@ async fn refund(config: &Config, store: &Store, scope: &TenantScope, bot: BotId,
     }
 }
 
-fn no_payment(bot: BotId, id: i64) -> CliError {
+fn no_payment(bot: BotId, id: PaymentId) -> CliError {
     CliError::input(format!("bot {bot} has no payment {id}"))
 }
 
@@ -241,7 +247,7 @@ fn print_payment(
     bot: BotId,
     p: &Payment,
     telegram_id: Option<i64>,
-    card: Option<(i64, String, Option<String>)>,
+    card: Option<(CardId, String, Option<String>)>,
     events: &[PaymentEvent],
 ) {
     let field = |name: &str, value: &str| println!("  {name:<14}{value}");

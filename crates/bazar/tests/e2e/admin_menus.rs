@@ -86,7 +86,7 @@ fn balance_line(out: &str) -> String {
 }
 
 async fn customers_subscriptions_tickets(mut p: Platform) {
-    let (id, panel, _server) = shop(&mut p).await;
+    let (id, panel, server) = shop(&mut p).await;
     let user = customer_with_subscription_and_ticket(&p, &id).await;
     let admin = FakeUser::new(ADMIN, "Boss").with_language("en");
     let bot = &format!("bot_id = {id}");
@@ -133,7 +133,7 @@ async fn customers_subscriptions_tickets(mut p: Platform) {
     assert_eq!(p.count(&format!("SELECT COUNT(*) FROM customers WHERE {bot} AND banned = TRUE")).await, 1);
     let before = p.telegram.sent_to(TG, CUSTOMER).len();
     p.telegram.push_update(TG, updates::command(&user, "/start", None));
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    server.settled(&p, &[TG]).await;
     assert_eq!(p.telegram.sent_to(TG, CUSTOMER).len(), before, "a banned customer gets no answer");
     let view = press(&p, TG, &admin, &view, "Unban").await;
     assert!(text(&view).contains("active"), "{view:?}");

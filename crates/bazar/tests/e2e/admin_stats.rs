@@ -42,7 +42,7 @@ async fn stats_chart(p: Platform) {
     let token = p.telegram.add_bot(TG, "stats_shop_bot");
     let out = p.run(&["bot", "add", "--token", &token, "--admin", &ADMIN.to_string(), "--json"]).await;
     let _id: Value = serde_json::from_str(out.ok().stdout.trim()).unwrap();
-    let _server = p.serve(true).await;
+    let server = p.serve(true).await;
     let admin = FakeUser::new(ADMIN, "Admin").with_language("en");
     let customers: Vec<FakeUser> = (0..3).map(|i| FakeUser::new(5600 + i, "Customer").with_language("en")).collect();
     for customer in &customers {
@@ -91,7 +91,7 @@ async fn stats_chart(p: Platform) {
     }
     let answer = p.telegram.callback_answers(TG).last().cloned().unwrap();
     assert!(answer["text"].as_str().unwrap_or_default().contains("Only this shop's admins"), "{answer}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.settled(&p, &[TG]).await;
     assert!(p.telegram.sent_to(TG, customer.id).iter().all(|m| m.method != "sendphoto"), "no chart for a customer");
 }
 
@@ -119,7 +119,7 @@ async fn daily_summary(mut p: Platform) {
     server.stop().await;
     // A restart (and a second process) schedule nothing more for the same day.
     let server = p.serve(true).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settled(&p, &[TG]).await;
     assert_eq!(helpers::chat::count_texts(&p, TG, ADMIN_CHAT, "Daily summary"), 1);
     assert_eq!(p.count("SELECT COUNT(*) FROM daily_summaries").await, 1);
     server.stop().await;

@@ -175,7 +175,7 @@ async fn customers_and_wallets(p: Platform) {
     let sent = p.telegram.sent_to(TG_A, 7101).len();
     let update = p.telegram.push_update(TG_A, updates::command(&users[0], "/start", None));
     wait_handled(&p, TG_A, update).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    server.settled(&p, &[TG_A, TG_B]).await;
     assert_eq!(p.telegram.sent_to(TG_A, 7101).len(), sent, "a banned customer gets no answer");
     let (status, unbanned) = api.post(&format!("/customers/{sara_id}/unban"), json!({})).await;
     assert_eq!(status, 200);
@@ -411,7 +411,7 @@ async fn subscriptions_stats_and_isolation(p: Platform) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // Whatever order the two jobs ran in, the user stays off.
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    server.settled(&p, &[TG_A, TG_B]).await;
     assert_eq!(panel.user(username).unwrap()["status"], "DISABLED");
     let after = api.ok(&format!("/subscriptions/{sub_id}")).await;
     assert_eq!(after["status"], "disabled", "{after}");

@@ -14,6 +14,7 @@ mod admin_team;
 mod admin_texts;
 mod api;
 mod api_catalog;
+mod api_contract;
 mod api_customers;
 mod api_fuzz;
 mod api_isolation;

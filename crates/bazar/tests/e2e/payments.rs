@@ -77,7 +77,7 @@ async fn card_to_card(p: Platform) {
     p.telegram.push_update(TG, updates::callback(&user, receipt.message_id, &approve));
     p.telegram.push_update(TG_B, updates::callback(&stranger, receipt.message_id, &approve));
     p.telegram.push_update(TG, updates::callback(&stranger, receipt.message_id, &approve));
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert!(balance_of(&p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout).contains("balance 30,000"));
 
     // Five approvals at once credit once; the plan is bought with it and delivered.
@@ -86,7 +86,7 @@ async fn card_to_card(p: Platform) {
     }
     wait_for_text(&p, TG, user.id, "confirmed").await;
     wait_for_text(&p, TG, user.id, "subscription is ready").await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     assert_eq!(count_texts(&p, TG, ADMIN, "approved by"), 1);
     assert_eq!(panel.users().len(), 1);
@@ -117,7 +117,7 @@ async fn card_to_card(p: Platform) {
     assert!(rejected.text.as_deref().unwrap().contains("no such transfer"), "{rejected:?}");
     let before = p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout.clone();
     p.telegram.push_update(TG, updates::callback(&admin, receipt.message_id, &button(&receipt, "Approve")));
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(balance_of(&p.run(&["wallet", "show", &id, "5151"]).await.ok().stdout), balance_of(&before));
     let answers = p.telegram.callback_answers(TG);
     assert!(answers.iter().any(|a| a["text"].as_str().unwrap_or_default().contains("already rejected")), "{answers:?}");
@@ -175,7 +175,7 @@ async fn stars(p: Platform) {
         p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 51, &payload, "charge_abc"));
     }
     wait_for_text(&p, TG, user.id, "confirmed").await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     let wallet = p.run(&["wallet", "show", &id, "6161"]).await.ok().stdout.clone();
     assert!(balance_of(&wallet).contains("balance 50,500"), "{wallet}");
@@ -268,7 +268,7 @@ async fn zarinpal(p: Platform) {
         assert!(page.text().await.unwrap().contains("Payment successful"));
     }
     wait_for_text(&p, TG, user.id, "confirmed").await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
     assert!(balance_of(&wallet).contains("balance 120,000"), "{wallet}");
@@ -311,7 +311,7 @@ async fn zarinpal(p: Platform) {
         assert!(Instant::now() < deadline, "the reconciliation never credited: {wallet}");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     let wallet = p.run(&["wallet", "show", &id, "7171"]).await.ok().stdout.clone();
     assert!(balance_of(&wallet).contains("balance 160,000"), "credited once: {wallet}");
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 2);
@@ -436,7 +436,7 @@ async fn stars_after_a_currency_change(p: Platform) {
         p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_switch"));
     }
     wait_for_text(&p, TG, user.id, "confirmed").await;
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000, "credited in the payment's own currency");
     assert_eq!(wallet_in(&p, &id, user.id, "IRR").await, 0);
@@ -567,7 +567,7 @@ async fn stars_kept_when_crediting_fails(p: Platform) {
     p.execute("UPDATE jobs SET run_at = 0 WHERE kind = 'stars_settle' AND status = 'pending'").await;
     wait_for_text(&p, TG, user.id, "confirmed").await;
     p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_kept_1"));
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000);
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     assert_eq!(count_texts(&p, TG, ADMIN, "charge_kept_1"), 1, "the admins are told once");
@@ -626,7 +626,7 @@ async fn stars_paid_while_suspended(p: Platform, webhook: bool) {
     p.telegram.push_update(TG, updates::successful_payment(&user, "XTR", 20, &payload, "charge_paused"));
     let held = "SELECT COUNT(*) FROM telegram_updates WHERE status = 'received' AND payload LIKE '%charge_paused%'";
     wait_until_count(&p, held, 1).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key LIKE 'stars:%'").await, 0);
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 0);
     assert_eq!(p.count("SELECT COUNT(*) FROM payments WHERE status = 'pending'").await, 1);
@@ -637,7 +637,7 @@ async fn stars_paid_while_suspended(p: Platform, webhook: bool) {
     // Enabled again: credited, once.
     p.run(&["bot", "enable", &id]).await.ok();
     wait_for_text(&p, TG, user.id, "confirmed").await;
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    server.settled(&p, &[TG, TG_B]).await;
     assert_eq!(count_texts(&p, TG, user.id, "confirmed"), 1);
     assert_eq!(wallet_in(&p, &id, user.id, "IRT").await, 20_000);
     assert_eq!(p.count("SELECT COUNT(*) FROM ledger_entries WHERE idempotency_key = 'stars:charge_paused'").await, 1);

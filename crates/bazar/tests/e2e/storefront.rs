@@ -152,7 +152,7 @@ async fn shop(p: Platform, panel: Panel) {
     wait_until("the second tap to be answered", || p.telegram.callback_answers(TG).len() >= 4).await;
     let last = p.telegram.callback_answers(TG).last().cloned().unwrap();
     assert!(last["text"].as_str().unwrap_or_default().contains("already"), "{last}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[TG]).await;
     assert_eq!(panel.users().len(), 1);
     assert!(p.run(&["wallet", "show", &id, "4242"]).await.ok().stdout.contains("balance 150,000 IRT"));
 
@@ -195,7 +195,7 @@ async fn shop(p: Platform, panel: Panel) {
             .contains("already used")
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[TG]).await;
     assert_eq!(panel.users().len(), 3, "no second trial");
 
     // My subscriptions lists them, with the traffic the panel counted.
@@ -273,7 +273,7 @@ async fn referrals_pay_the_inviter_once_per_purchase() {
     assert!(told.text.unwrap().contains("10,000 IRT"), "the inviter hears about it");
     // A double tap on Pay: no second purchase, no second reward.
     p.telegram.push_update(TG, updates::callback(&friend, summary.message_id, &button(&summary, "Pay")));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settled(&p, &[TG]).await;
     assert!(p.run(&["wallet", "show", &id, "5001"]).await.ok().stdout.contains("balance 10,000 IRT"));
     // Another purchase: another reward.
     buy(&p, &friend).await;

@@ -18,7 +18,7 @@ use crate::flow::{AdminFlow, BroadcastFlow};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;
-use bazar_domain::Language;
+use bazar_domain::{BroadcastId, Language};
 use bazar_runtime::{BroadcastProgress, HandlerError, Outgoing, TextKind, UpdateContext, broadcast_message};
 use bazar_store::{Audience, Broadcast, BroadcastButton, BroadcastMessage, BroadcastStatus, NewBroadcast};
 use bazar_telegram::requests::{InlineButton, SendMessage};
@@ -103,7 +103,7 @@ pub(crate) async fn press(
             Shown::screen(ask(language, menu, AREA, t(language, "bc-compose-ask")))
         }
         Op::List => Shown::screen(list(ctx, language, menu, action.arg).await?),
-        Op::View => match ctx.tx.broadcast(id).await? {
+        Op::View => match ctx.tx.broadcast(BroadcastId::from_raw(id)).await? {
             Some(b) => Shown::screen(view(language, menu, &b)),
             None => Shown::toast(gone(language)),
         },
@@ -115,7 +115,7 @@ pub(crate) async fn press(
             None => Shown::toast(t(language, "bc-not-draft")),
         },
         Op::RemoveButton => {
-            if ctx.tx.set_broadcast_button(id, None).await? {
+            if ctx.tx.set_broadcast_button(BroadcastId::from_raw(id), None).await? {
                 refreshed(ctx, language, menu, id).await?
             } else {
                 Shown::toast(t(language, "bc-not-draft"))
@@ -143,15 +143,22 @@ pub(crate) async fn press(
             None => Shown::toast(t(language, "menu-expired")),
         },
         Op::Discard => {
-            if ctx.tx.discard_broadcast(id).await? {
+            if ctx.tx.discard_broadcast(BroadcastId::from_raw(id)).await? {
                 Shown { screen: Some(home(language, menu)), toast: Some(t(language, "bc-discarded")) }
             } else {
                 Shown::toast(t(language, "bc-not-draft"))
             }
         }
         Op::Cancel => {
-            let toast = t(language, if ctx.tx.cancel_broadcast(id).await? { "bc-cancelled" } else { "bc-not-running" });
-            match ctx.tx.broadcast(id).await? {
+            let toast = t(
+                language,
+                if ctx.tx.cancel_broadcast(BroadcastId::from_raw(id)).await? {
+                    "bc-cancelled"
+                } else {
+                    "bc-not-running"
+                },
+            );
+            match ctx.tx.broadcast(BroadcastId::from_raw(id)).await? {
                 Some(b) => Shown { screen: Some(view(language, menu, &b)), toast: Some(toast) },
                 None => Shown::toast(gone(language)),
             }
@@ -190,10 +197,10 @@ pub(crate) async fn input(
             };
             match parsed {
                 Ok(button) => {
-                    if !ctx.tx.set_broadcast_button(id, Some(&button)).await? {
+                    if !ctx.tx.set_broadcast_button(BroadcastId::from_raw(id), Some(&button)).await? {
                         return Ok(Some(home_with(language, menu, t(language, "bc-not-draft"))));
                     }
-                    match ctx.tx.broadcast(id).await? {
+                    match ctx.tx.broadcast(BroadcastId::from_raw(id)).await? {
                         Some(b) => Ok(Some(view(language, menu, &b))),
                         None => Ok(Some(home_with(language, menu, gone(language)))),
                     }
@@ -327,11 +334,11 @@ fn is_https_url(url: &str) -> bool {
 }
 
 async fn draft(ctx: &mut UpdateContext, id: i64) -> Result<Option<Broadcast>, HandlerError> {
-    Ok(ctx.tx.broadcast(id).await?.filter(|b| b.status == BroadcastStatus::Draft))
+    Ok(ctx.tx.broadcast(BroadcastId::from_raw(id)).await?.filter(|b| b.status == BroadcastStatus::Draft))
 }
 
 async fn refreshed(ctx: &mut UpdateContext, language: Language, menu: u64, id: i64) -> Result<Shown, HandlerError> {
-    Ok(match ctx.tx.broadcast(id).await? {
+    Ok(match ctx.tx.broadcast(BroadcastId::from_raw(id)).await? {
         Some(b) => Shown::screen(view(language, menu, &b)),
         None => Shown::toast(gone(language)),
     })
@@ -361,7 +368,7 @@ fn ask_button(language: Language, menu: u64, id: i64) -> Screen {
 
 /// A draft's editor, or a started broadcast's progress.
 fn view(language: Language, menu: u64, b: &Broadcast) -> Screen {
-    let id = b.id.unsigned_abs();
+    let id = b.id.get().unsigned_abs();
     if b.status != BroadcastStatus::Draft {
         let mut rows = vec![vec![op(t(language, "bc-btn-refresh"), menu, AREA, 'v', id, 0)]];
         if b.status == BroadcastStatus::Running {
@@ -450,7 +457,7 @@ async fn confirm(
     if ctx.tx.audience_size(audience).await?.reachable == 0 {
         return Ok(Shown::toast(t(language, "bc-nobody")));
     }
-    let Some(b) = ctx.tx.start_broadcast(id, audience).await? else {
+    let Some(b) = ctx.tx.start_broadcast(BroadcastId::from_raw(id), audience).await? else {
         return Ok(Shown::toast(t(language, "bc-not-draft")));
     };
     let text = t_args(
@@ -459,7 +466,7 @@ async fn confirm(
         &[("id", &b.id.to_string()), ("count", &(b.counts.total - b.counts.skipped).to_string())],
     );
     let rows = vec![
-        vec![op(t(language, "bc-btn-refresh"), menu, AREA, 'v', b.id.unsigned_abs(), 0)],
+        vec![op(t(language, "bc-btn-refresh"), menu, AREA, 'v', b.id.get().unsigned_abs(), 0)],
         vec![op(t(language, "bc-btn-list"), menu, AREA, 'l', 0, 0)],
         vec![admin_home(language, menu)],
     ];
@@ -483,7 +490,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
                     ("total", &b.counts.total.to_string()),
                 ],
             );
-            vec![op(label, menu, AREA, 'v', b.id.unsigned_abs(), 0)]
+            vec![op(label, menu, AREA, 'v', b.id.get().unsigned_abs(), 0)]
         })
         .collect();
     rows.extend(pager(menu, AREA, 'l', 0, page, more));

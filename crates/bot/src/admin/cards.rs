@@ -15,7 +15,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{CardNumber, Currency, Language, Money, check_daily_cap, check_holder};
+use bazar_domain::{CardId, CardNumber, Currency, Language, Money, check_daily_cap, check_holder};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
 use bazar_store::PaymentCard;
@@ -74,14 +74,14 @@ pub(crate) async fn press(
             state.admin_flow(AdminFlow::Cards(CardFlow::Number));
             Shown::screen(ask(language, menu, AREA, t(language, "mng-card-number-ask")))
         }
-        Op::View => match ctx.tx.card(id).await? {
+        Op::View => match ctx.tx.card(CardId::from_raw(id)).await? {
             Some(card) => Shown::screen(view(language, menu, &card, ctx.settings.currency())),
             None => Shown::toast(gone(language)),
         },
-        Op::Toggle => match ctx.tx.card(id).await? {
+        Op::Toggle => match ctx.tx.card(CardId::from_raw(id)).await? {
             Some(card) => {
                 let change = CardChange { active: Some(!card.active), ..Default::default() };
-                let card = match cards::update(&mut ctx.tx, id, change).await {
+                let card = match cards::update(&mut ctx.tx, CardId::from_raw(id), change).await {
                     Ok(updated) => updated.unwrap_or(card),
                     Err(CardRefusal::Store(e)) => return Err(e.into()),
                     Err(_) => card,
@@ -186,7 +186,14 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-card-add"), menu, AREA, 'a', 0, 0)]];
     for card in &cards {
         text.push_str(&format!("\n{} {} · {}", mark(card.active), card.masked(), usage(language, card, code)));
-        rows.push(vec![op(format!("{} {}", mark(card.active), card.masked()), menu, AREA, 'v', card.id as u64, 0)]);
+        rows.push(vec![op(
+            format!("{} {}", mark(card.active), card.masked()),
+            menu,
+            AREA,
+            'v',
+            card.id.get() as u64,
+            0,
+        )]);
     }
     if cards.is_empty() {
         text = t(language, "mng-card-none");
@@ -210,7 +217,7 @@ fn view(language: Language, menu: u64, card: &PaymentCard, code: Currency) -> Sc
         ],
     );
     let toggle = t(language, if card.active { "mng-disable" } else { "mng-enable" });
-    let rows = vec![vec![op(toggle, menu, AREA, 't', card.id as u64, 0)], vec![area_home(language, menu, AREA)]];
+    let rows = vec![vec![op(toggle, menu, AREA, 't', card.id.get() as u64, 0)], vec![area_home(language, menu, AREA)]];
     screen(text, rows)
 }
 

@@ -222,7 +222,7 @@ async fn view(
         .take(PAGE)
         .map(|s| {
             let label = t_args(language, "mng-cust-sub", &[("id", &s.id.to_string()), ("status", s.status.as_str())]);
-            vec![op(label, menu, AdminArea::Subscriptions, 'v', s.id as u64, 0)]
+            vec![op(label, menu, AdminArea::Subscriptions, 'v', s.id.get() as u64, 0)]
         })
         .collect();
     let raw = customer.id.get() as u64;

@@ -14,7 +14,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Currency, Language, Money, PromoBenefit, calendar::iso_date_of_ms, normalize_promo_code};
+use bazar_domain::{Currency, Language, Money, PromoBenefit, PromoId, calendar::iso_date_of_ms, normalize_promo_code};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
@@ -126,15 +126,15 @@ pub(crate) async fn press(
                 Shown::screen(screen(t(language, "mng-promo-kind-ask"), rows))
             }
         },
-        Op::View => match ctx.tx.promo_by_id(id).await? {
+        Op::View => match ctx.tx.promo_by_id(PromoId::from_raw(id)).await? {
             Some(promo) => Shown::screen(view(language, menu, &promo)),
             None => Shown::toast(gone(language)),
         },
-        Op::Toggle => match ctx.tx.promo_by_id(id).await? {
+        Op::Toggle => match ctx.tx.promo_by_id(PromoId::from_raw(id)).await? {
             Some(promo) => {
                 let update = PromoUpdate { active: Some(!promo.active), ..Default::default() };
                 // Only the switch changes, so the limits cannot refuse it.
-                let promo = match promos::update(&mut ctx.tx, id, update).await {
+                let promo = match promos::update(&mut ctx.tx, PromoId::from_raw(id), update).await {
                     Ok(now) => now.unwrap_or(promo),
                     Err(PromoRefusal::Store(e)) => return Err(e.into()),
                     Err(_) => promo,
@@ -262,7 +262,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
     let mut rows: Vec<Vec<InlineButton>> = vec![vec![op(t(language, "mng-promo-add"), menu, AREA, 'a', 0, 0)]];
     for p in &promos {
         let label = format!("{} {} · {}", mark(p.active), p.code, benefit_text(language, p));
-        rows.push(vec![op(label, menu, AREA, 'v', p.id as u64, 0)]);
+        rows.push(vec![op(label, menu, AREA, 'v', p.id.get() as u64, 0)]);
     }
     rows.extend(pager(menu, AREA, 'l', 0, page, more));
     rows.push(vec![admin_home(language, menu)]);
@@ -285,7 +285,10 @@ fn view(language: Language, menu: u64, promo: &Promo) -> Screen {
         ],
     );
     let toggle = t(language, if promo.active { "mng-disable" } else { "mng-enable" });
-    screen(text, vec![vec![op(toggle, menu, AREA, 't', promo.id as u64, 0)], vec![area_home(language, menu, AREA)]])
+    screen(
+        text,
+        vec![vec![op(toggle, menu, AREA, 't', promo.id.get() as u64, 0)], vec![area_home(language, menu, AREA)]],
+    )
 }
 
 #[cfg(test)]

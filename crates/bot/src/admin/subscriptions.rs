@@ -15,7 +15,7 @@ use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::shop_screens::price;
 use crate::state::ChatState;
-use bazar_domain::{Language, calendar::iso_date_of_ms};
+use bazar_domain::{Language, SubscriptionId, calendar::iso_date_of_ms};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::admin_ops::{self, DisableOutcome, ExtendOutcome, MAX_EXTEND_DAYS};
 use bazar_shop::reset_link::{self, ResetOutcome};
@@ -81,7 +81,7 @@ pub(crate) async fn press(
         let page = if what == Op::Home { 0 } else { action.arg };
         return Ok(Shown::screen(list(ctx, language, menu, page).await?));
     }
-    let Some(subscription) = ctx.tx.subscription(id).await? else {
+    let Some(subscription) = ctx.tx.subscription(SubscriptionId::from_raw(id)).await? else {
         return Ok(Shown::toast(gone(language)));
     };
     Ok(match what {
@@ -90,7 +90,9 @@ pub(crate) async fn press(
             if subscription.status != SubscriptionStatus::Active {
                 return Ok(Shown::toast(t(language, "mng-sub-not-active")));
             }
-            state.admin_flow(AdminFlow::Subscriptions(SubscriptionFlow::Days { subscription: id }));
+            state.admin_flow(AdminFlow::Subscriptions(SubscriptionFlow::Days {
+                subscription: SubscriptionId::from_raw(id),
+            }));
             let question = t_args(language, "mng-sub-days-ask", &[("id", &id.to_string())]);
             Shown::screen(ask(language, menu, AREA, question))
         }
@@ -103,13 +105,13 @@ pub(crate) async fn press(
             Shown::screen(screen(text, rows))
         }
         Op::DisableNow => {
-            let toast = match admin_ops::disable(&mut ctx.tx, id).await? {
+            let toast = match admin_ops::disable(&mut ctx.tx, SubscriptionId::from_raw(id)).await? {
                 DisableOutcome::Disabled(_) => t(language, "mng-sub-disabled"),
                 DisableOutcome::AlreadyDisabled(_) => t(language, "mng-sub-disabled-before"),
                 DisableOutcome::NotFound => gone(language),
                 DisableOutcome::Failed => t(language, "mng-sub-not-active"),
             };
-            let now = ctx.tx.subscription(id).await?.unwrap_or(subscription);
+            let now = ctx.tx.subscription(SubscriptionId::from_raw(id)).await?.unwrap_or(subscription);
             Shown { screen: Some(view(ctx, language, menu, &now).await?), toast: Some(toast) }
         }
         Op::Reset => {
@@ -122,7 +124,7 @@ pub(crate) async fn press(
         }
         Op::ResetNow => {
             let actor = format!("bot:{}", ctx.customer.telegram_id.get());
-            let toast = match reset_link::request(&mut ctx.tx, id, &actor).await? {
+            let toast = match reset_link::request(&mut ctx.tx, SubscriptionId::from_raw(id), &actor).await? {
                 ResetOutcome::Queued => t(language, "mng-sub-reset-queued"),
                 ResetOutcome::NotFound => gone(language),
                 ResetOutcome::NotActive(_) => t(language, "mng-sub-not-active"),
@@ -182,7 +184,7 @@ async fn list(ctx: &mut UpdateContext, language: Language, menu: u64, page: u64)
         .map(|s| {
             let until = s.expires_at.map(iso_date_of_ms).unwrap_or_else(|| "-".into());
             let label = format!("#{} · {} · {until}", s.id, s.status.as_str());
-            vec![op(label, menu, AREA, 'v', s.id as u64, 0)]
+            vec![op(label, menu, AREA, 'v', s.id.get() as u64, 0)]
         })
         .collect();
     rows.extend(pager(menu, AREA, 'l', 0, page, more));
@@ -221,7 +223,7 @@ async fn view(
             ("price", &price(language, s.price)),
         ],
     );
-    let raw = s.id as u64;
+    let raw = s.id.get() as u64;
     let mut rows = Vec::new();
     if s.status == SubscriptionStatus::Active {
         rows.push(vec![

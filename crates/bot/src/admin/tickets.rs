@@ -13,7 +13,7 @@ use crate::context::{CustomerBot, language_of};
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
 use crate::state::ChatState;
-use bazar_domain::{Language, calendar::iso_date_of_ms};
+use bazar_domain::{Language, TicketId, calendar::iso_date_of_ms};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_store::{TicketStatus, TicketSummary};
 use bazar_telegram::requests::{InlineButton, SendMessage};
@@ -75,7 +75,7 @@ pub(crate) async fn press(
             Some(screen) => Shown::screen(screen),
             None => Shown::toast(gone(language)),
         },
-        Op::Reply => match ctx.tx.ticket(id).await? {
+        Op::Reply => match ctx.tx.ticket(TicketId::from_raw(id)).await? {
             Some(ticket) => {
                 state.expect(crate::state::Awaiting::TicketAnswer(ticket.id));
                 let text = t_args(language, "ticket-answer-ask", &[("id", &ticket.id.to_string())]);
@@ -84,10 +84,10 @@ pub(crate) async fn press(
             }
             None => Shown::toast(gone(language)),
         },
-        Op::Close => match ctx.tx.ticket(id).await? {
+        Op::Close => match ctx.tx.ticket(TicketId::from_raw(id)).await? {
             Some(ticket) => {
                 state.clear_awaiting();
-                if ctx.tx.close_ticket(id).await? == Some(true)
+                if ctx.tx.close_ticket(TicketId::from_raw(id)).await? == Some(true)
                     && let Some(customer) = ctx.tx.customer(ticket.customer_id).await?
                     && customer.blocked_at.is_none()
                 {
@@ -129,7 +129,7 @@ async fn list(
             None => "?".to_owned(),
         };
         let label = format!("{} #{} · {who} · {}", status_mark(ticket.status), ticket.id, ticket.messages);
-        rows.push(vec![op(label, menu, AREA, 'v', ticket.id as u64, 0)]);
+        rows.push(vec![op(label, menu, AREA, 'v', ticket.id.get() as u64, 0)]);
     }
     rows.extend(pager(menu, AREA, 'l', u64::from(all), page, more));
     let other = if all { ("mng-ticket-open-only", 0) } else { ("mng-ticket-all", 1) };
@@ -144,12 +144,12 @@ async fn list(
 }
 
 async fn view(ctx: &mut UpdateContext, language: Language, menu: u64, id: i64) -> Result<Option<Screen>, HandlerError> {
-    let Some(ticket) = ctx.tx.ticket_summary(id).await? else { return Ok(None) };
+    let Some(ticket) = ctx.tx.ticket_summary(TicketId::from_raw(id)).await? else { return Ok(None) };
     let who = match ctx.tx.customer(ticket.customer_id).await? {
         Some(c) => super::manage::who(&c),
         None => "?".to_owned(),
     };
-    let messages = ctx.tx.ticket_messages(id).await?;
+    let messages = ctx.tx.ticket_messages(TicketId::from_raw(id)).await?;
     let mut text = t_args(
         language,
         "mng-ticket-view",

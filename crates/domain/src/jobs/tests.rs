@@ -3,7 +3,7 @@ use super::*;
 /// Every kind once, with arguments as its producer writes them.
 fn every_kind() -> Vec<JobKind> {
     let renewal = ExtendJob {
-        subscription: 4,
+        subscription: SubscriptionId::from_raw(4),
         days: 30,
         price: 150_000,
         currency: Currency::Irt,
@@ -12,20 +12,23 @@ fn every_kind() -> Vec<JobKind> {
         by: None,
     };
     vec![
-        JobKind::Provision(ProvisionJob { subscription: 1 }),
+        JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(1) }),
         JobKind::Extend(renewal),
-        JobKind::Disable(DisableJob { subscription: 2 }),
+        JobKind::Disable(DisableJob { subscription: SubscriptionId::from_raw(2) }),
         JobKind::PanelCatalog(PanelCatalogJob {}),
-        JobKind::Remind(RemindJob { subscription: 3, days: 1 }),
-        JobKind::Expire(ExpireJob { subscription: 3 }),
-        JobKind::ResetLink(ResetLinkJob { subscription: 5, by: "bot:9".into() }),
-        JobKind::PaymentUpdate(PaymentUpdateJob { payment: 6, purchase: Some(PurchaseResult::NotEnough) }),
-        JobKind::PaymentExpire(PaymentJob { payment: 7 }),
-        JobKind::StarsSettle(PaymentJob { payment: 8 }),
-        JobKind::ZarinpalRequest(PaymentJob { payment: 9 }),
-        JobKind::ZarinpalReconcile(PaymentJob { payment: 10 }),
-        JobKind::TicketReply(TicketReplyJob { ticket: 11, message: 12 }),
-        JobKind::TicketClosed(TicketClosedJob { ticket: 11 }),
+        JobKind::Remind(RemindJob { subscription: SubscriptionId::from_raw(3), days: 1 }),
+        JobKind::Expire(ExpireJob { subscription: SubscriptionId::from_raw(3) }),
+        JobKind::ResetLink(ResetLinkJob { subscription: SubscriptionId::from_raw(5), by: "bot:9".into() }),
+        JobKind::PaymentUpdate(PaymentUpdateJob {
+            payment: PaymentId::from_raw(6),
+            purchase: Some(PurchaseResult::NotEnough),
+        }),
+        JobKind::PaymentExpire(PaymentJob { payment: PaymentId::from_raw(7) }),
+        JobKind::StarsSettle(PaymentJob { payment: PaymentId::from_raw(8) }),
+        JobKind::ZarinpalRequest(PaymentJob { payment: PaymentId::from_raw(9) }),
+        JobKind::ZarinpalReconcile(PaymentJob { payment: PaymentId::from_raw(10) }),
+        JobKind::TicketReply(TicketReplyJob { ticket: TicketId::from_raw(11), message: 12 }),
+        JobKind::TicketClosed(TicketClosedJob { ticket: TicketId::from_raw(11) }),
         JobKind::DailySummary(DailySummaryJob { day_start: 1_764_000_000_000 }),
     ]
 }
@@ -64,11 +67,14 @@ fn every_kind_keeps_its_stored_name_and_reads_back() {
 #[test]
 fn rows_written_before_the_type_still_read() {
     let read = |kind: &str, payload: &str| JobKind::from_stored(kind, payload).unwrap();
-    assert_eq!(read("provision", r#"{"subscription":7}"#), JobKind::Provision(ProvisionJob { subscription: 7 }));
+    assert_eq!(
+        read("provision", r#"{"subscription":7}"#),
+        JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(7) })
+    );
     assert_eq!(read("panel_catalog", "{}"), JobKind::PanelCatalog(PanelCatalogJob {}));
     assert_eq!(
         read("remind", r#"{"days":3,"subscription":7}"#),
-        JobKind::Remind(RemindJob { subscription: 7, days: 3 })
+        JobKind::Remind(RemindJob { subscription: SubscriptionId::from_raw(7), days: 3 })
     );
     let renewal = r#"{"currency":"IRR","days":30,"key":"renew:x","price":5000,"subscription":7}"#;
     let JobKind::Extend(extend) = read("extend", renewal) else { panic!("not an extension") };
@@ -78,26 +84,38 @@ fn rows_written_before_the_type_still_read() {
     let JobKind::Extend(extend) = read("extend", admin) else { panic!("not an extension") };
     assert_eq!((extend.added_days, extend.by.as_deref()), (Some(5), Some("api")));
     assert_eq!(read("reset_link", r#"{"by":"bot:1","subscription":4}"#).name(), "reset_link");
-    let update = |purchase| JobKind::PaymentUpdate(PaymentUpdateJob { payment: 3, purchase });
+    let update = |purchase| JobKind::PaymentUpdate(PaymentUpdateJob { payment: PaymentId::from_raw(3), purchase });
     assert_eq!(read("payment_update", r#"{"payment":3}"#), update(None));
     assert_eq!(read("payment_update", r#"{"payment":3,"purchase":null}"#), update(None));
     assert_eq!(read("payment_update", r#"{"payment":3,"purchase":"bought"}"#), update(Some(PurchaseResult::Bought)));
     assert_eq!(read("payment_update", r#"{"payment":3,"purchase":"no_panel"}"#), update(Some(PurchaseResult::NoPanel)));
-    assert_eq!(read("stars_settle", r#"{"payment":8}"#), JobKind::StarsSettle(PaymentJob { payment: 8 }));
+    assert_eq!(
+        read("stars_settle", r#"{"payment":8}"#),
+        JobKind::StarsSettle(PaymentJob { payment: PaymentId::from_raw(8) })
+    );
     let reply = read("ticket_reply", r#"{"message":12,"ticket":11}"#);
-    assert_eq!(reply, JobKind::TicketReply(TicketReplyJob { ticket: 11, message: 12 }));
+    assert_eq!(reply, JobKind::TicketReply(TicketReplyJob { ticket: TicketId::from_raw(11), message: 12 }));
     assert_eq!(read("daily_summary", r#"{"day_start":86400000}"#).name(), "daily_summary");
 }
 
 #[test]
 fn payloads_are_written_in_the_stored_shape() {
-    assert_eq!(JobKind::Provision(ProvisionJob { subscription: 7 }).payload(), r#"{"subscription":7}"#);
+    assert_eq!(
+        JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(7) }).payload(),
+        r#"{"subscription":7}"#
+    );
     assert_eq!(JobKind::PanelCatalog(PanelCatalogJob {}).payload(), "{}");
-    let reply = JobKind::TicketReply(TicketReplyJob { ticket: 11, message: 12 });
+    let reply = JobKind::TicketReply(TicketReplyJob { ticket: TicketId::from_raw(11), message: 12 });
     assert_eq!(reply.payload(), r#"{"message":12,"ticket":11}"#);
-    let update = JobKind::PaymentUpdate(PaymentUpdateJob { payment: 3, purchase: Some(PurchaseResult::PlanGone) });
+    let update = JobKind::PaymentUpdate(PaymentUpdateJob {
+        payment: PaymentId::from_raw(3),
+        purchase: Some(PurchaseResult::PlanGone),
+    });
     assert_eq!(update.payload(), r#"{"payment":3,"purchase":"plan_gone"}"#);
-    assert_eq!(JobKind::PaymentUpdate(PaymentUpdateJob { payment: 3, purchase: None }).payload(), r#"{"payment":3}"#);
+    assert_eq!(
+        JobKind::PaymentUpdate(PaymentUpdateJob { payment: PaymentId::from_raw(3), purchase: None }).payload(),
+        r#"{"payment":3}"#
+    );
 }
 
 #[test]

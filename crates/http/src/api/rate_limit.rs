@@ -53,18 +53,3 @@ impl RateLimiter {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_full_minute_then_limited() {
-        let limiter = RateLimiter::default();
-        for _ in 0..3 {
-            assert_eq!(limiter.check(b"a", 3), Decision::Allowed);
-        }
-        assert!(matches!(limiter.check(b"a", 3), Decision::Limited { retry_after } if (1..=20).contains(&retry_after)));
-        assert_eq!(limiter.check(b"b", 3), Decision::Allowed, "other tokens have their own budget");
-    }
-}

@@ -4,7 +4,7 @@
 //! an engine stopped mid-way and started again (the same node) resumes and
 //! sends nobody the message twice; a bot that is not active is not sent for.
 
-use bazar_domain::{BotToken, Language, TelegramUserId};
+use bazar_domain::{BotToken, BroadcastId, Language, TelegramUserId};
 use bazar_runtime::outbox::{Outbox, OutboxOptions};
 use bazar_runtime::registry::Registry;
 use bazar_runtime::{BroadcastEngine, BroadcastOptions, Handler, HandlerError, UpdateContext};
@@ -85,7 +85,7 @@ async fn confirm(s: &Setup, text: &str) -> i64 {
     let draft = tx.create_broadcast(&new).await.unwrap();
     tx.start_broadcast(draft.id, Audience::All).await.unwrap().expect("started");
     tx.commit().await.unwrap();
-    draft.id
+    draft.id.get()
 }
 
 fn new_engine(s: &Setup, node: &str) -> (BroadcastEngine, CancellationToken) {
@@ -131,7 +131,7 @@ fn received(s: &Setup, text: &str) -> HashMap<i64, usize> {
 
 async fn status(s: &Setup, id: i64) -> BroadcastStatus {
     let mut tx = s.store.tenant(&s.scope).begin_read().await.unwrap();
-    let status = tx.broadcast(id).await.unwrap().unwrap().status;
+    let status = tx.broadcast(BroadcastId::from_raw(id)).await.unwrap().unwrap().status;
     tx.commit().await.unwrap();
     status
 }

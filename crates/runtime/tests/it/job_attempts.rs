@@ -5,7 +5,7 @@
 //! comes back; a slow job delays no other, not even one queued after it.
 
 use bazar_domain::jobs::{ProvisionJob, RemindJob};
-use bazar_domain::{BotToken, JobKind};
+use bazar_domain::{BotToken, JobKind, SubscriptionId};
 use bazar_runtime::{BotHandle, Handler, HandlerError, Mode, Outgoing, Runtime, RuntimeOptions, UpdateContext};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_store::{DatabaseOptions, Job, JobEnd, NewBot, Store, TenantScope};
@@ -32,7 +32,7 @@ impl Handler for Jobs {
 
     fn run_job<'a>(&'a self, bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
         Box::pin(async move {
-            let subscription = subscription_of(job);
+            let subscription = subscription_of(job).get();
             assert_ne!(subscription, 1, "a bug in a job");
             if subscription == 2 {
                 self.release.notified().await;
@@ -47,13 +47,13 @@ impl Handler for Jobs {
 
     fn give_up<'a>(&'a self, _bot: &'a Arc<BotHandle>, job: &'a Job) -> BoxFuture<'a, Vec<Outgoing>> {
         Box::pin(async move {
-            self.given_up.lock().unwrap().push(subscription_of(job));
+            self.given_up.lock().unwrap().push(subscription_of(job).get());
             Vec::new()
         })
     }
 }
 
-fn subscription_of(job: &Job) -> i64 {
+fn subscription_of(job: &Job) -> SubscriptionId {
     match &job.kind {
         JobKind::Remind(args) => args.subscription,
         JobKind::Provision(args) => args.subscription,
@@ -69,11 +69,11 @@ async fn panics_back_off_loops_end_and_jobs_run_side_by_side() {
     let store = Store::open(&DatabaseOptions::new(url), Keyring::new(MasterKey::generate(), vec![])).await.unwrap();
     let scope = add_bot(&store, &token).await;
     let remind = |subscription| JobKind::Remind(RemindJob { subscription, days: 3 });
-    let panicking = enqueue(&store, &scope, &remind(1)).await;
-    let slow = enqueue(&store, &scope, &remind(2)).await;
+    let panicking = enqueue(&store, &scope, &remind(SubscriptionId::from_raw(1))).await;
+    let slow = enqueue(&store, &scope, &remind(SubscriptionId::from_raw(2))).await;
     // A provisioning job already claimed as often as its kind allows, each
     // time by a process that died holding it.
-    let looping = JobKind::Provision(ProvisionJob { subscription: 4 });
+    let looping = JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(4) });
     let exhausted = enqueue(&store, &scope, &looping).await;
     set_attempts(&store, &scope, exhausted, looping.max_attempts()).await;
 
@@ -93,7 +93,7 @@ async fn panics_back_off_loops_end_and_jobs_run_side_by_side() {
     // A job queued while the slow one runs is claimed and done meanwhile:
     // the claims do not wait for the batch before.
     wait_for(&store, &scope, slow, "running").await;
-    let quick = enqueue(&store, &scope, &remind(3)).await;
+    let quick = enqueue(&store, &scope, &remind(SubscriptionId::from_raw(3))).await;
     wait_for(&store, &scope, quick, "done").await;
     assert_eq!(row(&store, &scope, slow).await.0, "running", "the slow job is still at work");
     handler.release.notify_waiters();

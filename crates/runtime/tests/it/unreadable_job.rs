@@ -3,7 +3,7 @@
 //! going: the jobs after it run, and it is never handed to the handler.
 
 use bazar_domain::jobs::ProvisionJob;
-use bazar_domain::{BotToken, JobKind};
+use bazar_domain::{BotToken, JobKind, SubscriptionId};
 use bazar_runtime::{BotHandle, Handler, HandlerError, Mode, Outgoing, Runtime, RuntimeOptions, UpdateContext};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_store::{DatabaseOptions, Job, JobEnd, NewBot, Store, TenantScope};
@@ -46,7 +46,7 @@ async fn an_unreadable_job_fails_and_the_runner_keeps_going() {
     let scope = add_bot(&store, &token).await;
     let broken = insert_raw(&store, &scope, "provision", r#"{"subscription":"seven"}"#).await;
     let unknown = insert_raw(&store, &scope, "teleport", "{}").await;
-    let good = JobKind::Provision(ProvisionJob { subscription: 7 });
+    let good = JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(7) });
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     let after = tx.enqueue_job(&good, 0).await.unwrap();
     tx.commit().await.unwrap();

@@ -5,7 +5,9 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{CardRotation, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PlanId, TelegramUserId};
+use bazar_domain::{
+    CardId, CardRotation, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PaymentId, PlanId, TelegramUserId,
+};
 use bazar_store::{Payment, PaymentCard, PaymentMethod, PaymentStatus, StoreError, TenantSettings, TenantTx};
 use rand::Rng;
 
@@ -75,7 +77,7 @@ pub async fn start(
 
 /// `amount` plus 1-999 minor units that no other open payment on the card
 /// uses, so an admin can tell transfers apart by their amount in the bank's SMS.
-async fn with_unique_suffix(tx: &mut TenantTx, card: i64, amount: i64) -> Result<i64, StoreError> {
+async fn with_unique_suffix(tx: &mut TenantTx, card: CardId, amount: i64) -> Result<i64, StoreError> {
     let taken = tx.open_amounts_on_card(card).await?;
     let mut rng = rand::thread_rng();
     for _ in 0..50 {
@@ -121,7 +123,7 @@ pub enum Decision {
 /// `admin:{telegram id}` (see [`approve_by`]).
 pub async fn approve(
     tx: &mut TenantTx,
-    payment_id: i64,
+    payment_id: PaymentId,
     admin: TelegramUserId,
     referral_percent: Option<u8>,
 ) -> Result<Decision, StoreError> {
@@ -134,7 +136,7 @@ pub async fn approve(
 /// payment's own currency (see [`settle`]).
 pub async fn approve_by(
     tx: &mut TenantTx,
-    payment_id: i64,
+    payment_id: PaymentId,
     actor: &str,
     referral_percent: Option<u8>,
 ) -> Result<Decision, StoreError> {
@@ -155,7 +157,7 @@ pub async fn approve_by(
 /// it is. The decision is recorded as `admin:{telegram id}` (see [`reject_by`]).
 pub async fn reject(
     tx: &mut TenantTx,
-    payment_id: i64,
+    payment_id: PaymentId,
     admin: TelegramUserId,
     reason: &str,
 ) -> Result<Decision, StoreError> {
@@ -164,7 +166,12 @@ pub async fn reject(
 
 /// Rejects a card payment on behalf of `actor` (`admin:{telegram id}` or
 /// `api`), with a reason; a decided payment stays as it is.
-pub async fn reject_by(tx: &mut TenantTx, payment_id: i64, actor: &str, reason: &str) -> Result<Decision, StoreError> {
+pub async fn reject_by(
+    tx: &mut TenantTx,
+    payment_id: PaymentId,
+    actor: &str,
+    reason: &str,
+) -> Result<Decision, StoreError> {
     let Some(payment) = tx.payment_for_update(payment_id).await?.filter(|p| p.method == PaymentMethod::Card) else {
         return Ok(Decision::NotFound);
     };

@@ -21,7 +21,9 @@ pub mod zarinpal;
 
 use crate::{BuyOutcome, Purchase, buy};
 use bazar_domain::jobs::{PaymentUpdateJob, PurchaseResult};
-use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, FeatureFlag, JobKind, Money, PlanId};
+use bazar_domain::{
+    CardId, Charge, ConfigKey, ConfigValue, CustomerId, FeatureFlag, JobKind, Money, PaymentId, PlanId, SubscriptionId,
+};
 use bazar_store::{
     EntryKind, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, StoreError, TenantSettings, TenantTx,
 };
@@ -30,7 +32,7 @@ use bazar_store::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AutoPurchase {
     /// The plan was bought; its subscription is being provisioned.
-    Bought(i64),
+    Bought(SubscriptionId),
     /// The wallet still does not cover the plan (its price changed, or the money was spent).
     NotEnough,
     /// The plan is no longer sold.
@@ -99,7 +101,7 @@ pub fn credit_key(payment: &Payment) -> String {
 /// currency (there is no way to ask for one).
 pub async fn settle(
     tx: &mut TenantTx,
-    payment_id: i64,
+    payment_id: PaymentId,
     actor: &str,
     note: Option<&str>,
     referral_percent: Option<u8>,
@@ -117,7 +119,7 @@ pub async fn settle(
         tx.post(payment.customer_id, payment.credit, EntryKind::TopUp, &key, Some(&reference)).await?
     {
         // The key is the gateway's id: this transfer was credited through another row.
-        tracing::warn!(payment = payment.id, "credit key already used; not crediting twice");
+        tracing::warn!(payment = %payment.id, "credit key already used; not crediting twice");
     }
     let purchase = match payment.plan_id {
         Some(plan) => Some(auto_purchase(tx, &payment, plan, referral_percent).await?),
@@ -167,7 +169,7 @@ pub fn referral_percent(settings: &TenantSettings) -> Option<u8> {
 /// Closes a payment for good (rejected, failed, expired) and queues the customer's notice; `false` if it was not open.
 pub async fn close(
     tx: &mut TenantTx,
-    payment_id: i64,
+    payment_id: PaymentId,
     from: &[PaymentStatus],
     to: PaymentStatus,
     actor: &str,
@@ -247,7 +249,7 @@ pub(crate) fn fiat_payment(
     method: PaymentMethod,
     amount: Money,
     plan: Option<(PlanId, Option<String>)>,
-    card_id: Option<i64>,
+    card_id: Option<CardId>,
     expires_at: i64,
 ) -> NewPayment {
     let (plan_id, promo) = plan.map_or((None, None), |(id, promo)| (Some(id), promo));
@@ -275,7 +277,7 @@ pub fn payment_minutes(settings: &TenantSettings) -> i64 {
 /// A card payment whose receipt is in stays for the admins to decide, and a
 /// Stars payment holding a charge was paid: it waits for its credit
 /// ([`stars::keep_charge`]) and is never closed by the clock.
-pub async fn expire(tx: &mut TenantTx, payment_id: i64) -> Result<bool, StoreError> {
+pub async fn expire(tx: &mut TenantTx, payment_id: PaymentId) -> Result<bool, StoreError> {
     if tx.payment_for_update(payment_id).await?.is_some_and(|p| p.charge_id.is_some()) {
         return Ok(false);
     }

@@ -14,7 +14,7 @@
 use super::{MethodLimits, Settlement, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PlanId, Stars};
+use bazar_domain::{Charge, ConfigKey, ConfigValue, CustomerId, JobKind, Money, PaymentId, PlanId, Stars};
 use bazar_store::{
     EntryKind, Job, JobEnd, NewPayment, Payment, PaymentMethod, PaymentStatus, Posting, Store, StoreError, TenantScope,
     TenantSettings, TenantTx,
@@ -36,7 +36,7 @@ pub fn invoice_payload(payment: &Payment) -> String {
     format!("pay:{}", payment.id)
 }
 
-fn payment_of_payload(payload: &str) -> Option<i64> {
+fn payment_of_payload(payload: &str) -> Option<PaymentId> {
     payload.strip_prefix("pay:")?.parse().ok()
 }
 
@@ -273,7 +273,7 @@ pub enum RefundCheck {
 }
 
 /// Checks that a payment can be refunded in Stars before Telegram is asked to.
-pub async fn check_refund(tx: &mut TenantTx, payment_id: i64) -> Result<RefundCheck, StoreError> {
+pub async fn check_refund(tx: &mut TenantTx, payment_id: PaymentId) -> Result<RefundCheck, StoreError> {
     let payment = tx.payment(payment_id).await?.filter(|p| p.method == PaymentMethod::Stars);
     let Some(payment) = payment.filter(|p| p.status == PaymentStatus::Paid && p.charge_id.is_some()) else {
         return Ok(RefundCheck::NotRefundable(tx.payment(payment_id).await?.map(|p| p.status)));
@@ -289,7 +289,7 @@ pub async fn check_refund(tx: &mut TenantTx, payment_id: i64) -> Result<RefundCh
 /// the wallet gives back its credit, once (`stars-refund:{charge}`). If the
 /// customer spent the money in the meantime, the wallet goes to zero and the
 /// shortfall is written into the payment's history.
-pub async fn record_refund(tx: &mut TenantTx, payment_id: i64, actor: &str) -> Result<bool, StoreError> {
+pub async fn record_refund(tx: &mut TenantTx, payment_id: PaymentId, actor: &str) -> Result<bool, StoreError> {
     let Some(payment) = tx.payment_for_update(payment_id).await? else { return Ok(false) };
     let Some(charge) = payment.charge_id.clone() else { return Ok(false) };
     let balance = tx.balance(payment.customer_id, payment.credit.currency()).await?;
@@ -307,7 +307,7 @@ pub async fn record_refund(tx: &mut TenantTx, payment_id: i64, actor: &str) -> R
         let reference = format!("payment {} refunded", payment.id);
         let posted = tx.post(payment.customer_id, -debit, EntryKind::Refund, &key, Some(&reference)).await?;
         if let Posting::Duplicate = posted {
-            tracing::warn!(payment = payment.id, "refund already recorded");
+            tracing::warn!(payment = %payment.id, "refund already recorded");
         }
     }
     Ok(true)
@@ -349,7 +349,7 @@ pub async fn refund(
     store: &bazar_store::Store,
     scope: &bazar_store::TenantScope,
     telegram: &bazar_telegram::BotApi,
-    payment_id: i64,
+    payment_id: PaymentId,
     actor: &str,
 ) -> Result<Refund, RefundError> {
     let tenant = store.tenant(scope);

@@ -6,7 +6,7 @@
 use super::{MethodLimits, Settlement, close, fiat_payment, payment_minutes, settle};
 use crate::clock::now_ms;
 use bazar_domain::jobs::PaymentJob;
-use bazar_domain::{Charge, Currency, CustomerId, JobKind, Money, PlanId};
+use bazar_domain::{Charge, Currency, CustomerId, JobKind, Money, PaymentId, PlanId};
 use bazar_store::{
     Job, JobEnd, Payment, PaymentMethod, PaymentStatus, Store, StoreError, TenantScope, TenantSettings, TenantTx,
 };
@@ -181,14 +181,14 @@ impl ZarinpalGateway {
                 Ok(Requested::Ready { payment, url })
             }
             Err(e) if e.is_retryable() && job.attempts < 5 => {
-                tracing::warn!(bot_id = %scope.bot_id(), payment = payment.id, error = %e, "Zarinpal request failed; retrying");
+                tracing::warn!(bot_id = %scope.bot_id(), payment = %payment.id, error = %e, "Zarinpal request failed; retrying");
                 let run_at = now_ms() + 2_000 * i64::from(1u32 << job.attempts.min(10));
                 self.finish(scope, job, JobEnd::Retry { run_at, error: e.to_string() })
                     .await
                     .map(|()| Requested::Retrying)
             }
             Err(e) => {
-                tracing::warn!(bot_id = %scope.bot_id(), payment = payment.id, error = %e, "Zarinpal refused the request");
+                tracing::warn!(bot_id = %scope.bot_id(), payment = %payment.id, error = %e, "Zarinpal refused the request");
                 let mut tx = tenant.begin().await?;
                 let note = e.to_string();
                 close(&mut tx, payment.id, &[PaymentStatus::Pending], PaymentStatus::Failed, "zarinpal", Some(&note))
@@ -206,7 +206,7 @@ impl ZarinpalGateway {
         tx.commit().await
     }
 
-    fn callback_url(&self, scope: &TenantScope, payment: i64) -> Option<Url> {
+    fn callback_url(&self, scope: &TenantScope, payment: PaymentId) -> Option<Url> {
         let base = self.options.public_url.as_ref()?;
         let base = base.as_str().trim_end_matches('/');
         Url::parse(&format!("{base}/pay/zarinpal/{}/{payment}", scope.bot_id())).ok()
@@ -218,7 +218,7 @@ impl ZarinpalGateway {
     pub async fn callback(
         &self,
         scope: &TenantScope,
-        payment_id: i64,
+        payment_id: PaymentId,
         authority: &str,
         status_ok: bool,
     ) -> Result<CallbackOutcome, StoreError> {
@@ -292,11 +292,11 @@ impl ZarinpalGateway {
                 self.mark_failed(scope, payment, &note).await
             }
             Ok(Verification::AmountMismatch) => {
-                tracing::warn!(bot_id = %scope.bot_id(), payment = payment.id, "Zarinpal says the amount differs; not crediting");
+                tracing::warn!(bot_id = %scope.bot_id(), payment = %payment.id, "Zarinpal says the amount differs; not crediting");
                 self.mark_failed(scope, payment, "the paid amount differs from the payment's").await
             }
             Err(e) => {
-                tracing::warn!(bot_id = %scope.bot_id(), payment = payment.id, error = %e, "Zarinpal verify failed; the reconciliation job will retry");
+                tracing::warn!(bot_id = %scope.bot_id(), payment = %payment.id, error = %e, "Zarinpal verify failed; the reconciliation job will retry");
                 Ok(CallbackOutcome::Checking(payment))
             }
         }

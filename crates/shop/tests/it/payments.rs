@@ -5,8 +5,8 @@
 //! refund) and the plan bought with the credit.
 
 use bazar_domain::{
-    BotToken, CardNumber, CardRotation, Charge, ConfigKey, ConfigValue, Currency, CustomerId, Money, PlanId, PlanNames,
-    Stars, TelegramUserId,
+    BotToken, CardId, CardNumber, CardRotation, Charge, ConfigKey, ConfigValue, Currency, CustomerId, Money, PaymentId,
+    PlanId, PlanNames, Stars, TelegramUserId,
 };
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::payments::card::{self, CardStart, Decision};
@@ -225,11 +225,11 @@ async fn submit(store: &Store, scope: &TenantScope, customer: CustomerId) -> Pay
         .expect("an open card payment takes the receipt")
 }
 
-async fn approve(store: &Store, scope: &TenantScope, id: i64) -> Decision {
+async fn approve(store: &Store, scope: &TenantScope, id: PaymentId) -> Decision {
     in_tx!(store, scope, |tx| card::approve(&mut tx, id, TelegramUserId::from_raw(ADMIN), None).await?)
 }
 
-async fn payment(store: &Store, scope: &TenantScope, id: i64) -> Payment {
+async fn payment(store: &Store, scope: &TenantScope, id: PaymentId) -> Payment {
     let mut tx = store.tenant(scope).begin_read().await.unwrap();
     let payment = tx.payment(id).await.unwrap().expect("the payment exists");
     tx.commit().await.unwrap();
@@ -244,7 +244,7 @@ async fn balance(store: &Store, scope: &TenantScope, customer: CustomerId) -> i6
 }
 
 /// A payment's history, oldest first.
-async fn history(store: &Store, scope: &TenantScope, id: i64) -> Vec<bazar_store::PaymentEvent> {
+async fn history(store: &Store, scope: &TenantScope, id: PaymentId) -> Vec<bazar_store::PaymentEvent> {
     let mut tx = store.tenant(scope).begin_read().await.unwrap();
     let events = tx.payment_events(id).await.unwrap();
     tx.commit().await.unwrap();
@@ -276,7 +276,7 @@ fn in_suffix_range(amount: i64, base: i64) -> bool {
 
 /// `approvals` admins approving and `rejections` admins rejecting payment
 /// `id`, all at the same moment, each in their own transaction.
-async fn race(store: &Store, scope: &TenantScope, id: i64, approvals: usize, rejections: usize) -> Vec<Decision> {
+async fn race(store: &Store, scope: &TenantScope, id: PaymentId, approvals: usize, rejections: usize) -> Vec<Decision> {
     let gate = Arc::new(tokio::sync::Barrier::new(approvals + rejections));
     let tasks: Vec<_> = (0..approvals + rejections)
         .map(|i| {
@@ -301,7 +301,7 @@ async fn race(store: &Store, scope: &TenantScope, id: i64, approvals: usize, rej
 
 /// A card payment with its receipt in, created straight in the store with no
 /// card row behind it (`card_id` NULL): deciding a payment never reads its card.
-async fn submitted_without_card(store: &Store, scope: &TenantScope, customer: CustomerId, amount: i64) -> i64 {
+async fn submitted_without_card(store: &Store, scope: &TenantScope, customer: CustomerId, amount: i64) -> PaymentId {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
     let new = NewPayment {
         customer_id: customer,
@@ -350,7 +350,7 @@ async fn hundred_concurrent_approvals_credit_once(db: Db) {
     };
     assert_eq!(purchase, None, "no plan was asked for");
     assert_eq!(paid.status, PaymentStatus::Paid);
-    assert_eq!(paid.decided_by, Some(ADMIN));
+    assert_eq!(paid.decided_by, Some(TelegramUserId::from_raw(ADMIN)));
     assert_eq!(Charge::Money(paid.credit), started.charge, "card payments credit what was transferred");
 
     assert_eq!(balance(&store, &scope, buyer).await, paid.credit.minor());
@@ -422,7 +422,7 @@ async fn approval_after_rejection_is_refused(db: Db) {
     let rejected = payment(&store, &scope, id).await;
     assert_eq!(rejected.status, PaymentStatus::Rejected);
     assert_eq!(rejected.reason.as_deref(), Some("no such transfer"), "the reason, trimmed");
-    assert_eq!(rejected.decided_by, Some(ADMIN));
+    assert_eq!(rejected.decided_by, Some(TelegramUserId::from_raw(ADMIN)));
 
     let events = history(&store, &scope, id).await;
     let steps: Vec<_> = events.iter().map(|e| (e.status, e.actor.as_deref(), e.note.as_deref())).collect();
@@ -543,7 +543,7 @@ async fn rotation_strategies(db: Db) {
     // Least used: the card with the smaller amount assigned today.
     set_config(&store, &scope, ConfigKey::CardRotation, ConfigValue::Rotation(CardRotation::LeastUsed)).await;
     set_config(&store, &scope, ConfigKey::CardUniqueAmount, ConfigValue::Bool(false)).await;
-    let used = |cards: &[PaymentCard], id: i64| cards.iter().find(|c| c.id == id).unwrap().used_today;
+    let used = |cards: &[PaymentCard], id: CardId| cards.iter().find(|c| c.id == id).unwrap().used_today;
     let cards = in_tx!(store, &scope, |tx| tx.cards().await?);
     let lighter = if used(&cards, heavy.id) <= used(&cards, light.id) { heavy.id } else { light.id };
     let c3 = customers_from(&store, &scope, 300, 1).await;
@@ -796,7 +796,7 @@ async fn stars_credit_once_and_refund_once(db: Db) {
         refusal(pre_checkout(&store, &scope, buyer, &payload, "IRT", 26).await),
         Some(PreCheckoutRefusal::Mismatch)
     );
-    let unknown = format!("pay:{}", invoice.id + 1_000);
+    let unknown = format!("pay:{}", invoice.id.get() + 1_000);
     assert_eq!(
         refusal(pre_checkout(&store, &scope, buyer, &unknown, "XTR", 26).await),
         Some(PreCheckoutRefusal::Unknown)

@@ -6,8 +6,8 @@
 
 use crate::common;
 
-use bazar_domain::JobKind;
 use bazar_domain::jobs::{ProvisionJob, TicketReplyJob};
+use bazar_domain::{JobKind, SubscriptionId, TicketId};
 use bazar_store::{Store, TenantScope};
 use common::{TestDb, add_tenant};
 
@@ -24,13 +24,16 @@ async fn unreadable_jobs_fail_with_a_reason(db: TestDb) {
     let (scope, _) = add_tenant(&store, 31).await;
     let platform = common::platform();
     let mut tx = store.tenant(&scope).begin().await.unwrap();
-    let before = tx.enqueue_job(&JobKind::Provision(ProvisionJob { subscription: 7 }), 0).await.unwrap();
+    let before = tx
+        .enqueue_job(&JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(7) }), 0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let mut malformed = Vec::new();
     for (kind, payload, _) in MALFORMED {
         malformed.push(insert_raw(&store, &scope, kind, payload).await);
     }
-    let reply = JobKind::TicketReply(TicketReplyJob { ticket: 3, message: 4 });
+    let reply = JobKind::TicketReply(TicketReplyJob { ticket: TicketId::from_raw(3), message: 4 });
     let mut tx = store.tenant(&scope).begin().await.unwrap();
     let after = tx.enqueue_job(&reply, 0).await.unwrap();
     tx.commit().await.unwrap();
@@ -39,7 +42,7 @@ async fn unreadable_jobs_fail_with_a_reason(db: TestDb) {
     let claimed = store.platform(&platform).claim_jobs(10, 1).await.unwrap();
     let ids: Vec<i64> = claimed.iter().map(|j| j.id).collect();
     assert_eq!(ids, vec![before, after], "{claimed:?}");
-    assert_eq!(claimed[0].kind, JobKind::Provision(ProvisionJob { subscription: 7 }));
+    assert_eq!(claimed[0].kind, JobKind::Provision(ProvisionJob { subscription: SubscriptionId::from_raw(7) }));
     assert_eq!(claimed[1].kind, reply);
     assert_eq!(claimed[1].attempts, 1);
 

@@ -274,7 +274,7 @@ async fn legacy_card_numbers_are_sealed_when_the_store_opens(db: TestDb) {
     assert!(matches!(again, Some(StoreError::Conflict(_))), "still unique after sealing: {again:?}");
     // A new card gets the next id, never a recycled one.
     let other = CardNumber::parse(&bazar_testkit::card_number("603799123456789")).unwrap();
-    assert!(add_card(&store, &scope, &other).await.unwrap().id > card_id);
+    assert!(add_card(&store, &scope, &other).await.unwrap().id.get() > card_id);
 
     if db.is_postgres() {
         assert_absent(&raw_database_bytes(&db, &store).await, &needles, "PostgreSQL tables");
@@ -302,7 +302,7 @@ async fn card_numbers_are_resealed_after_a_key_rotation(db: TestDb) {
     let (number, _) = card();
     let card = add_card(&store, &scope, &number).await.unwrap();
     let mut conn = raw(&db).await;
-    let before = stored_card(&mut conn, card.id).await;
+    let before = stored_card(&mut conn, card.id.get()).await;
     conn.close().await.unwrap();
     store.database().close().await;
 
@@ -311,7 +311,7 @@ async fn card_numbers_are_resealed_after_a_key_rotation(db: TestDb) {
     let rotated = Keyring::new(new_key, vec![MasterKey::parse(&db.key).unwrap()]);
     let store = Store::open(&db.options, rotated).await.unwrap();
     let mut conn = raw(&db).await;
-    let after = stored_card(&mut conn, card.id).await;
+    let after = stored_card(&mut conn, card.id.get()).await;
     conn.close().await.unwrap();
     assert_eq!((after.0.as_str(), after.2.as_str()), (new_id.as_str(), new_id.as_str()), "re-sealed under the new key");
     assert_ne!(after.1, before.1, "and re-fingerprinted");

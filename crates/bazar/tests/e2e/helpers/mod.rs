@@ -152,7 +152,7 @@ enum ServerKind {
     /// runtime, as in production; `stop` ends it, its result says how.
     InProcess {
         stop: Option<tokio::sync::oneshot::Sender<()>>,
-        reload: bazar::Reload,
+        hooks: bazar::Hooks,
         thread: Option<std::thread::JoinHandle<Result<(), String>>>,
     },
 }
@@ -172,7 +172,7 @@ impl Platform {
     pub async fn serve(&self, webhook: bool) -> Server {
         let (port, vars) = self.serve_vars(webhook);
         let config = bazar::Config::from_vars(vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap();
-        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<bazar::Reload, String>>();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel::<Result<bazar::Hooks, String>>();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -184,7 +184,7 @@ impl Platform {
                         return Err("did not start".to_owned());
                     }
                 };
-                let _ = ready_tx.send(Ok(app.reload_handle()));
+                let _ = ready_tx.send(Ok(app.hooks()));
                 app.run_until(async move {
                     let _ = stopped.await;
                 })
@@ -192,8 +192,8 @@ impl Platform {
                 .map_err(|e| e.to_string())
             })
         });
-        let reload = ready_rx.await.unwrap().unwrap_or_else(|e| panic!("bazar serve did not start: {e}"));
-        let kind = ServerKind::InProcess { stop: Some(stop), reload, thread: Some(thread) };
+        let hooks = ready_rx.await.unwrap().unwrap_or_else(|e| panic!("bazar serve did not start: {e}"));
+        let kind = ServerKind::InProcess { stop: Some(stop), hooks, thread: Some(thread) };
         Server { port, log: self.path("no-log-in-process"), kind }
     }
 
@@ -243,13 +243,16 @@ impl Server {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Makes the server read settings afresh after another process (a CLI
-    /// run) changed them: the explicit hook, not a wait for the cache to
-    /// expire. A child process gets SIGHUP and is waited for until it logs
-    /// the reload.
+    /// Makes the server read settings and the bots table afresh after
+    /// another process (a CLI run) or a master-bot button changed them: the
+    /// explicit hook, not a wait for a cache or the registry's refresh tick.
+    /// A child process gets SIGHUP and is waited for until it logs the reload.
     pub async fn reload(&self) {
         match &self.kind {
-            ServerKind::InProcess { reload, .. } => reload.settings(),
+            ServerKind::InProcess { hooks, .. } => {
+                hooks.settings();
+                hooks.bots().await;
+            }
             ServerKind::Child(child) => {
                 let reloads = || self.logs().matches("settings reloaded").count();
                 let before = reloads();
@@ -260,6 +263,32 @@ impl Server {
                     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 }
             }
+        }
+    }
+
+    /// Waits until everything pushed to `bots` so far is done and what it
+    /// produced is sent. Telegram has the updates confirmed (polling) or
+    /// delivered (webhook), so they were stored and queued; the queue is
+    /// empty, so they were handled and their replies handed to the outbox; no
+    /// job is due or running (the credits, deliveries and notices updates
+    /// start); the outbox is empty, so every reply was sent. Checked in the
+    /// pipeline's own order, until one pass finds all of it done, so nothing
+    /// slips between the checks. What "nothing more happens" assertions wait
+    /// for, instead of a fixed pause. In-process servers only.
+    pub async fn settled(&self, p: &Platform, bots: &[i64]) {
+        let ServerKind::InProcess { hooks, .. } = &self.kind else { panic!("settled needs an in-process server") };
+        let due = "SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status = 'pending' AND run_at <= ";
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let taken = bots.iter().all(|bot| p.telegram.pending_updates(*bot) == 0);
+            let handled = taken && hooks.queued_updates() == 0;
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis();
+            let worked = handled && p.count(&format!("{due}{now})")).await == 0;
+            if worked && hooks.queued_updates() == 0 && hooks.pending_sends() == 0 {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "never settled (taken {taken}, handled {handled})");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
     }
 

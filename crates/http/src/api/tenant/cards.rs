@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{Bank, CardError, CardNumber, Iban, IbanError, mask_card_number};
+use bazar_domain::{Bank, CardError, CardId, CardNumber, Iban, IbanError, mask_card_number};
 use bazar_shop::cards::{self, CardChange, CardDraft, CardRefusal};
 use bazar_store::PaymentCard;
 use serde::{Deserialize, Serialize};
@@ -59,7 +59,7 @@ impl CardBody {
         let iban =
             card.iban.as_deref().map(|i| Iban::parse(i).map(|i| i.masked()).unwrap_or_else(|_| mask_card_number(i)));
         Self {
-            id: card.id,
+            id: card.id.get(),
             number: card.masked(),
             bank_name: card.bank.as_deref().and_then(Bank::from_code).map(|b| b.name_en().to_owned()),
             bank: card.bank.clone(),
@@ -235,7 +235,7 @@ async fn get_card(
     let tenant = state.store.tenant(&caller.scope);
     let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin_read().await?;
-    let card = tx.card(id).await?.ok_or_else(not_found)?;
+    let card = tx.card(CardId::from_raw(id)).await?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(CardBody::new(card, currency)))
 }
@@ -310,7 +310,7 @@ async fn change_card(
     let tenant = state.store.tenant(&caller.scope);
     let currency = tenant.settings().await?.currency().code();
     let mut tx = tenant.begin().await?;
-    let card = cards::update(&mut tx, id, change).await.map_err(refused)?.ok_or_else(not_found)?;
+    let card = cards::update(&mut tx, CardId::from_raw(id), change).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(CardBody::new(card, currency))
 }

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{CustomerId, PlanId, mask_card_number};
+use bazar_domain::{CardId, CustomerId, PaymentId, PlanId, TelegramUserId, mask_digit_runs};
 use bazar_shop::payments::card::{self, Decision};
 use bazar_shop::payments::referral_percent;
 use bazar_shop::payments::stars::{self, Refund};
@@ -138,59 +138,9 @@ pub struct RejectPayment {
     pub reason: String,
 }
 
-fn is_digit(c: char) -> Option<char> {
-    let zero = match c {
-        '0'..='9' => return Some(c),
-        '\u{06F0}'..='\u{06F9}' => '\u{06F0}',
-        '\u{0660}'..='\u{0669}' => '\u{0660}',
-        _ => return None,
-    };
-    char::from_digit(c as u32 - zero as u32, 10)
-}
-
-fn is_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '\u{a0}' | '\u{200c}' | '\u{200e}' | '\u{200f}')
-}
-
-/// Masks every run of 12 or more digits (ASCII, Persian or Arabic-Indic,
-/// single spaces or dashes between them allowed): a card number a customer
-/// typed into a receipt is shown as `603799******1234`.
-pub(crate) fn mask_digit_runs(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if is_digit(chars[i]).is_none() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let (start, mut end, mut j) = (i, i, i);
-        let mut digits = String::new();
-        while j < chars.len() {
-            if let Some(d) = is_digit(chars[j]) {
-                digits.push(d);
-                j += 1;
-                end = j;
-            } else if is_separator(chars[j]) && chars.get(j + 1).is_some_and(|c| is_digit(*c).is_some()) {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        if digits.len() >= 12 {
-            out.push_str(&mask_card_number(&digits));
-        } else {
-            out.extend(&chars[start..end]);
-        }
-        i = end;
-    }
-    out
-}
-
-fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
+fn body(payment: Payment, cards: &HashMap<CardId, String>) -> PaymentBody {
     PaymentBody {
-        id: payment.id,
+        id: payment.id.get(),
         customer_id: payment.customer_id.get(),
         method: payment.method.as_str().to_owned(),
         status: payment.status.as_str().to_owned(),
@@ -200,7 +150,7 @@ fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
         currency: payment.credit.code().to_owned(),
         plan_id: payment.plan_id.map(PlanId::get),
         promo: payment.promo,
-        card_id: payment.card_id,
+        card_id: payment.card_id.map(CardId::get),
         card_number: payment.card_id.and_then(|id| cards.get(&id).cloned()),
         tracking_code: payment.tracking_code,
         expires_at: payment.expires_at,
@@ -211,7 +161,7 @@ fn body(payment: Payment, cards: &HashMap<i64, String>) -> PaymentBody {
         card_pan: payment.card_pan.as_deref().map(mask_digit_runs),
         fee: payment.fee,
         charge_id: payment.charge_id,
-        decided_by: payment.decided_by,
+        decided_by: payment.decided_by.map(TelegramUserId::get),
         reason: payment.reason.as_deref().map(mask_digit_runs),
         created_at: payment.created_at,
     }
@@ -227,15 +177,15 @@ fn event(event: PaymentEvent) -> PaymentEventBody {
 }
 
 /// Masked numbers of the tenant's cards, by id.
-async fn masked_cards(tx: &mut TenantTx) -> Result<HashMap<i64, String>, StoreError> {
+async fn masked_cards(tx: &mut TenantTx) -> Result<HashMap<CardId, String>, StoreError> {
     Ok(tx.cards().await?.into_iter().map(|c| (c.id, c.masked())).collect())
 }
 
 /// The payment with its history, read in `tx`; `None` when the tenant has no such payment.
 async fn detail(tx: &mut TenantTx, id: i64) -> Result<Option<PaymentDetail>, StoreError> {
-    let Some(payment) = tx.payment(id).await? else { return Ok(None) };
+    let Some(payment) = tx.payment(PaymentId::from_raw(id)).await? else { return Ok(None) };
     let cards = masked_cards(tx).await?;
-    let events = tx.payment_events(id).await?.into_iter().map(event).collect();
+    let events = tx.payment_events(PaymentId::from_raw(id)).await?.into_iter().map(event).collect();
     Ok(Some(PaymentDetail { payment: body(payment, &cards), events }))
 }
 
@@ -342,7 +292,7 @@ async fn approve_payment(
     let mut tx = tenant.begin().await?;
     // `approve_by` credits in the payment's own currency (the tenant's when it
     // was made), so a later change of the tenant's currency does not strand it.
-    let decision = card::approve_by(&mut tx, id, ACTOR, percent).await?;
+    let decision = card::approve_by(&mut tx, PaymentId::from_raw(id), ACTOR, percent).await?;
     match decision {
         Decision::Approved(_) => {
             let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
@@ -384,7 +334,7 @@ async fn reject_payment(
         return Err(ApiError::field("reason", "must be 1 to 500 characters"));
     }
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    match card::reject_by(&mut tx, id, ACTOR, &request.reason).await? {
+    match card::reject_by(&mut tx, PaymentId::from_raw(id), ACTOR, &request.reason).await? {
         Decision::Rejected => {
             let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
             tx.commit().await?;
@@ -392,22 +342,6 @@ async fn reject_payment(
         }
         Decision::AlreadyDecided(status) => Err(already_decided(status)),
         Decision::Approved(_) | Decision::NotFound => Err(not_found()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask_digit_runs;
-
-    #[test]
-    fn long_digit_runs_are_masked() {
-        assert_eq!(mask_digit_runs("paid from 6037991234567893 ok"), "paid from 603799******7893 ok");
-        assert_eq!(mask_digit_runs("card 6037-9912-3456-7893."), "card 603799******7893.");
-        assert_eq!(mask_digit_runs("tracking 998877, 12:30"), "tracking 998877, 12:30");
-        assert_eq!(mask_digit_runs("۶۰۳۷۹۹۱۲۳۴۵۶۷۸۹۳"), "603799******7893");
-        assert_eq!(mask_digit_runs("123456789012"), "********9012");
-        assert_eq!(mask_digit_runs("12345678901"), "12345678901");
-        assert_eq!(mask_digit_runs("a 1 - 2"), "a 1 - 2");
     }
 }
 
@@ -436,7 +370,7 @@ async fn refund_payment(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Json<PaymentDetail>, ApiError> {
-    let outcome = stars::refund(&state.store, &caller.scope, &state.telegram, id, ACTOR).await;
+    let outcome = stars::refund(&state.store, &caller.scope, &state.telegram, PaymentId::from_raw(id), ACTOR).await;
     let conflict = |code: &'static str, message: String| ApiError::new(StatusCode::CONFLICT, code, message);
     match outcome {
         Ok(Refund::Refunded { .. }) => {
@@ -459,7 +393,7 @@ async fn refund_payment(
         )),
         Err(stars::RefundError::Store(e)) => Err(e.into()),
         Err(stars::RefundError::Telegram(e)) => {
-            tracing::warn!(payment = id, error = %e, "Stars refund refused by Telegram");
+            tracing::warn!(payment = %id, error = %e, "Stars refund refused by Telegram");
             Err(ApiError::new(
                 StatusCode::BAD_GATEWAY,
                 "telegram_unavailable",

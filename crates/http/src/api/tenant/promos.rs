@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{Currency, Money, PromoBenefit, PromoError};
+use bazar_domain::{Currency, Money, PromoBenefit, PromoError, PromoId};
 use bazar_shop::promos::{self, PromoDraft, PromoRefusal};
 use bazar_store::{Promo, PromoUpdate};
 use serde::{Deserialize, Serialize};
@@ -71,7 +71,7 @@ impl From<Promo> for PromoBody {
             PromoBenefit::ExtraDays(n) => (PromoKind::Days, i64::from(n), None),
         };
         Self {
-            id: p.id,
+            id: p.id.get(),
             code: p.code,
             kind,
             value,
@@ -230,7 +230,7 @@ async fn get_promo(
     Path(id): Path<i64>,
 ) -> Result<Json<PromoBody>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
-    let promo = tx.promo_by_id(id).await?.ok_or_else(not_found)?;
+    let promo = tx.promo_by_id(PromoId::from_raw(id)).await?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(promo.into()))
 }
@@ -291,7 +291,7 @@ async fn delete_promo(
 
 async fn change(state: &ApiState, caller: &TenantCaller, id: i64, update: PromoUpdate) -> Result<PromoBody, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let promo = promos::update(&mut tx, id, update).await.map_err(refused)?.ok_or_else(not_found)?;
+    let promo = promos::update(&mut tx, PromoId::from_raw(id), update).await.map_err(refused)?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(promo.into())
 }

@@ -7,8 +7,8 @@ use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::CustomerId;
 use bazar_domain::PlanId;
+use bazar_domain::{CustomerId, SubscriptionId};
 use bazar_shop::admin_ops::{self, DisableOutcome, ExtendOutcome};
 use bazar_store::{Subscription, SubscriptionFilter, SubscriptionStatus};
 use serde::{Deserialize, Serialize};
@@ -60,7 +60,7 @@ pub struct SubscriptionView {
 impl From<Subscription> for SubscriptionView {
     fn from(s: Subscription) -> Self {
         Self {
-            id: s.id,
+            id: s.id.get(),
             customer_id: s.customer_id.get(),
             plan_id: s.plan_id.map(PlanId::get),
             is_trial: s.is_trial,
@@ -183,7 +183,8 @@ async fn get_subscription(
     Path(id): Path<i64>,
 ) -> Result<Json<SubscriptionView>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
-    let subscription = tx.subscription(id).await?.ok_or_else(|| ApiError::not_found("subscription"))?;
+    let subscription =
+        tx.subscription(SubscriptionId::from_raw(id)).await?.ok_or_else(|| ApiError::not_found("subscription"))?;
     tx.commit().await?;
     Ok(Json(subscription.into()))
 }
@@ -223,7 +224,7 @@ async fn extend_subscription(
     let tenant = state.store.tenant(&caller.scope);
     let settings = tenant.settings().await?;
     let mut tx = tenant.begin().await?;
-    let outcome = admin_ops::extend(&mut tx, &settings, id, days, "api").await?;
+    let outcome = admin_ops::extend(&mut tx, &settings, SubscriptionId::from_raw(id), days, "api").await?;
     match outcome {
         ExtendOutcome::Extended { subscription, previous_end } => {
             tx.commit().await?;
@@ -273,7 +274,7 @@ async fn disable_subscription(
     Path(id): Path<i64>,
 ) -> Result<Json<Disabled>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    let (subscription, changed) = match admin_ops::disable(&mut tx, id).await? {
+    let (subscription, changed) = match admin_ops::disable(&mut tx, SubscriptionId::from_raw(id)).await? {
         DisableOutcome::Disabled(s) => (s, true),
         DisableOutcome::AlreadyDisabled(s) => (s, false),
         DisableOutcome::NotFound => return Err(ApiError::not_found("subscription")),

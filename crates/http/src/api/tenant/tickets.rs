@@ -8,7 +8,7 @@ use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::{Path, State};
-use bazar_domain::TelegramUserId;
+use bazar_domain::{TelegramUserId, TicketId};
 use bazar_shop::tickets::{self, MAX_ANSWER_CHARS};
 use bazar_store::{StoreError, TenantTx, TicketMessage, TicketStatus, TicketSummary};
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,7 @@ pub struct ReplyTicket {
 impl From<TicketSummary> for TicketBody {
     fn from(t: TicketSummary) -> Self {
         Self {
-            id: t.id,
+            id: t.id.get(),
             customer_id: t.customer_id.get(),
             status: t.status.as_str().to_owned(),
             created_at: t.created_at,
@@ -112,8 +112,8 @@ impl From<TicketMessage> for TicketMessageBody {
 }
 
 async fn detail(tx: &mut TenantTx, id: i64) -> Result<Option<TicketDetail>, StoreError> {
-    let Some(ticket) = tx.ticket_summary(id).await? else { return Ok(None) };
-    let messages = tx.ticket_messages(id).await?.into_iter().map(TicketMessageBody::from).collect();
+    let Some(ticket) = tx.ticket_summary(TicketId::from_raw(id)).await? else { return Ok(None) };
+    let messages = tx.ticket_messages(TicketId::from_raw(id)).await?.into_iter().map(TicketMessageBody::from).collect();
     Ok(Some(TicketDetail { ticket: ticket.into(), messages }))
 }
 
@@ -210,7 +210,9 @@ async fn reply_ticket(
         return Err(ApiError::field("text", format!("must be 1 to {MAX_ANSWER_CHARS} characters")));
     }
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    tickets::answer(&mut tx, id, TelegramUserId::from_raw(API_AUTHOR), &body.text).await?.ok_or_else(not_found)?;
+    tickets::answer(&mut tx, TicketId::from_raw(id), TelegramUserId::from_raw(API_AUTHOR), &body.text)
+        .await?
+        .ok_or_else(not_found)?;
     let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(found))
@@ -238,7 +240,7 @@ async fn close_ticket(
     Path(id): Path<i64>,
 ) -> Result<Json<TicketDetail>, ApiError> {
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
-    tickets::close(&mut tx, id).await?.ok_or_else(not_found)?;
+    tickets::close(&mut tx, TicketId::from_raw(id)).await?.ok_or_else(not_found)?;
     let found = detail(&mut tx, id).await?.ok_or_else(not_found)?;
     tx.commit().await?;
     Ok(Json(found))
