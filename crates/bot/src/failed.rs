@@ -19,8 +19,8 @@ use bazar_domain::{Language, Stars, TelegramUserId};
 use bazar_runtime::{FailedUpdate, HandlerError, Outgoing};
 use bazar_shop::payments::stars::{self, Kept};
 use bazar_store::TenantSettings;
-use bazar_telegram::frankenstein::updates::UpdateContent;
 use bazar_telegram::requests::{AnswerCallbackQuery, AnswerPreCheckoutQuery, SendMessage};
+use bazar_telegram::update::UpdateContent;
 
 /// What to send for an update that failed for good; an error when money it
 /// carried could not be kept (the update then comes again).
@@ -86,7 +86,7 @@ async fn keep(
 ) -> Result<Vec<Outgoing>, HandlerError> {
     let UpdateContent::Message(message) = &failed.update.content else { return Ok(Vec::new()) };
     let Some(from) = message.from.as_deref() else { return Ok(Vec::new()) };
-    let telegram_id = TelegramUserId::from_raw(from.id as i64);
+    let telegram_id = TelegramUserId::from_raw(from.id);
     let mut tx = failed.store.tenant(&failed.bot.scope).begin().await?;
     let customer = tx.customer_by_telegram_id(telegram_id).await?.map(|c| c.id);
     let kept = stars::keep_charge(&mut tx, customer, paid.payload, paid.charge_id, failed.error).await?;

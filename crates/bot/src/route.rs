@@ -1,7 +1,7 @@
 //! Typed routing of an update: what kind of input it is, before any handling.
 
-use bazar_telegram::frankenstein::types::MaybeInaccessibleMessage;
-use bazar_telegram::frankenstein::updates::{Update, UpdateContent};
+use bazar_telegram::update::MaybeInaccessibleMessage;
+use bazar_telegram::update::{Update, UpdateContent};
 
 /// The kinds of input the customer bot distinguishes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -138,6 +138,29 @@ mod tests {
     }
 
     #[test]
+    fn every_row_id_parses_only_positive_numbers_and_stays_a_plain_number() {
+        fn check<T: FromStr<Err = IdError> + Serialize + for<'de> Deserialize<'de> + PartialEq + fmt::Debug>(
+            make: fn(i64) -> T,
+        ) {
+            assert_eq!("42".parse::<T>().unwrap(), make(42));
+            assert!(matches!("0".parse::<T>(), Err(IdError::NotPositive(_))));
+            assert!(matches!("-1".parse::<T>(), Err(IdError::NotPositive(_))));
+            assert!(matches!("4x".parse::<T>(), Err(IdError::NotANumber(_))));
+            // Job payloads and chat state written before the types existed read the same.
+            assert_eq!(serde_json::to_string(&make(42)).unwrap(), "42");
+            assert_eq!(serde_json::from_str::<T>("42").unwrap(), make(42));
+        }
+        check(SubscriptionId::from_raw);
+        check(PaymentId::from_raw);
+        check(CardId::from_raw);
+        check(PromoId::from_raw);
+        check(TicketId::from_raw);
+        check(PanelId::from_raw);
+        check(BroadcastId::from_raw);
+        check(PlanId::from_raw);
+    }
+
+    #[test]
     fn chat_ids_may_be_negative_but_not_zero() {
         assert_eq!("-1001234".parse::<ChatId>().unwrap(), ChatId(-1001234));
         assert!("0".parse::<ChatId>().is_err());

@@ -6,8 +6,9 @@ use crate::outbox::{Outbox, Outgoing};
 use crate::registry::BotHandle;
 use bazar_domain::{ChatId, Language, TelegramUserId};
 use bazar_store::{Customer, CustomerContact, Store, StoreError, TenantSettings, TenantTx, UpdateOutcome};
-use bazar_telegram::frankenstein::types::{ChatMember, MaybeInaccessibleMessage, User};
-use bazar_telegram::frankenstein::updates::{Update, UpdateContent};
+use bazar_telegram::User;
+use bazar_telegram::update::{ChatMemberStatus, MaybeInaccessibleMessage};
+use bazar_telegram::update::{Update, UpdateContent};
 use futures::FutureExt;
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -219,13 +220,13 @@ impl Pipeline {
         }
         if let UpdateContent::MyChatMember(change) = &update.content {
             // The user blocked (kicked) or unblocked the bot in their private chat.
-            let blocked = matches!(change.new_chat_member, ChatMember::Kicked(_));
-            tx.set_customer_blocked(TelegramUserId::from_raw(user.id as i64), blocked).await?;
+            let blocked = change.new_chat_member.status == ChatMemberStatus::Kicked;
+            tx.set_customer_blocked(TelegramUserId::from_raw(user.id), blocked).await?;
             tx.commit().await?;
             return Ok(None);
         }
         let contact = CustomerContact {
-            telegram_id: TelegramUserId::from_raw(user.id as i64),
+            telegram_id: TelegramUserId::from_raw(user.id),
             username: user.username.clone(),
             first_name: Some(user.first_name.clone()),
             language: user.language_code.as_deref().and_then(Language::from_telegram_code),
@@ -344,11 +345,11 @@ fn sender_and_chat(update: &Update) -> Option<(&User, ChatId)> {
             let chat = match &q.message {
                 Some(MaybeInaccessibleMessage::Message(m)) => m.chat.id,
                 Some(MaybeInaccessibleMessage::InaccessibleMessage(m)) => m.chat.id,
-                None => q.from.id as i64,
+                None => q.from.id,
             };
             Some((&q.from, ChatId(chat)))
         }
-        UpdateContent::PreCheckoutQuery(q) => Some((&q.from, ChatId(q.from.id as i64))),
+        UpdateContent::PreCheckoutQuery(q) => Some((&q.from, ChatId(q.from.id))),
         UpdateContent::MyChatMember(c) => Some((&c.from, ChatId(c.chat.id))),
         _ => None,
     }

@@ -55,6 +55,9 @@ pub(crate) async fn run(rt: Arc<RuntimeInner>, bot: Arc<BotHandle>, cancel: Canc
                 failures = 0;
                 continue;
             }
+            // Stopped (suspended, disabled) while the answer came: left
+            // unconfirmed, the updates go to whoever serves the bot now.
+            Ok(_) if cancel.is_cancelled() => return,
             Ok(updates) => {
                 let next = updates.iter().filter_map(|u| u.get("update_id")?.as_i64()).max().map(|m| m + 1);
                 let payloads = updates.into_iter().map(|u| (u.to_string(), u)).collect();
@@ -145,6 +148,8 @@ pub(crate) async fn run_polite(rt: Arc<RuntimeInner>, bot: Arc<SuspendedBot>, ca
             polled = rt.api.get_updates(&bot.token, offset, rt.options.poll_timeout.as_secs(), ALLOWED_UPDATES) => polled,
         };
         let wait = match polled {
+            // Resumed while the answer came: the shop's own poller takes these.
+            Ok(_) if cancel.is_cancelled() => return,
             Ok(updates) => {
                 failures = 0;
                 let mut next = None;

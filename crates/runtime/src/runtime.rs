@@ -15,6 +15,7 @@ use futures::StreamExt;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 /// The running Telegram side of the platform. Cheap to clone.
@@ -60,7 +61,7 @@ impl Runtime {
         inner.recover().await?;
         inner.take_back_jobs().await?;
         crate::poller::follow_suspended(&inner, &changes, &inner.cancel);
-        inner.clone().apply(changes.added, Vec::new());
+        let _nothing_stopped = inner.clone().apply(changes.added, Vec::new());
         let watcher = tokio::spawn(inner.clone().watch());
         let jobs = tokio::spawn(inner.clone().run_jobs());
         inner.background.lock().expect("runtime lock").extend([watcher, jobs]);
@@ -164,26 +165,35 @@ impl RuntimeInner {
     /// a change is applied once.
     async fn follow_bots(self: &Arc<Self>) {
         let _one_at_a_time = self.following.lock().await;
-        let reloaded = self.registry.reload(&self.store, &self.platform, false).await;
-        if let Ok(changes) = &reloaded {
-            crate::poller::follow_suspended(self, changes, &self.cancel);
-        }
-        match reloaded {
-            Ok(changes) if !changes.added.is_empty() || !changes.removed.is_empty() => {
-                tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
-                self.requeue(&changes.added).await;
-                self.clone().apply(changes.added, changes.removed);
+        let changes = match self.registry.reload(&self.store, &self.platform, false).await {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot refresh the bot registry");
+                return;
             }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot refresh the bot registry"),
+        };
+        if !changes.added.is_empty() || !changes.removed.is_empty() {
+            tracing::info!(added = changes.added.len(), removed = changes.removed.len(), "bots changed");
+            self.requeue(&changes.added).await;
+            let stopped = self.clone().apply(changes.added.clone(), changes.removed.clone());
+            // A stopped poller finishes what it took before its bot is served
+            // otherwise (politely, or not at all), so no update is handled
+            // both ways; its long poll ends at once on cancellation.
+            for poller in stopped {
+                let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
+            }
         }
+        crate::poller::follow_suspended(self, &changes, &self.cancel);
     }
 
     /// Starts serving added bots and stops serving removed ones.
-    fn apply(self: Arc<Self>, added: Vec<Arc<BotHandle>>, removed: Vec<Arc<BotHandle>>) {
+    /// Returns the pollers it stopped, to be awaited.
+    fn apply(self: Arc<Self>, added: Vec<Arc<BotHandle>>, removed: Vec<Arc<BotHandle>>) -> Vec<JoinHandle<()>> {
+        let mut stopped = Vec::new();
         for bot in &removed {
-            if let Some((cancel, _)) = self.pollers.lock().expect("runtime lock").remove(&bot.scope.bot_id()) {
+            if let Some((cancel, poller)) = self.pollers.lock().expect("runtime lock").remove(&bot.scope.bot_id()) {
                 cancel.cancel();
+                stopped.push(poller);
             }
         }
         match self.options.mode.clone() {
@@ -212,5 +222,6 @@ impl RuntimeInner {
                 self.background.lock().expect("runtime lock").push(task);
             }
         }
+        stopped
     }
 }

@@ -12,11 +12,9 @@ mod client;
 mod error;
 pub mod requests;
 mod types;
+pub mod update;
 
 pub use client::{Attachment, BotApi};
 pub use error::TelegramError;
 pub use requests::{BotMethod, InlineButton, InlineKeyboard, ReplyMarkup};
 pub use types::User;
-
-/// The Bot API types (updates, messages, keyboards, method parameters), from `frankenstein`.
-pub use frankenstein;

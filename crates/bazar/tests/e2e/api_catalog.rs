@@ -435,7 +435,7 @@ async fn payments(p: Platform) {
         // The bot won: its "approved by" follows the customer's notice.
         wait_for_text(&p, TG, ADMIN, "approved by").await;
     }
-    tokio::time::sleep(Duration::from_millis(700)).await; // a second winner would show by now
+    server.settled(&p, &[TG, TG_B]).await; // a second winner would show by now
     let bot_wins = count_texts(&p, TG, ADMIN, "approved by");
     assert_eq!(api_wins + bot_wins, 1, "exactly one winner: api {api_wins}, bot {bot_wins}");
     for (status, body) in &results {

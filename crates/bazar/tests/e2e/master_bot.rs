@@ -208,7 +208,7 @@ async fn platform_admin_manages_tenants(p: Platform) {
     server.reload().await;
     let stranger = FakeUser::new(5004, "Late").with_language("en");
     p.telegram.push_update(SHOP_A_TG, updates::command(&stranger, "/start", None));
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    server.settled(&p, &[SHOP_A_TG]).await;
     assert!(p.telegram.sent_to(SHOP_A_TG, stranger.id).is_empty(), "a disabled bot answers nothing");
     let _ = master;
     server.stop().await;

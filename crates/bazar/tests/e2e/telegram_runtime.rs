@@ -118,18 +118,18 @@ async fn wrong_secret_and_inactive_bots(p: Platform) {
     // Unknown bot: acknowledged, dropped.
     let unknown = http.post(format!("{}/webhook/999", server.url())).json(&update).send().await.unwrap();
     assert_eq!(unknown.status(), 200);
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    server.settled(&p, &[tg_a]).await;
     assert!(p.telegram.sent(tg_a).is_empty(), "nothing handled");
 
     // Disabled while running: the next update is not handled.
     p.run(&["bot", "disable", &a]).await.ok();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    server.reload().await;
     p.telegram.push_update(tg_a, updates::command(&user, "/start", None));
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    server.settled(&p, &[tg_a]).await;
     assert!(p.telegram.sent(tg_a).is_empty(), "a disabled bot must not answer");
     // Enabled again: served again, without restart.
     p.run(&["bot", "enable", &a]).await.ok();
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    server.reload().await;
     p.telegram.push_update(tg_a, updates::command(&user, "/start", None));
     p.telegram.wait_for_sent(tg_a, user.id, 1, WAIT).await;
     server.stop().await;

@@ -7,8 +7,8 @@ use bazar_runtime::{Handler, HandlerError, Mode, Outgoing, Runtime, RuntimeOptio
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_store::{DatabaseOptions, NewBot, Store};
 use bazar_telegram::BotApi;
-use bazar_telegram::frankenstein::updates::UpdateContent;
 use bazar_telegram::requests::SendMessage;
+use bazar_telegram::update::UpdateContent;
 use bazar_testkit::telegram::FakeTelegram;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use futures::future::BoxFuture;

@@ -12,8 +12,8 @@ use crate::context::CustomerBot;
 use bazar_domain::{BotToken, REDACTED_BOT_TOKEN};
 use bazar_runtime::{HandlerError, Outgoing, UpdateContext};
 use bazar_telegram::User;
-use bazar_telegram::frankenstein::updates::UpdateContent;
 use bazar_telegram::requests::DeleteMessage;
+use bazar_telegram::update::UpdateContent;
 use std::time::Duration;
 
 /// How long `getMe` may take: the update's transaction is open meanwhile.
