@@ -9,7 +9,7 @@ use crate::route::Route;
 use crate::shop_screens;
 use crate::state::{Awaiting, ChatState};
 use bazar_domain::{
-    ConfigKey, ConfigValue, FeatureFlag, Language, PlanId, PromoBenefit, SubscriptionId, normalize_promo_code,
+    ConfigKey, ConfigValue, FeatureFlag, Language, Money, PlanId, PromoBenefit, SubscriptionId, normalize_promo_code,
 };
 use bazar_runtime::{BotHandle, FailedUpdate, Handler, HandlerError, Outgoing, UpdateContext};
 use bazar_shop::payments::referral_percent;
@@ -278,7 +278,7 @@ async fn press(
         }
         Action::Renew(id) => {
             let key = format!("{}:{}:{menu}:{id}", ctx.chat, message_id.unwrap_or(0));
-            renew(ctx, id.get(), &key, language).await?
+            renew(ctx, id, &key, language).await?
         }
         Action::Subscriptions => {
             let subs = ctx.tx.customer_subscriptions(ctx.customer.id).await?;
@@ -398,38 +398,30 @@ async fn plan_summary(
     Ok((Some(screen), None))
 }
 
+/// "Your wallet has X; this costs Y": why a purchase or a renewal from the wallet did not happen.
+fn not_enough(language: Language, balance: Money, price: Money) -> String {
+    let (balance, price) = (shop_screens::price(language, balance), shop_screens::price(language, price));
+    t_args(language, "not-enough", &[("balance", &balance), ("price", &price)])
+}
+
 async fn renew(
     ctx: &mut UpdateContext,
-    id: i64,
+    id: SubscriptionId,
     key: &str,
     language: Language,
 ) -> Result<(Option<Screen>, Option<String>), HandlerError> {
     let percent = referral_percent(&ctx.settings);
     let currency = ctx.settings.currency();
-    Ok(
-        match bazar_shop::renew(&mut ctx.tx, ctx.customer.id, SubscriptionId::from_raw(id), key, percent, currency)
-            .await?
-        {
-            RenewOutcome::Renewed { price, .. } => {
-                let price = shop_screens::price(language, price);
-                let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
-                (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
-            }
-            RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
-            RenewOutcome::NotEnough { balance, price } => {
-                let text = t_args(
-                    language,
-                    "not-enough",
-                    &[
-                        ("balance", &shop_screens::price(language, balance)),
-                        ("price", &shop_screens::price(language, price)),
-                    ],
-                );
-                (None, Some(text))
-            }
-            RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
-        },
-    )
+    Ok(match bazar_shop::renew(&mut ctx.tx, ctx.customer.id, id, key, percent, currency).await? {
+        RenewOutcome::Renewed { price, .. } => {
+            let price = shop_screens::price(language, price);
+            let text = t_args(language, "renewing", &[("price", &price), ("id", &id.to_string())]);
+            (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
+        }
+        RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
+        RenewOutcome::NotEnough { balance, price } => (None, Some(not_enough(language, balance, price))),
+        RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
+    })
 }
 
 async fn enter_promo(
@@ -501,17 +493,7 @@ async fn pay(
             (Some(Screen { text, keyboard: InlineKeyboard::empty() }), None)
         }
         BuyOutcome::AlreadyBought(_) => (None, Some(t(language, "already-bought"))),
-        BuyOutcome::NotEnough { balance, price } => {
-            let text = t_args(
-                language,
-                "not-enough",
-                &[
-                    ("balance", &shop_screens::price(language, balance)),
-                    ("price", &shop_screens::price(language, price)),
-                ],
-            );
-            (None, Some(text))
-        }
+        BuyOutcome::NotEnough { balance, price } => (None, Some(not_enough(language, balance, price))),
         BuyOutcome::PlanUnavailable => (Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))),
         BuyOutcome::NoPanel => (None, Some(t(language, "no-panel"))),
     })

@@ -44,7 +44,7 @@ pub use language::{Language, UnknownLanguage};
 pub use money::{Charge, Currency, Money, MoneyError, Stars, UnknownCurrency, group_thousands};
 pub use panel::{
     CatalogInbound, CatalogSquad, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PanelCatalog,
-    PanelKind, PlanOptions, UnknownPanelKind, is_squad_id,
+    PanelCredentials, PanelKind, PlanOptions, UnknownPanelKind, UnreadableCredentials, is_squad_id,
 };
 pub use panel_user::{
     InstallationId, InstallationIdError, NAME_ALPHABET, is_legacy_user_name, legacy_owner_marker, owner_marker,

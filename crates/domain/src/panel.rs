@@ -8,6 +8,7 @@
 //! check a plan's options with [`PlanOptions::checked`], so the same bad
 //! input gets the same answer everywhere.
 
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -68,6 +69,54 @@ impl FromStr for PanelKind {
             "marzban" => Ok(Self::Marzban),
             _ => Err(UnknownPanelKind(s.to_owned())),
         }
+    }
+}
+
+/// How Bazar authenticates to a panel: typed from the CLI (or API) that
+/// reads it to the adapter that uses it. The store seals it at rest as the
+/// text of [`PanelCredentials::sealed_text`] and reads it back, once, with
+/// [`PanelCredentials::from_sealed_text`] — one format, one place.
+#[derive(Debug, Clone)]
+pub enum PanelCredentials {
+    /// A bearer token: a Remnawave API token (created in the panel under
+    /// *API tokens*), or a Marzban access token obtained elsewhere (it cannot
+    /// be renewed by us, so it stops working when it expires).
+    Token(SecretString),
+    /// A Marzban admin login; the adapter obtains and renews access tokens itself.
+    Login {
+        /// Admin username.
+        username: String,
+        /// Admin password.
+        password: SecretString,
+    },
+}
+
+/// Stored panel credentials that do not read (never says what they hold).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the stored panel credentials are unreadable")]
+pub struct UnreadableCredentials;
+
+impl PanelCredentials {
+    /// `{"token": …}` or `{"username": …, "password": …}`: what the store seals.
+    pub fn sealed_text(&self) -> SecretString {
+        let json = match self {
+            Self::Token(token) => serde_json::json!({"token": token.expose_secret()}),
+            Self::Login { username, password } => {
+                serde_json::json!({"username": username, "password": password.expose_secret()})
+            }
+        };
+        SecretString::from(json.to_string())
+    }
+
+    /// Reads what [`Self::sealed_text`] wrote.
+    pub fn from_sealed_text(text: &SecretString) -> Result<Self, UnreadableCredentials> {
+        let value: serde_json::Value = serde_json::from_str(text.expose_secret()).map_err(|_| UnreadableCredentials)?;
+        if let Some(token) = value.get("token").and_then(|t| t.as_str()) {
+            return Ok(Self::Token(SecretString::from(token.to_owned())));
+        }
+        let username = value.get("username").and_then(|u| u.as_str()).ok_or(UnreadableCredentials)?.to_owned();
+        let password = value.get("password").and_then(|p| p.as_str()).ok_or(UnreadableCredentials)?;
+        Ok(Self::Login { username, password: SecretString::from(password.to_owned()) })
     }
 }
 
@@ -571,5 +620,24 @@ mod tests {
         assert!("xui".parse::<PanelKind>().is_err());
         assert!(PanelKind::Remnawave.enforces_device_limit());
         assert!(!PanelKind::Marzban.enforces_device_limit());
+    }
+
+    #[test]
+    fn credentials_read_back_as_sealed() {
+        let token = PanelCredentials::Token(SecretString::from("t0k3n"));
+        let Ok(PanelCredentials::Token(back)) = PanelCredentials::from_sealed_text(&token.sealed_text()) else {
+            panic!("a token")
+        };
+        assert_eq!(back.expose_secret(), "t0k3n");
+        let login = PanelCredentials::Login { username: "admin".into(), password: SecretString::from("pw") };
+        let Ok(PanelCredentials::Login { username, password }) =
+            PanelCredentials::from_sealed_text(&login.sealed_text())
+        else {
+            panic!("a login")
+        };
+        assert_eq!((username.as_str(), password.expose_secret()), ("admin", "pw"));
+        let garbage = PanelCredentials::from_sealed_text(&SecretString::from("{\"user\": 1} secret"));
+        assert_eq!(garbage.unwrap_err().to_string(), "the stored panel credentials are unreadable");
+        assert!(!format!("{login:?}").contains("pw"), "Debug never shows the password");
     }
 }

@@ -5,7 +5,6 @@
 //! dates or unix seconds, `0` or `null` for "unlimited", status strings…).
 
 use bazar_domain::{PanelKind, PlanOptions};
-use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::time::Duration;
@@ -142,63 +141,11 @@ impl Access {
     }
 }
 
-/// How Bazar authenticates to a panel. Stored sealed, as the JSON of
-/// [`PanelCredentials::to_json`]; read back with [`PanelCredentials::from_json`]
-/// — one format, kept here.
-#[derive(Debug, Clone)]
-pub enum PanelCredentials {
-    /// A bearer token: a Remnawave API token (created in the panel under
-    /// *API tokens*), or a Marzban access token obtained elsewhere (it cannot
-    /// be renewed by us, so it stops working when it expires).
-    Token(SecretString),
-    /// A Marzban admin login; the adapter obtains and renews access tokens itself.
-    Login {
-        /// Admin username.
-        username: String,
-        /// Admin password.
-        password: SecretString,
-    },
-}
+pub use bazar_domain::PanelCredentials;
 
 /// Why admin logins are refused for Remnawave.
 pub(crate) const REMNAWAVE_NEEDS_TOKEN: &str =
     "Remnawave needs an API token (created in the panel), not an admin login";
-
-impl PanelCredentials {
-    /// `{"token": …}` or `{"username": …, "password": …}`, to be sealed at rest.
-    pub fn to_json(&self) -> SecretString {
-        let json = match self {
-            Self::Token(token) => serde_json::json!({"token": token.expose_secret()}),
-            Self::Login { username, password } => {
-                serde_json::json!({"username": username, "password": password.expose_secret()})
-            }
-        };
-        SecretString::from(json.to_string())
-    }
-
-    /// Reads what [`Self::to_json`] wrote.
-    pub fn from_json(json: &SecretString) -> Result<Self, crate::PanelError> {
-        let unreadable = || crate::PanelError::Rejected("the stored panel credentials are unreadable".into());
-        let value: serde_json::Value = serde_json::from_str(json.expose_secret()).map_err(|_| unreadable())?;
-        if let Some(token) = value.get("token").and_then(|t| t.as_str()) {
-            return Ok(Self::Token(SecretString::from(token.to_owned())));
-        }
-        let username = value.get("username").and_then(|u| u.as_str()).ok_or_else(unreadable)?.to_owned();
-        let password = value.get("password").and_then(|p| p.as_str()).ok_or_else(unreadable)?;
-        Ok(Self::Login { username, password: SecretString::from(password.to_owned()) })
-    }
-
-    /// Checks that these credentials fit `kind`: Remnawave takes an API
-    /// token, Marzban an admin login (or a ready-made access token).
-    pub fn check_kind(&self, kind: PanelKind) -> Result<(), crate::PanelError> {
-        match (kind, self) {
-            (PanelKind::Remnawave, Self::Login { .. }) => {
-                Err(crate::PanelError::Rejected(REMNAWAVE_NEEDS_TOKEN.into()))
-            }
-            _ => Ok(()),
-        }
-    }
-}
 
 /// Where a panel is and how to log in: everything [`connect`](crate::connect) needs.
 #[derive(Debug, Clone)]

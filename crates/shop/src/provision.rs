@@ -7,7 +7,7 @@ use bazar_domain::jobs::{DisableJob, ExtendJob, ProvisionJob};
 use bazar_domain::{
     Money, PanelCatalog, PanelId, SubscriptionId, is_legacy_user_name, legacy_owner_marker, owner_marker,
 };
-use bazar_panels::{PanelConfig, PanelCredentials, PanelUser, UserSpec, VpnPanel};
+use bazar_panels::{PanelConfig, PanelUser, UserSpec, VpnPanel};
 use bazar_store::{
     EntryKind, Job, JobEnd, PlatformScope, Store, StoreError, Subscription, SubscriptionStatus, TenantScope,
 };
@@ -362,7 +362,6 @@ impl Provisioner {
             .await
             .map_err(|e| e.to_string())?
             .ok_or("the panel was removed")?;
-        let credentials = PanelCredentials::from_json(&credentials).map_err(|e| e.to_string())?;
         let config = PanelConfig { kind: record.kind, base_url: record.base_url, credentials };
         let client = bazar_panels::connect(config, self.http.clone()).map_err(|e| e.to_string())?;
         self.panels.lock().expect("panel cache").insert(panel_id, client.clone());

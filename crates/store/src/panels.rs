@@ -4,9 +4,9 @@ use crate::clock::now_ms;
 use crate::row::get_bool;
 use crate::tenancy::Mode;
 use crate::{Platform, StoreError, TenantScope, TenantTx};
-use bazar_domain::{PanelCatalog, PanelId, PanelKind};
+use bazar_domain::{PanelCatalog, PanelCredentials, PanelId, PanelKind};
 use bazar_secrets::Sealed;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -51,8 +51,8 @@ pub struct NewPanel {
     pub kind: PanelKind,
     /// Base URL.
     pub base_url: String,
-    /// Credentials as JSON text (sealed before storage).
-    pub credentials: SecretString,
+    /// How to log in (sealed before storage).
+    pub credentials: PanelCredentials,
     /// Make it the default panel.
     pub make_default: bool,
     /// What it offers plans, when it was read while registering it.
@@ -121,7 +121,7 @@ impl Platform<'_> {
         .bind(new.catalog.as_ref().map(|_| now_ms()))
         .fetch_one(tx.conn())
         .await?;
-        let sealed = self.store().keyring.seal(PURPOSE, id, new.credentials.expose_secret().as_bytes());
+        let sealed = self.store().keyring.seal(PURPOSE, id, new.credentials.sealed_text().expose_secret().as_bytes());
         sqlx::query("UPDATE panels SET credentials_key_id = $1, credentials_sealed = $2 WHERE id = $3")
             .bind(&sealed.key_id)
             .bind(&sealed.blob)
@@ -142,8 +142,11 @@ impl Platform<'_> {
         rows.iter().map(from_row).collect()
     }
 
-    /// A panel with its opened credentials (JSON text), for building its client.
-    pub async fn panel_with_credentials(&self, id: PanelId) -> Result<Option<(PanelRecord, SecretString)>, StoreError> {
+    /// A panel with its opened credentials, for building its client.
+    pub async fn panel_with_credentials(
+        &self,
+        id: PanelId,
+    ) -> Result<Option<(PanelRecord, PanelCredentials)>, StoreError> {
         let mut tx = self.begin_tx(Mode::Read).await?;
         let row =
             sqlx::query(&format!("SELECT {COLUMNS}, credentials_key_id, credentials_sealed FROM panels WHERE id = $1"))
@@ -153,7 +156,9 @@ impl Platform<'_> {
         tx.commit().await?;
         let Some(row) = row else { return Ok(None) };
         let sealed = Sealed { key_id: row.try_get("credentials_key_id")?, blob: row.try_get("credentials_sealed")? };
-        let credentials = self.store().keyring.open_text(PURPOSE, id.get(), &sealed)?;
+        let text = self.store().keyring.open_text(PURPOSE, id.get(), &sealed)?;
+        let credentials =
+            PanelCredentials::from_sealed_text(&text).map_err(|e| StoreError::Corrupt(format!("panel {id}: {e}")))?;
         Ok(Some((from_row(&row)?, credentials)))
     }
 

@@ -36,14 +36,13 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
                 }
             };
             let base_url = parsed.as_str().trim_end_matches('/').to_owned();
-            let json = credentials.to_json();
             // Reading what the panel offers plans checks the URL and the
             // credentials at once, and keeps the catalog for plan checks.
             let catalog = if no_verify {
                 None
             } else {
                 let panel = bazar_panels::connect(
-                    PanelConfig { kind, base_url: base_url.clone(), credentials },
+                    PanelConfig { kind, base_url: base_url.clone(), credentials: credentials.clone() },
                     reqwest::Client::new(),
                 )
                 .map_err(|e| CliError::input(format!("panel: {e}")))?;
@@ -56,7 +55,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             let store = open_store(config).await?;
             let record = store
                 .platform(&platform)
-                .add_panel(NewPanel { name, kind, base_url, credentials: json, make_default: default, catalog })
+                .add_panel(NewPanel { name, kind, base_url, credentials, make_default: default, catalog })
                 .await?;
             println!(
                 "added panel {} ({}, {}){}",

@@ -160,12 +160,12 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
     let scope = store.platform(&platform).tenant(record.id).await.unwrap();
     let panel = FakeRemnawave::start().await;
-    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    let credentials = bazar_domain::PanelCredentials::Token(panel.token().to_owned().into());
     let new_panel = NewPanel {
         name: "main".into(),
         kind: bazar_domain::PanelKind::Remnawave,
         base_url: panel.url(),
-        credentials: credentials.into(),
+        credentials,
         make_default: true,
         catalog: None,
     };

@@ -911,7 +911,7 @@ async fn plan_bought_on_credit(db: Db) {
         name: "main".into(),
         kind: bazar_domain::PanelKind::Remnawave,
         base_url: "http://127.0.0.1:9".into(),
-        credentials: serde_json::json!({"token": "unused"}).to_string().into(),
+        credentials: bazar_domain::PanelCredentials::Token("unused".to_owned().into()),
         make_default: true,
         catalog: None,
     };

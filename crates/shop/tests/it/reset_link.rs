@@ -35,12 +35,12 @@ async fn a_new_link_for_an_active_subscription_only() {
     let scope = add_bot(&store, "5151:AAE00000000000000000000000000000000").await;
     let other = add_bot(&store, "5152:AAE00000000000000000000000000000000").await;
     let panel = FakeRemnawave::start().await;
-    let credentials = serde_json::json!({"token": panel.token()}).to_string();
+    let credentials = bazar_domain::PanelCredentials::Token(panel.token().to_owned().into());
     let new_panel = NewPanel {
         name: "main".into(),
         kind: bazar_domain::PanelKind::Remnawave,
         base_url: panel.url(),
-        credentials: credentials.into(),
+        credentials,
         make_default: true,
         catalog: None,
     };

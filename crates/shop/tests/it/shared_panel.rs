@@ -108,7 +108,7 @@ async fn new_shop(options: &DatabaseOptions, key: &MasterKey, panel: &Panel) -> 
         name: "shared".into(),
         kind: panel.kind,
         base_url: panel.url.clone(),
-        credentials: panel.credentials.to_json(),
+        credentials: panel.credentials.clone(),
         make_default: true,
         catalog: None,
     };
