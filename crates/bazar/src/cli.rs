@@ -248,23 +248,28 @@ pub enum PromoCommand {
 #[derive(Debug, Subcommand)]
 pub enum PanelCommand {
     /// Register a panel (its credentials are sealed at rest). Checks it answers first.
+    #[command(after_help = panel_kinds_help())]
     Add {
         /// A unique name for it.
         #[arg(long)]
         name: String,
-        /// `remnawave` or `marzban`.
+        /// Its kind (listed below).
         #[arg(long)]
         kind: String,
         /// Base URL of the panel's API, e.g. https://panel.example.com
         #[arg(long)]
         url: String,
-        /// Remnawave API token (`-` reads it from standard input).
+        /// A credential of the kind, `KEY=VALUE` (repeatable; the kinds below
+        /// say which). A value `-` is read from standard input.
+        #[arg(long = "credential", value_name = "KEY=VALUE")]
+        credentials: Vec<String>,
+        /// Shorthand for `--credential token=…` (`-` reads it from standard input).
         #[arg(long, env = "BAZAR_PANEL_TOKEN", hide_env_values = true)]
         token: Option<String>,
-        /// Marzban admin user name.
+        /// Shorthand for `--credential username=…`.
         #[arg(long)]
         username: Option<String>,
-        /// Marzban admin password (`-` reads it from standard input).
+        /// Shorthand for `--credential password=…` (`-` reads it from standard input).
         #[arg(long, env = "BAZAR_PANEL_PASSWORD", hide_env_values = true)]
         password: Option<String>,
         /// Serve every tenant that has no panel of its own.
@@ -276,8 +281,9 @@ pub enum PanelCommand {
     },
     /// List panels (never their credentials).
     List,
-    /// Read what a panel offers plans (Marzban inbounds, Remnawave internal
-    /// squads) and list it, in the spelling `plan add --inbounds/--squad` takes.
+    /// Read what a panel offers plans (per option field of its kind: Marzban
+    /// inbounds, Remnawave internal squads, …) and list it, in the spelling
+    /// `plan add --option KEY=VALUE` takes.
     Options {
         /// The panel's id (see `panel list`).
         panel: PanelId,
@@ -358,15 +364,17 @@ pub struct PlanFields {
     /// Display order (smaller first).
     #[arg(long, allow_negative_numbers = true)]
     pub sort: Option<i32>,
-    /// Remnawave: an internal squad (UUID) the plan's users join (repeatable;
-    /// at least one on a Remnawave panel). `bazar panel options PANEL` lists them.
+    /// A panel option, `KEY=VALUE`: VALUE is `all` or a comma-separated list
+    /// (repeatable; a key given twice keeps the last). Which keys a panel
+    /// kind reads: `bazar panel add --help`; what the panel offers:
+    /// `bazar panel options PANEL`.
+    #[arg(long = "option", value_name = "KEY=VALUE")]
+    pub options: Vec<String>,
+    /// Shorthand for `--option squads=UUID` (repeatable: the squads add up).
     #[arg(long = "squad", value_name = "UUID")]
     pub squads: Vec<String>,
-    /// Marzban: which inbounds the plan's users get — `all` (every inbound of
-    /// the panel), comma-separated tags (`"VLESS TCP REALITY,VMess TCP"`), or
-    /// JSON like '{"vless":["VLESS TCP REALITY"]}'. Required on a Marzban
-    /// panel; `bazar panel options PANEL` lists the tags.
-    #[arg(long, value_name = "all|TAGS|JSON")]
+    /// Shorthand for `--option inbounds=VALUE`.
+    #[arg(long, value_name = "all|TAGS")]
     pub inbounds: Option<String>,
 }
 
@@ -552,4 +560,9 @@ pub enum AdminCommand {
         /// The user's Telegram id.
         telegram_id: TelegramUserId,
     },
+}
+
+/// Every panel kind with its credentials and plan options, for `panel add --help`.
+fn panel_kinds_help() -> String {
+    format!("Panel kinds:\n{}", bazar_panels::kinds::describe())
 }

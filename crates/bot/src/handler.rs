@@ -393,7 +393,8 @@ async fn plan_summary(
     }
     let promo_ref = promo.as_ref().map(|(c, b)| (c.as_str(), *b));
     let methods = crate::payments::offered(ctx, zarinpal).await?;
-    let show_devices = ctx.tx.tenant_panel_info().await?.is_some_and(|p| p.kind.enforces_device_limit());
+    let show_devices =
+        ctx.tx.tenant_panel_info().await?.is_some_and(|p| bazar_panels::capabilities(&p.kind).device_limit);
     let screen = shop_screens::plan_summary(language, &plan, show_devices, balance, promo_ref, &methods, menu);
     Ok((Some(screen), None))
 }

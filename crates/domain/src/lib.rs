@@ -43,8 +43,9 @@ pub use jobs::{JobError, JobKind};
 pub use language::{Language, UnknownLanguage};
 pub use money::{Charge, Currency, Money, MoneyError, Stars, UnknownCurrency, group_thousands};
 pub use panel::{
-    CatalogInbound, CatalogSquad, InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PanelCatalog,
-    PanelCredentials, PanelKind, PlanOptions, UnknownPanelKind, UnreadableCredentials, is_squad_id,
+    CatalogEntry, Choice, CredentialField, CredentialSet, CredentialsError, Labels, OptionField, OptionsChange,
+    OptionsError, PanelCapabilities, PanelCatalog, PanelCredentials, PanelKind, PlanOptions, UnknownPanelKind,
+    UnreadableCredentials, ValueShape, is_uuid,
 };
 pub use panel_user::{
     InstallationId, InstallationIdError, NAME_ALPHABET, is_legacy_user_name, legacy_owner_marker, owner_marker,

@@ -1,11 +1,12 @@
 //! Bazar's VPN panel adapters.
 //!
 //! A shop sells access; the access itself lives on a VPN panel — Remnawave
-//! or Marzban — that creates users, counts their traffic and serves their
+//! Remnawave, Marzban, … — that creates users, counts their traffic and serves their
 //! subscription links. [`VpnPanel`] is the one interface the rest of Bazar
 //! uses, in Bazar's terms (unix seconds, `None` for unlimited, "enabled");
-//! [`RemnawaveClient`] and [`MarzbanClient`] translate it into each panel's
-//! HTTP API, and [`connect`] picks one from a [`PanelConfig`].
+//! each kind's folder under [`kinds`] translates it into that panel's HTTP
+//! API and declares, as data, how it logs in and what plans choose on it;
+//! [`connect`] picks the kind of a [`PanelConfig`].
 //!
 //! Two properties matter most, because panel outages must never lose a paid
 //! order:
@@ -25,15 +26,13 @@
 
 mod error;
 mod http;
-mod marzban;
-mod remnawave;
+pub mod kinds;
 mod time;
 mod types;
 
-pub use bazar_domain::{PanelCatalog, PanelKind, PlanOptions, UnknownPanelKind};
+pub use bazar_domain::{Choice, PanelCapabilities, PanelCatalog, PanelKind, PlanOptions, UnknownPanelKind};
 pub use error::PanelError;
-pub use marzban::MarzbanClient;
-pub use remnawave::RemnawaveClient;
+pub use kinds::{KINDS, KindSpec, MarzbanClient, RemnawaveClient, capabilities, kind, parse_kind};
 pub use types::{
     Access, PanelConfig, PanelCredentials, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec,
 };
@@ -92,20 +91,21 @@ pub trait VpnPanel: Send + Sync {
     /// to repeat. A missing user is [`PanelError::Rejected`].
     fn reset_subscription<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<PanelUser, PanelError>>;
 
-    /// What a plan may choose on this panel: Marzban's inbounds, Remnawave's
-    /// internal squads. Read when a plan is created or changed, so its
+    /// What a plan may choose on this panel, per option field of its kind
+    /// (Marzban's inbounds, Remnawave's internal squads). Read when a plan is created or changed, so its
     /// options are checked against what the panel really has.
     fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>>;
 }
 
-/// Builds the right client. One shared reqwest::Client may be passed in.
+/// Builds the client of the panel's kind ([`kinds::KINDS`]). One shared
+/// reqwest::Client may be passed in.
 ///
 /// Sharing the process's client shares its connection pool; timeouts are set
 /// per request ([`PanelOptions::default`]: 10 s), so a client without a
 /// global timeout (as long polling needs) is fine. Nothing is sent yet: a
 /// wrong URL or credentials show up on the first call. Fails with
-/// [`PanelError::Rejected`] when the base URL is not an http(s) URL or the
-/// credentials do not fit the kind (Remnawave takes only an API token).
+/// [`PanelError::Rejected`] when the kind is unknown, the base URL is not an
+/// http(s) URL or the credentials are none of the kind's ways of logging in.
 pub fn connect(config: PanelConfig, http: reqwest::Client) -> Result<Arc<dyn VpnPanel>, PanelError> {
     connect_with(config, http, PanelOptions::default())
 }
@@ -116,19 +116,6 @@ pub fn connect_with(
     http: reqwest::Client,
     options: PanelOptions,
 ) -> Result<Arc<dyn VpnPanel>, PanelError> {
-    let PanelConfig { kind, base_url, credentials } = config;
-    Ok(match (kind, credentials) {
-        (PanelKind::Remnawave, PanelCredentials::Token(token)) => {
-            Arc::new(RemnawaveClient::new(&base_url, &token, http)?.with_timeout(options.timeout))
-        }
-        (PanelKind::Remnawave, PanelCredentials::Login { .. }) => {
-            return Err(PanelError::Rejected(types::REMNAWAVE_NEEDS_TOKEN.into()));
-        }
-        (PanelKind::Marzban, PanelCredentials::Login { username, password }) => {
-            Arc::new(MarzbanClient::with_login(&base_url, &username, password, http)?.with_timeout(options.timeout))
-        }
-        (PanelKind::Marzban, PanelCredentials::Token(token)) => {
-            Arc::new(MarzbanClient::with_token(&base_url, &token, http)?.with_timeout(options.timeout))
-        }
-    })
+    let spec = kind(&config.kind).map_err(|e| PanelError::Rejected(e.to_string()))?;
+    spec.connect(&config.base_url, &config.credentials, http, options)
 }

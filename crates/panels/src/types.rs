@@ -143,10 +143,6 @@ impl Access {
 
 pub use bazar_domain::PanelCredentials;
 
-/// Why admin logins are refused for Remnawave.
-pub(crate) const REMNAWAVE_NEEDS_TOKEN: &str =
-    "Remnawave needs an API token (created in the panel), not an admin login";
-
 /// Where a panel is and how to log in: everything [`connect`](crate::connect) needs.
 #[derive(Debug, Clone)]
 pub struct PanelConfig {

@@ -42,16 +42,23 @@ impl PanelView {
     }
 
     /// The panel's kind, if there is a panel.
-    pub fn kind(&self) -> Option<PanelKind> {
+    pub fn kind(&self) -> Option<&PanelKind> {
         match self {
             Self::None => None,
-            Self::Panel { kind, .. } => Some(*kind),
+            Self::Panel { kind, .. } => Some(kind),
         }
     }
 }
 
+/// Whether `options` choose what a panel of `kind` needs before a plan is
+/// sold on it (a kind this build does not know needs what it cannot tell).
+pub fn ready_for(options: &PlanOptions, kind: &PanelKind) -> Result<(), OptionsError> {
+    let spec = bazar_panels::kind(kind).map_err(|_| OptionsError::UnknownKind)?;
+    options.ready_for(kind, spec.options)
+}
+
 /// Which field of a plan was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlanField {
     /// `names`
     Names,
@@ -63,39 +70,29 @@ pub enum PlanField {
     Devices,
     /// `price`
     Price,
-    /// `squads` (Remnawave)
-    Squads,
-    /// `inbounds` (Marzban)
-    Inbounds,
+    /// One panel option, by its key (`squads`, `inbounds`, …).
+    Option(String),
+    /// The panel options as a whole (no panel, or one of an unknown kind).
+    Options,
 }
 
 impl PlanField {
-    /// The field's name as the API spells it.
-    pub fn as_str(self) -> &'static str {
+    /// The field's name as the API spells it (a panel option by its key).
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Names => "names",
             Self::Days => "days",
             Self::Traffic => "traffic_gb",
             Self::Devices => "devices",
             Self::Price => "price",
-            Self::Squads => "squads",
-            Self::Inbounds => "inbounds",
+            Self::Option(key) => key,
+            Self::Options => "options",
         }
     }
 
     /// The field a panel-options refusal is about.
     fn of_options(error: &OptionsError) -> Self {
-        match error {
-            OptionsError::NoInbounds { .. }
-            | OptionsError::UnknownInbounds { .. }
-            | OptionsError::PanelHasNoInbounds
-            | OptionsError::BadInbounds => Self::Inbounds,
-            OptionsError::NoSquad { .. }
-            | OptionsError::BadSquad(_)
-            | OptionsError::UnknownSquads { .. }
-            | OptionsError::EmptySquads(_)
-            | OptionsError::NoPanel => Self::Squads,
-        }
+        error.field().map_or(Self::Options, |key| Self::Option(key.to_owned()))
     }
 }
 
@@ -238,15 +235,18 @@ fn settle_options(
 ) -> Result<PlanOptions, PlanRefusal> {
     let touched = !change.is_empty();
     let refused = |e: OptionsError| PlanRefusal::Invalid(vec![FieldRefusal::options(e)]);
+    let all_refused =
+        |errors: Vec<OptionsError>| PlanRefusal::Invalid(errors.into_iter().map(FieldRefusal::options).collect());
     match panel {
-        PanelView::None => options.unchecked(change).map_err(refused),
+        PanelView::None => options.unchecked(change, &bazar_panels::kinds::all_option_fields()).map_err(all_refused),
         PanelView::Panel { kind, catalog: Some(catalog) } if touched || must_be_ready => {
-            options.checked(change, *kind, catalog).map_err(refused)
+            let spec = bazar_panels::kind(kind).map_err(|_| refused(OptionsError::UnknownKind))?;
+            options.checked(change, kind, spec.options, catalog).map_err(all_refused)
         }
         PanelView::Panel { catalog: None, .. } if touched => Err(PlanRefusal::PanelUnknown),
         PanelView::Panel { kind, .. } => {
             if must_be_ready {
-                options.ready_for(*kind).map_err(refused)?;
+                ready_for(&options, kind).map_err(refused)?;
             }
             Ok(options)
         }
@@ -323,11 +323,11 @@ pub async fn update(
 /// panel options that fit the shop's panel (a plan made before its shop had a
 /// panel, or for another kind, stays off sale until its options are set).
 pub async fn on_sale(tx: &mut TenantTx, currency: Currency) -> Result<Vec<Plan>, StoreError> {
-    let Some(kind) = PanelView::stored(tx).await?.kind() else { return Ok(Vec::new()) };
+    let Some(kind) = PanelView::stored(tx).await?.kind().cloned() else { return Ok(Vec::new()) };
     let plans = tx.active_plans().await?;
     Ok(plans
         .into_iter()
-        .filter(|p| p.price.currency() == currency && p.panel_options.ready_for(kind).is_ok())
+        .filter(|p| p.price.currency() == currency && ready_for(&p.panel_options, &kind).is_ok())
         .collect())
 }
 
@@ -335,25 +335,28 @@ pub async fn on_sale(tx: &mut TenantTx, currency: Currency) -> Result<Vec<Plan>,
 /// plan on sale (a trial tries what the shop sells). `None` when no plan is
 /// on sale.
 pub async fn trial_options(tx: &mut TenantTx) -> Result<Option<PlanOptions>, StoreError> {
-    let Some(kind) = PanelView::stored(tx).await?.kind() else { return Ok(None) };
+    let Some(kind) = PanelView::stored(tx).await?.kind().cloned() else { return Ok(None) };
     let plans = tx.active_plans().await?;
-    Ok(plans.into_iter().map(|p| p.panel_options).find(|o| o.ready_for(kind).is_ok()))
+    Ok(plans.into_iter().map(|p| p.panel_options).find(|o| ready_for(o, &kind).is_ok()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bazar_domain::{CatalogSquad, InboundsChoice};
+    use bazar_domain::{CatalogEntry, Choice};
 
     const SQUAD: &str = "3a9c0d1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e";
 
     fn remnawave() -> PanelView {
-        let squads = vec![CatalogSquad { uuid: SQUAD.into(), name: "Default".into(), inbounds: 1 }];
-        PanelView::Panel { kind: PanelKind::Remnawave, catalog: Some(PanelCatalog { inbounds: vec![], squads }) }
+        let squads = vec![CatalogEntry { label: "Default".into(), ..CatalogEntry::plain(SQUAD) }];
+        PanelView::Panel {
+            kind: PanelKind::named("remnawave"),
+            catalog: Some(PanelCatalog([("squads".into(), squads)].into())),
+        }
     }
 
     fn squads(list: &[&str]) -> OptionsChange {
-        OptionsChange { squads: Some(list.iter().map(|s| (*s).to_owned()).collect()), inbounds: None }
+        OptionsChange::default().set("squads", Choice::Values(list.iter().map(|s| (*s).to_owned()).collect()))
     }
 
     #[test]
@@ -362,22 +365,30 @@ mod tests {
         // Created for sale on Remnawave without a squad: refused.
         let refused = settle_options(none.clone(), OptionsChange::default(), &remnawave(), true);
         let Err(PlanRefusal::Invalid(fields)) = refused else { panic!("{refused:?}") };
-        assert_eq!(fields[0].field, PlanField::Squads);
-        assert!(matches!(fields[0].reason, Reason::Options(OptionsError::NoSquad { .. })));
+        assert_eq!(fields[0].field, PlanField::Option("squads".into()));
+        assert!(matches!(fields[0].reason, Reason::Options(OptionsError::Missing { .. })));
         // Created withdrawn (a draft in the admin menu): fine, chosen later.
         assert!(settle_options(none.clone(), OptionsChange::default(), &remnawave(), false).is_ok());
         let ok = settle_options(none.clone(), squads(&[SQUAD]), &remnawave(), true).unwrap();
-        assert_eq!(ok.remnawave_squads, vec![SQUAD.to_owned()]);
+        assert_eq!(ok.get("squads"), Some(&Choice::Values(vec![SQUAD.to_owned()])));
         // The catalog is unknown: a change cannot be checked, so it is refused.
-        let unknown = PanelView::Panel { kind: PanelKind::Remnawave, catalog: None };
+        let unknown = PanelView::Panel { kind: PanelKind::named("remnawave"), catalog: None };
         assert!(matches!(
             settle_options(none.clone(), squads(&[SQUAD]), &unknown, true),
             Err(PlanRefusal::PanelUnknown)
         ));
         // No panel yet: the shape only.
         assert!(settle_options(none.clone(), squads(&[SQUAD]), &PanelView::None, true).is_ok());
-        let tags = OptionsChange { squads: None, inbounds: Some(InboundsChoice::Tags(vec!["VLESS".into()])) };
-        assert!(matches!(settle_options(none, tags, &PanelView::None, true), Err(PlanRefusal::Invalid(_))));
+        let bad = OptionsChange::default().set("squads", Choice::Values(vec!["VLESS".into()]));
+        assert!(matches!(settle_options(none.clone(), bad, &PanelView::None, true), Err(PlanRefusal::Invalid(_))));
+        // A kind this build does not know: nothing is sold on it.
+        let future = PanelView::Panel { kind: PanelKind::named("future"), catalog: None };
+        let refused = settle_options(none, OptionsChange::default(), &future, true);
+        let Err(PlanRefusal::Invalid(fields)) = refused else { panic!("{refused:?}") };
+        assert_eq!(
+            (fields[0].field.as_str(), &fields[0].reason),
+            ("options", &Reason::Options(OptionsError::UnknownKind))
+        );
     }
 
     #[test]

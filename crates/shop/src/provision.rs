@@ -103,7 +103,7 @@ impl Provisioner {
             Some((None, true)) => crate::plans::trial_options(&mut tx).await?,
             _ => None,
         };
-        let kind = PanelView::stored(&mut tx).await?.kind();
+        let kind = PanelView::stored(&mut tx).await?.kind().cloned();
         tx.commit().await?;
         let (Some(subscription), Some(customer)) = (subscription, customer) else {
             return self.end(scope, job, JobEnd::Done).await.map(|()| ProvisionOutcome::Skipped);
@@ -124,12 +124,13 @@ impl Provisioner {
                 .then(|| legacy_owner_marker(scope.bot_id(), subscription.id)),
             options: options.clone(),
         };
-        let result = match (kind.map(|k| options.ready_for(k)), self.panel(subscription.panel_id).await) {
-            // The plan's options do not fit the shop's panel: no retry will fix that.
-            (Some(Err(e)), _) => Err((false, format!("the plan cannot be provisioned on this panel: {e}"))),
-            (_, Ok(panel)) => connectable(panel.ensure_user(&spec).await),
-            (_, Err(e)) => Err((true, e)),
-        };
+        let result =
+            match (kind.map(|k| crate::plans::ready_for(&options, &k)), self.panel(subscription.panel_id).await) {
+                // The plan's options do not fit the shop's panel: no retry will fix that.
+                (Some(Err(e)), _) => Err((false, format!("the plan cannot be provisioned on this panel: {e}"))),
+                (_, Ok(panel)) => connectable(panel.ensure_user(&spec).await),
+                (_, Err(e)) => Err((true, e)),
+            };
         match result {
             Ok(user) => {
                 let mut tx = tenant.begin().await?;

@@ -94,7 +94,7 @@ pub async fn buy(
     let Some(panel) = tx.tenant_panel_info().await? else {
         return Ok(BuyOutcome::NoPanel);
     };
-    if plan.panel_options.ready_for(panel.kind).is_err() {
+    if crate::plans::ready_for(&plan.panel_options, &panel.kind).is_err() {
         return Ok(BuyOutcome::PlanUnavailable);
     }
     let mut new = subscription_for(customer, &plan, panel.id, purchase_key);

@@ -13,8 +13,8 @@ use std::io::Read;
 /// Runs a panel command.
 pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand) -> Result<(), CliError> {
     match command {
-        PanelCommand::Add { name, kind, url, token, username, password, default, no_verify } => {
-            let kind: PanelKind = kind.parse().map_err(|_| CliError::input("--kind must be remnawave or marzban"))?;
+        PanelCommand::Add { name, kind, url, credentials, token, username, password, default, no_verify } => {
+            let spec = bazar_panels::parse_kind(&kind).map_err(|e| CliError::input(format!("--kind: {e}")))?;
             let parsed = url::Url::parse(url.trim()).map_err(|_| CliError::input("--url must be an http(s) URL"))?;
             if !matches!(parsed.scheme(), "http" | "https") {
                 return Err(CliError::input("--url must be an http(s) URL"));
@@ -23,18 +23,26 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             if name.is_empty() || name.chars().count() > 64 {
                 return Err(CliError::input("--name must be 1 to 64 characters"));
             }
-            let credentials = match (kind, token, username, password) {
-                (PanelKind::Remnawave, Some(token), None, None) => PanelCredentials::Token(secret_arg(token)?),
-                (PanelKind::Marzban, None, Some(username), Some(password)) => {
-                    PanelCredentials::Login { username, password: secret_arg(password)? }
-                }
-                (PanelKind::Remnawave, ..) => {
-                    return Err(CliError::input("a Remnawave panel needs --token (and nothing else)"));
-                }
-                (PanelKind::Marzban, ..) => {
-                    return Err(CliError::input("a Marzban panel needs --username and --password (and no --token)"));
-                }
-            };
+            let given = credentials
+                .into_iter()
+                .map(|pair| {
+                    let (key, value) = pair.split_once('=').ok_or_else(|| {
+                        CliError::input(format!("--credential `{}…`: write it as KEY=VALUE", first_chars(&pair)))
+                    })?;
+                    Ok((key.to_owned(), value.to_owned()))
+                })
+                .chain(token.map(|t| Ok(("token".to_owned(), t))))
+                .chain(username.map(|u| Ok(("username".to_owned(), u))))
+                .chain(password.map(|p| Ok(("password".to_owned(), p))))
+                .collect::<Result<Vec<_>, CliError>>()?;
+            let mut credentials = PanelCredentials::default();
+            for (key, value) in given {
+                credentials = credentials.with(&key, secret_arg(value)?);
+            }
+            credentials.matching(spec.credentials).map_err(|e| {
+                CliError::input(format!("a {} panel logs in with {}; given: {}", spec.name, e.expected, e.given))
+            })?;
+            let kind = spec.kind();
             let base_url = parsed.as_str().trim_end_matches('/').to_owned();
             // Reading what the panel offers plans checks the URL and the
             // credentials at once, and keeps the catalog for plan checks.
@@ -42,7 +50,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
                 None
             } else {
                 let panel = bazar_panels::connect(
-                    PanelConfig { kind, base_url: base_url.clone(), credentials: credentials.clone() },
+                    PanelConfig { kind: kind.clone(), base_url: base_url.clone(), credentials: credentials.clone() },
                     reqwest::Client::new(),
                 )
                 .map_err(|e| CliError::input(format!("panel: {e}")))?;
@@ -55,7 +63,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             let store = open_store(config).await?;
             let record = store
                 .platform(&platform)
-                .add_panel(NewPanel { name, kind, base_url, credentials, make_default: default, catalog })
+                .add_panel(NewPanel { name, kind: kind.clone(), base_url, credentials, make_default: default, catalog })
                 .await?;
             println!(
                 "added panel {} ({}, {}){}",
@@ -65,7 +73,7 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
                 if record.is_default { ", the default" } else { "" }
             );
             if let Some(catalog) = &record.catalog {
-                print_catalog(kind, catalog);
+                print_catalog(&kind, catalog);
             }
         }
         PanelCommand::Options { panel } => {
@@ -82,13 +90,15 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
                 .refresh_catalog(panel)
                 .await
                 .map_err(|e| CliError::input(format!("could not read the panel's options: {e}")))?;
-            print_catalog(record.kind, &catalog);
+            print_catalog(&record.kind, &catalog);
         }
         PanelCommand::List => {
             let store = open_store(config).await?;
             let panels = store.platform(&platform).panels().await?;
             if panels.is_empty() {
-                println!("no panels yet; add one with `bazar panel add --name … --kind remnawave --url … --token …`");
+                println!(
+                    "no panels yet; add one with `bazar panel add --name … --kind … --url … --credential …` (see --help)"
+                );
             }
             for p in panels {
                 println!(
@@ -125,22 +135,29 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
     Ok(())
 }
 
-/// What plans may choose on the panel, in the spelling `plan add` takes.
-fn print_catalog(kind: PanelKind, catalog: &PanelCatalog) {
-    match kind {
-        PanelKind::Marzban => {
-            println!("inbounds (plan add --inbounds all, or a comma-separated list of these tags):");
-            for inbound in &catalog.inbounds {
-                println!("  {:<32} {}", inbound.tag, inbound.protocol);
-            }
-        }
-        PanelKind::Remnawave => {
-            println!("internal squads (plan add --squad UUID, repeatable):");
-            for squad in &catalog.squads {
-                println!("  {}  {:<24} {} inbounds", squad.uuid, squad.name, squad.inbounds);
-            }
+/// What plans may choose on the panel, field by field of its kind, in the
+/// spelling `plan add --option` takes.
+fn print_catalog(kind: &PanelKind, catalog: &PanelCatalog) {
+    let Ok(spec) = bazar_panels::kind(kind) else {
+        println!("(panel kind {kind} is unknown to this version of Bazar)");
+        return;
+    };
+    for field in spec.options {
+        let all = if field.all { "all, or " } else { "" };
+        let required = if field.required { "" } else { ", optional" };
+        println!("{} (plan add --option {}={all}a comma-separated list of these{required}):", field.plural, field.key);
+        for entry in catalog.entries(field.key) {
+            let detail = entry.detail.as_deref().unwrap_or_default();
+            let name = if entry.label == entry.value { String::new() } else { entry.label.clone() };
+            let unusable = entry.unusable.as_deref().map(|why| format!(" — {why}")).unwrap_or_default();
+            println!("  {:<36} {:<24} {detail}{unusable}", entry.value, name);
         }
     }
+}
+
+/// The first characters of a credential typed wrongly (never a whole secret).
+fn first_chars(text: &str) -> String {
+    text.chars().take(4).collect()
 }
 
 fn secret_arg(value: String) -> Result<SecretString, CliError> {

@@ -5,9 +5,7 @@ use crate::cli::{PlanCommand, PlanFields};
 use crate::config::Config;
 use crate::context::{open_store, provisioner};
 use crate::error::CliError;
-use bazar_domain::{
-    Currency, InboundsChoice, OptionsChange, PlanNames, group_thousands, parse_price, parse_traffic_gb,
-};
+use bazar_domain::{Choice, Currency, OptionsChange, PlanNames, group_thousands, parse_price, parse_traffic_gb};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::{Plan, PlatformScope, Store, TenantScope};
 
@@ -117,23 +115,30 @@ fn warn_about(plan: &Plan, panel: &PanelView) {
         None => eprintln!(
             "note: no VPN panel serves this shop yet, so the plan's panel options could not be checked; it is sold once a panel is assigned and its options fit it"
         ),
-        Some(kind) if plan.device_limit.is_some() && !kind.enforces_device_limit() => {
+        Some(kind) if plan.device_limit.is_some() && !bazar_panels::capabilities(kind).device_limit => {
             eprintln!("note: this shop's panel ({kind}) enforces no device limit, so customers are not shown one")
         }
         Some(_) => {}
     }
 }
 
-/// `--squad` and `--inbounds` as a change of the plan's panel options.
+/// `--option KEY=VALUE` (and the `--squad`/`--inbounds` shorthands) as a
+/// change of the plan's panel options.
 fn options_change(fields: &PlanFields) -> Result<OptionsChange, CliError> {
-    let squads = (!fields.squads.is_empty()).then(|| fields.squads.clone());
-    let inbounds = fields
-        .inbounds
-        .as_deref()
-        .map(str::parse::<InboundsChoice>)
-        .transpose()
-        .map_err(|e| CliError::input(format!("--inbounds: {e}")))?;
-    Ok(OptionsChange { squads, inbounds })
+    let mut change = OptionsChange::default();
+    for option in &fields.options {
+        let (key, value) = option
+            .split_once('=')
+            .ok_or_else(|| CliError::input(format!("--option `{option}`: write it as KEY=VALUE, e.g. inbounds=all")))?;
+        change = change.set(key, value.parse().unwrap_or_else(|never| match never {}));
+    }
+    if !fields.squads.is_empty() {
+        change = change.set("squads", Choice::Values(fields.squads.clone()));
+    }
+    if let Some(inbounds) = &fields.inbounds {
+        change = change.set("inbounds", inbounds.parse().unwrap_or_else(|never| match never {}));
+    }
+    Ok(change)
 }
 
 /// The refusal as one `error:` line, naming the options it is about.
@@ -175,18 +180,15 @@ fn names_change(fields: &PlanFields) -> Option<PlanNames> {
 fn line(plan: &Plan) -> String {
     let traffic = plan.traffic_bytes.map(|b| format!("{} GB", b >> 30)).unwrap_or_else(|| "unlimited".into());
     let devices = plan.device_limit.map(|d| format!("{d} devices")).unwrap_or_else(|| "any devices".into());
-    let options = &plan.panel_options;
-    let mut panel = Vec::new();
-    if !options.remnawave_squads.is_empty() {
-        panel.push(format!("squads {}", options.remnawave_squads.join(",")));
-    }
-    match &options.marzban_inbounds {
-        Some(bazar_domain::MarzbanInbounds::All) => panel.push("inbounds all".to_owned()),
-        Some(inbounds @ bazar_domain::MarzbanInbounds::Only(_)) => {
-            panel.push(format!("inbounds {}", inbounds.tags().join(",")))
-        }
-        None => {}
-    }
+    let panel: Vec<String> = plan
+        .panel_options
+        .choices()
+        .iter()
+        .map(|(key, choice)| match choice {
+            Choice::All => format!("{key} all"),
+            Choice::Values(values) => format!("{key} {}", values.join(",")),
+        })
+        .collect();
     format!(
         "{:>4}  {:<24} {:>4} days  {:<10} {:<12} {:>12} {}  {}{}",
         plan.id,

@@ -99,13 +99,14 @@ async fn catalog(p: Platform) {
     let server = p.serve(false).await;
     let a = Api::new(&server, &token_a);
     let b = Api::new(&server, &token_b);
+    assert_eq!(a.get("/panel").await.0, 404, "no panel serves the shop yet");
 
     // ---- Plans ----
     let (status, monthly) = a
         .post(
             "/plans",
             json!({"names": {"en": " Monthly ", "fa": "یک ماهه"}, "days": 30, "traffic_gb": 50, "devices": 2,
-                   "price": 150000, "sort": 2, "squads": ["0b1c6d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"]}),
+                   "price": 150000, "sort": 2, "options": {"squads": ["0b1c6d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"]}}),
         )
         .await;
     assert_eq!(status, 201, "{monthly}");
@@ -113,18 +114,18 @@ async fn catalog(p: Platform) {
     assert_eq!((monthly["days"].as_i64(), monthly["traffic_gb"].as_i64()), (Some(30), Some(50)));
     assert_eq!((monthly["devices"].as_i64(), monthly["price"].as_i64()), (Some(2), Some(150000)));
     assert_eq!((monthly["currency"].as_str(), monthly["active"].as_bool()), (Some("IRT"), Some(true)));
-    assert_eq!(monthly["squads"], json!(["0b1c6d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"]));
+    assert_eq!(monthly["options"], json!({"squads": ["0b1c6d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"]}));
     let (status, weekly) = a
         .post(
             "/plans",
             json!({"names": {"ru": "Неделя"}, "days": 7, "price": 0, "sort": 1, "active": false,
-                   "inbounds": {"vless": ["VLESS TCP"]}}),
+                   "options": {"inbounds": "VLESS TCP, VMess TCP"}}),
         )
         .await;
     assert_eq!(status, 201, "{weekly}");
     assert_eq!((weekly["traffic_gb"].is_null(), weekly["devices"].is_null()), (true, true), "unlimited by default");
     assert_eq!(weekly["active"], false);
-    assert_eq!(weekly["inbounds"], json!({"vless": ["VLESS TCP"]}));
+    assert_eq!(weekly["options"], json!({"inbounds": ["VLESS TCP", "VMess TCP"]}), "a text is a comma-separated list");
     let (monthly_id, weekly_id) = (monthly["id"].as_i64().unwrap(), weekly["id"].as_i64().unwrap());
 
     // Everything the CLI refuses is refused here too, each field named.
@@ -132,7 +133,7 @@ async fn catalog(p: Platform) {
         .post(
             "/plans",
             json!({"names": {"en": "  "}, "days": 0, "traffic_gb": 200000, "devices": 101, "price": -1,
-                   "squads": ["not-a-uuid"], "inbounds": {}}),
+                   "options": {"squads": ["not-a-uuid"], "inbounds": [" "]}}),
         )
         .await;
     assert_eq!(status, 422, "{body}");
@@ -164,12 +165,14 @@ async fn catalog(p: Platform) {
     assert_eq!((patched["price"].as_i64(), patched["traffic_gb"].is_null()), (Some(170000), true));
     assert_eq!((patched["names"]["en"].as_str(), patched["names"]["ru"].as_str()), (Some("Monthly"), Some("Месяц")));
     assert_eq!((patched["days"].as_i64(), patched["devices"].as_i64()), (Some(30), Some(2)));
-    assert_eq!(patched["squads"], monthly["squads"], "panel options kept");
+    assert_eq!(patched["options"], monthly["options"], "panel options kept");
     let (status, body) = a.patch(&format!("/plans/{monthly_id}"), json!({"days": 0, "devices": 500})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(fields(&body).len(), 2, "{body}");
-    let (_, patched) = a.patch(&format!("/plans/{monthly_id}"), json!({"squads": [], "devices": 0})).await;
-    assert_eq!((patched["squads"].clone(), patched["devices"].is_null()), (json!([]), true), "{patched}");
+    let (_, patched) = a.patch(&format!("/plans/{monthly_id}"), json!({"options": {"squads": []}, "devices": 0})).await;
+    assert_eq!((patched["options"].clone(), patched["devices"].is_null()), (json!({}), true), "{patched}");
+    let (status, body) = a.patch(&format!("/plans/{monthly_id}"), json!({"options": {"colour": "red"}})).await;
+    assert_eq!((status, fields(&body)), (422, vec!["colour".to_owned()]), "no panel kind has it: {body}");
     // DELETE disables (subscriptions refer to plans); the plan stays.
     let (status, deleted) = a.delete(&format!("/plans/{monthly_id}")).await;
     assert_eq!((status, deleted["active"].as_bool()), (200, Some(false)));
@@ -349,18 +352,36 @@ async fn plans_fit_the_panel(p: Platform) {
     assert_eq!((status, fields(&body)), (422, vec!["squads".to_owned()]), "{body}");
     assert!(body.to_string().contains("Default-Squad"), "names what the panel has: {body}");
     let unknown = "11111111-1111-4111-8111-111111111111";
-    let (status, body) = a.post("/plans", plan(json!({"squads": [unknown]}))).await;
+    let (status, body) = a.post("/plans", plan(json!({"options": {"squads": [unknown]}}))).await;
     assert_eq!(status, 422, "{body}");
     assert!(body.to_string().contains(unknown), "{body}");
     let squad = panel.default_squad();
-    let (status, created) = a.post("/plans", plan(json!({"squads": [squad]}))).await;
+    let (status, created) = a.post("/plans", plan(json!({"options": {"squads": [squad]}}))).await;
     assert_eq!(status, 201, "{created}");
+    // What plans may choose, for a client's forms: every kind's fields, and what this panel has.
+    let (status, kinds) = a.get("/panel-kinds").await;
+    let names: Vec<&str> = kinds.as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert_eq!((status, names.contains(&"remnawave"), names.contains(&"marzban")), (200, true, true), "{kinds}");
+    let remnawave = kinds.as_array().unwrap().iter().find(|k| k["name"] == "remnawave").unwrap();
+    assert_eq!(remnawave["options"][0]["key"], "squads");
+    assert_eq!(remnawave["credentials"][0]["fields"][0]["key"], "token");
+    let (status, shop_panel) = a.get("/panel").await;
+    assert_eq!((status, shop_panel["kind"].as_str()), (200, Some("remnawave")), "{shop_panel}");
+    let entries = &shop_panel["options"][0]["entries"];
+    assert!(entries.as_array().unwrap().iter().any(|e| e["value"] == squad.as_str()), "{shop_panel}");
+    assert!(!shop_panel.to_string().contains(&panel.url()), "never the panel's address: {shop_panel}");
+    let (status, body) = a.post("/plans", plan(json!({"options": {"squads": [squad], "inbounds": "all"}}))).await;
+    assert_eq!((status, fields(&body)), (422, vec!["inbounds".to_owned()]), "not an option of Remnawave: {body}");
     let id = created["id"].as_i64().unwrap();
-    let (status, body) = a.patch(&format!("/plans/{id}"), json!({"squads": []})).await;
+    let (status, body) = a.patch(&format!("/plans/{id}"), json!({"options": {"squads": []}})).await;
     assert_eq!((status, fields(&body)), (422, vec!["squads".to_owned()]), "{body}");
     let germany = panel.add_squad("Germany");
-    let (status, patched) = a.patch(&format!("/plans/{id}"), json!({"squads": [germany]})).await;
-    assert_eq!((status, patched["squads"].clone()), (200, json!([germany])), "read from the panel again: {patched}");
+    let (status, patched) = a.patch(&format!("/plans/{id}"), json!({"options": {"squads": [germany]}})).await;
+    assert_eq!(
+        (status, patched["options"]["squads"].clone()),
+        (200, json!([germany])),
+        "read from the panel again: {patched}"
+    );
 }
 
 on_both_backends!(plans_fit_the_panel);

@@ -101,6 +101,19 @@ async fn plans_fit_their_panel(p: Platform) {
         .await;
     assert!(added.ok().stdout.contains("VMess Websocket"), "panel add lists the inbounds: {}", added.stdout);
     let (url, token) = (remnawave.url(), remnawave.token());
+    p.run(&["panel", "add", "--name", "x", "--kind", "remnawave", "--url", &url, "--username", "admin"])
+        .await
+        .fails_with("a remnawave panel logs in with token=…; given: username");
+    p.run(&["panel", "add", "--name", "x", "--kind", "xui", "--url", &url, "--token", "t"])
+        .await
+        .fails_with("unknown VPN panel kind `xui` (known kinds: remnawave, marzban)");
+    let help = p.run(&["panel", "add", "--help"]).await;
+    for kind in bazar_panels::KINDS {
+        assert!(help.ok().stdout.contains(&format!("{} — {}", kind.name, kind.title)), "{}", help.stdout);
+        for field in kind.options {
+            assert!(help.stdout.contains(&format!("plan option {}", field.key)), "{}", help.stdout);
+        }
+    }
     p.run(&["panel", "add", "--name", "r", "--kind", "remnawave", "--url", &url, "--token", &token]).await.ok();
     p.run(&["panel", "assign", &r, "2"]).await.ok();
     let listed = p.run(&["panel", "options", "2"]).await;
@@ -113,7 +126,7 @@ async fn plans_fit_their_panel(p: Platform) {
     };
     let shell = &p;
     let run = |args: Vec<String>| async move { shell.run(&args.iter().map(String::as_str).collect::<Vec<_>>()).await };
-    run(plan(&m, &[])).await.fails_with("`--inbounds all` for every inbound");
+    run(plan(&m, &[])).await.fails_with("`--option inbounds=all` for every one");
     run(plan(&m, &["--inbounds", "VMess TCP,Nope"])).await.fails_with("the panel has no inbound Nope");
     let added = run(plan(&m, &["--inbounds", "VMess TCP", "--devices", "2"])).await;
     assert!(added.ok().stdout.contains("[inbounds VMess TCP]"), "{}", added.stdout);
@@ -123,8 +136,16 @@ async fn plans_fit_their_panel(p: Platform) {
     assert!(updated.ok().stdout.contains("[inbounds all]"), "{}", updated.stdout);
     assert!(p.run(&["plan", "list", &m]).await.ok().stdout.contains("[inbounds all]"));
     p.run(&["plan", "update", &m, "1", "--inbounds", "Nope"]).await.fails_with("no inbound Nope");
+    // The generic spelling every kind takes; `all` only where the field allows it.
+    let both = p
+        .run(&["plan", "update", &m, "1", "--option", "flow=xtls-rprx-vision", "--option", "inbounds=VMess TCP"])
+        .await;
+    assert!(both.ok().stdout.contains("[flow xtls-rprx-vision; inbounds VMess TCP]"), "{}", both.stdout);
+    p.run(&["plan", "update", &m, "1", "--option", "flow=all"]).await.fails_with("`all` is not a choice for flows");
+    p.run(&["plan", "update", &m, "1", "--option", "inbounds"]).await.fails_with("write it as KEY=VALUE");
+    p.run(&["plan", "update", &m, "1", "--option", "flow="]).await.ok();
 
-    run(plan(&r, &[])).await.fails_with("needs at least one internal squad");
+    run(plan(&r, &[])).await.fails_with("needs its internal squads: `--option squads=…`");
     let unknown = "11111111-1111-4111-8111-111111111111";
     run(plan(&r, &["--squad", unknown])).await.fails_with(&format!("no internal squad {unknown}"));
     run(plan(&r, &["--squad", "nope"])).await.fails_with("not a UUID");

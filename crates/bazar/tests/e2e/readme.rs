@@ -1,4 +1,5 @@
-//! The README stays true: every configuration key, flag and tenant setting is documented.
+//! The README stays true: every configuration key, flag, tenant setting and
+//! panel kind (with its credentials and plan options) is documented.
 
 #[test]
 fn readme_documents_every_key() {
@@ -22,5 +23,17 @@ fn readme_documents_every_key() {
     }
     for key in bazar_domain::ConfigKey::ALL {
         assert!(readme.contains(&format!("`{}`", key.key())), "README lacks config key {key}");
+    }
+    for kind in bazar_panels::KINDS {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}`", kind.name)))
+            .unwrap_or_else(|| panic!("README's panel table lacks {}", kind.name));
+        for field in kind.credentials.iter().flat_map(|set| set.fields) {
+            assert!(row.contains(&format!("{}=", field.key)), "README: {} logs in with {}", kind.name, field.key);
+        }
+        for option in kind.options {
+            assert!(row.contains(&format!("`{}`", option.key)), "README: {} reads option {}", kind.name, option.key);
+        }
     }
 }

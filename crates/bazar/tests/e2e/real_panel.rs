@@ -57,7 +57,7 @@ async fn real_marzban(p: Platform) {
     let mut args: Vec<&str> = plan.to_vec();
     args.extend(["--traffic-gb", "10", "--devices", "2", "--price", "100000"]);
     let refused = p.run(&args).await;
-    refused.fails_with("`--inbounds all` for every inbound");
+    refused.fails_with("`--option inbounds=all` for every one");
     assert!(refused.stderr.contains("VMess TCP"), "names the real panel's tags: {}", refused.stderr);
     let mut wrong = args.clone();
     wrong.extend(["--inbounds", "VLESS TCP,Hysteria"]);

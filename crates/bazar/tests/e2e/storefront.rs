@@ -104,17 +104,19 @@ async fn shop(p: Platform, panel: Panel) {
     // Without the panel options its kind needs, a plan is refused, saying what the panel has.
     let refused = p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await;
     match &panel {
-        Panel::Remnawave(_) => refused.fails_with("needs at least one internal squad"),
-        Panel::Marzban(_) => refused.fails_with("`--inbounds all` for every inbound"),
+        Panel::Remnawave(_) => refused.fails_with("needs its internal squads: `--option squads=…`"),
+        Panel::Marzban(_) => refused.fails_with("`--option inbounds=all` for every one"),
     };
     match &squad {
         Some(squad) => plan_args.extend(["--squad".to_owned(), squad.clone()]),
         None => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
     }
     p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
-    p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"])
-        .await
-        .fails_with("not a UUID");
+    let bad = p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"]).await;
+    match &panel {
+        Panel::Remnawave(_) => bad.fails_with("internal squad `nope` is not a UUID"),
+        Panel::Marzban(_) => bad.fails_with("a marzban panel has no option `squads`; its options: inbounds, flow"),
+    };
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
     let mut p = p;

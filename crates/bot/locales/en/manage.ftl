@@ -111,8 +111,8 @@ mng-plan-options-title =
     ⚙️ Panel options of { $name }
     Chosen: { $chosen }
     Tap to add or remove. The plan is sold only with options the panel has.
-mng-plan-options-all = every inbound
-mng-plan-options-all-button = Every inbound
+mng-plan-options-all = { $field }: all
+mng-plan-options-all-button = { $field }: all
 mng-plan-options-none-chosen = nothing yet
 mng-plan-options-refresh = ↻ Read again from the panel
 mng-plan-options-refreshing = Reading the panel's options; tap ↻ again in a few seconds.
@@ -120,8 +120,8 @@ mng-plan-options-unknown = The panel's options are not known yet. Tap ↻ and, i
 mng-plan-options-no-panel = No VPN panel serves this shop yet; the platform owner assigns one.
 mng-plan-options-needed = Choose the plan's panel options first (⚙️ Panel options).
 mng-plan-options-gone = { $names } is not on the panel (any more).
-mng-plan-options-empty-squad = { $names } holds no inbounds, so its users could not connect.
-mng-plan-options-panel-empty = The panel has no inbounds, so nothing can be sold on it.
+mng-plan-options-unusable = { $names } would serve nothing, so its users could not connect.
+mng-plan-options-panel-empty = The panel offers nothing a plan could choose, so nothing can be sold on it.
 mng-plan-options-refused = The panel options were not saved: { $why }
 
 ## Cards

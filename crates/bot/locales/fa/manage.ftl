@@ -111,8 +111,8 @@ mng-plan-options-title =
     ⚙️ تنظیمات پنل برای { $name }
     انتخاب‌شده: { $chosen }
     برای افزودن یا برداشتن بزنید. پلن فقط با گزینه‌هایی فروخته می‌شود که پنل واقعاً دارد.
-mng-plan-options-all = همهٔ اینباندها
-mng-plan-options-all-button = همهٔ اینباندها
+mng-plan-options-all = { $field }: همه
+mng-plan-options-all-button = { $field }: همه
 mng-plan-options-none-chosen = هنوز چیزی انتخاب نشده
 mng-plan-options-refresh = ↻ خواندن دوباره از پنل
 mng-plan-options-refreshing = گزینه‌های پنل در حال خواندن است؛ چند ثانیه بعد دوباره ↻ را بزنید.
@@ -120,8 +120,8 @@ mng-plan-options-unknown = گزینه‌های پنل هنوز معلوم نیس
 mng-plan-options-no-panel = هنوز هیچ پنل VPN به این فروشگاه اختصاص نیافته است؛ مالک پلتفرم آن را تعیین می‌کند.
 mng-plan-options-needed = ابتدا تنظیمات پنل این پلن را انتخاب کنید (⚙️ تنظیمات پنل).
 mng-plan-options-gone = { $names } (دیگر) در پنل نیست.
-mng-plan-options-empty-squad = { $names } هیچ اینباندی ندارد و کاربرانش نمی‌توانند وصل شوند.
-mng-plan-options-panel-empty = پنل هیچ اینباندی ندارد و چیزی روی آن فروخته نمی‌شود.
+mng-plan-options-unusable = { $names } چیزی برای اتصال ندارد و کاربرانش نمی‌توانند وصل شوند.
+mng-plan-options-panel-empty = پنل چیزی برای انتخاب پلن ندارد و چیزی روی آن فروخته نمی‌شود.
 mng-plan-options-refused = تنظیمات پنل ذخیره نشد: { $why }
 
 ## Cards

@@ -111,8 +111,8 @@ mng-plan-options-title =
     ⚙️ Настройки панели для { $name }
     Выбрано: { $chosen }
     Нажмите, чтобы добавить или убрать. Тариф продаётся только с тем, что есть на панели.
-mng-plan-options-all = все инбаунды
-mng-plan-options-all-button = Все инбаунды
+mng-plan-options-all = { $field }: все
+mng-plan-options-all-button = { $field }: все
 mng-plan-options-none-chosen = пока ничего
 mng-plan-options-refresh = ↻ Прочитать с панели заново
 mng-plan-options-refreshing = Читаем настройки панели; через несколько секунд нажмите ↻ ещё раз.
@@ -120,8 +120,8 @@ mng-plan-options-unknown = Настройки панели пока неизве
 mng-plan-options-no-panel = Этому магазину ещё не назначена VPN-панель; её назначает владелец платформы.
 mng-plan-options-needed = Сначала выберите настройки панели для тарифа (⚙️ Настройки панели).
 mng-plan-options-gone = { $names } нет на панели (больше нет).
-mng-plan-options-empty-squad = В { $names } нет инбаундов, пользователи не смогут подключиться.
-mng-plan-options-panel-empty = На панели нет инбаундов, продавать на ней нечего.
+mng-plan-options-unusable = { $names } ничего не обслуживает, пользователи не смогут подключиться.
+mng-plan-options-panel-empty = На панели нечего выбрать для тарифа, продавать на ней нечего.
 mng-plan-options-refused = Настройки панели не сохранены: { $why }
 
 ## Cards

@@ -1,7 +1,7 @@
 //! Admin area: plans — a plan's panel options, picked from what the shop's
-//! panel really offers (its catalog, as last read and kept in the database):
-//! Remnawave internal squads, Marzban inbounds ("every inbound", or chosen
-//! tags). Each tap saves through the shared plan use case
+//! panel really offers (its catalog, as last read and kept in the database),
+//! one group of buttons per option field its kind declares (Remnawave's
+//! internal squads, Marzban's inbounds and flow, …). Each tap saves through the shared plan use case
 //! (`bazar_shop::plans::update`), which checks the choice against the panel,
 //! so the bot refuses exactly what the CLI and the API refuse.
 //!
@@ -13,21 +13,18 @@ use super::manage::{area_home, op, screen};
 use crate::callback::AdminArea;
 use crate::i18n::{t, t_args};
 use crate::menu::Screen;
-use bazar_domain::{
-    InboundsChoice, Language, MarzbanInbounds, OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanOptions,
-};
+use bazar_domain::{Choice, Language, OptionField, OptionsChange, OptionsError, PanelCatalog, PanelKind, PlanOptions};
 use bazar_runtime::{HandlerError, UpdateContext};
 use bazar_shop::plans::{self, PanelView, PlanChange, PlanRefusal, Reason};
 use bazar_store::Plan;
-use std::collections::BTreeMap;
 
 const AREA: AdminArea = AdminArea::Plans;
 
 /// The op letters of this screen (handled through the plans area).
 pub(super) const OPTIONS: char = 'o';
-/// Toggle catalog entry `arg` of plan `id`.
+/// Toggle an entry of a field: `arg` = field index << 16 | entry index.
 pub(super) const TOGGLE: char = 'x';
-/// Marzban: every inbound.
+/// Choose every entry of field `arg` (where `all` is a choice).
 pub(super) const EVERY: char = 'y';
 /// Read the panel's catalog again (a job).
 pub(super) const REFRESH: char = 'r';
@@ -62,7 +59,9 @@ pub(super) async fn press(
     let PanelView::Panel { kind, catalog: Some(catalog) } = &panel else {
         return Ok(Shown { screen: Some(render(language, menu, &plan, &panel)), toast: None });
     };
-    let Some(change) = toggled(&plan.panel_options, *kind, catalog, what, arg) else {
+    let Some(change) =
+        bazar_panels::kind(kind).ok().and_then(|spec| toggled(&plan.panel_options, spec.options, catalog, what, arg))
+    else {
         return Ok(Shown::toast(t(language, "menu-expired")));
     };
     let change = PlanChange { options: change, ..PlanChange::default() };
@@ -74,44 +73,32 @@ pub(super) async fn press(
     }
 }
 
-/// The change one tap makes; `None` for an entry that is not (or no longer) there.
+/// The change one tap makes; `None` for a field or entry that is not (or no longer) there.
 fn toggled(
     options: &PlanOptions,
-    kind: PanelKind,
+    fields: &[OptionField],
     catalog: &PanelCatalog,
     what: char,
     arg: u64,
 ) -> Option<OptionsChange> {
-    let index = usize::try_from(arg).ok();
-    match (kind, what) {
-        (PanelKind::Marzban, EVERY) => Some(OptionsChange { inbounds: Some(InboundsChoice::All), squads: None }),
-        (PanelKind::Marzban, TOGGLE) => {
-            let inbound = catalog.inbounds.get(index?)?;
-            let mut chosen = match &options.marzban_inbounds {
-                Some(MarzbanInbounds::All) => catalog.inbounds_by_protocol(),
-                Some(MarzbanInbounds::Only(map)) => map.clone(),
-                None => BTreeMap::new(),
+    let (field, entry) = (usize::try_from(arg >> 16).ok()?, usize::try_from(arg & 0xffff).ok()?);
+    let field = fields.get(if what == EVERY { usize::try_from(arg).ok()? } else { field })?;
+    match what {
+        EVERY if field.all => Some(OptionsChange::default().set(field.key, Choice::All)),
+        TOGGLE => {
+            let entry = catalog.entries(field.key).get(entry)?;
+            let mut chosen: Vec<String> = match options.get(field.key) {
+                Some(Choice::All) => catalog.entries(field.key).iter().map(|e| e.value.clone()).collect(),
+                Some(Choice::Values(values)) => values.clone(),
+                None => Vec::new(),
             };
-            let tags = chosen.entry(inbound.protocol.clone()).or_default();
-            match tags.iter().position(|t| *t == inbound.tag) {
+            match chosen.iter().position(|v| *v == entry.value) {
                 Some(at) => {
-                    tags.remove(at);
+                    chosen.remove(at);
                 }
-                None => tags.push(inbound.tag.clone()),
+                None => chosen.push(entry.value.clone()),
             }
-            chosen.retain(|_, tags| !tags.is_empty());
-            Some(OptionsChange { inbounds: Some(InboundsChoice::ByProtocol(chosen)), squads: None })
-        }
-        (PanelKind::Remnawave, TOGGLE) => {
-            let squad = catalog.squads.get(index?)?;
-            let mut squads = options.remnawave_squads.clone();
-            match squads.iter().position(|s| *s == squad.uuid) {
-                Some(at) => {
-                    squads.remove(at);
-                }
-                None => squads.push(squad.uuid.clone()),
-            }
-            Some(OptionsChange { squads: Some(squads), inbounds: None })
+            Some(OptionsChange::default().set(field.key, Choice::Values(chosen)))
         }
         _ => None,
     }
@@ -126,32 +113,23 @@ fn render(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Scre
         PanelView::Panel { catalog: None, .. } => {
             return screen(t(language, "mng-plan-options-unknown"), vec![refresh, back]);
         }
-        PanelView::Panel { kind, catalog: Some(catalog) } => (*kind, catalog),
+        PanelView::Panel { kind, catalog: Some(catalog) } => (kind, catalog),
     };
+    let fields = bazar_panels::kind(kind).map(|spec| spec.options).unwrap_or_default();
     let options = &plan.panel_options;
     let mut rows = Vec::new();
-    match kind {
-        PanelKind::Marzban => {
-            let every = matches!(options.marzban_inbounds, Some(MarzbanInbounds::All));
-            rows.push(vec![op(
-                format!("{} {}", tick(every), t(language, "mng-plan-options-all-button")),
-                menu,
-                AREA,
-                EVERY,
-                raw,
-                0,
-            )]);
-            for (i, inbound) in catalog.inbounds.iter().enumerate() {
-                let on = every
-                    || options.marzban_inbounds.as_ref().is_some_and(|c| c.tags().contains(&inbound.tag.as_str()));
-                rows.push(vec![op(format!("{} {}", tick(on), inbound.tag), menu, AREA, TOGGLE, raw, i as u64)]);
-            }
+    for (f, field) in fields.iter().enumerate() {
+        // With several fields, each button says which one it belongs to.
+        let prefix = if fields.len() > 1 { format!("{} · ", field.labels.get(language)) } else { String::new() };
+        let every = matches!(options.get(field.key), Some(Choice::All));
+        if field.all {
+            let label = t_args(language, "mng-plan-options-all-button", &[("field", field.labels.get(language))]);
+            rows.push(vec![op(format!("{} {label}", tick(every)), menu, AREA, EVERY, raw, f as u64)]);
         }
-        PanelKind::Remnawave => {
-            for (i, squad) in catalog.squads.iter().enumerate() {
-                let on = options.remnawave_squads.contains(&squad.uuid);
-                rows.push(vec![op(format!("{} {}", tick(on), squad.name), menu, AREA, TOGGLE, raw, i as u64)]);
-            }
+        for (i, entry) in catalog.entries(field.key).iter().enumerate() {
+            let on = every || options.get(field.key).is_some_and(|c| c.values().contains(&entry.value));
+            let arg = (f as u64) << 16 | i as u64;
+            rows.push(vec![op(format!("{} {prefix}{}", tick(on), entry.label), menu, AREA, TOGGLE, raw, arg)]);
         }
     }
     rows.push(refresh);
@@ -169,30 +147,31 @@ fn tick(on: bool) -> &'static str {
     if on { "✅" } else { "▫️" }
 }
 
-/// What a plan chose on a panel of `kind`, in a few words.
+/// What a plan chose on a panel of `kind`, in a few words: the chosen
+/// entries' names, field by field (named when the kind has several).
 pub(super) fn summary(
     language: Language,
     options: &PlanOptions,
-    kind: PanelKind,
+    kind: &PanelKind,
     catalog: Option<&PanelCatalog>,
 ) -> String {
-    let chosen: Vec<String> = match kind {
-        PanelKind::Marzban => match &options.marzban_inbounds {
-            Some(MarzbanInbounds::All) => return t(language, "mng-plan-options-all"),
-            Some(inbounds) => inbounds.tags().into_iter().map(str::to_owned).collect(),
-            None => Vec::new(),
-        },
-        PanelKind::Remnawave => options
-            .remnawave_squads
-            .iter()
-            .map(|uuid| {
-                catalog
-                    .and_then(|c| c.squads.iter().find(|s| &s.uuid == uuid))
-                    .map_or_else(|| uuid.clone(), |s| s.name.clone())
-            })
-            .collect(),
-    };
-    if chosen.is_empty() { t(language, "mng-plan-options-none-chosen") } else { chosen.join(", ") }
+    let fields = bazar_panels::kind(kind).map(|spec| spec.options).unwrap_or_default();
+    let parts: Vec<String> = fields
+        .iter()
+        .filter_map(|field| {
+            let label = field.labels.get(language);
+            let chosen = match options.get(field.key)? {
+                Choice::All => return Some(t_args(language, "mng-plan-options-all", &[("field", label)])),
+                Choice::Values(values) => values
+                    .iter()
+                    .map(|v| catalog.and_then(|c| c.find(field.key, v)).map_or_else(|| v.clone(), |e| e.label.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            Some(if fields.len() > 1 { format!("{label}: {chosen}") } else { chosen })
+        })
+        .collect();
+    if parts.is_empty() { t(language, "mng-plan-options-none-chosen") } else { parts.join(" · ") }
 }
 
 /// A refusal of the plan use case in the admin's language (its first reason).
@@ -203,16 +182,14 @@ pub(super) fn refusal_text(language: Language, refusal: &PlanRefusal) -> String 
         PlanRefusal::Store(_) => None,
     };
     match first {
-        Some(Reason::Options(OptionsError::NoSquad { .. } | OptionsError::NoInbounds { .. })) => {
-            t(language, "mng-plan-options-needed")
+        Some(Reason::Options(OptionsError::Missing { .. })) => t(language, "mng-plan-options-needed"),
+        Some(Reason::Options(OptionsError::Unknown { unknown, .. })) => {
+            t_args(language, "mng-plan-options-gone", &[("names", unknown)])
         }
-        Some(Reason::Options(
-            OptionsError::UnknownSquads { unknown, .. } | OptionsError::UnknownInbounds { unknown, .. },
-        )) => t_args(language, "mng-plan-options-gone", &[("names", unknown)]),
-        Some(Reason::Options(OptionsError::EmptySquads(names))) => {
-            t_args(language, "mng-plan-options-empty-squad", &[("names", names)])
+        Some(Reason::Options(OptionsError::Unusable { names, .. })) => {
+            t_args(language, "mng-plan-options-unusable", &[("names", names)])
         }
-        Some(Reason::Options(OptionsError::PanelHasNoInbounds)) => t(language, "mng-plan-options-panel-empty"),
+        Some(Reason::Options(OptionsError::CatalogEmpty { .. })) => t(language, "mng-plan-options-panel-empty"),
         _ => t_args(language, "mng-plan-options-refused", &[("why", &refusal.to_string())]),
     }
 }
@@ -220,30 +197,52 @@ pub(super) fn refusal_text(language: Language, refusal: &PlanRefusal) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bazar_domain::{CatalogInbound, CatalogSquad};
+    use bazar_domain::CatalogEntry;
 
-    fn catalog() -> PanelCatalog {
-        PanelCatalog {
-            inbounds: vec![
-                CatalogInbound { tag: "VLESS TCP".into(), protocol: "vless".into() },
-                CatalogInbound { tag: "VMess TCP".into(), protocol: "vmess".into() },
-            ],
-            squads: vec![CatalogSquad { uuid: "s-1".into(), name: "Germany".into(), inbounds: 1 }],
-        }
+    fn marzban() -> (&'static [OptionField], PanelCatalog) {
+        let inbound =
+            |tag: &str, protocol: &str| CatalogEntry { detail: Some(protocol.into()), ..CatalogEntry::plain(tag) };
+        let catalog = PanelCatalog(
+            [
+                ("inbounds".to_owned(), vec![inbound("VLESS TCP", "vless"), inbound("VMess TCP", "vmess")]),
+                ("flow".to_owned(), vec![CatalogEntry::plain("xtls-rprx-vision")]),
+            ]
+            .into(),
+        );
+        (bazar_panels::kind(&PanelKind::named("marzban")).unwrap().options, catalog)
     }
 
     #[test]
-    fn taps_toggle_entries() {
-        let all = PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() };
-        let change = toggled(&all, PanelKind::Marzban, &catalog(), TOGGLE, 1).unwrap();
-        let only_vless = BTreeMap::from([("vless".to_owned(), vec!["VLESS TCP".to_owned()])]);
-        assert_eq!(change.inbounds, Some(InboundsChoice::ByProtocol(only_vless)));
-        let none = PlanOptions::default();
-        let change = toggled(&none, PanelKind::Remnawave, &catalog(), TOGGLE, 0).unwrap();
-        assert_eq!(change.squads, Some(vec!["s-1".to_owned()]));
-        let chosen = PlanOptions { remnawave_squads: vec!["s-1".into()], ..Default::default() };
-        assert_eq!(toggled(&chosen, PanelKind::Remnawave, &catalog(), TOGGLE, 0).unwrap().squads, Some(vec![]));
-        assert!(toggled(&none, PanelKind::Remnawave, &catalog(), TOGGLE, 7).is_none(), "a forged index");
-        assert!(toggled(&none, PanelKind::Remnawave, &catalog(), EVERY, 0).is_none());
+    fn taps_toggle_entries_of_their_field() {
+        let (fields, catalog) = marzban();
+        let all = PlanOptions::default().with("inbounds", Choice::All);
+        let change = toggled(&all, fields, &catalog, TOGGLE, 1).unwrap();
+        assert_eq!(change, OptionsChange::default().set("inbounds", Choice::Values(vec!["VLESS TCP".into()])));
+        let flow = toggled(&all, fields, &catalog, TOGGLE, 1 << 16).unwrap();
+        assert_eq!(flow, OptionsChange::default().set("flow", Choice::Values(vec!["xtls-rprx-vision".into()])));
+        let every = toggled(&PlanOptions::default(), fields, &catalog, EVERY, 0).unwrap();
+        assert_eq!(every, OptionsChange::default().set("inbounds", Choice::All));
+        assert!(toggled(&all, fields, &catalog, EVERY, 1).is_none(), "`all` is no choice for the flow");
+        assert!(toggled(&all, fields, &catalog, TOGGLE, 7).is_none(), "a forged entry");
+        assert!(toggled(&all, fields, &catalog, TOGGLE, 9 << 16).is_none(), "a forged field");
+        let chosen = PlanOptions::default().with("inbounds", Choice::Values(vec!["VMess TCP".into()]));
+        let cleared = toggled(&chosen, fields, &catalog, TOGGLE, 1).unwrap();
+        assert_eq!(cleared, OptionsChange::default().set("inbounds", Choice::Values(vec![])));
+    }
+
+    #[test]
+    fn summaries_name_fields_only_when_there_are_several() {
+        let (_, catalog) = marzban();
+        let kind = PanelKind::named("marzban");
+        let options = PlanOptions::default().with("inbounds", Choice::All);
+        assert_eq!(summary(Language::En, &options, &kind, Some(&catalog)), "Inbounds: all");
+        let squads = PlanOptions::default().with("squads", Choice::Values(vec!["s-1".into()]));
+        let remnawave = PanelKind::named("remnawave");
+        let named = PanelCatalog(
+            [("squads".to_owned(), vec![CatalogEntry { label: "Germany".into(), ..CatalogEntry::plain("s-1") }])]
+                .into(),
+        );
+        assert_eq!(summary(Language::En, &squads, &remnawave, Some(&named)), "Germany");
+        assert_eq!(summary(Language::En, &PlanOptions::default(), &remnawave, None), "nothing yet");
     }
 }

@@ -359,7 +359,7 @@ fn view(language: Language, menu: u64, plan: &Plan, panel: &PanelView) -> Screen
     );
     let text = match panel {
         PanelView::Panel { kind, catalog } => {
-            let chosen = plan_options::summary(language, &plan.panel_options, *kind, catalog.as_ref());
+            let chosen = plan_options::summary(language, &plan.panel_options, kind, catalog.as_ref());
             format!("{text}\n{}", t_args(language, "mng-plan-panel-line", &[("options", &chosen)]))
         }
         PanelView::None => text,

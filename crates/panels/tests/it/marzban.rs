@@ -1,10 +1,9 @@
 //! The Marzban adapter against the fake Marzban 0.8.4 panel.
 
-use bazar_domain::MarzbanInbounds;
 use bazar_panels::PanelCatalog;
 use bazar_panels::{
-    PanelConfig, PanelCredentials, PanelError, PanelKind, PanelOptions, PanelUserStatus, PlanOptions, UserChange,
-    UserSpec, VpnPanel, connect, connect_with,
+    Choice, PanelConfig, PanelCredentials, PanelError, PanelKind, PanelOptions, PanelUserStatus, PlanOptions,
+    UserChange, UserSpec, VpnPanel, connect, connect_with,
 };
 use bazar_testkit::panels::FakeMarzban;
 use secrecy::SecretString;
@@ -26,12 +25,9 @@ fn in_days(days: i64) -> i64 {
 
 fn login_config(url: &str, username: &str, password: &str) -> PanelConfig {
     PanelConfig {
-        kind: PanelKind::Marzban,
+        kind: PanelKind::named("marzban"),
         base_url: url.to_owned(),
-        credentials: PanelCredentials::Login {
-            username: username.to_owned(),
-            password: SecretString::from(password.to_owned()),
-        },
+        credentials: PanelCredentials::login(username, SecretString::from(password.to_owned())),
     }
 }
 
@@ -44,14 +40,9 @@ fn panel(fake: &FakeMarzban) -> Arc<dyn VpnPanel> {
     connect(config(fake), reqwest::Client::new()).unwrap()
 }
 
-/// `Some(MarzbanInbounds::Only(…))` from `{"protocol": ["tag", …]}`.
-fn only(tags: Value) -> Option<MarzbanInbounds> {
-    Some(MarzbanInbounds::Only(serde_json::from_value(tags).unwrap()))
-}
-
-/// Protocol settings from `{"protocol": {…}}`.
-fn settings(proxies: Value) -> std::collections::BTreeMap<String, serde_json::Map<String, Value>> {
-    serde_json::from_value(proxies).unwrap()
+/// Options choosing these inbound tags.
+fn only(tags: &[&str]) -> PlanOptions {
+    PlanOptions::default().with("inbounds", Choice::Values(tags.iter().map(|t| (*t).to_owned()).collect()))
 }
 
 fn spec(username: &str) -> UserSpec {
@@ -63,11 +54,7 @@ fn spec(username: &str) -> UserSpec {
         telegram_id: Some(123_456_789),
         marker: MARKER.into(),
         legacy_marker: None,
-        options: PlanOptions {
-            marzban_inbounds: only(json!({"vless": ["VLESS TCP REALITY"]})),
-            marzban_proxies: settings(json!({"vless": {"flow": "xtls-rprx-vision"}})),
-            ..Default::default()
-        },
+        options: only(&["VLESS TCP REALITY"]).with("flow", Choice::Values(vec!["xtls-rprx-vision".into()])),
     }
 }
 
@@ -75,7 +62,7 @@ fn spec(username: &str) -> UserSpec {
 async fn ensure_user_creates_the_user_as_specified() {
     let fake = FakeMarzban::start().await;
     let panel = panel(&fake);
-    assert_eq!(panel.kind(), PanelKind::Marzban);
+    assert_eq!(panel.kind(), PanelKind::named("marzban"));
     let spec = spec("shop7_u42");
 
     let user = panel.ensure_user(&spec).await.unwrap();
@@ -102,7 +89,7 @@ async fn ensure_user_creates_the_user_as_specified() {
 async fn every_inbound_is_an_explicit_choice_and_gives_every_protocol_of_the_panel() {
     let fake = FakeMarzban::start().await;
     let panel = panel(&fake);
-    let options = PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() };
+    let options = PlanOptions::default().with("inbounds", Choice::All);
     let plain = UserSpec { traffic_limit_bytes: None, options, ..spec("plain") };
 
     let user = panel.ensure_user(&plain).await.unwrap();
@@ -185,10 +172,12 @@ async fn a_user_with_our_name_but_someone_elses_note_is_left_alone() {
 async fn the_catalog_lists_the_panels_inbounds() {
     let fake = FakeMarzban::start().await;
     let catalog: PanelCatalog = panel(&fake).catalog().await.unwrap();
-    let tags: Vec<&str> = catalog.inbounds.iter().map(|i| i.tag.as_str()).collect();
+    let inbounds = catalog.entries("inbounds");
+    let tags: Vec<&str> = inbounds.iter().map(|i| i.value.as_str()).collect();
     assert_eq!(tags.len(), 5);
     assert!(tags.contains(&"VMess Websocket"));
-    assert!(catalog.inbounds.iter().any(|i| i.tag == "Trojan Websocket TLS" && i.protocol == "trojan"));
+    assert!(inbounds.iter().any(|i| i.value == "Trojan Websocket TLS" && i.detail.as_deref() == Some("trojan")));
+    assert_eq!(catalog.entries("flow").len(), 1, "XTLS Vision where VLESS is served");
 }
 
 #[tokio::test]
@@ -201,10 +190,7 @@ async fn ensure_user_twice_creates_one_user_and_keeps_its_credentials() {
     let renewed = UserSpec {
         expire_at: in_days(60),
         traffic_limit_bytes: None,
-        options: PlanOptions {
-            marzban_inbounds: only(json!({"vless": ["VLESS TCP REALITY"], "trojan": ["Trojan Websocket TLS"]})),
-            ..Default::default()
-        },
+        options: only(&["VLESS TCP REALITY", "Trojan Websocket TLS"]),
         ..spec("twice")
     };
 
@@ -414,9 +400,9 @@ async fn a_static_token_works_until_it_dies() {
         .unwrap();
     let token = login["access_token"].as_str().unwrap().to_owned();
     let config = PanelConfig {
-        kind: PanelKind::Marzban,
+        kind: PanelKind::named("marzban"),
         base_url: fake.url(),
-        credentials: PanelCredentials::Token(SecretString::from(token)),
+        credentials: PanelCredentials::token(SecretString::from(token)),
     };
     let panel = connect(config, reqwest::Client::new()).unwrap();
     assert_eq!(panel.get_user("nobody").await.unwrap(), None);
@@ -483,18 +469,9 @@ async fn invalid_requests_are_rejected_with_the_panels_reason() {
     let err = panel.ensure_user(&spec("x")).await.unwrap_err();
     assert!(matches!(err, PanelError::Rejected(ref text) if text.contains("3 to 32 characters")), "{err:?}");
     assert!(!err.is_retryable());
-    let unknown_inbound = PlanOptions { marzban_inbounds: only(json!({"vless": ["NOPE"]})), ..Default::default() };
-    let err = panel.ensure_user(&UserSpec { options: unknown_inbound, ..spec("bad_inbound") }).await.unwrap_err();
-    assert!(matches!(err, PanelError::Rejected(ref text) if text.contains("Inbound NOPE doesn't exist")), "{err:?}");
-    let unknown_protocol = PlanOptions {
-        marzban_inbounds: only(json!({"hysteria": ["VLESS TCP REALITY"]})),
-        marzban_proxies: settings(json!({"hysteria": {}})),
-        ..Default::default()
-    };
-    assert!(matches!(
-        panel.ensure_user(&UserSpec { options: unknown_protocol, ..spec("bad_proxy") }).await,
-        Err(PanelError::Rejected(_))
-    ));
+    let err = panel.ensure_user(&UserSpec { options: only(&["NOPE"]), ..spec("bad_inbound") }).await.unwrap_err();
+    assert!(matches!(err, PanelError::Rejected(ref text) if text.contains("no inbound NOPE")), "{err:?}");
+    assert!(fake.user("bad_inbound").is_none(), "refused before anything is created");
 }
 
 #[tokio::test]

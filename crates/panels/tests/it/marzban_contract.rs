@@ -8,10 +8,9 @@
 //! note is never touched, and the whole lifecycle (extend, disable, enable,
 //! reset link, delete) as the adapter drives it.
 
-use bazar_domain::MarzbanInbounds;
 use bazar_panels::{
-    PanelConfig, PanelCredentials, PanelError, PanelKind, PanelUserStatus, PlanOptions, UserChange, UserSpec, VpnPanel,
-    connect,
+    Choice, PanelConfig, PanelCredentials, PanelError, PanelKind, PanelUserStatus, PlanOptions, UserChange, UserSpec,
+    VpnPanel, connect,
 };
 use bazar_testkit::panels::{FakeMarzban, RealMarzban};
 use secrecy::SecretString;
@@ -31,7 +30,7 @@ fn in_days(days: i64) -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 + days * 86_400
 }
 
-fn spec(username: &str, marker: &str, inbounds: Option<MarzbanInbounds>) -> UserSpec {
+fn spec(username: &str, marker: &str, inbounds: Option<Choice>) -> UserSpec {
     UserSpec {
         username: username.to_owned(),
         expire_at: in_days(30),
@@ -40,7 +39,7 @@ fn spec(username: &str, marker: &str, inbounds: Option<MarzbanInbounds>) -> User
         telegram_id: Some(42),
         marker: marker.to_owned(),
         legacy_marker: None,
-        options: PlanOptions { marzban_inbounds: inbounds, ..Default::default() },
+        options: inbounds.map_or_else(PlanOptions::default, |c| PlanOptions::default().with("inbounds", c)),
     }
 }
 
@@ -84,22 +83,23 @@ impl Raw {
 }
 
 async fn contract(target: Target) {
-    let credentials = PanelCredentials::Login {
-        username: target.username.clone(),
-        password: SecretString::from(target.password.clone()),
-    };
-    let config = PanelConfig { kind: PanelKind::Marzban, base_url: target.url.clone(), credentials };
+    let credentials = PanelCredentials::login(&target.username, SecretString::from(target.password.clone()));
+    let config = PanelConfig { kind: PanelKind::named("marzban"), base_url: target.url.clone(), credentials };
     let panel: Arc<dyn VpnPanel> = connect(config, reqwest::Client::new()).unwrap();
     let raw = Raw::login(&target).await;
 
     // What the panel offers.
     let catalog = panel.catalog().await.unwrap();
-    assert!(catalog.inbounds.len() >= 2, "{catalog:?}");
-    let first = catalog.inbounds[0].clone();
-    let by_protocol = catalog.inbounds_by_protocol();
+    let inbounds = catalog.entries("inbounds");
+    assert!(inbounds.len() >= 2, "{catalog:?}");
+    let first = inbounds[0].clone();
+    let mut by_protocol: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for inbound in inbounds {
+        by_protocol.entry(inbound.detail.clone().unwrap_or_default()).or_default().push(inbound.value.clone());
+    }
 
     // The trap: no `inbounds` field gives no inbounds; `{}` gives them all.
-    let protocol = first.protocol.clone();
+    let protocol = first.detail.clone().expect("an inbound's protocol");
     let (status, omitted) = raw.create(json!({"username": "ct_omitted", "proxies": {protocol.clone(): {}}})).await;
     assert_eq!(status, 200, "{omitted}");
     assert_eq!(omitted["links"], json!([]), "{omitted}");
@@ -122,7 +122,7 @@ async fn contract(target: Target) {
     assert_eq!(panel.get_user("ct_unchosen").await.unwrap(), None);
 
     // Every inbound, explicitly.
-    let all = spec("ct_all", "bazar/ctcont/1/2", Some(MarzbanInbounds::All));
+    let all = spec("ct_all", "bazar/ctcont/1/2", Some(Choice::All));
     let user = panel.ensure_user(&all).await.unwrap();
     assert!(user.access.connects(), "{:?}", user.access);
     assert_eq!(user.note.as_deref(), Some("bazar/ctcont/1/2"));
@@ -132,18 +132,18 @@ async fn contract(target: Target) {
     assert!(status == 200 && !body.is_empty(), "the link serves configs");
 
     // One tag only.
-    let one = BTreeMap::from([(first.protocol.clone(), vec![first.tag.clone()])]);
-    let user = panel.ensure_user(&spec("ct_one", "bazar/ctcont/1/3", Some(MarzbanInbounds::Only(one)))).await.unwrap();
+    let one = Choice::Values(vec![first.value.clone()]);
+    let user = panel.ensure_user(&spec("ct_one", "bazar/ctcont/1/3", Some(one))).await.unwrap();
     assert!(user.access.connects());
     // A tag the panel does not have is refused, and says so.
-    let nope = BTreeMap::from([(first.protocol.clone(), vec!["NOPE".to_owned()])]);
-    let err = panel.ensure_user(&spec("ct_nope", "bazar/ctcont/1/4", Some(MarzbanInbounds::Only(nope)))).await;
+    let nope = Choice::Values(vec!["NOPE".to_owned()]);
+    let err = panel.ensure_user(&spec("ct_nope", "bazar/ctcont/1/4", Some(nope))).await;
     assert!(matches!(err, Err(PanelError::Rejected(ref t)) if t.contains("NOPE")), "{err:?}");
 
     // Someone else's user under our name: refused, untouched.
-    let theirs = spec("ct_taken", "bazar/otherx/9/9", Some(MarzbanInbounds::All));
+    let theirs = spec("ct_taken", "bazar/otherx/9/9", Some(Choice::All));
     let before = panel.ensure_user(&theirs).await.unwrap();
-    let err = panel.ensure_user(&spec("ct_taken", "bazar/ctcont/1/5", Some(MarzbanInbounds::All))).await;
+    let err = panel.ensure_user(&spec("ct_taken", "bazar/ctcont/1/5", Some(Choice::All))).await;
     assert_eq!(err.unwrap_err(), PanelError::Foreign("ct_taken".into()));
     let after = panel.get_user("ct_taken").await.unwrap().unwrap();
     assert_eq!((after.expire_at, after.note.clone()), (before.expire_at, before.note.clone()));

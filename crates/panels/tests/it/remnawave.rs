@@ -1,8 +1,8 @@
 //! The Remnawave adapter against the fake Remnawave panel (2.x and 3.x).
 
 use bazar_panels::{
-    PanelConfig, PanelCredentials, PanelError, PanelKind, PanelOptions, PanelUserStatus, PlanOptions, UserChange,
-    UserSpec, VpnPanel, connect, connect_with,
+    Choice, PanelConfig, PanelCredentials, PanelError, PanelKind, PanelOptions, PanelUserStatus, PlanOptions,
+    UserChange, UserSpec, VpnPanel, connect, connect_with,
 };
 use bazar_testkit::panels::FakeRemnawave;
 use secrecy::SecretString;
@@ -24,9 +24,9 @@ fn in_days(days: i64) -> i64 {
 
 fn config(url: &str, token: &str) -> PanelConfig {
     PanelConfig {
-        kind: PanelKind::Remnawave,
+        kind: PanelKind::named("remnawave"),
         base_url: url.to_owned(),
-        credentials: PanelCredentials::Token(SecretString::from(token.to_owned())),
+        credentials: PanelCredentials::token(SecretString::from(token.to_owned())),
     }
 }
 
@@ -43,7 +43,7 @@ fn spec(fake: &FakeRemnawave, username: &str) -> UserSpec {
         telegram_id: Some(123_456_789),
         marker: MARKER.into(),
         legacy_marker: None,
-        options: PlanOptions { remnawave_squads: vec![fake.default_squad()], ..Default::default() },
+        options: squads(vec![fake.default_squad()]),
     }
 }
 
@@ -51,7 +51,7 @@ fn spec(fake: &FakeRemnawave, username: &str) -> UserSpec {
 async fn ensure_user_creates_the_user_as_specified() {
     let fake = FakeRemnawave::start().await;
     let panel = panel(&fake);
-    assert_eq!(panel.kind(), PanelKind::Remnawave);
+    assert_eq!(panel.kind(), PanelKind::named("remnawave"));
     let spec = spec(&fake, "shop7_u42");
 
     let user = panel.ensure_user(&spec).await.unwrap();
@@ -112,7 +112,7 @@ async fn ensure_user_twice_creates_one_user_and_updates_it() {
         expire_at: in_days(60),
         traffic_limit_bytes: Some(100 * GIB),
         device_limit: None,
-        options: PlanOptions { remnawave_squads: vec![other_squad.clone()], ..Default::default() },
+        options: squads(vec![other_squad.clone()]),
         ..spec(&fake, "twice")
     };
 
@@ -342,8 +342,7 @@ async fn invalid_requests_are_rejected_with_the_panels_reason() {
     );
     assert!(!err.is_retryable());
     // An unknown squad fails in the panel's database: a 500, so retryable.
-    let options =
-        PlanOptions { remnawave_squads: vec!["1b0b9fc1-0000-4000-8000-000000000000".into()], ..Default::default() };
+    let options = squads(vec!["1b0b9fc1-0000-4000-8000-000000000000".into()]);
     let err = panel.ensure_user(&UserSpec { options, ..spec(&fake, "bad_squad") }).await.unwrap_err();
     assert!(matches!(err, PanelError::Unavailable(ref text) if text.contains("A018")), "{err:?}");
 }
@@ -412,10 +411,7 @@ async fn a_user_without_a_squad_with_inbounds_cannot_connect() {
     assert!(sub.contains("No hosts found"), "the fake serves the real panel's placeholders: {sub}");
     let empty = fake.add_squad("Empty");
     fake.set_squad_inbounds(&empty, 0);
-    let in_empty = UserSpec {
-        options: PlanOptions { remnawave_squads: vec![empty], ..Default::default() },
-        ..spec(&fake, "empty")
-    };
+    let in_empty = UserSpec { options: squads(vec![empty]), ..spec(&fake, "empty") };
     assert!(!panel.ensure_user(&in_empty).await.unwrap().access.connects());
     assert!(panel.ensure_user(&spec(&fake, "served")).await.unwrap().access.connects());
 }
@@ -444,9 +440,15 @@ async fn the_catalog_lists_the_internal_squads_with_their_inbounds() {
     let germany = fake.add_squad("Germany");
     fake.set_squad_inbounds(&germany, 0);
     let catalog = panel(&fake).catalog().await.unwrap();
-    assert_eq!(catalog.squads.len(), 2);
+    let squads = catalog.entries("squads");
+    assert_eq!(squads.len(), 2);
     assert!(
-        catalog.squads.iter().any(|s| s.uuid == fake.default_squad() && s.name == "Default-Squad" && s.inbounds == 2)
+        squads.iter().any(|s| s.value == fake.default_squad() && s.label == "Default-Squad" && s.unusable.is_none())
     );
-    assert!(catalog.squads.iter().any(|s| s.uuid == germany && s.inbounds == 0));
+    assert!(squads.iter().any(|s| s.value == germany && s.unusable.as_deref() == Some("holds no inbounds")));
+}
+
+/// Options choosing these internal squads.
+fn squads(uuids: Vec<String>) -> PlanOptions {
+    PlanOptions::default().with("squads", Choice::Values(uuids))
 }

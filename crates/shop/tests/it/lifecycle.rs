@@ -160,10 +160,10 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     let (record, _) = store.platform(&platform).add_bot(bot).await.unwrap();
     let scope = store.platform(&platform).tenant(record.id).await.unwrap();
     let panel = FakeRemnawave::start().await;
-    let credentials = bazar_domain::PanelCredentials::Token(panel.token().to_owned().into());
+    let credentials = bazar_domain::PanelCredentials::token(panel.token().to_owned().into());
     let new_panel = NewPanel {
         name: "main".into(),
-        kind: bazar_domain::PanelKind::Remnawave,
+        kind: bazar_domain::PanelKind::named("remnawave"),
         base_url: panel.url(),
         credentials,
         make_default: true,
@@ -177,10 +177,8 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
         device_limit: None,
         price: bazar_domain::Money::irt(30_000),
         sort: 0,
-        panel_options: bazar_domain::PlanOptions {
-            remnawave_squads: vec![panel.default_squad()],
-            ..Default::default()
-        },
+        panel_options: bazar_domain::PlanOptions::default()
+            .with("squads", bazar_domain::Choice::Values(vec![panel.default_squad()])),
     };
     let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
     let contact =
@@ -242,10 +240,8 @@ async fn a_refund_is_in_the_currency_that_was_paid() {
         device_limit: None,
         price: Money::irr(300_000),
         sort: 1,
-        panel_options: bazar_domain::PlanOptions {
-            remnawave_squads: vec![panel.default_squad()],
-            ..Default::default()
-        },
+        panel_options: bazar_domain::PlanOptions::default()
+            .with("squads", bazar_domain::Choice::Values(vec![panel.default_squad()])),
     };
     let rial_plan = tenant.add_plan(&rial_plan).await.unwrap();
     let mut tx = tenant.begin().await.unwrap();

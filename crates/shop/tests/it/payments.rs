@@ -909,9 +909,9 @@ async fn plan_bought_on_credit(db: Db) {
     // Provisioning is only a queued job here: the panel is never called.
     let panel = NewPanel {
         name: "main".into(),
-        kind: bazar_domain::PanelKind::Remnawave,
+        kind: bazar_domain::PanelKind::named("remnawave"),
         base_url: "http://127.0.0.1:9".into(),
-        credentials: bazar_domain::PanelCredentials::Token("unused".to_owned().into()),
+        credentials: bazar_domain::PanelCredentials::token("unused".to_owned().into()),
         make_default: true,
         catalog: None,
     };
@@ -923,10 +923,8 @@ async fn plan_bought_on_credit(db: Db) {
         device_limit: None,
         price: bazar_domain::Money::irt(60_000),
         sort: 0,
-        panel_options: bazar_domain::PlanOptions {
-            remnawave_squads: vec!["3a9c0d1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e".into()],
-            ..Default::default()
-        },
+        panel_options: bazar_domain::PlanOptions::default()
+            .with("squads", bazar_domain::Choice::Values(vec!["3a9c0d1e-5b7f-4c2a-9e8d-1f2a3b4c5d6e".into()])),
     };
     let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
     // Exact amounts, so the credit is the plan's price.

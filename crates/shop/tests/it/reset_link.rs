@@ -35,10 +35,10 @@ async fn a_new_link_for_an_active_subscription_only() {
     let scope = add_bot(&store, "5151:AAE00000000000000000000000000000000").await;
     let other = add_bot(&store, "5152:AAE00000000000000000000000000000000").await;
     let panel = FakeRemnawave::start().await;
-    let credentials = bazar_domain::PanelCredentials::Token(panel.token().to_owned().into());
+    let credentials = bazar_domain::PanelCredentials::token(panel.token().to_owned().into());
     let new_panel = NewPanel {
         name: "main".into(),
-        kind: bazar_domain::PanelKind::Remnawave,
+        kind: bazar_domain::PanelKind::named("remnawave"),
         base_url: panel.url(),
         credentials,
         make_default: true,
@@ -52,10 +52,8 @@ async fn a_new_link_for_an_active_subscription_only() {
         device_limit: None,
         price: bazar_domain::Money::irt(10_000),
         sort: 0,
-        panel_options: bazar_domain::PlanOptions {
-            remnawave_squads: vec![panel.default_squad()],
-            ..Default::default()
-        },
+        panel_options: bazar_domain::PlanOptions::default()
+            .with("squads", bazar_domain::Choice::Values(vec![panel.default_squad()])),
     };
     let plan = store.tenant(&scope).add_plan(&plan).await.unwrap();
     let contact =

@@ -5,9 +5,7 @@
 //! retries and a refund, never "ready". Run against the fake Remnawave, the
 //! fake Marzban and the real Marzban from the panel kit (required in CI).
 
-use bazar_domain::{
-    BotToken, Currency, JobKind, MarzbanInbounds, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId,
-};
+use bazar_domain::{BotToken, Choice, Currency, JobKind, Money, PanelKind, PlanNames, PlanOptions, TelegramUserId};
 use bazar_panels::{PanelConfig, PanelCredentials, UserSpec, VpnPanel};
 use bazar_secrets::{Keyring, MasterKey};
 use bazar_shop::Purchase;
@@ -33,24 +31,25 @@ struct Panel {
 impl Panel {
     fn remnawave(fake: &FakeRemnawave) -> Self {
         Self {
-            kind: PanelKind::Remnawave,
+            kind: PanelKind::named("remnawave"),
             url: fake.url(),
-            credentials: PanelCredentials::Token(SecretString::from(fake.token())),
-            options: PlanOptions { remnawave_squads: vec![fake.default_squad()], ..Default::default() },
+            credentials: PanelCredentials::token(SecretString::from(fake.token())),
+            options: PlanOptions::default().with("squads", Choice::Values(vec![fake.default_squad()])),
         }
     }
 
     fn marzban(url: String, username: String, password: String) -> Self {
         Self {
-            kind: PanelKind::Marzban,
+            kind: PanelKind::named("marzban"),
             url,
-            credentials: PanelCredentials::Login { username, password: SecretString::from(password) },
-            options: PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() },
+            credentials: PanelCredentials::login(&username, SecretString::from(password)),
+            options: PlanOptions::default().with("inbounds", Choice::All),
         }
     }
 
     fn client(&self) -> Arc<dyn VpnPanel> {
-        let config = PanelConfig { kind: self.kind, base_url: self.url.clone(), credentials: self.credentials.clone() };
+        let config =
+            PanelConfig { kind: self.kind.clone(), base_url: self.url.clone(), credentials: self.credentials.clone() };
         bazar_panels::connect(config, reqwest::Client::new()).unwrap()
     }
 }
@@ -106,7 +105,7 @@ async fn new_shop(options: &DatabaseOptions, key: &MasterKey, panel: &Panel) -> 
     let scope = store.platform(&platform).tenant(record.id).await.unwrap();
     let new_panel = NewPanel {
         name: "shared".into(),
-        kind: panel.kind,
+        kind: panel.kind.clone(),
         base_url: panel.url.clone(),
         credentials: panel.credentials.clone(),
         make_default: true,

@@ -7,6 +7,7 @@ mod config;
 mod customers;
 mod flags;
 mod me;
+mod panel;
 mod payments;
 mod plans;
 mod promos;
@@ -25,6 +26,7 @@ pub(super) fn routes() -> OpenApiRouter<ApiState> {
         .merge(customers::routes())
         .merge(subscriptions::routes())
         .merge(plans::routes())
+        .merge(panel::routes())
         .merge(cards::routes())
         .merge(payments::routes())
         .merge(promos::routes())

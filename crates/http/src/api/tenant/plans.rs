@@ -1,7 +1,8 @@
 //! `/plans…`: what the tenant sells, through the same use cases as
 //! `bazar plan add|update` and the admin menus (`bazar_shop::plans`), so all
 //! three refuse the same things; every refusal names its field. Panel
-//! options (`squads`, `inbounds`) are checked against the shop's panel,
+//! options (`options`: a choice per field of the shop's panel kind, as
+//! `GET /panel-kinds` lists them) are checked against the shop's panel,
 //! read before the transaction.
 
 use crate::api::{ApiJson, ApiQuery, ApiState, ErrorBody, Page, PageQuery, TenantCaller};
@@ -9,8 +10,8 @@ use crate::error::{ApiError, FieldError};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use bazar_domain::{InboundsChoice, MarzbanInbounds, OptionsChange, OptionsError, PlanId, PlanNames};
-use bazar_shop::plans::{self, FieldRefusal, PanelView, PlanChange, PlanDraft, PlanRefusal};
+use bazar_domain::{Choice, OptionsChange, PlanId, PlanNames};
+use bazar_shop::plans::{self, PanelView, PlanChange, PlanDraft, PlanRefusal};
 use bazar_store::Plan;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
@@ -88,36 +89,35 @@ pub struct Names {
     pub en: Option<String>,
 }
 
-/// Marzban inbounds: `"all"` (every inbound of the panel), a list of tags
-/// (their protocols come from the panel), or tags per protocol.
+/// One panel option as the API takes it: `"all"` (every entry the panel
+/// has, where the field allows it), a comma-separated list, or a list.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(untagged)]
-pub enum Inbounds {
-    /// `"all"`.
-    Every(String),
-    /// `["VLESS TCP REALITY", "VMess TCP"]`.
-    Tags(Vec<String>),
-    /// `{"vless": ["VLESS TCP REALITY"]}`.
-    ByProtocol(BTreeMap<String, Vec<String>>),
+pub enum OptionValue {
+    /// `"all"`, or `"VLESS TCP, VMess TCP"`.
+    Text(String),
+    /// `["0b1c6d2e-3f4a-4b5c-8d6e-7f8091a2b3c4"]`.
+    List(Vec<String>),
 }
 
-impl Inbounds {
-    fn choice(self) -> Result<InboundsChoice, OptionsError> {
+impl OptionValue {
+    fn choice(self) -> Choice {
         match self {
-            Self::Every(word) => word.parse(),
-            Self::Tags(tags) if !tags.is_empty() => Ok(InboundsChoice::Tags(tags)),
-            Self::ByProtocol(map) if !map.is_empty() => Ok(InboundsChoice::ByProtocol(map)),
-            _ => Err(OptionsError::BadInbounds),
+            Self::Text(text) => text.parse().unwrap_or_else(|never| match never {}),
+            Self::List(values) => Choice::Values(values),
         }
     }
 
-    fn of(inbounds: &MarzbanInbounds) -> Self {
-        match inbounds {
-            MarzbanInbounds::All => Self::Every("all".into()),
-            MarzbanInbounds::Only(map) => Self::ByProtocol(map.clone()),
+    fn of(choice: &Choice) -> Self {
+        match choice {
+            Choice::All => Self::Text("all".into()),
+            Choice::Values(values) => Self::List(values.clone()),
         }
     }
 }
+
+/// A plan's panel options, field key → choice (see `GET /panel-kinds` for each kind's fields).
+pub type Options = BTreeMap<String, OptionValue>;
 
 /// A plan as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -142,10 +142,10 @@ pub struct PlanBody {
     pub sort: i32,
     /// Offered to customers.
     pub active: bool,
-    /// Remnawave internal squads (UUIDs) the panel user joins.
-    pub squads: Vec<String>,
-    /// Marzban inbounds: `"all"` or tags per protocol (`null`: not chosen — not sold on Marzban).
-    pub inbounds: Option<Inbounds>,
+    /// Panel options chosen, per field key (e.g. `{"squads": [...]}` on
+    /// Remnawave, `{"inbounds": "all"}` on Marzban); a plan is sold only once
+    /// the required fields of its shop's panel kind are chosen.
+    pub options: Options,
 }
 
 impl From<Plan> for PlanBody {
@@ -161,8 +161,7 @@ impl From<Plan> for PlanBody {
             currency: plan.price.code().to_owned(),
             sort: plan.sort,
             active: plan.active,
-            squads: plan.panel_options.remnawave_squads.clone(),
-            inbounds: plan.panel_options.marzban_inbounds.as_ref().map(Inbounds::of),
+            options: plan.panel_options.choices().iter().map(|(k, c)| (k.clone(), OptionValue::of(c))).collect(),
         }
     }
 }
@@ -185,11 +184,9 @@ pub struct CreatePlan {
     pub sort: Option<i32>,
     /// Offered at once (default `true`).
     pub active: Option<bool>,
-    /// Remnawave internal squads (UUIDs); at least one when the shop's panel is Remnawave.
-    pub squads: Option<Vec<String>>,
-    /// Marzban inbounds: `"all"`, a list of tags, or `{"vless": ["VLESS TCP"]}`;
-    /// required when the shop's panel is Marzban.
-    pub inbounds: Option<Inbounds>,
+    /// Panel options per field key, checked against the shop's panel (the
+    /// required fields of its kind must be chosen for a plan on sale).
+    pub options: Option<Options>,
 }
 
 /// Changes to a plan: only the fields given change.
@@ -214,10 +211,9 @@ pub struct UpdatePlan {
     pub sort: Option<i32>,
     /// Offered to customers or not.
     pub active: Option<bool>,
-    /// Remnawave internal squads, replacing the current ones (checked against the panel).
-    pub squads: Option<Vec<String>>,
-    /// Marzban inbounds, replacing the current ones (checked against the panel).
-    pub inbounds: Option<Inbounds>,
+    /// Panel options to replace, per field key (the fields not given keep
+    /// theirs; an empty list clears one), checked against the panel.
+    pub options: Option<Options>,
 }
 
 /// Traffic in GB as the API takes it: 0 (or none) is unlimited.
@@ -225,13 +221,12 @@ fn traffic_bytes(gb: Option<u64>) -> Option<u64> {
     gb.filter(|gb| *gb > 0).map(|gb| gb.saturating_mul(1 << 30))
 }
 
-/// `squads` and `inbounds` as a change of the plan's panel options; a
-/// malformed `inbounds` is a refusal reported with the use case's others.
-fn options_change(squads: Option<Vec<String>>, inbounds: Option<Inbounds>) -> (OptionsChange, Vec<FieldRefusal>) {
-    match inbounds.map(Inbounds::choice).transpose() {
-        Ok(inbounds) => (OptionsChange { squads, inbounds }, Vec::new()),
-        Err(e) => (OptionsChange { squads, inbounds: None }, vec![FieldRefusal::options(e)]),
-    }
+/// `options` as a change of the plan's panel options.
+fn options_change(options: Option<Options>) -> OptionsChange {
+    options
+        .into_iter()
+        .flatten()
+        .fold(OptionsChange::default(), |change, (key, value)| change.set(&key, value.choice()))
 }
 
 /// A refusal of the plan use case: one 422 naming every refused field.
@@ -303,7 +298,7 @@ async fn create_plan(
 ) -> Result<(StatusCode, Json<PlanBody>), ApiError> {
     let tenant = state.store.tenant(&caller.scope);
     let currency = tenant.settings().await?.currency();
-    let (options, parse_refusals) = options_change(body.squads, body.inbounds);
+    let options = options_change(body.options);
     // The panel is read before the transaction, never inside it.
     let panel = state.provisioner.panel_view(&caller.scope).await?;
     let draft = PlanDraft {
@@ -317,7 +312,7 @@ async fn create_plan(
         active: body.active.unwrap_or(true),
         options,
         base_options: Default::default(),
-        parse_refusals,
+        parse_refusals: Vec::new(),
     };
     let mut tx = tenant.begin().await?;
     let created = plans::create(&mut tx, draft, &panel).await.map_err(refused)?;
@@ -375,7 +370,7 @@ async fn update_plan(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<UpdatePlan>,
 ) -> Result<Json<PlanBody>, ApiError> {
-    let (options, parse_refusals) = options_change(body.squads, body.inbounds);
+    let options = options_change(body.options);
     let panel = if options.is_empty() {
         let mut tx = state.store.tenant(&caller.scope).begin_read().await?;
         let stored = PanelView::stored(&mut tx).await?;
@@ -393,7 +388,7 @@ async fn update_plan(
         sort: body.sort,
         active: body.active,
         options,
-        parse_refusals,
+        parse_refusals: Vec::new(),
     };
     let mut tx = state.store.tenant(&caller.scope).begin().await?;
     let plan =

@@ -17,13 +17,14 @@
 //!   every operation here starts from that lookup, so the version is read off
 //!   each user the panel returns and no configuration is needed.
 
+use super::SQUADS;
 use crate::http::{Reply, absolute_link, as_i64, as_u64, endpoint, exchange, parse_base, status_error};
 use crate::time::{parse_rfc3339, to_rfc3339};
 use crate::{
     Access, PanelCatalog, PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec,
     VpnPanel,
 };
-use bazar_domain::CatalogSquad;
+use bazar_domain::{CatalogEntry, Choice};
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -89,7 +90,7 @@ impl Found {
     /// The user, with its access judged by what its squads hold: a user whose
     /// squads are all empty is served placeholders only.
     fn served_by(mut self, catalog: &PanelCatalog) -> PanelUser {
-        let served = catalog.squads.iter().any(|c| c.inbounds > 0 && self.squads.contains(&c.uuid));
+        let served = catalog.entries(SQUADS.key).iter().any(|c| c.unusable.is_none() && self.squads.contains(&c.value));
         if self.user.access.connects() && !served {
             self.user.access =
                 Access::Nothing("the user's internal squads hold no inbounds, so it gets only placeholders".into());
@@ -298,14 +299,15 @@ impl RemnawaveClient {
                     .or_else(|| squad.get("inbounds").and_then(Value::as_array).map(|l| l.len() as u64))
                     .unwrap_or(0);
                 let uuid = uuid.ok_or_else(|| PanelError::Protocol(format!("{WHAT}: a squad has no `uuid`")))?;
-                Ok(CatalogSquad {
-                    uuid: uuid.to_ascii_lowercase(),
-                    name: name.to_owned(),
-                    inbounds: u32::try_from(inbounds).unwrap_or(u32::MAX),
+                Ok(CatalogEntry {
+                    value: uuid.to_ascii_lowercase(),
+                    label: name.to_owned(),
+                    detail: Some(format!("{inbounds} inbounds")),
+                    unusable: (inbounds == 0).then(|| "holds no inbounds".to_owned()),
                 })
             })
             .collect::<Result<Vec<_>, PanelError>>()?;
-        Ok(PanelCatalog { inbounds: Vec::new(), squads })
+        Ok(PanelCatalog([(SQUADS.key.to_owned(), squads)].into()))
     }
 
     async fn update(&self, username: &str, change: &UserChange) -> Result<PanelUser, PanelError> {
@@ -390,8 +392,8 @@ fn create_body(spec: &UserSpec) -> Result<Value, PanelError> {
     body.insert("expireAt".into(), iso(spec.expire_at)?.into());
     body.insert("trafficLimitBytes".into(), spec.traffic_limit_bytes.unwrap_or(0).into());
     body.insert("trafficLimitStrategy".into(), "NO_RESET".into());
-    if !spec.options.remnawave_squads.is_empty() {
-        body.insert("activeInternalSquads".into(), spec.options.remnawave_squads.clone().into());
+    if let Some(squads) = spec.options.get(SQUADS.key).map(Choice::values).filter(|s| !s.is_empty()) {
+        body.insert("activeInternalSquads".into(), squads.into());
     }
     if let Some(devices) = spec.device_limit {
         body.insert("hwidDeviceLimit".into(), devices.into());
@@ -416,8 +418,8 @@ fn spec_patch(spec: &UserSpec, key: &UserKey) -> Result<Map<String, Value>, Pane
     body.insert("hwidDeviceLimit".into(), spec.device_limit.map_or(Value::Null, Value::from));
     body.insert("telegramId".into(), spec.telegram_id.map_or(Value::Null, Value::from));
     body.insert("description".into(), spec.marker.clone().into());
-    if !spec.options.remnawave_squads.is_empty() {
-        body.insert("activeInternalSquads".into(), spec.options.remnawave_squads.clone().into());
+    if let Some(squads) = spec.options.get(SQUADS.key).map(Choice::values).filter(|s| !s.is_empty()) {
+        body.insert("activeInternalSquads".into(), squads.into());
     }
     Ok(body)
 }
@@ -461,7 +463,7 @@ fn error_detail(body: &Value) -> Option<String> {
 
 impl VpnPanel for RemnawaveClient {
     fn kind(&self) -> PanelKind {
-        PanelKind::Remnawave
+        super::SPEC.kind()
     }
 
     fn ensure_user<'a>(&'a self, spec: &'a UserSpec) -> BoxFuture<'a, Result<PanelUser, PanelError>> {

@@ -23,12 +23,13 @@
 //!   panel sets `XRAY_SUBSCRIPTION_URL_PREFIX`; it is made absolute against
 //!   the configured base URL.
 
+use super::{FLOW, INBOUNDS, VISION};
 use crate::http::{Reply, absolute_link, as_i64, as_u64, endpoint, exchange, parse_base, status_error};
 use crate::{
     Access, PanelCatalog, PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, PlanOptions, UserChange,
     UserSpec, VpnPanel,
 };
-use bazar_domain::{CatalogInbound, MarzbanInbounds};
+use bazar_domain::{CatalogEntry, Choice};
 use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
@@ -252,10 +253,13 @@ impl MarzbanClient {
                     .get("tag")
                     .and_then(Value::as_str)
                     .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: an inbound has no `tag`")))?;
-                inbounds.push(CatalogInbound { tag: tag.to_owned(), protocol: protocol.clone() });
+                inbounds.push(CatalogEntry { detail: Some(protocol.clone()), ..CatalogEntry::plain(tag) });
             }
         }
-        Ok(PanelCatalog { inbounds, squads: Vec::new() })
+        // XTLS Vision is the one flow Xray's VLESS knows; offered where VLESS is served.
+        let vless = inbounds.iter().any(|i| i.detail.as_deref() == Some("vless"));
+        let flows = if vless { vec![CatalogEntry::plain(VISION)] } else { Vec::new() };
+        Ok(PanelCatalog([(INBOUNDS.key.to_owned(), inbounds), (FLOW.key.to_owned(), flows)].into()))
     }
 
     async fn ensure(&self, spec: &UserSpec) -> Result<PanelUser, PanelError> {
@@ -430,31 +434,55 @@ struct Wanted {
 }
 
 impl Wanted {
+    /// The plan's `inbounds` choice against the panel's inbounds (their
+    /// protocols are in the catalog entries' `detail`). Plans impose no proxy
+    /// settings: the panel generates ids and passwords itself.
     fn of(options: &PlanOptions, catalog: &PanelCatalog) -> Result<Self, PanelError> {
-        let tags = |map: BTreeMap<String, Vec<String>>| -> Map<String, Value> {
-            map.into_iter().map(|(protocol, tags)| (protocol, Value::from(tags))).collect()
+        let tags = |map: &BTreeMap<String, Vec<String>>| -> Map<String, Value> {
+            map.iter().map(|(protocol, tags)| (protocol.clone(), Value::from(tags.clone()))).collect()
         };
-        let (chosen, create_inbounds) = match &options.marzban_inbounds {
-            None => {
+        let by_protocol = |wanted: Option<&[String]>| {
+            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for entry in catalog.entries(INBOUNDS.key) {
+                if wanted.is_none_or(|w| w.contains(&entry.value)) {
+                    let protocol = entry.detail.clone().unwrap_or_default();
+                    map.entry(protocol).or_default().push(entry.value.clone());
+                }
+            }
+            map
+        };
+        let (chosen, create_inbounds) = match options.get(INBOUNDS.key) {
+            Some(Choice::All) => (by_protocol(None), Map::new()),
+            Some(Choice::Values(wanted)) if !wanted.is_empty() => {
+                let chosen = by_protocol(Some(wanted));
+                if let Some(gone) = wanted.iter().find(|w| !chosen.values().flatten().any(|t| t == *w)) {
+                    return Err(PanelError::Rejected(format!("the panel has no inbound {gone} any more")));
+                }
+                let create = tags(&chosen);
+                (chosen, create)
+            }
+            _ => {
                 return Err(PanelError::Rejected(
-                    "the plan chooses no Marzban inbounds: its users would get none (set them with `--inbounds`)"
+                    "the plan chooses no Marzban inbounds: its users would get none (set them with `--option inbounds=…`)"
                         .into(),
                 ));
             }
-            Some(MarzbanInbounds::All) => (catalog.inbounds_by_protocol(), Map::new()),
-            Some(MarzbanInbounds::Only(map)) => (map.clone(), tags(map.clone())),
         };
         if chosen.values().all(Vec::is_empty) {
             return Err(PanelError::Rejected("the panel has no inbounds to give the user".into()));
         }
+        let flow = options.get(FLOW.key).and_then(|c| c.values().first().cloned());
         let proxies = chosen
             .keys()
             .map(|protocol| {
-                let settings = options.marzban_proxies.get(protocol).cloned().unwrap_or_default();
+                let mut settings = Map::new();
+                if let (Some(flow), "vless") = (&flow, protocol.as_str()) {
+                    settings.insert("flow".into(), flow.clone().into());
+                }
                 (protocol.clone(), Value::Object(settings))
             })
             .collect();
-        Ok(Self { proxies, create_inbounds, modify_inbounds: tags(chosen) })
+        Ok(Self { proxies, create_inbounds, modify_inbounds: tags(&chosen) })
     }
 }
 
@@ -512,7 +540,7 @@ fn spec_modify(spec: &UserSpec, wanted: &Wanted, current: &Value) -> Map<String,
 
 impl VpnPanel for MarzbanClient {
     fn kind(&self) -> PanelKind {
-        PanelKind::Marzban
+        super::SPEC.kind()
     }
 
     fn ensure_user<'a>(&'a self, spec: &'a UserSpec) -> BoxFuture<'a, Result<PanelUser, PanelError>> {
@@ -555,11 +583,15 @@ mod tests {
     use serde_json::json;
 
     fn catalog() -> PanelCatalog {
-        let inbound = |tag: &str, protocol: &str| CatalogInbound { tag: tag.into(), protocol: protocol.into() };
-        PanelCatalog {
-            inbounds: vec![inbound("VLESS TCP", "vless"), inbound("VMess TCP", "vmess"), inbound("VMess WS", "vmess")],
-            squads: vec![],
-        }
+        let inbound =
+            |tag: &str, protocol: &str| CatalogEntry { detail: Some(protocol.into()), ..CatalogEntry::plain(tag) };
+        let inbounds = vec![
+            inbound("VLESS TCP", "vless"),
+            inbound("VMess TCP", "vmess"),
+            inbound("VMess WS", "vmess"),
+            inbound("Trojan", "trojan"),
+        ];
+        PanelCatalog([(INBOUNDS.key.to_owned(), inbounds)].into())
     }
 
     fn spec(options: PlanOptions) -> UserSpec {
@@ -576,7 +608,7 @@ mod tests {
     }
 
     fn all() -> PlanOptions {
-        PlanOptions { marzban_inbounds: Some(MarzbanInbounds::All), ..Default::default() }
+        PlanOptions::default().with(INBOUNDS.key, Choice::All)
     }
 
     #[test]
@@ -584,10 +616,13 @@ mod tests {
         let wanted = Wanted::of(&all(), &catalog()).unwrap();
         let body = create_body(&spec(all()), &wanted);
         assert_eq!(body["inbounds"], json!({}), "`{{}}` = every inbound; omitted would be none");
-        assert_eq!(body["proxies"], json!({"vless": {}, "vmess": {}}));
+        assert_eq!(body["proxies"], json!({"trojan": {}, "vless": {}, "vmess": {}}));
         assert_eq!(body["note"], "bazar/q7k2ma/7/42");
         let modify = Value::Object(spec_modify(&spec(all()), &wanted, &json!({})));
-        assert_eq!(modify["inbounds"], json!({"vless": ["VLESS TCP"], "vmess": ["VMess TCP", "VMess WS"]}));
+        assert_eq!(
+            modify["inbounds"],
+            json!({"trojan": ["Trojan"], "vless": ["VLESS TCP"], "vmess": ["VMess TCP", "VMess WS"]})
+        );
     }
 
     #[test]
@@ -595,20 +630,15 @@ mod tests {
         assert!(matches!(Wanted::of(&PlanOptions::default(), &catalog()), Err(PanelError::Rejected(_))));
         let bare = PanelCatalog::default();
         assert!(matches!(Wanted::of(&all(), &bare), Err(PanelError::Rejected(_))));
+        let gone = PlanOptions::default().with(INBOUNDS.key, Choice::Values(vec!["Removed".into()]));
+        assert!(matches!(Wanted::of(&gone, &catalog()), Err(PanelError::Rejected(e)) if e.contains("Removed")));
     }
 
     #[test]
     fn modify_keeps_existing_proxy_credentials() {
-        let mut options = PlanOptions {
-            marzban_inbounds: Some(MarzbanInbounds::Only(BTreeMap::from([
-                ("vless".into(), vec!["VLESS TCP".into()]),
-                ("trojan".into(), vec!["Trojan".into()]),
-            ]))),
-            ..Default::default()
-        };
-        options
-            .marzban_proxies
-            .insert("vless".into(), json!({"flow": "xtls-rprx-vision"}).as_object().unwrap().clone());
+        let options = PlanOptions::default()
+            .with(INBOUNDS.key, Choice::Values(vec!["VLESS TCP".into(), "Trojan".into()]))
+            .with(FLOW.key, Choice::Values(vec![VISION.into()]));
         let wanted = Wanted::of(&options, &catalog()).unwrap();
         let current = json!({"proxies": {"vless": {"id": "keep-me", "flow": ""}, "vmess": {"id": "dropped"}}});
         let body = Value::Object(spec_modify(&spec(options), &wanted, &current));
