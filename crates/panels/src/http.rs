@@ -12,6 +12,8 @@ pub(crate) struct Reply {
     pub status: StatusCode,
     /// The whole body.
     pub body: Vec<u8>,
+    /// The `name=value` part of each `Set-Cookie` header (session logins).
+    pub cookies: Vec<String>,
 }
 
 impl Reply {
@@ -36,8 +38,15 @@ impl Reply {
 pub(crate) async fn exchange(request: RequestBuilder, what: &str) -> Result<Reply, PanelError> {
     let response = request.send().await.map_err(|e| transport(what, e))?;
     let status = response.status();
+    let cookies = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(|pair| pair.trim().to_owned()))
+        .filter(|pair| pair.contains('='))
+        .collect();
     let body = response.bytes().await.map_err(|e| transport(what, e))?;
-    Ok(Reply { status, body: body.to_vec() })
+    Ok(Reply { status, body: body.to_vec(), cookies })
 }
 
 /// A transport failure, described without its URL.

@@ -32,7 +32,7 @@ mod types;
 
 pub use bazar_domain::{Choice, PanelCapabilities, PanelCatalog, PanelKind, PlanOptions, UnknownPanelKind};
 pub use error::PanelError;
-pub use kinds::{KINDS, KindSpec, MarzbanClient, RemnawaveClient, capabilities, kind, parse_kind};
+pub use kinds::{KINDS, KindSpec, MarzbanClient, RemnawaveClient, XuiClient, capabilities, kind, parse_kind};
 pub use types::{
     Access, PanelConfig, PanelCredentials, PanelOptions, PanelUser, PanelUserStatus, UserChange, UserSpec,
 };

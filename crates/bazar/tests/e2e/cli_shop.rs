@@ -106,7 +106,7 @@ async fn plans_fit_their_panel(p: Platform) {
         .fails_with("a remnawave panel logs in with token=…; given: username");
     p.run(&["panel", "add", "--name", "x", "--kind", "xui", "--url", &url, "--token", "t"])
         .await
-        .fails_with("unknown VPN panel kind `xui` (known kinds: remnawave, marzban)");
+        .fails_with("unknown VPN panel kind `xui` (known kinds: remnawave, marzban, 3x-ui)");
     let help = p.run(&["panel", "add", "--help"]).await;
     for kind in bazar_panels::KINDS {
         assert!(help.ok().stdout.contains(&format!("{} — {}", kind.name, kind.title)), "{}", help.stdout);

@@ -4,7 +4,7 @@
 
 use crate::helpers;
 
-use bazar_testkit::panels::{FakeMarzban, FakeRemnawave};
+use bazar_testkit::panels::{FakeMarzban, FakeRemnawave, FakeXui};
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
@@ -18,6 +18,7 @@ const TG: i64 = 8801;
 enum Panel {
     Remnawave(FakeRemnawave),
     Marzban(FakeMarzban),
+    Xui(FakeXui),
 }
 
 impl Panel {
@@ -25,24 +26,38 @@ impl Panel {
         match self {
             Panel::Remnawave(p) => p.users(),
             Panel::Marzban(p) => p.users(),
+            // The fake's own client is not a user of ours.
+            Panel::Xui(p) => p
+                .emails()
+                .into_iter()
+                .filter(|e| e != "first-client")
+                .map(|e| {
+                    let mut client = p.client(&e).unwrap().1;
+                    client["username"] = Value::String(e);
+                    client
+                })
+                .collect(),
         }
     }
     fn fail_next(&self, times: usize, status: u16) {
         match self {
             Panel::Remnawave(p) => p.fail_next(times, status),
             Panel::Marzban(p) => p.fail_next(times, status),
+            Panel::Xui(p) => p.fail_next(times, status),
         }
     }
     fn set_used_traffic(&self, username: &str, bytes: u64) {
         match self {
             Panel::Remnawave(p) => p.set_used_traffic(username, bytes),
             Panel::Marzban(p) => p.set_used_traffic(username, bytes),
+            Panel::Xui(p) => p.set_traffic(username, 0, bytes),
         }
     }
     fn set_down(&self, down: bool) {
         match self {
             Panel::Remnawave(p) => p.set_down(down),
             Panel::Marzban(p) => p.set_down(down),
+            Panel::Xui(p) => p.set_down(down),
         }
     }
 }
@@ -75,6 +90,20 @@ async fn shop(p: Platform, panel: Panel) {
                 pass,
             ]
         }
+        Panel::Xui(f) => {
+            let (user, pass) = f.admin_credentials();
+            let (user, pass) = (format!("username={user}"), format!("password={pass}"));
+            vec![
+                "--kind".into(),
+                "3x-ui".into(),
+                "--url".into(),
+                f.url(),
+                "--credential".into(),
+                user,
+                "--credential".into(),
+                pass,
+            ]
+        }
     };
     let mut args: Vec<&str> = vec!["panel", "add", "--name", "main", "--default"];
     args.extend(panel_args.iter().map(String::as_str));
@@ -99,23 +128,39 @@ async fn shop(p: Platform, panel: Panel) {
     .collect();
     let squad = match &panel {
         Panel::Remnawave(f) => Some(f.default_squad()),
-        Panel::Marzban(_) => None,
+        Panel::Marzban(_) | Panel::Xui(_) => None,
     };
     // Without the panel options its kind needs, a plan is refused, saying what the panel has.
     let refused = p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await;
     match &panel {
         Panel::Remnawave(_) => refused.fails_with("needs its internal squads: `--option squads=…`"),
         Panel::Marzban(_) => refused.fails_with("`--option inbounds=all` for every one"),
+        Panel::Xui(_) => {
+            refused.fails_with("a plan on a 3x-ui panel needs its inbounds: `--option inbounds=…`, one of them")
+        }
     };
-    match &squad {
-        Some(squad) => plan_args.extend(["--squad".to_owned(), squad.clone()]),
-        None => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
+    if let Panel::Xui(_) = &panel {
+        let all = p
+            .run(&[&plan_args.iter().map(String::as_str).collect::<Vec<_>>()[..], &["--inbounds", "all"]].concat())
+            .await;
+        all.fails_with("`all` is not a choice for inbounds");
+        let ss = p
+            .run(&[&plan_args.iter().map(String::as_str).collect::<Vec<_>>()[..], &["--option", "inbounds=4"]].concat())
+            .await;
+        ss.fails_with("is shadowsocks, which Bazar cannot add clients to yet");
+    }
+    match (&squad, &panel) {
+        (Some(squad), _) => plan_args.extend(["--squad".to_owned(), squad.clone()]),
+        // The empty VMess inbound: the panel's own client is in the first one.
+        (None, Panel::Xui(_)) => plan_args.extend(["--option".to_owned(), "inbounds=2".to_owned()]),
+        (None, _) => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
     }
     p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
     let bad = p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"]).await;
     match &panel {
         Panel::Remnawave(_) => bad.fails_with("internal squad `nope` is not a UUID"),
         Panel::Marzban(_) => bad.fails_with("a marzban panel has no option `squads`; its options: inbounds, flow"),
+        Panel::Xui(_) => bad.fails_with("a 3x-ui panel has no option `squads`; its options: inbounds"),
     };
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
@@ -135,7 +180,7 @@ async fn shop(p: Platform, panel: Panel) {
     let text = summary.text.clone().unwrap();
     assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
     // A device limit is promised only where the panel enforces one (Marzban has none).
-    assert_eq!(text.contains("2 devices"), matches!(panel, Panel::Remnawave(_)), "{text}");
+    assert_eq!(text.contains("2 devices"), !matches!(panel, Panel::Marzban(_)), "{text}");
     let paid = press(&p, TG, &user, &summary, "Pay").await;
     assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
     let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
@@ -219,6 +264,11 @@ async fn remnawave_on_sqlite() {
 #[tokio::test]
 async fn marzban_on_sqlite() {
     shop(Platform::sqlite().await, Panel::Marzban(FakeMarzban::start().await)).await;
+}
+
+#[tokio::test]
+async fn xui_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Xui(FakeXui::start_under("/panelpath").await)).await;
 }
 
 #[tokio::test]

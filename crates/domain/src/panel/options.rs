@@ -65,6 +65,8 @@ pub struct OptionField {
     pub all: bool,
     /// A plan is not sold on the kind until this is chosen.
     pub required: bool,
+    /// At most one value.
+    pub single: bool,
 }
 
 /// What a plan chose for one field.
@@ -259,6 +261,8 @@ impl PlanOptions {
 fn missing(field: &OptionField, kind: &PanelKind, available: String) -> OptionsError {
     let how = if field.all {
         format!("`--option {}=all` for every one, or a comma-separated list", field.key)
+    } else if field.single {
+        format!("`--option {}=…`, one of them", field.key)
     } else {
         format!("`--option {}=…`, a comma-separated list", field.key)
     };
@@ -293,6 +297,9 @@ impl OptionField {
             if !out.contains(&normal) {
                 out.push(normal);
             }
+        }
+        if self.single && out.len() > 1 {
+            return Err(OptionsError::OnlyOne { field: self.key.into(), singular: self.singular.into() });
         }
         Ok(Choice::Values(out))
     }
@@ -417,6 +424,14 @@ pub enum OptionsError {
         /// What they are called.
         plural: String,
     },
+    /// Several values where one is chosen.
+    #[error("choose one {singular}, not several")]
+    OnlyOne {
+        /// Its key.
+        field: String,
+        /// What one is called.
+        singular: String,
+    },
     /// The panel has nothing for a required field.
     #[error("the panel has no {plural}, so nothing can be sold on it")]
     CatalogEmpty {
@@ -455,6 +470,7 @@ impl OptionsError {
             | Self::Unusable { field, .. }
             | Self::BadValue { field, .. }
             | Self::NotAll { field, .. }
+            | Self::OnlyOne { field, .. }
             | Self::CatalogEmpty { field, .. }
             | Self::UnknownField { field, .. } => Some(field),
             Self::NoSuchOption(field) => Some(field),

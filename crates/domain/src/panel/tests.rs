@@ -15,6 +15,7 @@ const SQUADS: OptionField = OptionField {
     shape: ValueShape::Uuid,
     all: false,
     required: true,
+    single: false,
 };
 const INBOUNDS: OptionField = OptionField {
     key: "inbounds",
@@ -25,6 +26,7 @@ const INBOUNDS: OptionField = OptionField {
     shape: ValueShape::Text,
     all: true,
     required: true,
+    single: false,
 };
 
 fn squads_kind() -> PanelKind {
@@ -79,6 +81,9 @@ fn a_required_field_must_name_real_values_that_serve() {
     let bad = check("squads", "nope", SQUADS).unwrap_err();
     assert_eq!(bad.to_string(), "internal squad `nope` is not a UUID");
     assert_eq!(check("squads", "all", SQUADS).unwrap_err().field(), Some("squads"), "all is refused where not allowed");
+    let one = OptionField { single: true, ..SQUADS };
+    let two = format!("{SQUAD},{EMPTY}");
+    assert_eq!(check("squads", &two, one).unwrap_err().to_string(), "choose one internal squad, not several");
 }
 
 #[test]

@@ -12,9 +12,11 @@
 
 mod marzban;
 mod remnawave;
+mod xui;
 
 pub use marzban::MarzbanClient;
 pub use remnawave::RemnawaveClient;
+pub use xui::XuiClient;
 
 use crate::{PanelError, PanelOptions, VpnPanel};
 use bazar_domain::{
@@ -45,7 +47,7 @@ pub struct KindSpec {
 }
 
 /// Every kind, in the order help texts list them. Adding a kind: one line here.
-pub const KINDS: &[&KindSpec] = &[&remnawave::SPEC, &marzban::SPEC];
+pub const KINDS: &[&KindSpec] = &[&remnawave::SPEC, &marzban::SPEC, &xui::SPEC];
 
 impl KindSpec {
     /// The kind as the domain names it.
@@ -163,7 +165,7 @@ mod tests {
         }
         assert_eq!(kind(&PanelKind::named("marzban")).unwrap().title, marzban::SPEC.title);
         let unknown = parse_kind("xui").unwrap_err().to_string();
-        assert_eq!(unknown, "unknown VPN panel kind `xui` (known kinds: remnawave, marzban)");
+        assert_eq!(unknown, "unknown VPN panel kind `xui` (known kinds: remnawave, marzban, 3x-ui)");
         assert!(!capabilities(&PanelKind::named("future")).device_limit, "an unknown kind promises nothing");
     }
 

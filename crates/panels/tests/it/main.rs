@@ -5,3 +5,4 @@ mod connect;
 mod marzban;
 mod marzban_contract;
 mod remnawave;
+mod xui;

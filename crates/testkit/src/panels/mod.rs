@@ -5,6 +5,9 @@
 //!   envelopes, users under `/api/users`, the reverse-proxy header check.
 //! * [`FakeMarzban`] — Marzban 0.8.4: admin login and expiring tokens, users
 //!   under `/api/user/{username}`, relative subscription links.
+//! * [`FakeXui`] — 3x-ui up to v3.0: a session cookie (404 without one),
+//!   clients inside inbounds with `settings` as a JSON string, the
+//!   subscription server on `{subPath}{subId}`.
 //!
 //! * [`RealMarzban`] — not a fake: the real Marzban 0.8.4 from the panel
 //!   kit, for contract tests that run the same scenario against the fake
@@ -21,8 +24,10 @@ pub(crate) mod common;
 mod marzban;
 pub mod real;
 mod remnawave;
+mod xui;
 
 pub use common::PanelRequest;
 pub use marzban::FakeMarzban;
 pub use real::{RealMarzban, marzban_bearer};
 pub use remnawave::{FakeRemnawave, RemnawaveVersion};
+pub use xui::FakeXui;

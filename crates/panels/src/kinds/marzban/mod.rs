@@ -22,6 +22,7 @@ pub(super) const INBOUNDS: OptionField = OptionField {
     shape: ValueShape::Text,
     all: true,
     required: true,
+    single: false,
 };
 
 /// The VLESS flow a plan's users get (XTLS Vision); none by default.
@@ -34,6 +35,7 @@ pub(super) const FLOW: OptionField = OptionField {
     shape: ValueShape::Text,
     all: false,
     required: false,
+    single: false,
 };
 
 /// The one flow Xray's VLESS offers.

@@ -24,6 +24,7 @@ pub(super) const SQUADS: OptionField = OptionField {
     shape: ValueShape::Uuid,
     all: false,
     required: true,
+    single: false,
 };
 
 pub(super) const SPEC: KindSpec = KindSpec {

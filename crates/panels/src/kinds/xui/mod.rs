@@ -1,0 +1,57 @@
+//! 3x-ui (MHSanaei/3x-ui up to v3.0, and alireza0/x-ui's same handlers):
+//! an admin login kept as a session cookie, clients inside inbounds.
+
+mod client;
+mod wire;
+
+pub use client::XuiClient;
+
+use super::KindSpec;
+use super::fields::{LOGIN_SET, PASSWORD, USERNAME, value};
+use crate::{PanelError, PanelOptions, VpnPanel};
+use bazar_domain::{Labels, OptionField, PanelCapabilities, PanelCredentials, ValueShape};
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+
+/// The inbound a plan's users are clients of, by its id in the panel. One:
+/// a 3x-ui client lives in one inbound, its email is unique across the
+/// panel, and its traffic allowance is counted per client — a user spread
+/// over two inbounds would get the allowance twice.
+pub(super) const INBOUNDS: OptionField = OptionField {
+    key: "inbounds",
+    singular: "inbound",
+    plural: "inbounds",
+    labels: Labels { en: "Inbound", fa: "اینباند", ru: "Инбаунд" },
+    help: "the id of the inbound the plan's users are added to (one; see `bazar panel options`)",
+    shape: ValueShape::Text,
+    all: false,
+    required: true,
+    single: true,
+};
+
+pub(super) const SPEC: KindSpec = KindSpec {
+    name: "3x-ui",
+    title: "3x-ui up to v3.0 (and x-ui)",
+    url_help: "the panel's address with its web base path, e.g. https://panel.example.com:2053/secretpath",
+    credentials: &[LOGIN_SET],
+    options: &[INBOUNDS],
+    capabilities: PanelCapabilities {
+        // `limitIp`: the panel counts a client's simultaneous IPs.
+        device_limit: true,
+        reset_link: true,
+        traffic_reset: true,
+        start_on_first_use: true,
+    },
+    connect,
+};
+
+fn connect(
+    base_url: &str,
+    credentials: &PanelCredentials,
+    http: reqwest::Client,
+    options: PanelOptions,
+) -> Result<Arc<dyn VpnPanel>, PanelError> {
+    let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
+    let client = XuiClient::new(base_url, &username, value(credentials, &PASSWORD).clone(), http)?;
+    Ok(Arc::new(client.with_timeout(options.timeout)))
+}
