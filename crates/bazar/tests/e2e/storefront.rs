@@ -4,7 +4,7 @@
 
 use crate::helpers;
 
-use bazar_testkit::panels::{FakeMarzban, FakeRemnawave, FakeXui};
+use bazar_testkit::panels::{FakeMarzban, FakeMarzneshin, FakePasarGuard, FakeRemnawave, FakeXui};
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
@@ -19,6 +19,8 @@ enum Panel {
     Remnawave(FakeRemnawave),
     Marzban(FakeMarzban),
     Xui(FakeXui),
+    PasarGuard(FakePasarGuard),
+    Marzneshin(FakeMarzneshin),
 }
 
 impl Panel {
@@ -26,6 +28,8 @@ impl Panel {
         match self {
             Panel::Remnawave(p) => p.users(),
             Panel::Marzban(p) => p.users(),
+            Panel::PasarGuard(p) => p.users(),
+            Panel::Marzneshin(p) => p.users(),
             // The fake's own client is not a user of ours.
             Panel::Xui(p) => p
                 .emails()
@@ -44,6 +48,8 @@ impl Panel {
             Panel::Remnawave(p) => p.fail_next(times, status),
             Panel::Marzban(p) => p.fail_next(times, status),
             Panel::Xui(p) => p.fail_next(times, status),
+            Panel::PasarGuard(p) => p.fail_next(times, status),
+            Panel::Marzneshin(p) => p.fail_next(times, status),
         }
     }
     fn set_used_traffic(&self, username: &str, bytes: u64) {
@@ -51,6 +57,8 @@ impl Panel {
             Panel::Remnawave(p) => p.set_used_traffic(username, bytes),
             Panel::Marzban(p) => p.set_used_traffic(username, bytes),
             Panel::Xui(p) => p.set_traffic(username, 0, bytes),
+            Panel::PasarGuard(p) => p.set_used_traffic(username, bytes),
+            Panel::Marzneshin(p) => p.set_used_traffic(username, bytes),
         }
     }
     fn set_down(&self, down: bool) {
@@ -58,6 +66,8 @@ impl Panel {
             Panel::Remnawave(p) => p.set_down(down),
             Panel::Marzban(p) => p.set_down(down),
             Panel::Xui(p) => p.set_down(down),
+            Panel::PasarGuard(p) => p.set_down(down),
+            Panel::Marzneshin(p) => p.set_down(down),
         }
     }
 }
@@ -89,6 +99,16 @@ async fn shop(p: Platform, panel: Panel) {
                 "--password".into(),
                 pass,
             ]
+        }
+        Panel::Marzneshin(f) => {
+            let (user, pass) = f.admin_credentials();
+            let kind = ["--kind".to_owned(), "marzneshin".to_owned(), "--url".to_owned(), f.url()];
+            [kind, ["--username".to_owned(), user, "--password".to_owned(), pass]].concat()
+        }
+        Panel::PasarGuard(f) => {
+            let (user, pass) = f.admin_credentials();
+            let kind = ["--kind".to_owned(), "pasarguard".to_owned(), "--url".to_owned(), f.url()];
+            [kind, ["--username".to_owned(), user, "--password".to_owned(), pass]].concat()
         }
         Panel::Xui(f) => {
             let (user, pass) = f.admin_credentials();
@@ -128,7 +148,7 @@ async fn shop(p: Platform, panel: Panel) {
     .collect();
     let squad = match &panel {
         Panel::Remnawave(f) => Some(f.default_squad()),
-        Panel::Marzban(_) | Panel::Xui(_) => None,
+        Panel::Marzban(_) | Panel::Xui(_) | Panel::PasarGuard(_) | Panel::Marzneshin(_) => None,
     };
     // Without the panel options its kind needs, a plan is refused, saying what the panel has.
     let refused = p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await;
@@ -137,6 +157,12 @@ async fn shop(p: Platform, panel: Panel) {
         Panel::Marzban(_) => refused.fails_with("`--option inbounds=all` for every one"),
         Panel::Xui(_) => {
             refused.fails_with("a plan on a 3x-ui panel needs its inbounds: `--option inbounds=…`, one of them")
+        }
+        Panel::PasarGuard(_) => {
+            refused.fails_with("a plan on a pasarguard panel needs its groups: `--option groups=all`")
+        }
+        Panel::Marzneshin(_) => {
+            refused.fails_with("a plan on a marzneshin panel needs its services: `--option services=all`")
         }
     };
     if let Panel::Xui(_) = &panel {
@@ -153,6 +179,8 @@ async fn shop(p: Platform, panel: Panel) {
         (Some(squad), _) => plan_args.extend(["--squad".to_owned(), squad.clone()]),
         // The empty VMess inbound: the panel's own client is in the first one.
         (None, Panel::Xui(_)) => plan_args.extend(["--option".to_owned(), "inbounds=2".to_owned()]),
+        (None, Panel::PasarGuard(_)) => plan_args.extend(["--option".to_owned(), "groups=all".to_owned()]),
+        (None, Panel::Marzneshin(_)) => plan_args.extend(["--option".to_owned(), "services=1".to_owned()]),
         (None, _) => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
     }
     p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
@@ -161,6 +189,8 @@ async fn shop(p: Platform, panel: Panel) {
         Panel::Remnawave(_) => bad.fails_with("internal squad `nope` is not a UUID"),
         Panel::Marzban(_) => bad.fails_with("a marzban panel has no option `squads`; its options: inbounds, flow"),
         Panel::Xui(_) => bad.fails_with("a 3x-ui panel has no option `squads`; its options: inbounds"),
+        Panel::PasarGuard(_) => bad.fails_with("a pasarguard panel has no option `squads`; its options: groups"),
+        Panel::Marzneshin(_) => bad.fails_with("a marzneshin panel has no option `squads`; its options: services"),
     };
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
@@ -180,7 +210,7 @@ async fn shop(p: Platform, panel: Panel) {
     let text = summary.text.clone().unwrap();
     assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
     // A device limit is promised only where the panel enforces one (Marzban has none).
-    assert_eq!(text.contains("2 devices"), !matches!(panel, Panel::Marzban(_)), "{text}");
+    assert_eq!(text.contains("2 devices"), !matches!(panel, Panel::Marzban(_) | Panel::Marzneshin(_)), "{text}");
     let paid = press(&p, TG, &user, &summary, "Pay").await;
     assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
     let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
@@ -264,6 +294,16 @@ async fn remnawave_on_sqlite() {
 #[tokio::test]
 async fn marzban_on_sqlite() {
     shop(Platform::sqlite().await, Panel::Marzban(FakeMarzban::start().await)).await;
+}
+
+#[tokio::test]
+async fn pasarguard_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::PasarGuard(FakePasarGuard::start().await)).await;
+}
+
+#[tokio::test]
+async fn marzneshin_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Marzneshin(FakeMarzneshin::start().await)).await;
 }
 
 #[tokio::test]

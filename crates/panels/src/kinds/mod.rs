@@ -11,6 +11,8 @@
 //! [`KINDS`], its fake and its contract tests.
 
 mod marzban;
+pub(crate) mod marzneshin;
+pub(crate) mod pasarguard;
 mod remnawave;
 mod xui;
 
@@ -47,7 +49,7 @@ pub struct KindSpec {
 }
 
 /// Every kind, in the order help texts list them. Adding a kind: one line here.
-pub const KINDS: &[&KindSpec] = &[&remnawave::SPEC, &marzban::SPEC, &xui::SPEC];
+pub const KINDS: &[&KindSpec] = &[&remnawave::SPEC, &marzban::SPEC, &pasarguard::SPEC, &marzneshin::SPEC, &xui::SPEC];
 
 impl KindSpec {
     /// The kind as the domain names it.
@@ -165,7 +167,10 @@ mod tests {
         }
         assert_eq!(kind(&PanelKind::named("marzban")).unwrap().title, marzban::SPEC.title);
         let unknown = parse_kind("xui").unwrap_err().to_string();
-        assert_eq!(unknown, "unknown VPN panel kind `xui` (known kinds: remnawave, marzban, 3x-ui)");
+        assert_eq!(
+            unknown,
+            "unknown VPN panel kind `xui` (known kinds: remnawave, marzban, pasarguard, marzneshin, 3x-ui)"
+        );
         assert!(!capabilities(&PanelKind::named("future")).device_limit, "an unknown kind promises nothing");
     }
 

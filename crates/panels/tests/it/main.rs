@@ -4,5 +4,7 @@
 mod connect;
 mod marzban;
 mod marzban_contract;
+mod marzneshin;
+mod pasarguard_contract;
 mod remnawave;
 mod xui;

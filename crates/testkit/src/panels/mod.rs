@@ -5,6 +5,10 @@
 //!   envelopes, users under `/api/users`, the reverse-proxy header check.
 //! * [`FakeMarzban`] — Marzban 0.8.4: admin login and expiring tokens, users
 //!   under `/api/user/{username}`, relative subscription links.
+//! * [`FakePasarGuard`] — PasarGuard 5.2: Marzban's users API with inbounds
+//!   through `group_ids`, 201/204 answers, ISO expiry in answers.
+//! * [`FakeMarzneshin`] — Marzneshin: `/api/users` with services, an expiry
+//!   strategy repeated on every PUT, enable/disable routes.
 //! * [`FakeXui`] — 3x-ui up to v3.0: a session cookie (404 without one),
 //!   clients inside inbounds with `settings` as a JSON string, the
 //!   subscription server on `{subPath}{subId}`.
@@ -22,12 +26,16 @@
 
 pub(crate) mod common;
 mod marzban;
+mod marzneshin;
+mod pasarguard;
 pub mod real;
 mod remnawave;
 mod xui;
 
 pub use common::PanelRequest;
 pub use marzban::FakeMarzban;
-pub use real::{RealMarzban, marzban_bearer};
+pub use marzneshin::FakeMarzneshin;
+pub use pasarguard::FakePasarGuard;
+pub use real::{RealMarzban, RealPasarGuard, marzban_bearer, marzneshin_bearer};
 pub use remnawave::{FakeRemnawave, RemnawaveVersion};
 pub use xui::FakeXui;

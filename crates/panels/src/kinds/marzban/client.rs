@@ -25,13 +25,16 @@
 
 use super::{FLOW, INBOUNDS, VISION};
 use crate::http::{Reply, absolute_link, as_i64, as_u64, endpoint, exchange, parse_base, status_error};
+use crate::kinds::marzneshin::wire as marzneshin;
+use crate::kinds::pasarguard::wire as pasarguard;
+use crate::time::parse_rfc3339;
 use crate::{
     Access, PanelCatalog, PanelError, PanelKind, PanelOptions, PanelUser, PanelUserStatus, PlanOptions, UserChange,
     UserSpec, VpnPanel,
 };
 use bazar_domain::{CatalogEntry, Choice};
 use futures::future::BoxFuture;
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value};
@@ -47,12 +50,54 @@ pub struct MarzbanClient {
     base: Url,
     auth: Auth,
     timeout: Duration,
+    dialect: Dialect,
+}
+
+/// Which of the two panels sharing this API is on the other end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    /// Marzban 0.8: `proxies` and `inbounds` per user.
+    Marzban,
+    /// PasarGuard: inbounds through `group_ids`, `hwid_limit`, ISO expiry
+    /// in answers ([`crate::kinds::pasarguard::wire`]).
+    PasarGuard,
+    /// Marzneshin: `/api/users`, `service_ids`, an expiry strategy,
+    /// enable/disable routes ([`crate::kinds::marzneshin::wire`]).
+    Marzneshin,
+}
+
+impl Dialect {
+    /// For log lines.
+    fn label(self) -> &'static str {
+        match self {
+            Self::Marzban => "marzban",
+            Self::PasarGuard => "pasarguard",
+            Self::Marzneshin => "marzneshin",
+        }
+    }
+
+    /// Where the admin logs in.
+    fn token_path(self) -> [&'static str; 3] {
+        match self {
+            Self::Marzneshin => ["api", "admins", "token"],
+            _ => ["api", "admin", "token"],
+        }
+    }
+
+    /// The users collection: `/api/user/{name}` or `/api/users/{name}`.
+    fn users(self) -> &'static str {
+        match self {
+            Self::Marzneshin => "users",
+            _ => "user",
+        }
+    }
 }
 
 #[derive(Debug)]
 enum Auth {
-    /// A ready-made access token; it cannot be renewed.
-    Static(HeaderValue),
+    /// A ready-made credential header (`Authorization: Bearer …`, or
+    /// PasarGuard's `X-Api-Key`); it cannot be renewed.
+    Static(HeaderName, HeaderValue),
     /// Admin credentials, and the current `Bearer …` header once logged in.
     /// The lock is held across a login so concurrent calls wait for one
     /// login instead of each starting their own.
@@ -69,14 +114,51 @@ impl MarzbanClient {
         http: reqwest::Client,
     ) -> Result<Self, PanelError> {
         let auth = Auth::Login { username: username.to_owned(), password, bearer: Mutex::new(None) };
-        Ok(Self { http, base: parse_base(base_url)?, auth, timeout: PanelOptions::default().timeout })
+        Ok(Self {
+            http,
+            base: parse_base(base_url)?,
+            auth,
+            timeout: PanelOptions::default().timeout,
+            dialect: Dialect::Marzban,
+        })
     }
 
     /// A client that uses an access token obtained elsewhere (e.g. a
     /// long-lived one); a 401 is then final.
     pub fn with_token(base_url: &str, token: &SecretString, http: reqwest::Client) -> Result<Self, PanelError> {
-        let auth = Auth::Static(bearer_header(token.expose_secret().trim())?);
-        Ok(Self { http, base: parse_base(base_url)?, auth, timeout: PanelOptions::default().timeout })
+        let auth = Auth::Static(AUTHORIZATION, bearer_header(token.expose_secret().trim())?);
+        Ok(Self {
+            http,
+            base: parse_base(base_url)?,
+            auth,
+            timeout: PanelOptions::default().timeout,
+            dialect: Dialect::Marzban,
+        })
+    }
+
+    /// A PasarGuard client that sends an API key as `X-Api-Key` (5.1+).
+    pub fn with_api_key(base_url: &str, key: &SecretString, http: reqwest::Client) -> Result<Self, PanelError> {
+        let mut header = HeaderValue::from_str(key.expose_secret().trim())
+            .map_err(|_| PanelError::Rejected("the API key contains characters not allowed in a header".into()))?;
+        header.set_sensitive(true);
+        let auth = Auth::Static(HeaderName::from_static("x-api-key"), header);
+        Ok(Self::with_auth(base_url, auth, http)?.in_dialect(Dialect::PasarGuard))
+    }
+
+    fn with_auth(base_url: &str, auth: Auth, http: reqwest::Client) -> Result<Self, PanelError> {
+        Ok(Self {
+            http,
+            base: parse_base(base_url)?,
+            auth,
+            timeout: PanelOptions::default().timeout,
+            dialect: Dialect::Marzban,
+        })
+    }
+
+    /// This client speaking `dialect`.
+    pub(crate) fn in_dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
     }
 
     /// Replaces the per-request timeout.
@@ -88,7 +170,7 @@ impl MarzbanClient {
     /// The `Authorization` header to use now, logging in if there is none.
     async fn bearer(&self) -> Result<HeaderValue, PanelError> {
         match &self.auth {
-            Auth::Static(header) => Ok(header.clone()),
+            Auth::Static(_, header) => Ok(header.clone()),
             Auth::Login { username, password, bearer } => {
                 let mut current = bearer.lock().await;
                 if let Some(header) = current.as_ref() {
@@ -105,7 +187,7 @@ impl MarzbanClient {
     /// replaced it. Returns whether a new login can be tried.
     async fn forget(&self, used: &HeaderValue) -> bool {
         match &self.auth {
-            Auth::Static(_) => false,
+            Auth::Static(..) => false,
             Auth::Login { bearer, .. } => {
                 let mut current = bearer.lock().await;
                 if current.as_ref() == Some(used) {
@@ -121,7 +203,7 @@ impl MarzbanClient {
         let form = [("grant_type", "password"), ("username", username), ("password", password.expose_secret())];
         let request = self
             .http
-            .post(endpoint(&self.base, &["api", "admin", "token"]))
+            .post(endpoint(&self.base, &self.dialect.token_path()))
             .timeout(self.timeout)
             .header(ACCEPT, "application/json")
             .form(&form);
@@ -135,9 +217,17 @@ impl MarzbanClient {
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: the answer has no `access_token`")))?;
-        tracing::info!(panel = "marzban", "logged in to the panel");
+        tracing::info!(panel = self.dialect.label(), "logged in to the panel");
         bearer_header(token)
             .map_err(|_| PanelError::Protocol(format!("{WHAT}: the access token is not a valid header")))
+    }
+
+    /// The header the credential travels in.
+    fn auth_header(&self) -> HeaderName {
+        match &self.auth {
+            Auth::Static(name, _) => name.clone(),
+            Auth::Login { .. } => AUTHORIZATION,
+        }
     }
 
     /// Sends one authenticated request; on 401, logs in again and repeats it once.
@@ -156,14 +246,14 @@ impl MarzbanClient {
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(self.timeout)
-                .header(AUTHORIZATION, bearer.clone())
+                .header(self.auth_header(), bearer.clone())
                 .header(ACCEPT, "application/json");
             if let Some(body) = body {
                 request = request.json(body);
             }
             let reply = exchange(request, what).await?;
             if reply.status == StatusCode::UNAUTHORIZED && !retried && self.forget(&bearer).await {
-                tracing::info!(panel = "marzban", "access token refused (expired?); logging in again");
+                tracing::info!(panel = self.dialect.label(), "access token refused (expired?); logging in again");
                 retried = true;
                 bearer = self.bearer().await?;
                 continue;
@@ -187,16 +277,22 @@ impl MarzbanClient {
     fn parse_user(&self, user: &Value, what: &str) -> Result<PanelUser, PanelError> {
         let bad = |field: &str| PanelError::Protocol(format!("{what}: the user has no valid `{field}`"));
         let username = user.get("username").and_then(Value::as_str).ok_or_else(|| bad("username"))?;
-        let status = match user.get("status").and_then(Value::as_str) {
-            // on_hold: created, not yet connected; its clock starts on first use.
-            Some("active" | "on_hold") => PanelUserStatus::Active,
-            Some("disabled") => PanelUserStatus::Disabled,
-            Some("limited") => PanelUserStatus::Limited,
-            Some("expired") => PanelUserStatus::Expired,
-            _ => return Err(bad("status")),
+        let status = match (self.dialect, user.get("status").and_then(Value::as_str)) {
+            (Dialect::Marzneshin, _) => marzneshin::status(user).ok_or_else(|| bad("enabled"))?,
+            (_, status) => match status {
+                // on_hold: created, not yet connected; its clock starts on first use.
+                Some("active" | "on_hold") => PanelUserStatus::Active,
+                Some("disabled") => PanelUserStatus::Disabled,
+                Some("limited") => PanelUserStatus::Limited,
+                Some("expired") => PanelUserStatus::Expired,
+                _ => return Err(bad("status")),
+            },
         };
+        // Marzban answers unix seconds; PasarGuard an ISO string.
         let expire = match user.get("expire") {
+            _ if self.dialect == Dialect::Marzneshin => marzneshin::expire_at(user),
             None | Some(Value::Null) => None,
+            Some(Value::String(text)) if text.contains('T') => Some(parse_rfc3339(text).ok_or_else(|| bad("expire"))?),
             Some(value) => Some(as_i64(value).ok_or_else(|| bad("expire"))?),
         };
         let data_limit = match user.get("data_limit") {
@@ -213,14 +309,18 @@ impl MarzbanClient {
             used_traffic_bytes: user.get("used_traffic").and_then(as_u64).unwrap_or(0),
             subscription_url: absolute_link(&self.base, link, what)?,
             note: user.get("note").and_then(Value::as_str).map(str::to_owned),
-            access: access(user),
+            access: match self.dialect {
+                Dialect::Marzban => access(user),
+                Dialect::PasarGuard => pasarguard::access(user),
+                Dialect::Marzneshin => marzneshin::access(user),
+            },
         })
     }
 
     /// The raw user object, or `None` when the panel has no such user.
     async fn fetch(&self, username: &str) -> Result<Option<Value>, PanelError> {
         const WHAT: &str = "look up user";
-        let reply = self.call(Method::GET, &["api", "user", username], None, WHAT).await?;
+        let reply = self.call(Method::GET, &["api", self.dialect.users(), username], None, WHAT).await?;
         if is_user_missing(&reply) {
             return Ok(None);
         }
@@ -229,7 +329,8 @@ impl MarzbanClient {
 
     /// `PUT /api/user/{username}` and the resulting user.
     async fn modify(&self, username: &str, body: Map<String, Value>, what: &str) -> Result<PanelUser, PanelError> {
-        let reply = self.call(Method::PUT, &["api", "user", username], Some(&Value::Object(body)), what).await?;
+        let reply =
+            self.call(Method::PUT, &["api", self.dialect.users(), username], Some(&Value::Object(body)), what).await?;
         if is_user_missing(&reply) {
             return Err(missing(username));
         }
@@ -262,17 +363,44 @@ impl MarzbanClient {
         Ok(PanelCatalog([(INBOUNDS.key.to_owned(), inbounds), (FLOW.key.to_owned(), flows)].into()))
     }
 
+    /// `GET /api/groups` (PasarGuard): every group, by id.
+    async fn groups(&self) -> Result<PanelCatalog, PanelError> {
+        const WHAT: &str = "list groups";
+        let reply = self.call(Method::GET, &["api", "groups"], None, WHAT).await?;
+        if !reply.status.is_success() {
+            return Err(failure(&reply, WHAT));
+        }
+        pasarguard::catalog(&reply.success_json(WHAT)?, WHAT)
+    }
+
+    /// `GET /api/services` (Marzneshin): every service, by id.
+    async fn services(&self) -> Result<PanelCatalog, PanelError> {
+        const WHAT: &str = "list services";
+        let reply = self.call(Method::GET, &["api", "services"], None, WHAT).await?;
+        if !reply.status.is_success() {
+            return Err(failure(&reply, WHAT));
+        }
+        marzneshin::catalog(&reply.success_json(WHAT)?, WHAT)
+    }
+
     async fn ensure(&self, spec: &UserSpec) -> Result<PanelUser, PanelError> {
         let existing = self.fetch(&spec.username).await?;
-        let wanted = Wanted::of(&spec.options, &self.inbounds().await?)?;
+        let wanted = match self.dialect {
+            Dialect::Marzban => Wanted::Inbounds(InboundsWanted::of(&spec.options, &self.inbounds().await?)?),
+            Dialect::PasarGuard => Wanted::Groups(pasarguard::chosen_groups(&spec.options, &self.groups().await?)?),
+            Dialect::Marzneshin => {
+                Wanted::Services(marzneshin::chosen_services(&spec.options, &self.services().await?)?)
+            }
+        };
         if let Some(current) = existing {
             return self.adopt(spec, &wanted, &current).await;
         }
         const WHAT: &str = "create user";
-        let reply = self.call(Method::POST, &["api", "user"], Some(&create_body(spec, &wanted)), WHAT).await?;
+        let reply =
+            self.call(Method::POST, &["api", self.dialect.users()], Some(&create_body(spec, &wanted)?), WHAT).await?;
         if reply.status.is_success() {
             let user = self.parse_user(&Self::user_json(&reply, WHAT)?, WHAT)?;
-            tracing::info!(panel = "marzban", username = %spec.username, "VPN user created");
+            tracing::info!(panel = self.dialect.label(), username = %spec.username, "VPN user created");
             return Ok(user);
         }
         if reply.status != StatusCode::CONFLICT {
@@ -290,23 +418,29 @@ impl MarzbanClient {
     /// it is ours; anyone else's is left as it is.
     async fn adopt(&self, spec: &UserSpec, wanted: &Wanted, current: &Value) -> Result<PanelUser, PanelError> {
         if !spec.owns(current.get("note").and_then(Value::as_str)) {
-            tracing::warn!(panel = "marzban", username = %spec.username, "a user with our name belongs to someone else; not touched");
+            tracing::warn!(panel = self.dialect.label(), username = %spec.username, "a user with our name belongs to someone else; not touched");
             return Err(PanelError::Foreign(spec.username.clone()));
         }
-        let user = self.modify(&spec.username, spec_modify(spec, wanted, current), "update existing user").await?;
-        tracing::info!(panel = "marzban", username = %spec.username, "VPN user existed; brought in line with the order");
+        let user = self.modify(&spec.username, spec_modify(spec, wanted, current)?, "update existing user").await?;
+        tracing::info!(panel = self.dialect.label(), username = %spec.username, "VPN user existed; brought in line with the order");
         Ok(user)
     }
 
     async fn update(&self, username: &str, change: &UserChange) -> Result<PanelUser, PanelError> {
         const WHAT: &str = "update user";
         let current = self.fetch(username).await?.ok_or_else(|| missing(username))?;
+        if self.dialect == Dialect::Marzneshin {
+            return self.update_marzneshin(username, change, current).await;
+        }
         let mut body = Map::new();
         if let Some(expire_at) = change.expire_at {
             body.insert("expire".into(), expire(expire_at).into());
         }
         if let Some(limit) = change.traffic_limit_bytes {
             body.insert("data_limit".into(), limit.unwrap_or(0).into());
+        }
+        if let (Some(devices), Dialect::PasarGuard) = (change.device_limit, self.dialect) {
+            body.insert("hwid_limit".into(), devices.map_or(Value::Null, Value::from));
         }
         // Only an administrative disable is undone by "enable": sending
         // `active` to an expired or limited user would mark it usable until
@@ -319,15 +453,52 @@ impl MarzbanClient {
         };
         let user =
             if body.is_empty() { self.parse_user(&current, WHAT)? } else { self.modify(username, body, WHAT).await? };
-        tracing::info!(panel = "marzban", username, status = %user.status, "VPN user updated");
+        tracing::info!(panel = self.dialect.label(), username, status = %user.status, "VPN user updated");
+        Ok(user)
+    }
+
+    /// Marzneshin's update: expiry and allowance by PUT (repeating the name
+    /// and expiry strategy it requires), enabled state by its own routes.
+    async fn update_marzneshin(
+        &self,
+        username: &str,
+        change: &UserChange,
+        current: Value,
+    ) -> Result<PanelUser, PanelError> {
+        const WHAT: &str = "update user";
+        let mut user = self.parse_user(&current, WHAT)?;
+        if change.expire_at.is_some() || change.traffic_limit_bytes.is_some() {
+            let mut body = Map::new();
+            if let Some(expire_at) = change.expire_at {
+                marzneshin::expiry(expire_at, &mut body)?;
+            }
+            if let Some(limit) = change.traffic_limit_bytes {
+                body.insert("data_limit".into(), limit.unwrap_or(0).into());
+            }
+            marzneshin::carry_over(&current, &mut body);
+            user = self.modify(username, body, WHAT).await?;
+        }
+        let route = match change.enabled {
+            Some(false) if user.status != PanelUserStatus::Disabled => Some("disable"),
+            Some(true) if user.status == PanelUserStatus::Disabled => Some("enable"),
+            _ => None,
+        };
+        if let Some(route) = route {
+            let reply = self.call(Method::POST, &["api", "users", username, route], None, WHAT).await?;
+            // 409: already so (a retry after a lost answer).
+            if reply.status != StatusCode::CONFLICT {
+                user = self.parse_user(&Self::user_json(&reply, WHAT)?, WHAT)?;
+            }
+        }
+        tracing::info!(panel = self.dialect.label(), username, status = %user.status, "VPN user updated");
         Ok(user)
     }
 
     async fn delete(&self, username: &str) -> Result<(), PanelError> {
         const WHAT: &str = "delete user";
-        let reply = self.call(Method::DELETE, &["api", "user", username], None, WHAT).await?;
+        let reply = self.call(Method::DELETE, &["api", self.dialect.users(), username], None, WHAT).await?;
         if reply.status.is_success() || is_user_missing(&reply) {
-            tracing::info!(panel = "marzban", username, "VPN user deleted");
+            tracing::info!(panel = self.dialect.label(), username, "VPN user deleted");
             return Ok(());
         }
         Err(failure(&reply, WHAT))
@@ -335,12 +506,12 @@ impl MarzbanClient {
 
     async fn reset(&self, username: &str) -> Result<PanelUser, PanelError> {
         const WHAT: &str = "revoke subscription";
-        let reply = self.call(Method::POST, &["api", "user", username, "revoke_sub"], None, WHAT).await?;
+        let reply = self.call(Method::POST, &["api", self.dialect.users(), username, "revoke_sub"], None, WHAT).await?;
         if is_user_missing(&reply) {
             return Err(missing(username));
         }
         let user = self.parse_user(&Self::user_json(&reply, WHAT)?, WHAT)?;
-        tracing::info!(panel = "marzban", username, "VPN subscription link revoked");
+        tracing::info!(panel = self.dialect.label(), username, "VPN subscription link revoked");
         Ok(user)
     }
 }
@@ -423,8 +594,18 @@ fn access(user: &Value) -> Access {
     }
 }
 
+/// What a plan asks of the panel, resolved against what it has.
+enum Wanted {
+    /// Marzban: proxies and inbounds.
+    Inbounds(InboundsWanted),
+    /// PasarGuard: group ids.
+    Groups(Vec<i64>),
+    /// Marzneshin: service ids.
+    Services(Vec<i64>),
+}
+
 /// What a plan asks of Marzban, resolved against the panel's inbounds.
-struct Wanted {
+struct InboundsWanted {
     /// protocol → the settings the plan imposes (`{}` lets the panel generate ids and passwords).
     proxies: Map<String, Value>,
     /// `inbounds` on create: `{}` for every inbound, else the tags per protocol.
@@ -433,7 +614,7 @@ struct Wanted {
     modify_inbounds: Map<String, Value>,
 }
 
-impl Wanted {
+impl InboundsWanted {
     /// The plan's `inbounds` choice against the panel's inbounds (their
     /// protocols are in the catalog entries' `detail`). Plans impose no proxy
     /// settings: the panel generates ids and passwords itself.
@@ -488,17 +669,28 @@ impl Wanted {
 
 /// `POST /api/user` for a new user: one proxy per protocol of the plan, and
 /// `inbounds` always sent (see the module's note on what omitting it does).
-fn create_body(spec: &UserSpec, wanted: &Wanted) -> Value {
+fn create_body(spec: &UserSpec, wanted: &Wanted) -> Result<Value, PanelError> {
     let mut body = Map::new();
     body.insert("username".into(), spec.username.clone().into());
-    body.insert("proxies".into(), Value::Object(wanted.proxies.clone()));
-    body.insert("inbounds".into(), Value::Object(wanted.create_inbounds.clone()));
-    body.insert("expire".into(), expire(spec.expire_at).into());
+    match wanted {
+        Wanted::Inbounds(wanted) => {
+            body.insert("proxies".into(), Value::Object(wanted.proxies.clone()));
+            body.insert("inbounds".into(), Value::Object(wanted.create_inbounds.clone()));
+        }
+        Wanted::Groups(groups) => pasarguard::user_fields(spec, groups, &mut body),
+        Wanted::Services(services) => {
+            marzneshin::expiry(spec.expire_at, &mut body)?;
+            body.insert("service_ids".into(), services.clone().into());
+        }
+    }
+    if !matches!(wanted, Wanted::Services(_)) {
+        body.insert("expire".into(), expire(spec.expire_at).into());
+        body.insert("status".into(), "active".into());
+    }
     body.insert("data_limit".into(), spec.traffic_limit_bytes.unwrap_or(0).into());
     body.insert("data_limit_reset_strategy".into(), "no_reset".into());
-    body.insert("status".into(), "active".into());
     body.insert("note".into(), spec.marker.clone().into());
-    Value::Object(body)
+    Ok(Value::Object(body))
 }
 
 /// `PUT /api/user/{username}` making an existing user of ours match `spec`.
@@ -512,12 +704,26 @@ fn create_body(spec: &UserSpec, wanted: &Wanted) -> Value {
 /// would silently break every client the customer configured. So each
 /// protocol the user already has is sent with its current settings
 /// (overlaid with what the plan imposes) and only new ones start empty.
-fn spec_modify(spec: &UserSpec, wanted: &Wanted, current: &Value) -> Map<String, Value> {
+fn spec_modify(spec: &UserSpec, wanted: &Wanted, current: &Value) -> Result<Map<String, Value>, PanelError> {
     let mut body = Map::new();
-    body.insert("expire".into(), expire(spec.expire_at).into());
     body.insert("data_limit".into(), spec.traffic_limit_bytes.unwrap_or(0).into());
     body.insert("data_limit_reset_strategy".into(), "no_reset".into());
     body.insert("note".into(), spec.marker.clone().into());
+    let wanted = match wanted {
+        Wanted::Inbounds(wanted) => wanted,
+        Wanted::Groups(groups) => {
+            body.insert("expire".into(), expire(spec.expire_at).into());
+            pasarguard::user_fields(spec, groups, &mut body);
+            return Ok(body);
+        }
+        Wanted::Services(services) => {
+            marzneshin::expiry(spec.expire_at, &mut body)?;
+            body.insert("service_ids".into(), services.clone().into());
+            body.insert("username".into(), spec.username.clone().into());
+            return Ok(body);
+        }
+    };
+    body.insert("expire".into(), expire(spec.expire_at).into());
     let proxies: Map<String, Value> = wanted
         .proxies
         .iter()
@@ -535,12 +741,16 @@ fn spec_modify(spec: &UserSpec, wanted: &Wanted, current: &Value) -> Map<String,
         .collect();
     body.insert("proxies".into(), Value::Object(proxies));
     body.insert("inbounds".into(), Value::Object(wanted.modify_inbounds.clone()));
-    body
+    Ok(body)
 }
 
 impl VpnPanel for MarzbanClient {
     fn kind(&self) -> PanelKind {
-        super::SPEC.kind()
+        match self.dialect {
+            Dialect::Marzban => super::SPEC.kind(),
+            Dialect::PasarGuard => crate::kinds::pasarguard::SPEC.kind(),
+            Dialect::Marzneshin => crate::kinds::marzneshin::SPEC.kind(),
+        }
     }
 
     fn ensure_user<'a>(&'a self, spec: &'a UserSpec) -> BoxFuture<'a, Result<PanelUser, PanelError>> {
@@ -573,7 +783,11 @@ impl VpnPanel for MarzbanClient {
     }
 
     fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>> {
-        Box::pin(self.inbounds())
+        match self.dialect {
+            Dialect::Marzban => Box::pin(self.inbounds()),
+            Dialect::PasarGuard => Box::pin(self.groups()),
+            Dialect::Marzneshin => Box::pin(self.services()),
+        }
     }
 }
 
@@ -613,12 +827,12 @@ mod tests {
 
     #[test]
     fn every_inbound_is_an_explicit_empty_object_on_create_and_the_full_list_on_modify() {
-        let wanted = Wanted::of(&all(), &catalog()).unwrap();
-        let body = create_body(&spec(all()), &wanted);
+        let wanted = Wanted::Inbounds(InboundsWanted::of(&all(), &catalog()).unwrap());
+        let body = create_body(&spec(all()), &wanted).unwrap();
         assert_eq!(body["inbounds"], json!({}), "`{{}}` = every inbound; omitted would be none");
         assert_eq!(body["proxies"], json!({"trojan": {}, "vless": {}, "vmess": {}}));
         assert_eq!(body["note"], "bazar/q7k2ma/7/42");
-        let modify = Value::Object(spec_modify(&spec(all()), &wanted, &json!({})));
+        let modify = Value::Object(spec_modify(&spec(all()), &wanted, &json!({})).unwrap());
         assert_eq!(
             modify["inbounds"],
             json!({"trojan": ["Trojan"], "vless": ["VLESS TCP"], "vmess": ["VMess TCP", "VMess WS"]})
@@ -627,11 +841,11 @@ mod tests {
 
     #[test]
     fn a_plan_without_an_inbound_choice_creates_nothing() {
-        assert!(matches!(Wanted::of(&PlanOptions::default(), &catalog()), Err(PanelError::Rejected(_))));
+        assert!(matches!(InboundsWanted::of(&PlanOptions::default(), &catalog()), Err(PanelError::Rejected(_))));
         let bare = PanelCatalog::default();
-        assert!(matches!(Wanted::of(&all(), &bare), Err(PanelError::Rejected(_))));
+        assert!(matches!(InboundsWanted::of(&all(), &bare), Err(PanelError::Rejected(_))));
         let gone = PlanOptions::default().with(INBOUNDS.key, Choice::Values(vec!["Removed".into()]));
-        assert!(matches!(Wanted::of(&gone, &catalog()), Err(PanelError::Rejected(e)) if e.contains("Removed")));
+        assert!(matches!(InboundsWanted::of(&gone, &catalog()), Err(PanelError::Rejected(e)) if e.contains("Removed")));
     }
 
     #[test]
@@ -639,9 +853,9 @@ mod tests {
         let options = PlanOptions::default()
             .with(INBOUNDS.key, Choice::Values(vec!["VLESS TCP".into(), "Trojan".into()]))
             .with(FLOW.key, Choice::Values(vec![VISION.into()]));
-        let wanted = Wanted::of(&options, &catalog()).unwrap();
+        let wanted = Wanted::Inbounds(InboundsWanted::of(&options, &catalog()).unwrap());
         let current = json!({"proxies": {"vless": {"id": "keep-me", "flow": ""}, "vmess": {"id": "dropped"}}});
-        let body = Value::Object(spec_modify(&spec(options), &wanted, &current));
+        let body = Value::Object(spec_modify(&spec(options), &wanted, &current).unwrap());
         assert_eq!(body["proxies"], json!({"vless": {"id": "keep-me", "flow": "xtls-rprx-vision"}, "trojan": {}}));
         assert_eq!(body["inbounds"], json!({"trojan": ["Trojan"], "vless": ["VLESS TCP"]}));
         assert_eq!(body["data_limit"], 10);

@@ -2,6 +2,7 @@
 
 mod client;
 
+pub(crate) use client::Dialect;
 pub use client::MarzbanClient;
 
 use super::KindSpec;
