@@ -112,17 +112,16 @@ async fn shop(p: Platform, panel: Panel) {
         }
         Panel::Xui(f) => {
             let (user, pass) = f.admin_credentials();
-            let (user, pass) = (format!("username={user}"), format!("password={pass}"));
-            vec![
-                "--kind".into(),
-                "3x-ui".into(),
-                "--url".into(),
-                f.url(),
-                "--credential".into(),
-                user,
-                "--credential".into(),
-                pass,
-            ]
+            let kind = ["--kind".to_owned(), "3x-ui".to_owned(), "--url".to_owned(), f.url()];
+            // v3.1+ takes its API token; older panels an admin login.
+            let credentials = match f.api_token() {
+                Some(token) => vec!["--credential".to_owned(), format!("token={token}")],
+                None => {
+                    let (user, pass) = (format!("username={user}"), format!("password={pass}"));
+                    vec!["--credential".to_owned(), user, "--credential".to_owned(), pass]
+                }
+            };
+            [kind.to_vec(), credentials].concat()
         }
     };
     let mut args: Vec<&str> = vec!["panel", "add", "--name", "main", "--default"];
@@ -304,6 +303,11 @@ async fn pasarguard_on_sqlite() {
 #[tokio::test]
 async fn marzneshin_on_sqlite() {
     shop(Platform::sqlite().await, Panel::Marzneshin(FakeMarzneshin::start().await)).await;
+}
+
+#[tokio::test]
+async fn xui_v3_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Xui(FakeXui::start_v3().await)).await;
 }
 
 #[tokio::test]

@@ -27,8 +27,13 @@ fn config(url: &str, password: &str) -> PanelConfig {
     }
 }
 
+/// The adapter for the fake's generation: a login up to v3.0, its API token from v3.1.
 fn panel(fake: &FakeXui) -> Arc<dyn VpnPanel> {
-    connect(config(&fake.url(), &fake.admin_credentials().1), reqwest::Client::new()).unwrap()
+    let mut config = config(&fake.url(), &fake.admin_credentials().1);
+    if let Some(token) = fake.api_token() {
+        config.credentials = PanelCredentials::token(SecretString::from(token));
+    }
+    connect(config, reqwest::Client::new()).unwrap()
 }
 
 fn spec(username: &str, inbound: &str) -> UserSpec {
@@ -212,4 +217,39 @@ async fn plans_without_a_usable_inbound_create_nothing() {
         matches!(panel.ensure_user(&spec("ss", "4")).await, Err(PanelError::Rejected(t)) if t.contains("shadowsocks"))
     );
     assert!(fake.client("unchosen").is_none() && fake.client("gone").is_none() && fake.client("ss").is_none());
+}
+
+#[tokio::test]
+async fn the_v3_clients_api_keeps_the_same_lifecycle() {
+    let fake = FakeXui::start_v3().await;
+    let panel = panel(&fake);
+    let spec = spec("bzq7k2ma_2_v3ab", "2");
+    let user = panel.ensure_user(&spec).await.unwrap();
+    let (inbound, client) = fake.client("bzq7k2ma_2_v3ab").unwrap();
+    assert_eq!((inbound, client["totalGB"].clone()), (2, json!(50 * GIB)));
+    assert_eq!(client["expiryTime"], json!(spec.expire_at * 1000));
+    assert!(fake.request_log().iter().any(|r| r.path.ends_with("/panel/api/clients/add")), "the clients API");
+    assert_eq!(fake.logins(), 0, "a token needs no login");
+    assert_eq!((user.status, user.expire_at), (PanelUserStatus::Active, Some(spec.expire_at)));
+    assert_eq!(served(&user.subscription_url).await.0, 200);
+    let later = in_days(45);
+    let again = panel.ensure_user(&UserSpec { expire_at: later, ..spec.clone() }).await.unwrap();
+    assert_eq!((again.expire_at, fake.emails().len()), (Some(later), 2), "one client, renewed");
+
+    fake.set_traffic("bzq7k2ma_2_v3ab", 0, 51 * GIB);
+    assert_eq!(panel.get_user("bzq7k2ma_2_v3ab").await.unwrap().unwrap().status, PanelUserStatus::Limited);
+    let disable = UserChange { enabled: Some(false), ..Default::default() };
+    let off = panel.update_user("bzq7k2ma_2_v3ab", &disable).await.unwrap();
+    assert_eq!(off.status, PanelUserStatus::Disabled);
+    let reset = panel.reset_subscription("bzq7k2ma_2_v3ab").await.unwrap();
+    assert_eq!(served(&user.subscription_url).await.0, 400, "the old link is gone");
+    assert_ne!(reset.subscription_url, user.subscription_url);
+    panel.delete_user("bzq7k2ma_2_v3ab").await.unwrap();
+    assert!(fake.client("bzq7k2ma_2_v3ab").is_none(), "v3.1 deletes an inbound's last client too");
+    panel.delete_user("bzq7k2ma_2_v3ab").await.unwrap();
+
+    let mut wrong = config(&fake.url(), "unused");
+    wrong.credentials = PanelCredentials::token(SecretString::from("not-the-token"));
+    let err = connect(wrong, reqwest::Client::new()).unwrap().catalog().await.unwrap_err();
+    assert!(matches!(err, PanelError::Rejected(ref t) if t.contains("token was refused")), "{err:?}");
 }

@@ -18,6 +18,9 @@
 //!   (VLESS, VMess) or `password` (Trojan); `delClient` refuses to remove an
 //!   inbound's last client (`no client remained in Inbound`).
 //! * **Units**: `totalGB` bytes, `expiryTime` milliseconds, as the panel.
+//! * **v3.1+** ([`FakeXui::start_v3`]): an API token as `Bearer` and the
+//!   clients API (`/panel/api/clients/{add, get/:email, update/:email,
+//!   del/:email, traffic/:email}`), clients by email.
 //! * **Links**: `POST /panel/setting/all` gives `subPort`, `subPath`,
 //!   `subDomain`, `subURI`, `subEnable`; the subscription server (here the
 //!   same listener) serves `{subPath}{subId}` — base64 share links of every
@@ -53,6 +56,8 @@ struct Shared {
     /// email → (up, down)
     traffic: Mutex<BTreeMap<String, (u64, u64)>>,
     settings: Mutex<Map<String, Value>>,
+    /// v3.1+: the API token `Authorization: Bearer` carries, and the clients API.
+    api_token: Option<String>,
 }
 
 #[derive(Clone)]
@@ -77,6 +82,17 @@ impl FakeXui {
 
     /// [`Self::start`] with the panel's web base path (`/secretpath`).
     pub async fn start_under(base_path: &str) -> Self {
+        Self::start_with(base_path, None).await
+    }
+
+    /// The v3.1+ generation: the API takes [`Self::api_token`] as `Bearer`
+    /// and serves the clients API (`/panel/api/clients/*`), where an
+    /// inbound's last client can be deleted.
+    pub async fn start_v3() -> Self {
+        Self::start_with("", Some(format!("xui-token-{}", random_string(24)))).await
+    }
+
+    async fn start_with(base_path: &str, api_token: Option<String>) -> Self {
         let inbound = |id, remark: &str, protocol: &str, port| Inbound {
             id,
             remark: remark.into(),
@@ -104,6 +120,7 @@ impl FakeXui {
             inbounds: Mutex::new(inbounds),
             traffic: Mutex::default(),
             settings: Mutex::new(Map::new()),
+            api_token,
         });
         let front = Arc::new(Front::new(render_error));
         let router = Router::new().fallback(handle).with_state(state.clone());
@@ -116,6 +133,11 @@ impl FakeXui {
     /// Base URL of the panel, with its web base path.
     pub fn url(&self) -> String {
         format!("http://{}{}", self.addr, self.state.base_path)
+    }
+
+    /// The v3.1+ API token (`None` for the older generation).
+    pub fn api_token(&self) -> Option<String> {
+        self.state.api_token.clone()
     }
 
     /// The admin's `(username, password)`.
@@ -236,8 +258,15 @@ async fn handle(
         .get(header::COOKIE)
         .and_then(|c| c.to_str().ok())
         .and_then(|c| c.split(';').find_map(|p| p.trim().strip_prefix("3x-ui=")).map(str::to_owned));
-    if !session.is_some_and(|s| state.sessions.lock().unwrap().contains(&s)) {
+    let token = super::common::bearer(&headers).map(str::to_owned);
+    let by_token = token.is_some() && token == state.api_token;
+    if !by_token && !session.is_some_and(|s| state.sessions.lock().unwrap().contains(&s)) {
         return not_found();
+    }
+    if state.api_token.is_some()
+        && let Some(answer) = clients_api(&state, &method, &segments, &body)
+    {
+        return answer;
     }
     match (&method, segments.as_slice()) {
         (&Method::POST, ["panel", "setting", "all"]) => {
@@ -439,4 +468,82 @@ fn subscription(state: &Shared, sub_id: &str) -> Response {
     let body = base64::engine::general_purpose::STANDARD.encode(links.join("\n"));
     let userinfo = format!("upload={}; download={}; total={}; expire={}", info.0, info.1, info.2, info.3);
     ([(header::HeaderName::from_static("subscription-userinfo"), userinfo)], body).into_response()
+}
+
+/// The v3.1+ clients API: clients by email, attached to inbounds.
+fn clients_api(state: &Shared, method: &Method, segments: &[&str], body: &Bytes) -> Option<Response> {
+    let answer = match (method, segments) {
+        (&Method::GET, ["panel", "api", "clients", "get", email]) => {
+            let inbounds = state.inbounds.lock().unwrap();
+            match inbounds.iter().find_map(|i| i.clients.iter().find(|c| c["email"] == *email).map(|c| (i.id, c))) {
+                Some((id, client)) => envelope(true, "", json!({"client": client, "inboundIds": [id]})),
+                None => refuse("record not found"),
+            }
+        }
+        (&Method::GET, ["panel", "api", "clients", "traffic", email]) => {
+            let inbounds = state.inbounds.lock().unwrap();
+            let Some(client) = inbounds.iter().flat_map(|i| &i.clients).find(|c| c["email"] == *email) else {
+                return Some(refuse("record not found"));
+            };
+            let (up, down) = state.traffic.lock().unwrap().get(*email).copied().unwrap_or((0, 0));
+            envelope(
+                true,
+                "",
+                json!({"email": email, "up": up, "down": down, "total": client["totalGB"],
+                                      "expiryTime": client["expiryTime"], "enable": client["enable"]}),
+            )
+        }
+        (&Method::POST, ["panel", "api", "clients", "add"]) => {
+            let body: Value = serde_json::from_slice(body).unwrap_or_default();
+            let Some(client) = body.get("client").cloned() else {
+                return Some(refuse("Something went wrong: client is required"));
+            };
+            let mut client = client_object(client);
+            let email = client["email"].as_str().unwrap_or_default().to_owned();
+            if email.is_empty() || state.email_taken(&email, None) {
+                return Some(refuse(format!("Something went wrong: Duplicate email: {email}")));
+            }
+            let ids: Vec<i64> =
+                body["inboundIds"].as_array().map(|l| l.iter().filter_map(Value::as_i64).collect()).unwrap_or_default();
+            let mut inbounds = state.inbounds.lock().unwrap();
+            let Some(inbound) = ids.first().and_then(|id| inbounds.iter_mut().find(|i| i.id == *id)) else {
+                return Some(refuse("Something went wrong: record not found"));
+            };
+            if inbound.protocol != "trojan" && client["id"].as_str().is_none_or(str::is_empty) {
+                client.insert("id".into(), uuid().into());
+            }
+            inbound.clients.push(client);
+            envelope(true, "Inbound client(s) have been added.", Value::Null)
+        }
+        (&Method::POST, ["panel", "api", "clients", "update", email]) => {
+            let Ok(Value::Object(new)) = serde_json::from_slice::<Value>(body) else {
+                return Some(refuse("Something went wrong: invalid request"));
+            };
+            let mut inbounds = state.inbounds.lock().unwrap();
+            match inbounds.iter_mut().flat_map(|i| i.clients.iter_mut()).find(|c| c["email"] == *email) {
+                Some(slot) => {
+                    slot.extend(new);
+                    envelope(true, "Inbound client has been updated.", Value::Null)
+                }
+                None => refuse("record not found"),
+            }
+        }
+        (&Method::POST, ["panel", "api", "clients", "del", email]) => {
+            let mut inbounds = state.inbounds.lock().unwrap();
+            let mut removed = false;
+            for inbound in inbounds.iter_mut() {
+                let before = inbound.clients.len();
+                inbound.clients.retain(|c| c["email"] != *email);
+                removed |= inbound.clients.len() != before;
+            }
+            if removed {
+                state.traffic.lock().unwrap().remove(*email);
+                envelope(true, "Inbound client has been deleted.", Value::Null)
+            } else {
+                refuse("record not found")
+            }
+        }
+        _ => return None,
+    };
+    Some(answer)
 }

@@ -1,5 +1,10 @@
-//! The 3x-ui adapter for the API generation up to v3.0.
+//! The 3x-ui adapter, both API generations (chosen by the credentials).
 //!
+//! * **v3.1+, with an API token**: `Authorization: Bearer …`; clients are
+//!   records of their own under `/panel/api/clients/*`, by email — `add`
+//!   (`{"client", "inboundIds"}`), `get/:email` (`{"client", "inboundIds"}`),
+//!   `update/:email`, `del/:email`, `traffic/:email`; units, envelope and
+//!   links as below. Everything else here describes the older generation.
 //! * **Auth**: `POST /login` with a form (`username`, `password`) answers
 //!   `{"success": true}` and a session cookie (`3x-ui`; `session` on older
 //!   builds), kept and sent back. An API call without a live session is
@@ -40,10 +45,10 @@ use crate::{
 use bazar_domain::{CatalogEntry, Choice};
 use futures::future::BoxFuture;
 use rand::Rng;
-use reqwest::header::{ACCEPT, COOKIE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::Mutex;
 
@@ -52,14 +57,22 @@ use tokio::sync::Mutex;
 pub struct XuiClient {
     http: reqwest::Client,
     base: Url,
-    username: String,
-    password: SecretString,
-    /// The `Cookie` header of the current session; the lock is held across
-    /// a login so concurrent calls wait for one login.
-    session: Mutex<Option<HeaderValue>>,
+    auth: Auth,
     /// Where subscription links start, once read.
     links: Mutex<Option<Links>>,
     timeout: Duration,
+}
+
+/// How the client authenticates — which also says which API generation it speaks.
+#[derive(Debug)]
+enum Auth {
+    /// Up to v3.0: an admin login kept as a session cookie; clients are
+    /// written into inbounds (`/panel/api/inbounds/addClient`, …). The lock
+    /// is held across a login so concurrent calls wait for one login.
+    Login { username: String, password: SecretString, session: Mutex<Option<HeaderValue>> },
+    /// From v3.1: an API token as `Authorization: Bearer`; clients are
+    /// records of their own (`/panel/api/clients/*`, by email).
+    Token(HeaderValue),
 }
 
 /// The panel's subscription settings.
@@ -86,15 +99,32 @@ impl XuiClient {
         password: SecretString,
         http: reqwest::Client,
     ) -> Result<Self, PanelError> {
+        let auth = Auth::Login { username: username.to_owned(), password, session: Mutex::new(None) };
+        Self::with_auth(base_url, auth, http)
+    }
+
+    /// A client of the v3.1+ API with an API token (created in the panel).
+    pub fn with_token(base_url: &str, token: &SecretString, http: reqwest::Client) -> Result<Self, PanelError> {
+        let mut header = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret().trim())).map_err(|_| {
+            PanelError::Rejected("the 3x-ui API token contains characters not allowed in a header".into())
+        })?;
+        header.set_sensitive(true);
+        Self::with_auth(base_url, Auth::Token(header), http)
+    }
+
+    fn with_auth(base_url: &str, auth: Auth, http: reqwest::Client) -> Result<Self, PanelError> {
         Ok(Self {
             http,
             base: parse_base(base_url)?,
-            username: username.to_owned(),
-            password,
-            session: Mutex::new(None),
+            auth,
             links: Mutex::new(None),
             timeout: PanelOptions::default().timeout,
         })
+    }
+
+    /// Whether this panel speaks the v3.1+ clients API.
+    fn clients_api(&self) -> bool {
+        matches!(self.auth, Auth::Token(_))
     }
 
     /// Replaces the per-request timeout.
@@ -103,9 +133,9 @@ impl XuiClient {
         self
     }
 
-    async fn login(&self) -> Result<HeaderValue, PanelError> {
+    async fn login(&self, username: &str, password: &SecretString) -> Result<HeaderValue, PanelError> {
         const WHAT: &str = "log in";
-        let form = [("username", self.username.as_str()), ("password", self.password.expose_secret())];
+        let form = [("username", username), ("password", password.expose_secret())];
         let request = self
             .http
             .post(endpoint(&self.base, &["login"]))
@@ -131,20 +161,34 @@ impl XuiClient {
         Ok(header)
     }
 
-    async fn session(&self) -> Result<HeaderValue, PanelError> {
-        let mut current = self.session.lock().await;
-        if let Some(cookie) = current.as_ref() {
-            return Ok(cookie.clone());
+    /// The credential header to send: the session cookie (logging in when
+    /// there is none) or the API token.
+    async fn credential(&self) -> Result<(HeaderName, HeaderValue), PanelError> {
+        match &self.auth {
+            Auth::Token(bearer) => Ok((AUTHORIZATION, bearer.clone())),
+            Auth::Login { username, password, session } => {
+                let mut current = session.lock().await;
+                if let Some(cookie) = current.as_ref() {
+                    return Ok((COOKIE, cookie.clone()));
+                }
+                let cookie = self.login(username, password).await?;
+                *current = Some(cookie.clone());
+                Ok((COOKIE, cookie))
+            }
         }
-        let cookie = self.login().await?;
-        *current = Some(cookie.clone());
-        Ok(cookie)
     }
 
-    async fn forget(&self, used: &HeaderValue) {
-        let mut current = self.session.lock().await;
-        if current.as_ref() == Some(used) {
-            *current = None;
+    /// Drops a refused session; `false` when there is no session to renew (a token).
+    async fn forget(&self, used: &HeaderValue) -> bool {
+        match &self.auth {
+            Auth::Token(_) => false,
+            Auth::Login { session, .. } => {
+                let mut current = session.lock().await;
+                if current.as_ref() == Some(used) {
+                    *current = None;
+                }
+                true
+            }
         }
     }
 
@@ -169,30 +213,33 @@ impl XuiClient {
         what: &str,
     ) -> Result<Reply, PanelError> {
         let url = endpoint(&self.base, segments);
-        let mut cookie = self.session().await?;
+        let (mut name, mut credential) = self.credential().await?;
         let mut retried = false;
         loop {
             let mut request = self
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(self.timeout)
-                .header(COOKIE, cookie.clone())
+                .header(name.clone(), credential.clone())
                 .header(ACCEPT, "application/json");
             if let Some(body) = body {
                 request = request.json(body);
             }
             let reply = exchange(request, what).await?;
-            if matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED) && !retried {
+            let refused = matches!(reply.status, StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED);
+            if refused && !retried && self.forget(&credential).await {
                 tracing::info!(panel = "3x-ui", "session refused (expired?); logging in again");
-                self.forget(&cookie).await;
                 retried = true;
-                cookie = self.session().await?;
+                (name, credential) = self.credential().await?;
                 continue;
             }
-            if reply.status == StatusCode::NOT_FOUND {
-                return Err(PanelError::Rejected(format!(
-                    "{what}: the panel has no such API route (HTTP 404 after logging in): give the URL with the panel's web base path"
-                )));
+            if refused {
+                let why = if self.clients_api() {
+                    "the API token was refused, or the URL lacks the panel's web base path"
+                } else {
+                    "no such API route after logging in: give the URL with the panel's web base path"
+                };
+                return Err(PanelError::Rejected(format!("{what}: HTTP {} — {why}", reply.status.as_u16())));
             }
             if !reply.status.is_success() {
                 return Err(status_error(what, reply.status, None));
@@ -216,10 +263,47 @@ impl XuiClient {
     }
 
     async fn find(&self, username: &str) -> Result<Option<Found>, PanelError> {
+        if self.clients_api() {
+            return self.find_record(username).await;
+        }
         Ok(self.inbounds().await?.into_iter().find_map(|inbound| {
             let client = inbound.client(username)?.clone();
             Some(Found { inbound, client })
         }))
+    }
+
+    /// v3.1+: the client record by email (`clients/get/:email` answers
+    /// `{client, inboundIds}`), its traffic (`clients/traffic/:email`) and
+    /// its first inbound, shaped as the inbound list shows a client.
+    async fn find_record(&self, username: &str) -> Result<Option<Found>, PanelError> {
+        const WHAT: &str = "look up user";
+        let obj = match self.call(Method::GET, &["panel", "api", "clients", "get", username], None, WHAT).await {
+            Ok(obj) => obj,
+            Err(Refusal::Said(msg)) if msg.to_ascii_lowercase().contains("not found") => return Ok(None),
+            Err(refusal) => return Err(refusal.error(WHAT)),
+        };
+        let client = obj
+            .get("client")
+            .and_then(Value::as_object)
+            .cloned()
+            .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: the answer has no `client`")))?;
+        let inbound_id =
+            obj.get("inboundIds").and_then(Value::as_array).and_then(|ids| ids.first()).and_then(Value::as_i64);
+        let traffic = self
+            .call(Method::GET, &["panel", "api", "clients", "traffic", username], None, WHAT)
+            .await
+            .map_err(|r| r.error(WHAT))?;
+        let mut inbound = self
+            .inbounds()
+            .await?
+            .into_iter()
+            .find(|i| Some(i.id) == inbound_id)
+            .ok_or_else(|| PanelError::Protocol(format!("{WHAT}: the client is in no inbound the panel lists")))?;
+        let mut stats = traffic.as_object().cloned().unwrap_or_default();
+        stats.insert("email".into(), username.into());
+        inbound.stats = vec![stats];
+        inbound.clients = vec![client.clone()];
+        Ok(Some(Found { inbound, client }))
     }
 
     /// Where links start, read once from the panel's settings.
@@ -320,8 +404,12 @@ impl XuiClient {
         client.insert("flow".into(), "".into());
         client.insert("reset".into(), 0.into());
         apply_spec(&mut client, spec);
-        let body = client_body(inbound_id, &client);
-        match self.call(Method::POST, &["panel", "api", "inbounds", "addClient"], Some(&body), WHAT).await {
+        let (path, body): (&[&str], Value) = if self.clients_api() {
+            (&["panel", "api", "clients", "add"], json!({"client": client, "inboundIds": [inbound_id]}))
+        } else {
+            (&["panel", "api", "inbounds", "addClient"], client_body(inbound_id, &client))
+        };
+        match self.call(Method::POST, path, Some(&body), WHAT).await {
             Ok(_) => {}
             // Made meanwhile by a concurrent call or an attempt whose answer was lost — or by someone else.
             Err(Refusal::Said(msg)) if msg.contains("Duplicate email") => {}
@@ -357,6 +445,14 @@ impl XuiClient {
 
     /// `updateClient/:clientId` with `client` replacing the found one.
     async fn write(&self, found: Found, client: Map<String, Value>, what: &str) -> Result<Found, PanelError> {
+        if self.clients_api() {
+            let email = field_str(&found.client, "email").unwrap_or_default().to_owned();
+            let body = Value::Object(client.clone());
+            self.call(Method::POST, &["panel", "api", "clients", "update", &email], Some(&body), what)
+                .await
+                .map_err(|r| r.error(what))?;
+            return Ok(Found { inbound: found.inbound, client });
+        }
         let key = client_key(&found.inbound.protocol).ok_or_else(|| unsupported(&found.inbound.protocol))?;
         let old_key = field_str(&found.client, key).unwrap_or_default().to_owned();
         let body = client_body(found.inbound.id, &client);
@@ -391,6 +487,13 @@ impl XuiClient {
     async fn delete(&self, username: &str) -> Result<(), PanelError> {
         const WHAT: &str = "delete user";
         let Some(found) = self.find(username).await? else { return Ok(()) };
+        if self.clients_api() {
+            return match self.call(Method::POST, &["panel", "api", "clients", "del", username], None, WHAT).await {
+                Ok(_) => Ok(()),
+                Err(Refusal::Said(msg)) if msg.to_ascii_lowercase().contains("not found") => Ok(()),
+                Err(refusal) => Err(refusal.error(WHAT)),
+            };
+        }
         let key = client_key(&found.inbound.protocol).ok_or_else(|| unsupported(&found.inbound.protocol))?;
         let id = found.inbound.id.to_string();
         let client_id = field_str(&found.client, key).unwrap_or_default().to_owned();

@@ -1,5 +1,7 @@
-//! 3x-ui (MHSanaei/3x-ui up to v3.0, and alireza0/x-ui's same handlers):
-//! an admin login kept as a session cookie, clients inside inbounds.
+//! 3x-ui (MHSanaei/3x-ui, and alireza0/x-ui's same handlers). The API
+//! generation follows from the credentials, once per panel: an admin login
+//! speaks the API up to v3.0 (a session cookie, clients inside inbounds); an
+//! API token the v3.1+ clients API (`Bearer`, clients as records by email).
 
 mod client;
 mod wire;
@@ -7,7 +9,7 @@ mod wire;
 pub use client::XuiClient;
 
 use super::KindSpec;
-use super::fields::{LOGIN_SET, PASSWORD, USERNAME, value};
+use super::fields::{LOGIN_SET, PASSWORD, TOKEN, TOKEN_SET, USERNAME, value};
 use crate::{PanelError, PanelOptions, VpnPanel};
 use bazar_domain::{Labels, OptionField, PanelCapabilities, PanelCredentials, ValueShape};
 use secrecy::ExposeSecret;
@@ -31,9 +33,9 @@ pub(super) const INBOUNDS: OptionField = OptionField {
 
 pub(super) const SPEC: KindSpec = KindSpec {
     name: "3x-ui",
-    title: "3x-ui up to v3.0 (and x-ui)",
+    title: "3x-ui (a login: the API up to v3.0, and x-ui; an API token: the v3.1+ clients API)",
     url_help: "the panel's address with its web base path, e.g. https://panel.example.com:2053/secretpath",
-    credentials: &[LOGIN_SET],
+    credentials: &[LOGIN_SET, TOKEN_SET],
     options: &[INBOUNDS],
     capabilities: PanelCapabilities {
         // `limitIp`: the panel counts a client's simultaneous IPs.
@@ -51,7 +53,12 @@ fn connect(
     http: reqwest::Client,
     options: PanelOptions,
 ) -> Result<Arc<dyn VpnPanel>, PanelError> {
-    let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
-    let client = XuiClient::new(base_url, &username, value(credentials, &PASSWORD).clone(), http)?;
+    let client = match credentials.get(TOKEN.key) {
+        Some(token) => XuiClient::with_token(base_url, token, http)?,
+        None => {
+            let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
+            XuiClient::new(base_url, &username, value(credentials, &PASSWORD).clone(), http)?
+        }
+    };
     Ok(Arc::new(client.with_timeout(options.timeout)))
 }
