@@ -145,6 +145,20 @@ pub(crate) mod fields {
     /// An admin login.
     pub const LOGIN_SET: CredentialSet = CredentialSet { name: "an admin login", fields: &[USERNAME, PASSWORD] };
 
+    /// The client a kind builds from credentials checked to be [`TOKEN_SET`]
+    /// or [`LOGIN_SET`]: with a token when one is given, else with the login.
+    pub fn token_or_login<T>(
+        credentials: &PanelCredentials,
+        token: impl FnOnce(&secrecy::SecretString) -> Result<T, crate::PanelError>,
+        login: impl FnOnce(&str, secrecy::SecretString) -> Result<T, crate::PanelError>,
+    ) -> Result<T, crate::PanelError> {
+        use secrecy::ExposeSecret;
+        match credentials.get(TOKEN.key) {
+            Some(secret) => token(secret),
+            None => login(value(credentials, &USERNAME).expose_secret().trim(), value(credentials, &PASSWORD).clone()),
+        }
+    }
+
     /// The value of a field of a set the credentials were checked to match.
     pub fn value<'c>(credentials: &'c PanelCredentials, field: &CredentialField) -> &'c secrecy::SecretString {
         credentials.get(field.key).expect("credentials are checked against the kind's sets before connecting")

@@ -467,6 +467,44 @@ pub(crate) fn jwt_like() -> String {
     format!("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.{}.{}", random_string(48), random_string(43))
 }
 
+/// FastAPI's error body, `{"detail": …}`, with `code` (Marzban, PasarGuard, Marzneshin).
+pub(crate) fn detail(code: u16, detail: impl Into<serde_json::Value>) -> Response {
+    (status(code), axum::Json(serde_json::json!({ "detail": detail.into() }))).into_response()
+}
+
+/// The admin of a FastAPI panel: the OAuth2 password-form login and the
+/// access tokens it issued.
+pub(crate) struct FormAdmin {
+    pub(crate) username: String,
+    pub(crate) password: String,
+    tokens: Mutex<std::collections::HashSet<String>>,
+}
+
+impl FormAdmin {
+    pub(crate) fn new(username: &str, password: &str) -> Self {
+        Self { username: username.to_owned(), password: password.to_owned(), tokens: Mutex::default() }
+    }
+
+    /// `POST …/token`: a password form (`missing()` answers one without its
+    /// fields, a JSON body included) for a new bearer token.
+    pub(crate) fn login(&self, body: &Bytes, missing: fn() -> Response) -> Response {
+        let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
+        let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let (Some(username), Some(password)) = (field("username"), field("password")) else { return missing() };
+        if username != self.username || password != self.password {
+            return detail(401, "Incorrect username or password");
+        }
+        let token = jwt_like();
+        self.tokens.lock().unwrap().insert(token.clone());
+        axum::Json(serde_json::json!({"access_token": token, "token_type": "bearer"})).into_response()
+    }
+
+    /// Whether the request carries a token this admin was issued.
+    pub(crate) fn admits(&self, headers: &HeaderMap) -> bool {
+        bearer(headers).is_some_and(|token| self.tokens.lock().unwrap().contains(token))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

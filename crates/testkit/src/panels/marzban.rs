@@ -29,7 +29,7 @@
 //!   token and new proxy credentials, and the old link answers 404.
 
 use super::common::{
-    Front, bearer, format_time, front_controls, json_body, jwt_like, now, random_string, segments, serve, status, uuid,
+    Front, bearer, detail, format_time, front_controls, json_body, jwt_like, now, random_string, segments, serve, uuid,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -226,10 +226,6 @@ fn parse_status(status: &str, any: bool) -> Option<&'static str> {
 
 /// A refusal on its way out: boxed, as `Response` is large.
 type Refused = Box<Response>;
-
-fn detail(code: u16, detail: impl Into<Value>) -> Response {
-    (status(code), axum::Json(json!({ "detail": detail.into() }))).into_response()
-}
 
 /// 422 with Marzban's `{field: message}` detail.
 fn invalid(field: &str, message: &str) -> Response {

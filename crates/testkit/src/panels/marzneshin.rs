@@ -18,7 +18,7 @@
 //!   key and the old link answers 404.
 
 use super::common::{
-    Front, bearer, format_time, front_controls, json_body, jwt_like, now, parse_time, segments, serve, status,
+    FormAdmin, Front, detail, format_time, front_controls, json_body, now, parse_time, segments, serve,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -27,7 +27,6 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use rand::Rng;
 use serde_json::{Value, json};
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -40,9 +39,7 @@ pub struct FakeMarzneshin {
 }
 
 struct Shared {
-    admin_username: String,
-    admin_password: String,
-    tokens: Mutex<HashSet<String>>,
+    admin: FormAdmin,
     /// `(id, name, inbound ids)`.
     services: Vec<(i64, &'static str, Vec<i64>)>,
     users: Mutex<Vec<User>>,
@@ -77,9 +74,7 @@ impl FakeMarzneshin {
     /// Starts the fake on 127.0.0.1 with admin `admin`/`fake-marzneshin-pass`.
     pub async fn start() -> Self {
         let state = Arc::new(Shared {
-            admin_username: "admin".into(),
-            admin_password: "fake-marzneshin-pass".into(),
-            tokens: Mutex::default(),
+            admin: FormAdmin::new("admin", "fake-marzneshin-pass"),
             services: vec![(1, "Main", vec![1, 2]), (2, "Empty", vec![])],
             users: Mutex::default(),
         });
@@ -96,7 +91,7 @@ impl FakeMarzneshin {
 
     /// The admin's `(username, password)`.
     pub fn admin_credentials(&self) -> (String, String) {
-        (self.state.admin_username.clone(), self.state.admin_password.clone())
+        (self.state.admin.username.clone(), self.state.admin.password.clone())
     }
 
     /// Every user as `GET /api/users/{username}` answers it, in creation order.
@@ -123,10 +118,6 @@ impl Drop for FakeMarzneshin {
     fn drop(&mut self) {
         self.server.abort();
     }
-}
-
-fn detail(code: u16, detail: impl Into<Value>) -> Response {
-    (status(code), axum::Json(json!({ "detail": detail.into() }))).into_response()
 }
 
 /// FastAPI's 422: a list of errors with their location.
@@ -188,13 +179,14 @@ async fn handle(
     let segments = segments(uri.path());
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (&method, segments.as_slice()) {
-        (&Method::POST, ["api", "admins", "token"]) => return login(&state, &body),
+        (&Method::POST, ["api", "admins", "token"]) => {
+            return state.admin.login(&body, || invalid("username", "Field required"));
+        }
         (&Method::GET, ["sub", username, key]) => return subscription(&state, username, key),
         _ => {}
     }
-    match bearer(&headers) {
-        Some(token) if state.tokens.lock().unwrap().contains(token) => {}
-        _ => return detail(401, "Could not validate credentials"),
+    if !state.admin.admits(&headers) {
+        return detail(401, "Could not validate credentials");
     }
     let Some(body) = json_body(&body) else { return invalid("body", "JSON decode error") };
     match (&method, segments.as_slice()) {
@@ -240,20 +232,6 @@ async fn handle(
         }),
         _ => detail(404, "Not Found"),
     }
-}
-
-fn login(state: &Shared, body: &Bytes) -> Response {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let (Some(username), Some(password)) = (field("username"), field("password")) else {
-        return invalid("username", "Field required");
-    };
-    if username != state.admin_username || password != state.admin_password {
-        return detail(401, "Incorrect username or password");
-    }
-    let token = jwt_like();
-    state.tokens.lock().unwrap().insert(token.clone());
-    axum::Json(json!({"access_token": token, "token_type": "bearer", "is_sudo": true})).into_response()
 }
 
 /// A refusal on its way out: boxed, as `Response` is large.

@@ -17,8 +17,8 @@
 //!   config (cutting off is the node's job).
 
 use super::common::{
-    Front, bearer, format_time, front_controls, json_body, jwt_like, now, parse_time, random_string, segments, serve,
-    status, uuid,
+    FormAdmin, Front, detail, format_time, front_controls, json_body, now, parse_time, random_string, segments, serve,
+    uuid,
 };
 use axum::Router;
 use axum::body::Bytes;
@@ -26,7 +26,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -39,9 +38,7 @@ pub struct FakePasarGuard {
 }
 
 struct Shared {
-    admin_username: String,
-    admin_password: String,
-    tokens: Mutex<HashSet<String>>,
+    admin: FormAdmin,
     /// `(id, name, inbound tags)`.
     groups: Vec<(i64, &'static str, Vec<&'static str>)>,
     users: Mutex<Vec<User>>,
@@ -79,9 +76,7 @@ impl FakePasarGuard {
     /// Starts the fake on 127.0.0.1 with admin `admin`/`Fake-Pass-2468` and group 1 `kit`.
     pub async fn start() -> Self {
         let state = Arc::new(Shared {
-            admin_username: "admin".into(),
-            admin_password: "Fake-Pass-2468".into(),
-            tokens: Mutex::default(),
+            admin: FormAdmin::new("admin", "Fake-Pass-2468"),
             groups: vec![
                 (1, "kit", vec!["VLESS TCP", "VMess TCP", "Trojan TCP", "Shadowsocks TCP"]),
                 (2, "empty", vec![]),
@@ -102,7 +97,7 @@ impl FakePasarGuard {
 
     /// The admin's `(username, password)`.
     pub fn admin_credentials(&self) -> (String, String) {
-        (self.state.admin_username.clone(), self.state.admin_password.clone())
+        (self.state.admin.username.clone(), self.state.admin.password.clone())
     }
 
     /// Every user as `GET /api/user/{username}` answers it, in creation order.
@@ -131,10 +126,6 @@ impl Drop for FakePasarGuard {
     fn drop(&mut self) {
         self.server.abort();
     }
-}
-
-fn detail(code: u16, detail: impl Into<Value>) -> Response {
-    (status(code), axum::Json(json!({ "detail": detail.into() }))).into_response()
 }
 
 fn invalid(field: &str, message: &str) -> Response {
@@ -185,13 +176,16 @@ async fn handle(
     let segments = segments(uri.path());
     let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
     match (&method, segments.as_slice()) {
-        (&Method::POST, ["api", "admin", "token"]) => return login(&state, &body),
+        (&Method::POST, ["api", "admin", "token"]) => {
+            return state
+                .admin
+                .login(&body, || detail(422, json!({"username": "Field required", "password": "Field required"})));
+        }
         (&Method::GET, ["sub", token]) => return subscription(&state, token),
         _ => {}
     }
-    match bearer(&headers) {
-        Some(token) if state.tokens.lock().unwrap().contains(token) => {}
-        _ => return detail(401, "Could not validate credentials"),
+    if !state.admin.admits(&headers) {
+        return detail(401, "Could not validate credentials");
     }
     let Some(body) = json_body(&body) else { return invalid("body", "JSON decode error") };
     match (&method, segments.as_slice()) {
@@ -230,20 +224,6 @@ async fn handle(
         }),
         _ => detail(404, "Not Found"),
     }
-}
-
-fn login(state: &Shared, body: &Bytes) -> Response {
-    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(body).unwrap_or_default();
-    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-    let (Some(username), Some(password)) = (field("username"), field("password")) else {
-        return detail(422, json!({"username": "Field required", "password": "Field required"}));
-    };
-    if username != state.admin_username || password != state.admin_password {
-        return detail(401, "Incorrect username or password");
-    }
-    let token = jwt_like();
-    state.tokens.lock().unwrap().insert(token.clone());
-    axum::Json(json!({"access_token": token, "token_type": "bearer"})).into_response()
 }
 
 /// A refusal on its way out: boxed, as `Response` is large.

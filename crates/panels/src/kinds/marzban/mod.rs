@@ -6,10 +6,9 @@ pub(crate) use client::Dialect;
 pub use client::MarzbanClient;
 
 use super::KindSpec;
-use super::fields::{LOGIN_SET, PASSWORD, TOKEN, TOKEN_SET, USERNAME, value};
+use super::fields::{LOGIN_SET, TOKEN_SET, token_or_login};
 use crate::{PanelError, PanelOptions, VpnPanel};
 use bazar_domain::{Labels, OptionField, PanelCapabilities, PanelCredentials, ValueShape};
-use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 /// The inbounds a plan's users get, by tag. Marzban gives a user created
@@ -63,12 +62,10 @@ fn connect(
     http: reqwest::Client,
     options: PanelOptions,
 ) -> Result<Arc<dyn VpnPanel>, PanelError> {
-    let client = match credentials.get(TOKEN.key) {
-        Some(token) => MarzbanClient::with_token(base_url, token, http)?,
-        None => {
-            let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
-            MarzbanClient::with_login(base_url, &username, value(credentials, &PASSWORD).clone(), http)?
-        }
-    };
+    let client = token_or_login(
+        credentials,
+        |token| MarzbanClient::with_token(base_url, token, http.clone()),
+        |username, password| MarzbanClient::with_login(base_url, username, password, http.clone()),
+    )?;
     Ok(Arc::new(client.with_timeout(options.timeout)))
 }

@@ -5,13 +5,12 @@
 pub(crate) mod wire;
 
 use super::KindSpec;
-use super::fields::{LOGIN_SET, PASSWORD, TOKEN, USERNAME, value};
+use super::fields::{LOGIN_SET, token_or_login};
 use super::marzban::{Dialect, MarzbanClient};
 use crate::{PanelError, PanelOptions, VpnPanel};
 use bazar_domain::{
     CredentialField, CredentialSet, Labels, OptionField, PanelCapabilities, PanelCredentials, ValueShape,
 };
-use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 /// The groups a plan's users join: they decide the inbounds. PasarGuard
@@ -56,12 +55,10 @@ fn connect(
     http: reqwest::Client,
     options: PanelOptions,
 ) -> Result<Arc<dyn VpnPanel>, PanelError> {
-    let client = match credentials.get(TOKEN.key) {
-        Some(key) => MarzbanClient::with_api_key(base_url, key, http)?,
-        None => {
-            let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
-            MarzbanClient::with_login(base_url, &username, value(credentials, &PASSWORD).clone(), http)?
-        }
-    };
+    let client = token_or_login(
+        credentials,
+        |key| MarzbanClient::with_api_key(base_url, key, http.clone()),
+        |username, password| MarzbanClient::with_login(base_url, username, password, http.clone()),
+    )?;
     Ok(Arc::new(client.in_dialect(Dialect::PasarGuard).with_timeout(options.timeout)))
 }

@@ -9,10 +9,9 @@ mod wire;
 pub use client::XuiClient;
 
 use super::KindSpec;
-use super::fields::{LOGIN_SET, PASSWORD, TOKEN, TOKEN_SET, USERNAME, value};
+use super::fields::{LOGIN_SET, TOKEN_SET, token_or_login};
 use crate::{PanelError, PanelOptions, VpnPanel};
 use bazar_domain::{Labels, OptionField, PanelCapabilities, PanelCredentials, ValueShape};
-use secrecy::ExposeSecret;
 use std::sync::Arc;
 
 /// The inbound a plan's users are clients of, by its id in the panel. One:
@@ -53,12 +52,10 @@ fn connect(
     http: reqwest::Client,
     options: PanelOptions,
 ) -> Result<Arc<dyn VpnPanel>, PanelError> {
-    let client = match credentials.get(TOKEN.key) {
-        Some(token) => XuiClient::with_token(base_url, token, http)?,
-        None => {
-            let username = value(credentials, &USERNAME).expose_secret().trim().to_owned();
-            XuiClient::new(base_url, &username, value(credentials, &PASSWORD).clone(), http)?
-        }
-    };
+    let client = token_or_login(
+        credentials,
+        |token| XuiClient::with_token(base_url, token, http.clone()),
+        |username, password| XuiClient::new(base_url, username, password, http.clone()),
+    )?;
     Ok(Arc::new(client.with_timeout(options.timeout)))
 }
