@@ -1,6 +1,8 @@
 //! Choosing an adapter, configuration parsing, and keeping secrets out of text.
 
-use bazar_panels::{MarzbanClient, PanelConfig, PanelCredentials, PanelError, PanelKind, RemnawaveClient, connect};
+use bazar_panels::{
+    MarzbanClient, PanelConfig, PanelCredentials, PanelError, PanelKind, RemnawaveClient, XuiClient, connect,
+};
 use secrecy::SecretString;
 use serde_json::json;
 
@@ -75,7 +77,13 @@ fn debug_output_never_shows_secrets() {
         format!("{:?}", config(REMNAWAVE, "https://x", token())),
         format!("{:?}", RemnawaveClient::new("https://x", &SecretString::from(SECRET), http.clone()).unwrap()),
         format!("{:?}", MarzbanClient::with_token("https://x", &SecretString::from(SECRET), http.clone()).unwrap()),
-        format!("{:?}", MarzbanClient::with_login("https://x", "admin", SecretString::from(SECRET), http).unwrap()),
+        format!(
+            "{:?}",
+            MarzbanClient::with_login("https://x", "admin", SecretString::from(SECRET), http.clone()).unwrap()
+        ),
+        format!("{:?}", MarzbanClient::with_api_key("https://x", &SecretString::from(SECRET), http.clone()).unwrap()),
+        format!("{:?}", XuiClient::new("https://x", "admin", SecretString::from(SECRET), http.clone()).unwrap()),
+        format!("{:?}", XuiClient::with_token("https://x", &SecretString::from(SECRET), http).unwrap()),
     ];
     for text in debug {
         assert!(!text.contains(SECRET), "{text}");
