@@ -16,6 +16,7 @@ pub mod cards;
 mod clock;
 pub mod daily_summary;
 pub mod lifecycle;
+pub mod own_panel;
 pub mod payments;
 pub mod plans;
 pub mod promo;

@@ -55,12 +55,12 @@ pub enum ProvisionOutcome {
 
 /// Runs `provision` jobs; keeps one client per panel.
 pub struct Provisioner {
-    store: Store,
+    pub(crate) store: Store,
     /// Panels are the platform's (credentials, catalogs): reading one needs
     /// platform access, handed in by the composition root. It never leaves
     /// the provisioner.
-    platform: PlatformScope,
-    http: reqwest::Client,
+    pub(crate) platform: PlatformScope,
+    pub(crate) http: reqwest::Client,
     pub(crate) options: ProvisionerOptions,
     panels: Mutex<HashMap<PanelId, Arc<dyn VpnPanel>>>,
     /// Traffic read from panels, kept briefly so menus stay fast.

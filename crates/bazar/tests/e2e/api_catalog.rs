@@ -386,6 +386,42 @@ async fn plans_fit_the_panel(p: Platform) {
 
 on_both_backends!(plans_fit_the_panel);
 
+/// A shop connects its own panel through the API, only when the platform
+/// allows it: the panel is tested first (a wrong login saves nothing), then
+/// it serves the shop and plans are checked against it. Its password is
+/// never answered back.
+async fn own_panel(p: Platform) {
+    let marzban = bazar_testkit::panels::FakeMarzban::start().await;
+    let (id, token) = p.add_shop(TG, "own_panel_bot", &[ADMIN]).await;
+    let server = p.serve(false).await;
+    let a = Api::new(&server, &token);
+    let (user, password) = marzban.admin_credentials();
+    let body = |password: &str| json!({"kind": "marzban", "url": marzban.url(), "credentials": {"username": user, "password": password}});
+    let (status, refused) = a.call("PUT", "/panel", Some(body(&password))).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (403, Some("own_panel_not_allowed")), "{refused}");
+    p.run(&["config", "set", &id, "own_panel_allowed", "on"]).await.ok();
+    server.reload().await;
+    let (status, wrong) = a.call("PUT", "/panel", Some(body("not-the-password"))).await;
+    assert_eq!((status, fields(&wrong)), (422, vec!["credentials".to_owned()]), "{wrong}");
+    let (status, unknown) =
+        a.call("PUT", "/panel", Some(json!({"kind": "xui", "url": marzban.url(), "credentials": {}}))).await;
+    assert_eq!((status, fields(&unknown)), (422, vec!["kind".to_owned()]), "{unknown}");
+    let (status, _) = a.get("/panel").await;
+    assert_eq!(status, 404, "nothing was saved");
+
+    let (status, connected) = a.call("PUT", "/panel", Some(body(&password))).await;
+    assert_eq!((status, connected["kind"].as_str()), (200, Some("marzban")), "{connected}");
+    assert_eq!(connected["options"][0]["key"], "inbounds");
+    assert!(!connected["options"][0]["entries"].as_array().unwrap().is_empty(), "{connected}");
+    let (status, created) = a
+        .post("/plans", json!({"names": {"en": "Own"}, "days": 30, "price": 1000, "options": {"inbounds": "all"}}))
+        .await;
+    assert_eq!(status, 201, "plans are checked against the shop's own panel: {created}");
+    assert!(a.seen().iter().all(|body| !body.contains(&password)), "the password is never answered back");
+}
+
+on_both_backends!(own_panel);
+
 /// A customer starts a card top-up in the bot and sends a text receipt; returns the admin's receipt message.
 async fn card_top_up(p: &Platform, user: &FakeUser, amount: &str, receipt: &str) -> SentMessage {
     let menu = say(p, TG, user, updates::command(user, "/start", None)).await;

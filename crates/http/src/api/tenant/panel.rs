@@ -1,21 +1,25 @@
 //! `GET /panel-kinds` and `GET /panel`: what plans may choose, so a client
 //! builds its plan forms from the same declarations the CLI and the admin
 //! menus use (`bazar_panels::KINDS`), and picks from what the shop's panel
-//! really has.
+//! really has. `PUT /panel`: the shop connects its own panel, when the
+//! platform allows it (`bazar_shop::own_panel`).
 
-use crate::api::{ApiState, ErrorBody, TenantCaller};
+use crate::api::{ApiJson, ApiState, ErrorBody, TenantCaller};
 use crate::error::ApiError;
 use axum::Json;
 use axum::extract::State;
 use bazar_domain::{CatalogEntry, OptionField, ValueShape};
 use bazar_panels::KindSpec;
-use serde::Serialize;
+use bazar_shop::own_panel::{self, OwnPanel, OwnPanelRefusal};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub(super) fn routes() -> OpenApiRouter<ApiState> {
-    OpenApiRouter::new().routes(routes!(panel_kinds)).routes(routes!(panel))
+    OpenApiRouter::new().routes(routes!(panel_kinds)).routes(routes!(panel, connect_panel))
 }
 
 /// A panel kind: how it logs in, what it enforces, what plans choose on it.
@@ -197,4 +201,66 @@ async fn panel(caller: TenantCaller, State(state): State<ApiState>) -> Result<Js
             .collect()
     });
     Ok(Json(PanelBody { kind: info.kind.to_string(), options }))
+}
+
+/// A panel the shop connects as its own.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectPanel {
+    /// Its kind (see `GET /panel-kinds`).
+    pub kind: String,
+    /// Its URL (with its path prefix or web base path, if any).
+    pub url: String,
+    /// How to log in: one of the kind's credential sets, by key
+    /// (`{"token": …}` or `{"username": …, "password": …}`). Never shown again.
+    pub credentials: BTreeMap<String, String>,
+}
+
+/// Connects the shop's own VPN panel (when the platform allows it): the
+/// panel is asked what it offers first, so a wrong URL or login is refused
+/// and nothing is saved; then it serves the shop instead of the platform's.
+#[utoipa::path(
+    put,
+    path = "/panel",
+    tag = "tenant",
+    security(("api_token" = [])),
+    request_body = ConnectPanel,
+    responses(
+        (status = 200, description = "Connected: the shop's panel now", body = PanelBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
+        (status = 403, description = "The platform does not allow shops their own panel", body = ErrorBody),
+        (status = 422, description = "Unknown kind, wrong credentials, or the panel did not answer", body = ErrorBody),
+        (status = 429, description = "Rate limited (see Retry-After)", body = ErrorBody)
+    )
+)]
+async fn connect_panel(
+    caller: TenantCaller,
+    State(state): State<ApiState>,
+    ApiJson(body): ApiJson<ConnectPanel>,
+) -> Result<Json<PanelBody>, ApiError> {
+    let credentials = body
+        .credentials
+        .into_iter()
+        .fold(bazar_domain::PanelCredentials::default(), |c, (k, v)| c.with(&k, SecretString::from(v)));
+    let wanted = OwnPanel { kind: body.kind, url: body.url, credentials };
+    let (record, catalog) =
+        own_panel::connect(&state.provisioner, &caller.scope, wanted).await.map_err(|e| match e {
+            OwnPanelRefusal::NotAllowed => {
+                ApiError::new(axum::http::StatusCode::FORBIDDEN, "own_panel_not_allowed", e.to_string())
+            }
+            OwnPanelRefusal::UnknownKind(why) => ApiError::field("kind", why),
+            OwnPanelRefusal::BadCredentials(why) => ApiError::field("credentials", why),
+            OwnPanelRefusal::BadUrl(why) => ApiError::field("url", why),
+            OwnPanelRefusal::Unreachable(_) => ApiError::field("url", e.to_string()),
+            OwnPanelRefusal::Store(e) => e.into(),
+        })?;
+    let fields = bazar_panels::kind(&record.kind).map(|spec| spec.options).unwrap_or_default();
+    let options = fields
+        .iter()
+        .map(|field| PanelOptionBody {
+            field: field.into(),
+            entries: catalog.entries(field.key).iter().map(PanelEntryBody::from).collect(),
+        })
+        .collect();
+    Ok(Json(PanelBody { kind: record.kind.to_string(), options: Some(options) }))
 }
