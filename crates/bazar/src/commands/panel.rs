@@ -26,8 +26,11 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             let given = credentials
                 .into_iter()
                 .map(|pair| {
+                    // Nothing of the value is echoed: it may be a secret typed without its key.
                     let (key, value) = pair.split_once('=').ok_or_else(|| {
-                        CliError::input(format!("--credential `{}…`: write it as KEY=VALUE", first_chars(&pair)))
+                        CliError::input(
+                            "--credential: write it as KEY=VALUE, e.g. token=… (see --help for each kind's keys)",
+                        )
                     })?;
                     Ok((key.to_owned(), value.to_owned()))
                 })
@@ -153,11 +156,6 @@ fn print_catalog(kind: &PanelKind, catalog: &PanelCatalog) {
             println!("  {:<36} {:<24} {detail}{unusable}", entry.value, name);
         }
     }
-}
-
-/// The first characters of a credential typed wrongly (never a whole secret).
-fn first_chars(text: &str) -> String {
-    text.chars().take(4).collect()
 }
 
 fn secret_arg(value: String) -> Result<SecretString, CliError> {

@@ -104,6 +104,11 @@ async fn plans_fit_their_panel(p: Platform) {
     p.run(&["panel", "add", "--name", "x", "--kind", "remnawave", "--url", &url, "--username", "admin"])
         .await
         .fails_with("a remnawave panel logs in with token=…; given: username");
+    let keyless = p
+        .run(&["panel", "add", "--name", "x", "--kind", "remnawave", "--url", &url, "--credential", "s3cr3tT0ken"])
+        .await;
+    keyless.fails_with("write it as KEY=VALUE");
+    assert!(!keyless.stderr.contains("s3cr"), "nothing of a value typed without its key is echoed: {}", keyless.stderr);
     let known: Vec<&str> = bazar_panels::KINDS.iter().map(|k| k.name).collect();
     let known = known.join(", ");
     p.run(&["panel", "add", "--name", "x", "--kind", "xui", "--url", &url, "--token", "t"])
