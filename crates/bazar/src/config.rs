@@ -100,6 +100,11 @@ pub const KEYS: &[KeyDoc] = &[
         description: "hour of the day (Tehran time, 0-23) at which each tenant's admins get the previous day's summary; -1 turns summaries off",
     },
     KeyDoc {
+        key: "panel_check_ms",
+        default: "60000",
+        description: "how often every VPN panel is probed; after two failed probes in a row its shops stop selling (\"temporarily unavailable\") and their admins are told, until it answers again; 0 turns probing off",
+    },
+    KeyDoc {
         key: "log_format",
         default: "text",
         description: "text or json (log level: RUST_LOG, e.g. info,bazar=debug)",
@@ -173,6 +178,9 @@ pub struct Config {
     #[serde(default = "default_daily_summary_hour")]
     pub daily_summary_hour: i16,
     /// See [`KEYS`].
+    #[serde(default = "default_panel_check_ms")]
+    pub panel_check_ms: u64,
+    /// See [`KEYS`].
     #[serde(default)]
     pub log_format: LogFormat,
 }
@@ -189,6 +197,10 @@ fn default_zarinpal_reconcile_ms() -> u64 {
 
 fn default_daily_summary_hour() -> i16 {
     9
+}
+
+fn default_panel_check_ms() -> u64 {
+    60_000
 }
 
 fn default_provisioning_attempts() -> u32 {

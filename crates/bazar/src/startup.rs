@@ -75,7 +75,8 @@ pub struct Application {
     port: u16,
     store: bazar_store::Store,
     runtime: Runtime,
-    summaries: Option<tokio::task::JoinHandle<()>>,
+    /// Loops that run beside the runtime (daily summaries, panel probes), stopped with it.
+    background: Vec<tokio::task::JoinHandle<()>>,
     app: axum::Router,
 }
 
@@ -125,10 +126,16 @@ impl Application {
         let mut options = RuntimeOptions::new(mode);
         options.node = node;
         let runtime = Runtime::start(store.clone(), platform.clone(), api, options, handler).await?;
-        let summaries = summary_hour.map(|hour| {
+        let mut background = Vec::new();
+        if let Some(hour) = summary_hour {
             let every = Duration::from_secs(60);
-            tokio::spawn(bazar_shop::daily_summary::run(store.clone(), platform.clone(), hour, every))
-        });
+            background.push(tokio::spawn(bazar_shop::daily_summary::run(store.clone(), platform.clone(), hour, every)));
+        }
+        if config.panel_check_ms > 0 {
+            let probes = Arc::new(crate::context::provisioner(&config, &store, platform.clone()));
+            let every = Duration::from_millis(config.panel_check_ms.max(100));
+            background.push(tokio::spawn(bazar_shop::panel_health::run(probes, every)));
+        }
         let state = AppState { store: store.clone(), platform: platform.clone(), metrics };
         let api = ApiState::new(
             store.clone(),
@@ -141,7 +148,7 @@ impl Application {
             .merge(runtime.router())
             .merge(zarinpal_callback::router(store.clone(), zarinpal))
             .merge(bazar_http::api::router(api));
-        Ok(Self { listener, port: addr.port(), store, runtime, summaries, app })
+        Ok(Self { listener, port: addr.port(), store, runtime, background, app })
     }
 
     /// The hooks into this application (reload its caches, see what is in flight).
@@ -157,10 +164,10 @@ impl Application {
     /// Serves until `shutdown` resolves, then stops taking requests, finishes
     /// the updates already accepted and sends what they produced.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), CliError> {
-        let Self { listener, store, runtime, summaries, app, .. } = self;
+        let Self { listener, store, runtime, background, app, .. } = self;
         axum::serve(listener, app).with_graceful_shutdown(shutdown).await?;
-        if let Some(summaries) = summaries {
-            summaries.abort();
+        for task in background {
+            task.abort();
         }
         runtime.shutdown(Duration::from_secs(10)).await;
         store.database().close().await;

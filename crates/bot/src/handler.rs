@@ -363,6 +363,7 @@ async fn press(
                 TrialOutcome::Started(_) => "trial-started",
                 TrialOutcome::AlreadyUsed => "trial-used",
                 TrialOutcome::NoPanel => "no-panel",
+                TrialOutcome::PanelDown => "panel-down",
             };
             (None, Some(t(language, key)))
         }
@@ -422,6 +423,7 @@ async fn renew(
         RenewOutcome::AlreadyRenewed => (None, Some(t(language, "already-bought"))),
         RenewOutcome::NotEnough { balance, price } => (None, Some(not_enough(language, balance, price))),
         RenewOutcome::NotRenewable => (None, Some(t(language, "plan-gone"))),
+        RenewOutcome::PanelDown => (None, Some(t(language, "panel-down"))),
     })
 }
 
@@ -497,6 +499,7 @@ async fn pay(
         BuyOutcome::NotEnough { balance, price } => (None, Some(not_enough(language, balance, price))),
         BuyOutcome::PlanUnavailable => (Some(home(ctx, language, menu)), Some(t(language, "plan-gone"))),
         BuyOutcome::NoPanel => (None, Some(t(language, "no-panel"))),
+        BuyOutcome::PanelDown => (None, Some(t(language, "panel-down"))),
     })
 }
 

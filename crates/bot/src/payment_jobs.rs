@@ -132,6 +132,7 @@ pub(crate) async fn update(
         PurchaseResult::NotEnough => "purchase-not-enough",
         PurchaseResult::PlanGone => "purchase-plan-gone",
         PurchaseResult::NoPanel => "no-panel",
+        PurchaseResult::PanelDown => "purchase-panel-down",
     });
     if let Some(key) = line {
         text.push_str("\n\n");

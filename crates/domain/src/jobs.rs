@@ -68,6 +68,10 @@ pub enum JobKind {
     /// Send a tenant's admins the figures of one Tehran day.
     #[serde(rename = "daily_summary")]
     DailySummary(DailySummaryJob),
+    /// Tell the tenant's admins its VPN panel stopped, or started again,
+    /// answering (sales pause and resume on their own).
+    #[serde(rename = "panel_health")]
+    PanelHealth(PanelHealthJob),
 }
 
 /// `provision`: payload `{"subscription": id}`.
@@ -167,6 +171,8 @@ pub enum PurchaseResult {
     PlanGone,
     /// No panel serves the tenant.
     NoPanel,
+    /// The tenant's panel is not answering; the money stays in the wallet.
+    PanelDown,
 }
 
 /// `payment_expire`, `stars_settle`, `zarinpal_request`, `zarinpal_reconcile`:
@@ -198,6 +204,16 @@ pub struct TicketClosedJob {
 pub struct DailySummaryJob {
     /// Start of the Tehran day summarized (unix ms).
     pub day_start: i64,
+}
+
+/// `panel_health`: payload `{"down": bool, "since": ms}` — always about the
+/// panel serving the job's own tenant, never one the payload names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelHealthJob {
+    /// `true`: it stopped answering; `false`: it answers again.
+    pub down: bool,
+    /// When it stopped answering (unix ms), in both cases: the outage's start.
+    pub since: i64,
 }
 
 /// A stored job that is not a [`JobKind`]: it must not run.
@@ -240,6 +256,7 @@ impl JobKind {
             Self::TicketReply(_) => "ticket_reply",
             Self::TicketClosed(_) => "ticket_closed",
             Self::DailySummary(_) => "daily_summary",
+            Self::PanelHealth(_) => "panel_health",
         }
     }
 
@@ -261,7 +278,8 @@ impl JobKind {
             | Self::PaymentExpire(_)
             | Self::TicketReply(_)
             | Self::TicketClosed(_)
-            | Self::DailySummary(_) => 10,
+            | Self::DailySummary(_)
+            | Self::PanelHealth(_) => 10,
         }
     }
 

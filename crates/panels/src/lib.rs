@@ -95,6 +95,14 @@ pub trait VpnPanel: Send + Sync {
     /// (Marzban's inbounds, Remnawave's internal squads). Read when a plan is created or changed, so its
     /// options are checked against what the panel really has.
     fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>>;
+
+    /// A cheap call that needs a login and the panel's database, for the
+    /// periodic health check: `Ok` when the panel could serve a purchase now.
+    /// Reading the catalog is that call for most kinds; a kind whose catalog
+    /// needs no request overrides it.
+    fn probe(&self) -> BoxFuture<'_, Result<(), PanelError>> {
+        Box::pin(async move { self.catalog().await.map(|_| ()) })
+    }
 }
 
 /// Builds the client of the panel's kind ([`kinds::KINDS`]). One shared

@@ -17,6 +17,7 @@ mod clock;
 pub mod daily_summary;
 pub mod lifecycle;
 pub mod own_panel;
+pub mod panel_health;
 pub mod payments;
 pub mod plans;
 pub mod promo;

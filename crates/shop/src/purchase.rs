@@ -31,6 +31,9 @@ pub enum BuyOutcome {
     PlanUnavailable,
     /// The platform has no panel for this tenant yet.
     NoPanel,
+    /// The shop's panel is not answering (its health check says so): nothing
+    /// is sold into retries; the customer is asked to try again soon.
+    PanelDown,
     /// The promo code given with the purchase cannot be used any more.
     PromoRefused(PromoRefusal),
 }
@@ -86,16 +89,20 @@ pub async fn buy(
         },
         None => None,
     };
-    let (price, days) = with_benefit(plan.price, plan.duration_days, benefit);
-    let balance = tx.balance(customer, currency).await?;
-    if balance.minor() < price.minor() {
-        return Ok(BuyOutcome::NotEnough { balance, price });
-    }
     let Some(panel) = tx.tenant_panel_info().await? else {
         return Ok(BuyOutcome::NoPanel);
     };
     if crate::plans::ready_for(&plan.panel_options, &panel.kind).is_err() {
         return Ok(BuyOutcome::PlanUnavailable);
+    }
+    // Before the balance: a customer is not sent to top up for what cannot be served now.
+    if panel.down_since.is_some() {
+        return Ok(BuyOutcome::PanelDown);
+    }
+    let (price, days) = with_benefit(plan.price, plan.duration_days, benefit);
+    let balance = tx.balance(customer, currency).await?;
+    if balance.minor() < price.minor() {
+        return Ok(BuyOutcome::NotEnough { balance, price });
     }
     let mut new = subscription_for(customer, &plan, panel.id, purchase_key);
     new.price = price;
@@ -162,6 +169,8 @@ pub enum TrialOutcome {
     /// No panel can serve a trial now: none is assigned, or no plan on sale
     /// has panel options that fit it (a trial gets those of the first one).
     NoPanel,
+    /// The shop's panel is not answering; try again soon.
+    PanelDown,
 }
 
 /// Starts the free trial of `days` and `traffic_mb`, once per customer.
@@ -172,12 +181,16 @@ pub async fn start_trial(
     traffic_mb: u64,
     currency: Currency,
 ) -> Result<TrialOutcome, StoreError> {
-    let Some(panel) = tx.tenant_panel().await? else {
+    let Some(panel) = tx.tenant_panel_info().await? else {
         return Ok(TrialOutcome::NoPanel);
     };
     if crate::plans::trial_options(tx).await?.is_none() {
         return Ok(TrialOutcome::NoPanel);
     }
+    if panel.down_since.is_some() {
+        return Ok(TrialOutcome::PanelDown);
+    }
+    let panel = panel.id;
     let new = NewSubscription {
         customer_id: customer,
         plan_id: None,

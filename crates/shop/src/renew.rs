@@ -29,6 +29,8 @@ pub enum RenewOutcome {
     },
     /// Not renewable: a trial, someone else's, failed, or its plan is gone.
     NotRenewable,
+    /// The subscription's panel is not answering; nothing was charged.
+    PanelDown,
 }
 
 /// Renews `subscription_id` of `customer` for its plan's length and price,
@@ -57,6 +59,11 @@ pub async fn renew(
         None => None,
     };
     let Some(plan) = plan else { return Ok(RenewOutcome::NotRenewable) };
+    if let Some(panel) = subscription.panel_id
+        && tx.panel_down_since(panel).await?.is_some()
+    {
+        return Ok(RenewOutcome::PanelDown);
+    }
     let price = plan.price;
     let balance = tx.balance(customer, currency).await?;
     if balance.minor() < price.minor() {

@@ -1,6 +1,7 @@
 //! VPN panels registered with the platform, and which one serves a tenant.
 
 use crate::clock::now_ms;
+use crate::panel_health::PanelHealth;
 use crate::row::get_bool;
 use crate::tenancy::Mode;
 use crate::{Platform, StoreError, TenantScope, TenantTx};
@@ -29,6 +30,8 @@ pub struct PanelRecord {
     pub catalog: Option<PanelCatalog>,
     /// When that was (unix ms).
     pub catalog_at: Option<i64>,
+    /// Whether it answered its last probes.
+    pub health: PanelHealth,
 }
 
 /// The panel serving a tenant, as a tenant transaction sees it.
@@ -40,6 +43,8 @@ pub struct TenantPanel {
     pub kind: PanelKind,
     /// What it offers plans, as last read (`None`: never read).
     pub catalog: Option<PanelCatalog>,
+    /// Since when it has not answered (unix ms); `None` while it is up.
+    pub down_since: Option<i64>,
 }
 
 /// A panel to register.
@@ -59,7 +64,8 @@ pub struct NewPanel {
     pub catalog: Option<PanelCatalog>,
 }
 
-const COLUMNS: &str = "id, name, kind, base_url, is_default, catalog, catalog_at";
+const COLUMNS: &str = "id, name, kind, base_url, is_default, catalog, catalog_at, health_failures, health_checked_at, \
+                       health_error, down_since";
 
 fn kind_of(row: &AnyRow) -> Result<PanelKind, StoreError> {
     let kind: String = row.try_get("kind")?;
@@ -82,6 +88,7 @@ fn from_row(row: &AnyRow) -> Result<PanelRecord, StoreError> {
         is_default: get_bool(row, "is_default")?,
         catalog: catalog_of(row)?,
         catalog_at: row.try_get("catalog_at")?,
+        health: PanelHealth::of_row(row)?,
     })
 }
 
@@ -232,6 +239,7 @@ impl TenantTx {
                 id: PanelId::from_raw(row.try_get("id")?),
                 kind: kind_of(&row)?,
                 catalog: catalog_of(&row)?,
+                down_since: row.try_get("down_since")?,
             })
         })
         .transpose()

@@ -105,12 +105,13 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
             }
             for p in panels {
                 println!(
-                    "{:>4}  {:<20} {:<10} {}{}",
+                    "{:>4}  {:<20} {:<10} {}{}{}",
                     p.id,
                     p.name,
                     p.kind,
                     p.base_url,
-                    if p.is_default { "  (default)" } else { "" }
+                    if p.is_default { "  (default)" } else { "" },
+                    health_note(&p.health)
                 );
             }
         }
@@ -165,4 +166,19 @@ fn secret_arg(value: String) -> Result<SecretString, CliError> {
         return Ok(SecretString::from(buf.trim().to_owned()));
     }
     Ok(SecretString::from(value))
+}
+
+/// What `panel list` says of a panel's health: nothing while it answers.
+fn health_note(health: &bazar_store::PanelHealth) -> String {
+    let error = health.error.as_deref().unwrap_or("no answer");
+    match health.down_since {
+        Some(since) => {
+            let now =
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+            let minutes = (now - since).max(0) / 60_000;
+            format!("  DOWN for {minutes} min, sales paused: {error}")
+        }
+        None if health.failures > 0 => format!("  (last probe failed: {error})"),
+        None => String::new(),
+    }
 }

@@ -367,6 +367,7 @@ async fn plans_fit_the_panel(p: Platform) {
     assert_eq!(remnawave["credentials"][0]["fields"][0]["key"], "token");
     let (status, shop_panel) = a.get("/panel").await;
     assert_eq!((status, shop_panel["kind"].as_str()), (200, Some("remnawave")), "{shop_panel}");
+    assert_eq!((&shop_panel["available"], &shop_panel["down_since"]), (&json!(true), &json!(null)), "{shop_panel}");
     let entries = &shop_panel["options"][0]["entries"];
     assert!(entries.as_array().unwrap().iter().any(|e| e["value"] == squad.as_str()), "{shop_panel}");
     assert!(!shop_panel.to_string().contains(&panel.url()), "never the panel's address: {shop_panel}");

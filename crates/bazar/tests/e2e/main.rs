@@ -25,6 +25,7 @@ mod cli_payments;
 mod cli_shop;
 mod master_bot;
 mod one_rule;
+mod panel_health;
 mod payments;
 mod readme;
 mod real_panel;

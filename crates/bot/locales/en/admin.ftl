@@ -10,3 +10,5 @@ btn-adm-broadcast = 📣 Broadcast
 btn-adm-settings = ⚙️ Features & settings
 btn-adm-master = 🏢 Platform
 btn-adm-home = 🛠 Admin menu
+panel-health-down = ⚠️ The shop's VPN panel is not answering. New sales and renewals are paused; customers are asked to try again soon. They resume on their own when the panel answers again.
+panel-health-up = ✅ The VPN panel answers again after about { $minutes } min; sales and renewals have resumed.

@@ -25,6 +25,8 @@ plan-gone = This plan is no longer available.
 bought = ✅ Paid { $price }. Your subscription is being created…
 already-bought = This purchase is already done.
 no-panel = The shop cannot create subscriptions right now. Please contact support.
+panel-down = ⏳ Our servers are temporarily unavailable. Please try again in a few minutes — nothing was charged.
+purchase-panel-down = ⏳ Our servers are temporarily unavailable, so the plan was not bought yet: the amount is in your wallet. Please buy it again in a few minutes.
 delivered = 🎉 Your subscription is ready until { $until }.
     Tap the link to copy it into your VPN app, or scan the QR code:
 refunded = We could not create your subscription, so { $price } went back to your wallet. Sorry for the trouble!

@@ -30,11 +30,12 @@ fn every_kind() -> Vec<JobKind> {
         JobKind::TicketReply(TicketReplyJob { ticket: TicketId::from_raw(11), message: 12 }),
         JobKind::TicketClosed(TicketClosedJob { ticket: TicketId::from_raw(11) }),
         JobKind::DailySummary(DailySummaryJob { day_start: 1_764_000_000_000 }),
+        JobKind::PanelHealth(PanelHealthJob { down: true, since: 1_764_000_000_000 }),
     ]
 }
 
 /// The kinds already in databases: never renamed, never reused.
-const STORED_KINDS: [&str; 15] = [
+const STORED_KINDS: [&str; 16] = [
     "provision",
     "extend",
     "disable",
@@ -50,6 +51,7 @@ const STORED_KINDS: [&str; 15] = [
     "ticket_reply",
     "ticket_closed",
     "daily_summary",
+    "panel_health",
 ];
 
 #[test]

@@ -39,6 +39,8 @@ pub enum AutoPurchase {
     PlanGone,
     /// No panel serves the tenant.
     NoPanel,
+    /// The tenant's panel is not answering; the credit stays in the wallet.
+    PanelDown,
 }
 
 impl AutoPurchase {
@@ -49,6 +51,7 @@ impl AutoPurchase {
             Self::NotEnough => PurchaseResult::NotEnough,
             Self::PlanGone => PurchaseResult::PlanGone,
             Self::NoPanel => PurchaseResult::NoPanel,
+            Self::PanelDown => PurchaseResult::PanelDown,
         }
     }
 }
@@ -152,6 +155,7 @@ async fn auto_purchase(
         BuyOutcome::NotEnough { .. } => AutoPurchase::NotEnough,
         BuyOutcome::PlanUnavailable | BuyOutcome::PromoRefused(_) => AutoPurchase::PlanGone,
         BuyOutcome::NoPanel => AutoPurchase::NoPanel,
+        BuyOutcome::PanelDown => AutoPurchase::PanelDown,
     })
 }
 

@@ -267,3 +267,51 @@ async fn a_refund_is_in_the_currency_that_was_paid() {
     tx.commit().await.unwrap();
     assert!(tenant.ledger_check().await.unwrap().is_empty());
 }
+
+/// A panel that stops answering pauses what needs it: after two failed
+/// probes a renewal, a purchase and a trial are refused with nothing charged
+/// or queued; the first good probe lets them through again.
+#[tokio::test]
+async fn nothing_is_sold_while_the_panel_is_down() {
+    let Shop { _dir, store, scope, panel, plan, customer, .. } =
+        shop("4244:AAE00000000000000000000000000000000", None).await;
+    let platform = platform();
+    let provisioner =
+        Provisioner::new(store.clone(), platform.clone(), reqwest_client(), ProvisionerOptions::default());
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    crate::top_up_and_buy(&mut tx, customer.id, plan.id, 100_000).await;
+    tx.commit().await.unwrap();
+    let jobs = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    let JobKind::Provision(args) = &jobs[0].kind else { panic!("{:?}", jobs[0]) };
+    let ProvisionOutcome::Delivered(bought) = provisioner.run(&scope, &jobs[0], args).await.unwrap() else {
+        panic!("not delivered")
+    };
+    let deadline = Duration::from_secs(2);
+    assert_eq!(bazar_shop::panel_health::check_all(&provisioner, deadline).await.unwrap(), vec![], "it answers");
+
+    panel.set_down(true);
+    assert_eq!(bazar_shop::panel_health::check_all(&provisioner, deadline).await.unwrap(), vec![], "a blip");
+    let changes = bazar_shop::panel_health::check_all(&provisioner, deadline).await.unwrap();
+    assert!(matches!(changes[..], [(_, bazar_store::HealthChange::WentDown { tenants: 1 })]), "{changes:?}");
+    let irt = Currency::Irt;
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    let before = tx.balance(customer.id, irt).await.unwrap();
+    let renewed = bazar_shop::renew(&mut tx, customer.id, bought.id, "r1", None, irt).await.unwrap();
+    assert_eq!(renewed, bazar_shop::RenewOutcome::PanelDown);
+    let bought_again = bazar_shop::buy(&mut tx, customer.id, plan.id, &Purchase::plain("buy:2", irt)).await.unwrap();
+    assert_eq!(bought_again, BuyOutcome::PanelDown);
+    let trial = bazar_shop::start_trial(&mut tx, customer.id, 1, 100, irt).await.unwrap();
+    assert_eq!(trial, bazar_shop::TrialOutcome::PanelDown);
+    assert_eq!(tx.balance(customer.id, irt).await.unwrap(), before, "nothing charged");
+    tx.commit().await.unwrap();
+    let queued = store.platform(&platform).claim_jobs(10, 60_000).await.unwrap();
+    assert!(queued.iter().all(|j| matches!(j.kind, JobKind::PanelHealth(_))), "only the admins' notice: {queued:?}");
+
+    panel.set_down(false);
+    let changes = bazar_shop::panel_health::check_all(&provisioner, deadline).await.unwrap();
+    assert!(matches!(changes[..], [(_, bazar_store::HealthChange::CameUp { tenants: 1, .. })]), "{changes:?}");
+    let mut tx = store.tenant(&scope).begin().await.unwrap();
+    let renewed = bazar_shop::renew(&mut tx, customer.id, bought.id, "r1", None, irt).await.unwrap();
+    assert!(matches!(renewed, bazar_shop::RenewOutcome::Renewed { .. }), "{renewed:?}");
+    tx.commit().await.unwrap();
+}

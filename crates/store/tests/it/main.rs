@@ -7,6 +7,7 @@ mod common;
 mod broadcasts;
 mod jobs;
 mod master_platform;
+mod panel_health;
 mod registry;
 mod row_level_security;
 mod secrets_at_rest;

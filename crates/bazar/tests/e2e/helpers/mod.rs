@@ -69,6 +69,9 @@ impl Platform {
         // Daily summaries would add a message to admin chats at a time of day
         // no test controls; the tests of summaries turn them on.
         env.push(("BAZAR_DAILY_SUMMARY_HOUR".into(), "-1".into()));
+        // Panel probes would add requests to the fakes' scripts at times no
+        // test controls; the tests of panel health turn them on.
+        env.push(("BAZAR_PANEL_CHECK_MS".into(), "0".into()));
         Self { dir, env, telegram, postgres, inspect_url }
     }
 

@@ -134,6 +134,11 @@ pub struct PanelBody {
     /// Per option field of the kind, what the panel offers, as last read
     /// (`null`: not read yet; the admin menu's ↻ or a plan change reads it).
     pub options: Option<Vec<PanelOptionBody>>,
+    /// Whether it answers its health probes; while `false` the shop sells
+    /// nothing that needs it (customers are asked to try again soon).
+    pub available: bool,
+    /// Since when it has not answered (unix ms), while it does not.
+    pub down_since: Option<i64>,
 }
 
 /// One option field with the panel's entries for it.
@@ -200,7 +205,8 @@ async fn panel(caller: TenantCaller, State(state): State<ApiState>) -> Result<Js
             })
             .collect()
     });
-    Ok(Json(PanelBody { kind: info.kind.to_string(), options }))
+    let (available, down_since) = (info.down_since.is_none(), info.down_since);
+    Ok(Json(PanelBody { kind: info.kind.to_string(), options, available, down_since }))
 }
 
 /// A panel the shop connects as its own.
@@ -262,5 +268,11 @@ async fn connect_panel(
             entries: catalog.entries(field.key).iter().map(PanelEntryBody::from).collect(),
         })
         .collect();
-    Ok(Json(PanelBody { kind: record.kind.to_string(), options: Some(options) }))
+    let down_since = record.health.down_since;
+    Ok(Json(PanelBody {
+        kind: record.kind.to_string(),
+        options: Some(options),
+        available: down_since.is_none(),
+        down_since,
+    }))
 }
