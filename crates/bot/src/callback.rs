@@ -98,6 +98,8 @@ pub enum AdminArea {
     Broadcast,
     /// The tenant's admins: add and remove (for admins allowed to manage admins).
     Admins,
+    /// The VPN panel serving the shop, and connecting the shop's own.
+    Panel,
     /// The master bot's platform menu (platform admins only).
     Master,
     /// Self-service onboarding of a new reseller in the master bot (anyone).
@@ -106,7 +108,7 @@ pub enum AdminArea {
 
 impl AdminArea {
     /// Every area.
-    pub const ALL: [AdminArea; 12] = [
+    pub const ALL: [AdminArea; 13] = [
         Self::Customers,
         Self::Subscriptions,
         Self::Plans,
@@ -117,6 +119,7 @@ impl AdminArea {
         Self::Stats,
         Self::Broadcast,
         Self::Admins,
+        Self::Panel,
         Self::Master,
         Self::Onboarding,
     ];
@@ -133,6 +136,7 @@ impl AdminArea {
             Self::Stats => 'g',
             Self::Broadcast => 'b',
             Self::Admins => 'a',
+            Self::Panel => 'v',
             Self::Master => 'm',
             Self::Onboarding => 'n',
         }

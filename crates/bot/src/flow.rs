@@ -32,6 +32,8 @@ pub enum AdminFlow {
     Broadcast(BroadcastFlow),
     /// Adding an admin: their Telegram id.
     Admins(AdminsFlow),
+    /// Connecting the shop's own VPN panel.
+    Panel(PanelFlow),
     /// The master bot's platform area.
     Master(MasterFlow),
     /// A reseller's onboarding: the token of their bot, for this platform plan.
@@ -53,6 +55,7 @@ impl AdminFlow {
             Self::Promos(_) => AdminArea::Promos,
             Self::Broadcast(_) => AdminArea::Broadcast,
             Self::Admins(_) => AdminArea::Admins,
+            Self::Panel(_) => AdminArea::Panel,
             Self::Master(_) => AdminArea::Master,
             Self::Onboarding { .. } => AdminArea::Onboarding,
         }
@@ -227,6 +230,26 @@ pub enum BroadcastFlow {
 pub enum AdminsFlow {
     /// The new admin's Telegram id.
     Id,
+}
+
+/// The panel area's flow: the kind was picked by a button; then its URL,
+/// then its credentials (never kept here: they are read from the message,
+/// which is deleted, and handed to a job sealed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "step", rename_all = "snake_case")]
+pub enum PanelFlow {
+    /// The panel's URL.
+    Url {
+        /// The kind's name.
+        kind: String,
+    },
+    /// The login, as `key=value` lines.
+    Credentials {
+        /// The kind's name.
+        kind: String,
+        /// The URL given.
+        url: String,
+    },
 }
 
 /// The master bot's platform area's flows.

@@ -44,6 +44,7 @@ pub(crate) async fn run(
         JobKind::TicketReply(args) => crate::support::ticket_reply(store, bot, job, args).await,
         JobKind::TicketClosed(args) => crate::support::ticket_closed(store, bot, job, args).await,
         JobKind::DailySummary(args) => crate::daily_summary::run(store, bot, job, args).await,
+        JobKind::PanelConnect(args) => crate::panel_connect::run(provisioner, bot, job, args).await,
         JobKind::PanelHealth(args) => crate::panel_health::run(store, bot, job, args, now_ms()).await,
     };
     result.unwrap_or_else(|e| {

@@ -22,6 +22,7 @@ mod handler;
 pub mod i18n;
 mod jobs;
 mod menu;
+mod panel_connect;
 mod panel_health;
 mod payment_jobs;
 mod payments;

@@ -72,6 +72,9 @@ pub enum JobKind {
     /// answering (sales pause and resume on their own).
     #[serde(rename = "panel_health")]
     PanelHealth(PanelHealthJob),
+    /// Test and connect the VPN panel a shop's admin gave in `/admin`.
+    #[serde(rename = "panel_connect")]
+    PanelConnect(PanelConnectJob),
 }
 
 /// `provision`: payload `{"subscription": id}`.
@@ -216,6 +219,36 @@ pub struct PanelHealthJob {
     pub since: i64,
 }
 
+/// `panel_connect`: the panel an admin asked to connect, with its credentials
+/// sealed for the job's tenant (the store seals and opens them; the payload
+/// never holds them in the clear), and the chat to answer in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelConnectJob {
+    /// The kind's name.
+    pub kind: String,
+    /// The panel's URL.
+    pub url: String,
+    /// The credentials, sealed.
+    pub credentials: SealedBlob,
+    /// Where the admin asked (told the outcome).
+    pub chat: i64,
+}
+
+/// A secret sealed by the store's keyring: which key, and the ciphertext.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedBlob {
+    /// The sealing key's id.
+    pub key_id: String,
+    /// Nonce and ciphertext.
+    pub blob: Vec<u8>,
+}
+
+impl std::fmt::Debug for SealedBlob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedBlob({}, {} bytes)", self.key_id, self.blob.len())
+    }
+}
+
 /// A stored job that is not a [`JobKind`]: it must not run.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum JobError {
@@ -257,6 +290,7 @@ impl JobKind {
             Self::TicketClosed(_) => "ticket_closed",
             Self::DailySummary(_) => "daily_summary",
             Self::PanelHealth(_) => "panel_health",
+            Self::PanelConnect(_) => "panel_connect",
         }
     }
 
@@ -280,6 +314,8 @@ impl JobKind {
             | Self::TicketClosed(_)
             | Self::DailySummary(_)
             | Self::PanelHealth(_) => 10,
+            // A connection test is asked for by a person waiting for its answer.
+            Self::PanelConnect(_) => 3,
         }
     }
 

@@ -55,5 +55,5 @@ pub use plan::{
     MAX_PRICE, PlanError, PlanNames, check_devices, check_duration, check_price, parse_price, parse_traffic_gb,
 };
 pub use promo::{PromoBenefit, PromoError, normalize_promo_code};
-pub use redact::{REDACTED_BOT_TOKEN, redact_secrets};
+pub use redact::{REDACTED_BOT_TOKEN, REDACTED_VALUE, is_secret_key, redact_secrets};
 pub use status::{EntryKind, PaymentMethod, PaymentStatus, SubscriptionStatus, TicketStatus};

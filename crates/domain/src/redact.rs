@@ -12,10 +12,16 @@
 //! * a card number — 16 digits (ASCII, Persian or Arabic-Indic, with the
 //!   spaces or dashes people put between groups) that pass the Luhn check, the
 //!   shape [`crate::CardNumber`] parses. It keeps its masked form
-//!   (`603799******7810`), as everywhere else.
+//!   (`603799******7810`), as everywhere else;
+//! * a credential line — `key=value` on a line of its own whose key names a
+//!   secret ([`is_secret_key`]: `password`, `token`, `api_key`, …), the form
+//!   in which an admin sends a panel's login to `/admin`. The value goes.
 
 /// What a bot token becomes in a redacted text.
 pub const REDACTED_BOT_TOKEN: &str = "[redacted bot token]";
+
+/// What the value of a credential line becomes in a redacted text.
+pub const REDACTED_VALUE: &str = "[redacted]";
 
 /// Fewest secret characters after the `:` of a bot token (BotFather's are 35).
 const MIN_SECRET: usize = 30;
@@ -24,7 +30,36 @@ const MIN_SECRET: usize = 30;
 pub fn redact_secrets(text: &str) -> Option<String> {
     let tokens = redact_tokens(text);
     let cards = redact_cards(tokens.as_deref().unwrap_or(text));
-    cards.or(tokens)
+    let so_far = cards.or(tokens);
+    let lines = redact_credential_lines(so_far.as_deref().unwrap_or(text));
+    lines.or(so_far)
+}
+
+/// Whether a credential's key names a secret: `password`, `token`, `secret`,
+/// `key`, or a key ending in `_password`, `_token`, `_secret` or `_key`. A
+/// panel kind's secret credential fields are named so (its tests check),
+/// which is what lets the inbox drop their values.
+pub fn is_secret_key(key: &str) -> bool {
+    let key = key.trim().to_ascii_lowercase();
+    ["password", "token", "secret", "key"]
+        .iter()
+        .any(|word| key == *word || key.ends_with(&format!("_{word}")) || key.ends_with(&format!("-{word}")))
+}
+
+/// Replaces the value of every `key=value` line whose key names a secret.
+fn redact_credential_lines(text: &str) -> Option<String> {
+    let mut changed = false;
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| match line.split_once('=') {
+            Some((key, value)) if is_secret_key(key) && !value.trim().is_empty() && value.trim() != REDACTED_VALUE => {
+                changed = true;
+                format!("{key}={REDACTED_VALUE}")
+            }
+            _ => line.to_owned(),
+        })
+        .collect();
+    changed.then(|| lines.join("\n"))
 }
 
 fn is_secret_char(c: char) -> bool {
@@ -104,6 +139,17 @@ mod tests {
         }
         // Longer digit runs (tracking numbers) are not card numbers.
         assert_eq!(redact_secrets("60379912345678101"), None);
+    }
+
+    #[test]
+    fn credential_lines_lose_their_secret_values() {
+        let sent = "username=admin\npassword=s3cr=t!\napi_key = 9f8e\nurl=https://x";
+        let redacted = redact_secrets(sent).unwrap();
+        assert_eq!(redacted, "username=admin\npassword=[redacted]\napi_key =[redacted]\nurl=https://x");
+        assert_eq!(redact_secrets(&redacted), None, "redacting again changes nothing");
+        assert_eq!(redact_secrets("token="), None, "an empty value is nothing to hide");
+        assert!(is_secret_key("Token") && is_secret_key("admin_password") && !is_secret_key("username"));
+        assert!(!is_secret_key("monkey"), "a word ending in `key` is not a key");
     }
 
     #[test]

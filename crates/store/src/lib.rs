@@ -38,6 +38,7 @@ mod flags;
 mod gateways;
 mod inbox;
 mod installation;
+mod job_secrets;
 mod jobs;
 mod ledger;
 mod migrate;

@@ -213,6 +213,15 @@ impl TenantTx {
         Ok(self.tenant_panel_info().await?.map(|panel| panel.id))
     }
 
+    /// Whether the tenant has a panel of its own (else the platform default serves it).
+    pub async fn own_panel_assigned(&mut self) -> Result<bool, StoreError> {
+        let own: Option<i64> = sqlx::query_scalar("SELECT panel_id FROM bot_panels WHERE bot_id = $1")
+            .bind(self.bot())
+            .fetch_optional(self.conn())
+            .await?;
+        Ok(own.is_some())
+    }
+
     /// The panel serving this tenant with its kind and catalog: its own, else
     /// the platform default. Never its credentials.
     pub async fn tenant_panel_info(&mut self) -> Result<Option<TenantPanel>, StoreError> {

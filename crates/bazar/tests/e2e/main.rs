@@ -9,6 +9,7 @@ mod helpers;
 
 mod admin_isolation;
 mod admin_menus;
+mod admin_panel;
 mod admin_stats;
 mod admin_team;
 mod admin_texts;

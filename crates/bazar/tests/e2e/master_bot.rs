@@ -370,36 +370,6 @@ fn secret_of(token: &str) -> &str {
     token.split_once(':').unwrap().1
 }
 
-/// Where at rest `secret` can be found: stored updates, any table (PostgreSQL),
-/// the SQLite file and its write-ahead log.
-async fn found_at_rest(p: &Platform, secret: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let in_updates = p.count(&format!("SELECT COUNT(*) FROM telegram_updates WHERE payload LIKE '%{secret}%'")).await;
-    if in_updates > 0 {
-        found.push(format!("{in_updates} rows of telegram_updates"));
-    }
-    if p.postgres {
-        let tables = p
-            .count(&format!(
-                "SELECT COUNT(*) FROM information_schema.tables t WHERE t.table_schema = 'public' \
-                 AND CAST(query_to_xml(format('SELECT * FROM %I', t.table_name), true, false, '') AS TEXT) \
-                 LIKE '%{secret}%'"
-            ))
-            .await;
-        if tables > 0 {
-            found.push(format!("{tables} PostgreSQL tables"));
-        }
-    } else {
-        for file in ["data/bazar.db", "data/bazar.db-wal"] {
-            let bytes = std::fs::read(p.path(file)).unwrap_or_default();
-            if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
-                found.push(file.to_owned());
-            }
-        }
-    }
-    found
-}
-
 /// A platform admin adds a tenant and a reseller applies for a shop, each by
 /// pasting a token (webhook or polling mode): the tokens work, and none is
 /// stored anywhere but sealed. Then an update carrying a pasted token is
@@ -427,7 +397,7 @@ async fn pasted_tokens_are_not_stored(p: Platform, webhook: bool) {
     let redacted = p.count("SELECT COUNT(*) FROM telegram_updates WHERE payload LIKE '%[redacted bot token]%'").await;
     assert_eq!(redacted, 2, "both pastes are in the inbox, redacted");
     for token in [&tenant_token, &reseller_token] {
-        let found = found_at_rest(&p, secret_of(token)).await;
+        let found = crate::helpers::found_at_rest(&p, secret_of(token)).await;
         assert!(found.is_empty(), "a pasted token is at rest in {found:?}");
     }
 
@@ -451,13 +421,13 @@ async fn pasted_tokens_are_not_stored(p: Platform, webhook: bool) {
     let again = wait_for_text(&p, MASTER_TG, ADMIN, "paste it again").await;
     assert!(again.reply_markup.is_some(), "with the way back: {again:?}");
     assert_eq!(p.count("SELECT COUNT(*) FROM bots WHERE telegram_bot_id = 9102").await, 0);
-    assert!(found_at_rest(&p, secret_of(&third)).await.is_empty());
+    assert!(crate::helpers::found_at_rest(&p, secret_of(&third)).await.is_empty());
     // Still waiting for a token: pasting it again adds the tenant.
     let added = say(&p, MASTER_TG, &admin, updates::text(&admin, &third)).await;
     assert!(added.text.as_deref().unwrap().contains("added"), "{added:?}");
     server.stop().await;
     for token in [&tenant_token, &reseller_token, &third] {
-        let found = found_at_rest(&p, secret_of(token)).await;
+        let found = crate::helpers::found_at_rest(&p, secret_of(token)).await;
         assert!(found.is_empty(), "a pasted token is at rest after the stop in {found:?}");
     }
 }

@@ -190,3 +190,31 @@ mng-ticket-none = 💬 No tickets here.
 mng-ticket-all = 📚 All tickets
 mng-ticket-open-only = 🟢 Open tickets only
 mng-ticket-view = 💬 Ticket #{ $id } · { $who } · { $status } · since { $since }
+
+## The VPN panel area (admin::panel) and its connection job (panel_connect).
+btn-adm-panel = 🖥 VPN panel
+mng-panel-title = 🖥 VPN panel
+    Kind: { $kind }
+    Whose: { $whose }
+    Status: { $health }
+mng-panel-whose-own = your own panel
+mng-panel-whose-platform = the platform's panel
+mng-panel-up = ✅ answering
+mng-panel-down = ⚠️ not answering — sales are paused until it answers again
+mng-panel-none = 🖥 No VPN panel serves this shop yet.
+mng-panel-btn-connect = 🔌 Connect my own panel
+mng-panel-pick-kind = Which panel software do you run?
+mng-panel-ask-url = Send the address of your { $kind } panel ({ $example }).
+mng-panel-bad-url = ❌ That is not a web address (it must start with https:// or http://).
+mng-panel-ask-credentials = Send the login of your { $kind } panel as lines like these, with your values after each = (the message is deleted at once):
+    { $templates }
+mng-panel-or = — or —
+mng-panel-bad-credentials = ❌ That is not a complete login for this panel: fill in every line of one of the forms below.
+mng-panel-send-again = The previous message could not be read again after a restart; please send the login once more.
+mng-panel-testing = 🔌 Testing the connection to your panel… You will get the result here in a moment.
+mng-panel-connected = ✅ Your { $kind } panel is connected and now serves this shop. It offers plans:
+    { $offers }
+    Choose a plan's options under Plans.
+mng-panel-refused-login = ❌ The panel refused this login. Check the username, password or token and connect again.
+mng-panel-unreachable = ❌ The panel did not answer as expected. Check its address (with its path) and that it is running, then connect again.
+mng-panel-not-allowed = This platform does not let shops connect their own VPN panel.

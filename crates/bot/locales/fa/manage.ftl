@@ -190,3 +190,31 @@ mng-ticket-none = 💬 تیکتی اینجا نیست.
 mng-ticket-all = 📚 همه تیکت‌ها
 mng-ticket-open-only = 🟢 فقط تیکت‌های باز
 mng-ticket-view = 💬 تیکت #{ $id } · { $who } · { $status } · از { $since }
+
+## The VPN panel area (admin::panel) and its connection job (panel_connect).
+btn-adm-panel = 🖥 پنل VPN
+mng-panel-title = 🖥 پنل VPN
+    نوع: { $kind }
+    مالکیت: { $whose }
+    وضعیت: { $health }
+mng-panel-whose-own = پنل خود شما
+mng-panel-whose-platform = پنل پلتفرم
+mng-panel-up = ✅ پاسخ می‌دهد
+mng-panel-down = ⚠️ پاسخ نمی‌دهد — فروش تا پاسخ‌دادن دوبارهٔ آن متوقف است
+mng-panel-none = 🖥 هنوز هیچ پنل VPN به این فروشگاه اختصاص نیافته است.
+mng-panel-btn-connect = 🔌 اتصال پنل خودم
+mng-panel-pick-kind = از کدام نرم‌افزار پنل استفاده می‌کنید؟
+mng-panel-ask-url = نشانی پنل { $kind } خود را بفرستید ({ $example }).
+mng-panel-bad-url = ❌ این یک نشانی وب نیست (باید با https:// یا http:// شروع شود).
+mng-panel-ask-credentials = اطلاعات ورود پنل { $kind } خود را به شکل خطوط زیر بفرستید و مقدار هر کدام را بعد از = بنویسید (پیام بلافاصله پاک می‌شود):
+    { $templates }
+mng-panel-or = — یا —
+mng-panel-bad-credentials = ❌ این اطلاعات ورود برای این پنل کامل نیست: همهٔ خطوط یکی از قالب‌های زیر را پر کنید.
+mng-panel-send-again = پیام قبلی پس از راه‌اندازی دوباره قابل خواندن نبود؛ لطفاً اطلاعات ورود را یک بار دیگر بفرستید.
+mng-panel-testing = 🔌 در حال آزمایش اتصال به پنل شما… نتیجه به‌زودی همین‌جا می‌آید.
+mng-panel-connected = ✅ پنل { $kind } شما وصل شد و از این پس به این فروشگاه سرویس می‌دهد. امکانات آن برای طرح‌ها:
+    { $offers }
+    گزینه‌های هر طرح را در بخش طرح‌ها انتخاب کنید.
+mng-panel-refused-login = ❌ پنل این اطلاعات ورود را نپذیرفت. نام کاربری، رمز یا توکن را بررسی و دوباره وصل کنید.
+mng-panel-unreachable = ❌ پنل پاسخ مورد انتظار را نداد. نشانی آن (با مسیرش) و روشن بودنش را بررسی و دوباره وصل کنید.
+mng-panel-not-allowed = این پلتفرم اجازهٔ اتصال پنل VPN اختصاصی به فروشگاه‌ها را نمی‌دهد.

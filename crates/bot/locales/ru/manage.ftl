@@ -190,3 +190,31 @@ mng-ticket-none = 💬 Обращений нет.
 mng-ticket-all = 📚 Все обращения
 mng-ticket-open-only = 🟢 Только открытые
 mng-ticket-view = 💬 Обращение #{ $id } · { $who } · { $status } · с { $since }
+
+## The VPN panel area (admin::panel) and its connection job (panel_connect).
+btn-adm-panel = 🖥 VPN-панель
+mng-panel-title = 🖥 VPN-панель
+    Тип: { $kind }
+    Чья: { $whose }
+    Состояние: { $health }
+mng-panel-whose-own = ваша собственная
+mng-panel-whose-platform = панель платформы
+mng-panel-up = ✅ отвечает
+mng-panel-down = ⚠️ не отвечает — продажи приостановлены, пока она не ответит
+mng-panel-none = 🖥 Этому магазину ещё не назначена VPN-панель.
+mng-panel-btn-connect = 🔌 Подключить свою панель
+mng-panel-pick-kind = Какая у вас панель?
+mng-panel-ask-url = Пришлите адрес вашей панели { $kind } ({ $example }).
+mng-panel-bad-url = ❌ Это не веб-адрес (он должен начинаться с https:// или http://).
+mng-panel-ask-credentials = Пришлите данные для входа в панель { $kind } строками, как ниже, со своими значениями после = (сообщение сразу удаляется):
+    { $templates }
+mng-panel-or = — или —
+mng-panel-bad-credentials = ❌ Данных для входа в эту панель не хватает: заполните все строки одной из форм ниже.
+mng-panel-send-again = Предыдущее сообщение нельзя прочитать повторно после перезапуска; пришлите данные для входа ещё раз.
+mng-panel-testing = 🔌 Проверяем подключение к вашей панели… Результат придёт сюда через минуту.
+mng-panel-connected = ✅ Ваша панель { $kind } подключена и теперь обслуживает магазин. Для тарифов в ней есть:
+    { $offers }
+    Параметры тарифов выбираются в разделе «Тарифы».
+mng-panel-refused-login = ❌ Панель не приняла эти данные. Проверьте логин, пароль или токен и подключите снова.
+mng-panel-unreachable = ❌ Панель ответила не так, как ожидалось. Проверьте адрес (вместе с путём) и что она работает, затем подключите снова.
+mng-panel-not-allowed = Эта платформа не разрешает магазинам подключать свою VPN-панель.

@@ -17,6 +17,7 @@ mod customers;
 mod manage;
 mod master;
 mod onboarding;
+mod panel;
 mod plan_options;
 mod plans;
 mod promos;
@@ -116,6 +117,7 @@ pub(crate) async fn press(
         AdminArea::Stats => stats::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Broadcast => broadcast::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Admins => admins::press(bot, ctx, state, op, language, menu).await,
+        AdminArea::Panel => panel::press(ctx, state, op, language, menu).await,
         AdminArea::Master => master::press(bot, ctx, state, op, language, menu).await,
         AdminArea::Onboarding => onboarding::press(bot, ctx, state, op, language, menu).await,
     }
@@ -147,6 +149,7 @@ pub(crate) async fn input(
         AdminFlow::Promos(flow) => promos::input(ctx, state, flow, input, language, menu).await,
         AdminFlow::Broadcast(flow) => broadcast::input(ctx, state, flow, input, language, menu).await,
         AdminFlow::Admins(flow) => admins::input(ctx, state, flow, input, language, menu).await,
+        AdminFlow::Panel(flow) => panel::input(ctx, state, flow, input, language, menu).await,
         AdminFlow::Master(flow) => master::input(bot, ctx, state, flow, input, language, menu).await,
         AdminFlow::Onboarding { plan } => onboarding::input(bot, ctx, state, plan, input, language, menu).await,
     }
@@ -187,6 +190,7 @@ pub(crate) async fn home(ctx: &mut UpdateContext, language: Language, menu: u64)
         vec![area(AdminArea::Promos, "btn-adm-promos"), area(AdminArea::Tickets, "btn-adm-tickets")],
         vec![area(AdminArea::Stats, "btn-adm-stats"), area(AdminArea::Broadcast, "btn-adm-broadcast")],
         vec![area(AdminArea::Settings, "btn-adm-settings"), area(AdminArea::Admins, "btn-adm-admins")],
+        vec![area(AdminArea::Panel, "btn-adm-panel")],
     ];
     if ctx.bot.record.is_master {
         rows.push(vec![area(AdminArea::Master, "btn-adm-master")]);

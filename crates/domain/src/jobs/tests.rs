@@ -31,11 +31,17 @@ fn every_kind() -> Vec<JobKind> {
         JobKind::TicketClosed(TicketClosedJob { ticket: TicketId::from_raw(11) }),
         JobKind::DailySummary(DailySummaryJob { day_start: 1_764_000_000_000 }),
         JobKind::PanelHealth(PanelHealthJob { down: true, since: 1_764_000_000_000 }),
+        JobKind::PanelConnect(PanelConnectJob {
+            kind: "marzban".into(),
+            url: "https://panel.example".into(),
+            credentials: SealedBlob { key_id: "k1".into(), blob: vec![1, 2, 3] },
+            chat: 42,
+        }),
     ]
 }
 
 /// The kinds already in databases: never renamed, never reused.
-const STORED_KINDS: [&str; 16] = [
+const STORED_KINDS: [&str; 17] = [
     "provision",
     "extend",
     "disable",
@@ -52,6 +58,7 @@ const STORED_KINDS: [&str; 16] = [
     "ticket_closed",
     "daily_summary",
     "panel_health",
+    "panel_connect",
 ];
 
 #[test]

@@ -189,6 +189,17 @@ mod tests {
     }
 
     #[test]
+    fn secret_credentials_are_named_so_the_inbox_drops_them() {
+        // An admin sends a login to `/admin` as `key=value` lines; the update
+        // inbox keeps that text only with the values of secret keys redacted.
+        for spec in KINDS {
+            for field in spec.credentials.iter().flat_map(|set| set.fields) {
+                assert_eq!(bazar_domain::is_secret_key(field.key), field.secret, "{}: {}", spec.name, field.key);
+            }
+        }
+    }
+
+    #[test]
     fn fields_shared_by_kinds_agree() {
         for field in all_option_fields() {
             for spec in KINDS {

@@ -381,3 +381,33 @@ impl Platform {
         .ok();
     }
 }
+
+/// Where at rest `secret` can be found: stored updates, any table (PostgreSQL),
+/// the SQLite file and its write-ahead log.
+pub async fn found_at_rest(p: &Platform, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let in_updates = p.count(&format!("SELECT COUNT(*) FROM telegram_updates WHERE payload LIKE '%{secret}%'")).await;
+    if in_updates > 0 {
+        found.push(format!("{in_updates} rows of telegram_updates"));
+    }
+    if p.postgres {
+        let tables = p
+            .count(&format!(
+                "SELECT COUNT(*) FROM information_schema.tables t WHERE t.table_schema = 'public' \
+                 AND CAST(query_to_xml(format('SELECT * FROM %I', t.table_name), true, false, '') AS TEXT) \
+                 LIKE '%{secret}%'"
+            ))
+            .await;
+        if tables > 0 {
+            found.push(format!("{tables} PostgreSQL tables"));
+        }
+    } else {
+        for file in ["data/bazar.db", "data/bazar.db-wal"] {
+            let bytes = std::fs::read(p.path(file)).unwrap_or_default();
+            if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                found.push(file.to_owned());
+            }
+        }
+    }
+    found
+}
