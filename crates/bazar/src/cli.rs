@@ -295,6 +295,14 @@ pub enum PanelCommand {
         /// A panel id, or `default`.
         panel: String,
     },
+    /// Compare a tenant's active subscriptions with their panel users and put
+    /// back what was changed or deleted on the panel behind Bazar's back
+    /// (expiry, traffic allowance, switched off, deleted); users now held by
+    /// someone else are reported and left alone.
+    Drift {
+        /// The bot's id.
+        bot: BotId,
+    },
 }
 
 /// `bazar plan …`

@@ -15,6 +15,7 @@ pub mod admins;
 pub mod cards;
 mod clock;
 pub mod daily_summary;
+pub mod drift;
 pub mod lifecycle;
 pub mod own_panel;
 pub mod panel_health;

@@ -82,6 +82,29 @@ impl Provisioner {
         &self.store
     }
 
+    /// The panel user `subscription` should be, ending at `expire_at` (unix s):
+    /// the one description provisioning creates and drift repair restores.
+    pub(crate) fn user_spec(
+        &self,
+        scope: &TenantScope,
+        subscription: &Subscription,
+        customer: &bazar_store::Customer,
+        options: &bazar_domain::PlanOptions,
+        expire_at: i64,
+    ) -> UserSpec {
+        UserSpec {
+            username: subscription.panel_username.clone(),
+            expire_at,
+            traffic_limit_bytes: subscription.traffic_bytes,
+            device_limit: subscription.device_limit,
+            telegram_id: Some(customer.telegram_id.get()),
+            marker: owner_marker(self.store.installation(), scope.bot_id(), subscription.id),
+            legacy_marker: is_legacy_user_name(&subscription.panel_username, scope.bot_id(), subscription.id)
+                .then(|| legacy_owner_marker(scope.bot_id(), subscription.id)),
+            options: options.clone(),
+        }
+    }
+
     /// One attempt at a `provision` job's subscription; records the job's end
     /// in the same transaction as its effects.
     pub async fn run(
@@ -113,17 +136,8 @@ impl Provisioner {
         }
         let options = options.unwrap_or_default();
         let now = now_secs();
-        let spec = UserSpec {
-            username: subscription.panel_username.clone(),
-            expire_at: now + i64::from(subscription.duration_days) * 86_400,
-            traffic_limit_bytes: subscription.traffic_bytes,
-            device_limit: subscription.device_limit,
-            telegram_id: Some(customer.telegram_id.get()),
-            marker: owner_marker(self.store.installation(), scope.bot_id(), subscription.id),
-            legacy_marker: is_legacy_user_name(&subscription.panel_username, scope.bot_id(), subscription.id)
-                .then(|| legacy_owner_marker(scope.bot_id(), subscription.id)),
-            options: options.clone(),
-        };
+        let expire_at = now + i64::from(subscription.duration_days) * 86_400;
+        let spec = self.user_spec(scope, &subscription, &customer, &options, expire_at);
         let result =
             match (kind.map(|k| crate::plans::ready_for(&options, &k)), self.panel(subscription.panel_id).await) {
                 // The plan's options do not fit the shop's panel: no retry will fix that.

@@ -95,6 +95,13 @@ pub async fn run(config: &Config, platform: PlatformScope, command: PanelCommand
                 .map_err(|e| CliError::input(format!("could not read the panel's options: {e}")))?;
             print_catalog(&record.kind, &catalog);
         }
+        PanelCommand::Drift { bot } => {
+            let store = open_store(config).await?;
+            let scope = store.platform(&platform).tenant(bot).await?;
+            let provisioner = crate::context::provisioner(config, &store, platform);
+            let report = bazar_shop::drift::check(&provisioner, &scope).await?;
+            print_drift(&report);
+        }
         PanelCommand::List => {
             let store = open_store(config).await?;
             let panels = store.platform(&platform).panels().await?;
@@ -181,4 +188,43 @@ fn health_note(health: &bazar_store::PanelHealth) -> String {
         None if health.failures > 0 => format!("  (last probe failed: {error})"),
         None => String::new(),
     }
+}
+
+/// One line per drifted subscription, then the count.
+fn print_drift(report: &bazar_shop::drift::DriftReport) {
+    use bazar_shop::drift::Drift;
+    for item in &report.items {
+        let what: Vec<String> = item
+            .drift
+            .iter()
+            .map(|drift| match drift {
+                Drift::Missing => "deleted on the panel".to_owned(),
+                Drift::Foreign => "its name is now someone else's user (left alone)".to_owned(),
+                Drift::Expiry { ours, panel } => {
+                    let panel = panel.map_or("never".to_owned(), |s| bazar_domain::calendar::iso_date_of_ms(s * 1000));
+                    format!(
+                        "expiry {panel} on the panel, sold until {}",
+                        bazar_domain::calendar::iso_date_of_ms(ours * 1000)
+                    )
+                }
+                Drift::Traffic { ours, panel } => {
+                    let gb = |b: Option<u64>| {
+                        b.map_or("unlimited".to_owned(), |b| format!("{:.1} GB", b as f64 / f64::from(1u32 << 30)))
+                    };
+                    format!("traffic {} on the panel, sold {}", gb(*panel), gb(*ours))
+                }
+                Drift::Disabled => "switched off on the panel".to_owned(),
+                Drift::Unreadable(why) => format!("the panel could not be asked: {why}"),
+            })
+            .collect();
+        let outcome = if item.fixed { "put back" } else { "NOT fixed" };
+        println!("subscription {} ({}): {} — {outcome}", item.subscription, item.username, what.join("; "));
+    }
+    let fixed = report.items.iter().filter(|i| i.fixed).count();
+    println!(
+        "{} active subscriptions compared with the panel: {} drifted, {fixed} put back, {} left as they are",
+        report.checked,
+        report.items.len(),
+        report.items.len() - fixed
+    );
 }

@@ -1,7 +1,8 @@
 //! Panel health as a shop lives it: the platform's panel stops answering, so
 //! after two failed probes the shop stops selling ("temporarily unavailable",
 //! nothing charged, nothing queued), its admin is told once, in their
-//! language; the panel comes back and sales resume on their own.
+//! language; the panel comes back and sales resume on their own. A user
+//! deleted on the panel meanwhile is found and put back by `panel drift`.
 
 use crate::helpers::Platform;
 use crate::helpers::chat::{WAIT, button, count_texts, press, wait_for_text};
@@ -86,6 +87,27 @@ async fn a_shop_stops_selling_while_its_panel_is_down_and_resumes_by_itself() {
     }
     assert_eq!(panel.users().len(), 1);
     assert_eq!(count_texts(&p, TG, ADMIN, "снова отвечает"), 1);
+
+    // Deleted on the panel behind the shop's back: `panel drift` puts it back.
+    let drift = p.run(&["panel", "drift", &id]).await;
+    assert!(
+        drift.ok().stdout.contains("1 active subscriptions compared with the panel: 0 drifted"),
+        "{}",
+        drift.stdout
+    );
+    let username = panel.users()[0]["username"].as_str().unwrap().to_owned();
+    let admin_api = bazar_panels::RemnawaveClient::new(&panel.url(), &panel.token().into(), reqwest::Client::new());
+    bazar_panels::VpnPanel::delete_user(&admin_api.unwrap(), &username).await.unwrap();
+    assert!(panel.users().is_empty());
+    let drift = p.run(&["panel", "drift", &id]).await;
+    assert!(drift.ok().stdout.contains("deleted on the panel — put back"), "{}", drift.stdout);
+    assert!(drift.stdout.contains("1 drifted, 1 put back, 0 left"), "{}", drift.stdout);
+    assert_eq!(panel.users().len(), 1, "recreated");
+    let url = format!("{}/api/v1/panel/drift", server.url());
+    let answer = reqwest::Client::new().post(url).bearer_auth(&api_token).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({"checked": 1, "drifted": []}), "the API sees it put back");
     assert!(!p.run(&["panel", "list"]).await.ok().stdout.contains("DOWN"));
     assert_eq!(panel_api(&server.url(), &api_token).await["available"], true);
     server.stop().await;

@@ -134,14 +134,14 @@ async fn a_provisioning_that_never_ends_is_refunded() {
 }
 
 /// A tenant with the fake Remnawave as default panel, a 3-day plan and one customer.
-struct Shop {
-    url: String,
-    _dir: tempfile::TempDir,
-    store: Store,
-    scope: bazar_store::TenantScope,
-    panel: FakeRemnawave,
-    plan: bazar_store::Plan,
-    customer: bazar_store::Customer,
+pub(crate) struct Shop {
+    pub(crate) url: String,
+    pub(crate) _dir: tempfile::TempDir,
+    pub(crate) store: Store,
+    pub(crate) scope: bazar_store::TenantScope,
+    pub(crate) panel: FakeRemnawave,
+    pub(crate) plan: bazar_store::Plan,
+    pub(crate) customer: bazar_store::Customer,
 }
 
 async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
@@ -187,7 +187,7 @@ async fn shop(token: &str, traffic_bytes: Option<u64>) -> Shop {
     Shop { url, _dir, store, scope, panel, plan, customer }
 }
 
-fn reqwest_client() -> reqwest::Client {
+pub(crate) fn reqwest_client() -> reqwest::Client {
     reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap()
 }
 
@@ -314,4 +314,9 @@ async fn nothing_is_sold_while_the_panel_is_down() {
     let renewed = bazar_shop::renew(&mut tx, customer.id, bought.id, "r1", None, irt).await.unwrap();
     assert!(matches!(renewed, bazar_shop::RenewOutcome::Renewed { .. }), "{renewed:?}");
     tx.commit().await.unwrap();
+}
+
+/// A shop on the fake Remnawave with a 3-day plan, for the drift tests.
+pub(crate) async fn shop_for_drift() -> Shop {
+    shop("4245:AAE00000000000000000000000000000000", Some(5 << 30)).await
 }

@@ -26,6 +26,7 @@ async fn top_up_and_buy(
     bazar_shop::buy(tx, customer, plan, &purchase).await.unwrap()
 }
 
+mod drift;
 mod lifecycle;
 mod payments;
 mod reset_link;

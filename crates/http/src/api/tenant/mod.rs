@@ -8,6 +8,7 @@ mod customers;
 mod flags;
 mod me;
 mod panel;
+mod panel_drift;
 mod payments;
 mod plans;
 mod promos;
@@ -27,6 +28,7 @@ pub(super) fn routes() -> OpenApiRouter<ApiState> {
         .merge(subscriptions::routes())
         .merge(plans::routes())
         .merge(panel::routes())
+        .merge(panel_drift::routes())
         .merge(cards::routes())
         .merge(payments::routes())
         .merge(promos::routes())
