@@ -4,7 +4,7 @@
 
 use crate::helpers;
 
-use bazar_testkit::panels::{FakeMarzban, FakeMarzneshin, FakePasarGuard, FakeRemnawave, FakeXui};
+use bazar_testkit::panels::{FakeHiddify, FakeMarzban, FakeMarzneshin, FakePasarGuard, FakeRemnawave, FakeXui};
 use bazar_testkit::telegram::SentMessage;
 use bazar_testkit::telegram::updates::{self, FakeUser};
 use helpers::Platform;
@@ -21,6 +21,7 @@ enum Panel {
     Xui(FakeXui),
     PasarGuard(FakePasarGuard),
     Marzneshin(FakeMarzneshin),
+    Hiddify(FakeHiddify),
 }
 
 impl Panel {
@@ -30,6 +31,15 @@ impl Panel {
             Panel::Marzban(p) => p.users(),
             Panel::PasarGuard(p) => p.users(),
             Panel::Marzneshin(p) => p.users(),
+            // Hiddify names a user `name`.
+            Panel::Hiddify(p) => p
+                .users()
+                .into_iter()
+                .map(|mut u| {
+                    u["username"] = u["name"].clone();
+                    u
+                })
+                .collect(),
             // The fake's own client is not a user of ours.
             Panel::Xui(p) => p
                 .emails()
@@ -50,6 +60,7 @@ impl Panel {
             Panel::Xui(p) => p.fail_next(times, status),
             Panel::PasarGuard(p) => p.fail_next(times, status),
             Panel::Marzneshin(p) => p.fail_next(times, status),
+            Panel::Hiddify(p) => p.fail_next(times, status),
         }
     }
     fn set_used_traffic(&self, username: &str, bytes: u64) {
@@ -59,6 +70,7 @@ impl Panel {
             Panel::Xui(p) => p.set_traffic(username, 0, bytes),
             Panel::PasarGuard(p) => p.set_used_traffic(username, bytes),
             Panel::Marzneshin(p) => p.set_used_traffic(username, bytes),
+            Panel::Hiddify(p) => p.set_used_traffic(username, bytes),
         }
     }
     fn set_down(&self, down: bool) {
@@ -68,6 +80,7 @@ impl Panel {
             Panel::Xui(p) => p.set_down(down),
             Panel::PasarGuard(p) => p.set_down(down),
             Panel::Marzneshin(p) => p.set_down(down),
+            Panel::Hiddify(p) => p.set_down(down),
         }
     }
 }
@@ -110,6 +123,12 @@ async fn shop(p: Platform, panel: Panel) {
             let kind = ["--kind".to_owned(), "pasarguard".to_owned(), "--url".to_owned(), f.url()];
             [kind, ["--username".to_owned(), user, "--password".to_owned(), pass]].concat()
         }
+        Panel::Hiddify(f) => {
+            let key = format!("api_key={}", f.api_key());
+            let path = format!("client_path={}", f.client_path());
+            let kind = ["--kind", "hiddify", "--url", &f.url(), "--credential", &key, "--credential", &path];
+            kind.iter().map(|a| a.to_string()).collect()
+        }
         Panel::Xui(f) => {
             let (user, pass) = f.admin_credentials();
             let kind = ["--kind".to_owned(), "3x-ui".to_owned(), "--url".to_owned(), f.url()];
@@ -147,7 +166,7 @@ async fn shop(p: Platform, panel: Panel) {
     .collect();
     let squad = match &panel {
         Panel::Remnawave(f) => Some(f.default_squad()),
-        Panel::Marzban(_) | Panel::Xui(_) | Panel::PasarGuard(_) | Panel::Marzneshin(_) => None,
+        Panel::Marzban(_) | Panel::Xui(_) | Panel::PasarGuard(_) | Panel::Marzneshin(_) | Panel::Hiddify(_) => None,
     };
     // Without the panel options its kind needs, a plan is refused, saying what the panel has.
     let refused = p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await;
@@ -163,6 +182,8 @@ async fn shop(p: Platform, panel: Panel) {
         Panel::Marzneshin(_) => {
             refused.fails_with("a plan on a marzneshin panel needs its services: `--option services=all`")
         }
+        // Plans choose nothing on Hiddify: the plan is made as it is.
+        Panel::Hiddify(_) => refused.ok(),
     };
     if let Panel::Xui(_) = &panel {
         let all = p
@@ -180,9 +201,12 @@ async fn shop(p: Platform, panel: Panel) {
         (None, Panel::Xui(_)) => plan_args.extend(["--option".to_owned(), "inbounds=2".to_owned()]),
         (None, Panel::PasarGuard(_)) => plan_args.extend(["--option".to_owned(), "groups=all".to_owned()]),
         (None, Panel::Marzneshin(_)) => plan_args.extend(["--option".to_owned(), "services=1".to_owned()]),
+        (None, Panel::Hiddify(_)) => {}
         (None, _) => plan_args.extend(["--inbounds".to_owned(), "all".to_owned()]),
     }
-    p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
+    if !matches!(panel, Panel::Hiddify(_)) {
+        p.run(&plan_args.iter().map(String::as_str).collect::<Vec<_>>()).await.ok();
+    }
     let bad = p.run(&["plan", "add", &id, "--name", "Bad", "--days", "1", "--price", "1", "--squad", "nope"]).await;
     match &panel {
         Panel::Remnawave(_) => bad.fails_with("internal squad `nope` is not a UUID"),
@@ -190,6 +214,9 @@ async fn shop(p: Platform, panel: Panel) {
         Panel::Xui(_) => bad.fails_with("a 3x-ui panel has no option `squads`; its options: inbounds"),
         Panel::PasarGuard(_) => bad.fails_with("a pasarguard panel has no option `squads`; its options: groups"),
         Panel::Marzneshin(_) => bad.fails_with("a marzneshin panel has no option `squads`; its options: services"),
+        Panel::Hiddify(_) => {
+            bad.fails_with("a hiddify panel has no option `squads`; its options: none: plans choose nothing on it")
+        }
     };
     p.run(&["flag", "set", &id, "trial", "on"]).await.ok();
 
@@ -209,7 +236,8 @@ async fn shop(p: Platform, panel: Panel) {
     let text = summary.text.clone().unwrap();
     assert!(text.contains("100,000 IRT") && text.contains("250,000 IRT") && text.contains("30 days"), "{text}");
     // A device limit is promised only where the panel enforces one (Marzban has none).
-    assert_eq!(text.contains("2 devices"), !matches!(panel, Panel::Marzban(_) | Panel::Marzneshin(_)), "{text}");
+    let no_device_limit = matches!(panel, Panel::Marzban(_) | Panel::Marzneshin(_) | Panel::Hiddify(_));
+    assert_eq!(text.contains("2 devices"), !no_device_limit, "{text}");
     let paid = press(&p, TG, &user, &summary, "Pay").await;
     assert!(paid.text.as_deref().unwrap().contains("Paid 100,000 IRT"), "{:?}", paid.text);
     let delivered = p.telegram.wait_for_sent(TG, user.id, 5, WAIT).await.pop().unwrap();
@@ -303,6 +331,11 @@ async fn pasarguard_on_sqlite() {
 #[tokio::test]
 async fn marzneshin_on_sqlite() {
     shop(Platform::sqlite().await, Panel::Marzneshin(FakeMarzneshin::start().await)).await;
+}
+
+#[tokio::test]
+async fn hiddify_on_sqlite() {
+    shop(Platform::sqlite().await, Panel::Hiddify(FakeHiddify::start().await)).await;
 }
 
 #[tokio::test]

@@ -167,7 +167,10 @@ impl PlanOptions {
         fields: &[OptionField],
         catalog: &PanelCatalog,
     ) -> Result<PlanOptions, Vec<OptionsError>> {
-        let known = || fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ");
+        let known = || match fields.iter().map(|f| f.key).collect::<Vec<_>>().join(", ") {
+            none if none.is_empty() => "none: plans choose nothing on it".to_owned(),
+            some => some,
+        };
         let options = self.applied(change, |key| {
             fields.iter().find(|f| f.key == key).ok_or_else(|| OptionsError::UnknownField {
                 field: key.to_owned(),

@@ -10,12 +10,14 @@
 //! forms from a [`KindSpec`], so adding a kind is its folder, its line in
 //! [`KINDS`], its fake and its contract tests.
 
+mod hiddify;
 mod marzban;
 pub(crate) mod marzneshin;
 pub(crate) mod pasarguard;
 mod remnawave;
 mod xui;
 
+pub use hiddify::HiddifyClient;
 pub use marzban::MarzbanClient;
 pub use remnawave::RemnawaveClient;
 pub use xui::XuiClient;
@@ -49,7 +51,8 @@ pub struct KindSpec {
 }
 
 /// Every kind, in the order help texts list them. Adding a kind: one line here.
-pub const KINDS: &[&KindSpec] = &[&remnawave::SPEC, &marzban::SPEC, &pasarguard::SPEC, &marzneshin::SPEC, &xui::SPEC];
+pub const KINDS: &[&KindSpec] =
+    &[&remnawave::SPEC, &marzban::SPEC, &pasarguard::SPEC, &marzneshin::SPEC, &xui::SPEC, &hiddify::SPEC];
 
 impl KindSpec {
     /// The kind as the domain names it.
@@ -183,7 +186,7 @@ mod tests {
         let unknown = parse_kind("xui").unwrap_err().to_string();
         assert_eq!(
             unknown,
-            "unknown VPN panel kind `xui` (known kinds: remnawave, marzban, pasarguard, marzneshin, 3x-ui)"
+            "unknown VPN panel kind `xui` (known kinds: remnawave, marzban, pasarguard, marzneshin, 3x-ui, hiddify)"
         );
         assert!(!capabilities(&PanelKind::named("future")).device_limit, "an unknown kind promises nothing");
     }

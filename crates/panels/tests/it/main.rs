@@ -2,6 +2,7 @@
 //! one test binary.
 
 mod connect;
+mod hiddify;
 mod marzban;
 mod marzban_contract;
 mod marzneshin;

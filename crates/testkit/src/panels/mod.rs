@@ -12,6 +12,8 @@
 //! * [`FakeXui`] — 3x-ui up to v3.0: a session cookie (404 without one),
 //!   clients inside inbounds with `settings` as a JSON string, the
 //!   subscription server on `{subPath}{subId}`.
+//! * [`FakeHiddify`] — Hiddify's API v2: `Hiddify-API-Key`, users by uuid
+//!   (listed, 404 when none), floats of GiB, start date plus days.
 //!
 //! * [`RealMarzban`] — not a fake: the real Marzban 0.8.4 from the panel
 //!   kit, for contract tests that run the same scenario against the fake
@@ -25,6 +27,7 @@
 //! ([`PanelRequest`]).
 
 pub(crate) mod common;
+mod hiddify;
 mod marzban;
 mod marzneshin;
 mod pasarguard;
@@ -33,6 +36,7 @@ mod remnawave;
 mod xui;
 
 pub use common::PanelRequest;
+pub use hiddify::FakeHiddify;
 pub use marzban::FakeMarzban;
 pub use marzneshin::FakeMarzneshin;
 pub use pasarguard::FakePasarGuard;
