@@ -3,11 +3,10 @@
 //! language, when no admin chat is configured). Scheduled by
 //! `bazar_shop::daily_summary`; one per tenant and day.
 
-use crate::context::language_of;
 use crate::i18n::t_args;
 use crate::shop_screens::price;
+use bazar_domain::Language;
 use bazar_domain::jobs::DailySummaryJob;
-use bazar_domain::{ConfigKey, ConfigValue, Language};
 use bazar_runtime::{BotHandle, Outgoing};
 use bazar_store::{
     Job, JobEnd, PaymentFilter, PaymentMethod, PaymentStatus, Store, StoreError, TenantStats, TicketStatus,
@@ -35,18 +34,7 @@ pub(crate) async fn run(
         PaymentFilter { status: Some(PaymentStatus::Submitted), method: Some(PaymentMethod::Card), customer: None };
     let pending = tx.payments(&receipts, COUNT_CAP, 0).await?.len();
     let tickets = tx.tickets_page(Some(TicketStatus::Open), COUNT_CAP, 0).await?.len();
-    let mut chats = Vec::new();
-    if let ConfigValue::Chat(chat) = settings.config(ConfigKey::AdminChatId) {
-        chats.push((chat.0, language_of(None, &settings)));
-    } else {
-        for admin in tx.admin_ids().await? {
-            let customer = tx.customer_by_telegram_id(admin).await?;
-            // An admin who never started the bot (or blocked it) cannot be written to.
-            if let Some(customer) = customer.filter(|c| c.blocked_at.is_none()) {
-                chats.push((admin.get(), language_of(customer.language, &settings)));
-            }
-        }
-    }
+    let chats = crate::admin_chat::recipients(&mut tx, &settings).await?;
     tx.finish_job(job.id, &JobEnd::Done).await?;
     tx.commit().await?;
     let figures = Figures { day, stats: &stats, pending, tickets };

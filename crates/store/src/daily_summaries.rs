@@ -25,18 +25,7 @@ impl Platform<'_> {
         .fetch_all(tx.conn())
         .await?;
         let job = JobKind::DailySummary(DailySummaryJob { day_start });
-        let payload = job.payload();
-        for bot in &bots {
-            sqlx::query(
-                "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $4)",
-            )
-            .bind(bot)
-            .bind(job.name())
-            .bind(&payload)
-            .bind(now)
-            .execute(tx.conn())
-            .await?;
-        }
+        crate::jobs::enqueue_for_each(&mut tx, &bots, &job, now).await?;
         tx.commit().await?;
         Ok(bots.into_iter().map(BotId::from_raw).collect())
     }

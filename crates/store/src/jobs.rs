@@ -42,6 +42,29 @@ pub enum JobEnd {
     },
 }
 
+/// Queues `job` for each of `bots`, due `now`: a platform path that hands
+/// every tenant its own job (daily summaries, panel health notices).
+pub(crate) async fn enqueue_for_each(
+    tx: &mut PlatformTx,
+    bots: &[i64],
+    job: &JobKind,
+    now: i64,
+) -> Result<(), StoreError> {
+    let payload = job.payload();
+    for bot in bots {
+        sqlx::query(
+            "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $4)",
+        )
+        .bind(bot)
+        .bind(job.name())
+        .bind(&payload)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    }
+    Ok(())
+}
+
 impl TenantTx {
     /// Queues a job for this tenant, due at `run_at` (unix ms).
     pub async fn enqueue_job(&mut self, job: &JobKind, run_at: i64) -> Result<i64, StoreError> {

@@ -161,19 +161,7 @@ async fn tell_tenants(
     .bind(true)
     .fetch_all(tx.conn())
     .await?;
-    let job = JobKind::PanelHealth(job);
-    let payload = job.payload();
-    for bot in &bots {
-        sqlx::query(
-            "INSERT INTO jobs (bot_id, kind, payload, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $4)",
-        )
-        .bind(bot)
-        .bind(job.name())
-        .bind(&payload)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-    }
+    crate::jobs::enqueue_for_each(tx, &bots, &JobKind::PanelHealth(job), now).await?;
     Ok(bots.len())
 }
 

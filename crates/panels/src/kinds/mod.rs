@@ -17,7 +17,6 @@ pub(crate) mod pasarguard;
 mod remnawave;
 mod xui;
 
-pub use hiddify::HiddifyClient;
 pub use marzban::MarzbanClient;
 pub use remnawave::RemnawaveClient;
 pub use xui::XuiClient;

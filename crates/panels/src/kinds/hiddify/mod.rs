@@ -4,7 +4,7 @@
 
 mod client;
 
-pub use client::HiddifyClient;
+use client::HiddifyClient;
 
 use super::KindSpec;
 use super::fields::value;
