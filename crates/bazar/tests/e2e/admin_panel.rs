@@ -28,7 +28,14 @@ async fn an_admin_connects_the_shops_own_panel_from_the_bot() {
     assert!(!format!("{:?}", area.reply_markup).contains("Connect my own"), "{:?}", area.reply_markup);
 
     p.run(&["config", "set", &id, "own_panel_allowed", "on"]).await.ok();
+    p.run(&["admin", "add", &id, "941"]).await.ok();
     server.reload().await;
+    // An admin who may not manage admins does not change where the shop sells.
+    let helper = FakeUser::new(941, "Mina").with_language("en");
+    say(&p, TG, &helper, updates::command(&helper, "/start", None)).await;
+    let their_home = say(&p, TG, &helper, updates::command(&helper, "/admin", None)).await;
+    let theirs = press(&p, TG, &helper, &their_home, "VPN panel").await;
+    assert!(!format!("{:?}", theirs.reply_markup).contains("Connect my own"), "{:?}", theirs.reply_markup);
     let home = say(&p, TG, &owner, updates::command(&owner, "/admin", None)).await;
     let area = press(&p, TG, &owner, &home, "VPN panel").await;
     let kinds = press(&p, TG, &owner, &area, "Connect my own panel").await;

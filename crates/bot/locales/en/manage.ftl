@@ -204,7 +204,8 @@ mng-panel-down = ⚠️ not answering — sales are paused until it answers agai
 mng-panel-none = 🖥 No VPN panel serves this shop yet.
 mng-panel-btn-connect = 🔌 Connect my own panel
 mng-panel-pick-kind = Which panel software do you run?
-mng-panel-ask-url = Send the address of your { $kind } panel ({ $example }).
+mng-panel-ask-url = Send the address of your { $kind } panel, with its path if it has one (e.g. https://panel.example.com:2053/secretpath).
+mng-panel-not-yours = Only the shop's owner, or an admin allowed to manage admins, connects its VPN panel.
 mng-panel-bad-url = ❌ That is not a web address (it must start with https:// or http://).
 mng-panel-ask-credentials = Send the login of your { $kind } panel as lines like these, with your values after each = (the message is deleted at once):
     { $templates }

@@ -204,7 +204,8 @@ mng-panel-down = ⚠️ پاسخ نمی‌دهد — فروش تا پاسخ‌د
 mng-panel-none = 🖥 هنوز هیچ پنل VPN به این فروشگاه اختصاص نیافته است.
 mng-panel-btn-connect = 🔌 اتصال پنل خودم
 mng-panel-pick-kind = از کدام نرم‌افزار پنل استفاده می‌کنید؟
-mng-panel-ask-url = نشانی پنل { $kind } خود را بفرستید ({ $example }).
+mng-panel-ask-url = نشانی پنل { $kind } خود را بفرستید، اگر مسیری دارد همراه با آن (مثلاً https://panel.example.com:2053/secretpath).
+mng-panel-not-yours = فقط مالک فروشگاه یا مدیری که اجازهٔ مدیریت مدیران را دارد، پنل VPN آن را وصل می‌کند.
 mng-panel-bad-url = ❌ این یک نشانی وب نیست (باید با https:// یا http:// شروع شود).
 mng-panel-ask-credentials = اطلاعات ورود پنل { $kind } خود را به شکل خطوط زیر بفرستید و مقدار هر کدام را بعد از = بنویسید (پیام بلافاصله پاک می‌شود):
     { $templates }

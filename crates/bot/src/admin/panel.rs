@@ -38,6 +38,16 @@ fn own_panel_allowed(ctx: &UpdateContext) -> bool {
     matches!(ctx.settings.config(ConfigKey::OwnPanelAllowed), ConfigValue::Bool(true))
 }
 
+/// Whether the sender may change where the shop sells: its owner, or an
+/// admin allowed to manage admins (the same people who decide who runs it).
+async fn may_connect(ctx: &mut UpdateContext) -> Result<bool, HandlerError> {
+    let sender = ctx.customer.telegram_id;
+    if ctx.bot.record.owner_telegram_id == Some(sender) {
+        return Ok(true);
+    }
+    Ok(ctx.tx.admin(sender).await?.is_some_and(|a| a.can_manage_admins))
+}
+
 fn back(language: Language, menu: u64) -> Vec<bazar_telegram::InlineButton> {
     vec![button(t(language, "btn-back"), menu, Action::Admin(AREA, AdminOp::new(super::HOME)))]
 }
@@ -55,6 +65,9 @@ pub(crate) async fn press(
     }
     if !own_panel_allowed(ctx) {
         return Ok(Shown::toast(t(language, "mng-panel-not-allowed")));
+    }
+    if !may_connect(ctx).await? {
+        return Ok(Shown::toast(t(language, "mng-panel-not-yours")));
     }
     match op.op {
         KINDS => {
@@ -93,7 +106,7 @@ pub(crate) async fn input(
         PanelFlow::Url { kind } | PanelFlow::Credentials { kind, .. } => kind.clone(),
     };
     let Ok(spec) = bazar_panels::parse_kind(&kind) else { return Ok(None) };
-    if !own_panel_allowed(ctx) {
+    if !own_panel_allowed(ctx) || !may_connect(ctx).await? {
         return Ok(Some(home(ctx, language, menu, Some(t(language, "mng-panel-not-allowed"))).await?));
     }
     match flow {
@@ -140,7 +153,7 @@ fn read_lines(text: &str) -> PanelCredentials {
 }
 
 fn ask_url(spec: &KindSpec, language: Language, menu: u64, note: Option<String>) -> Screen {
-    let text = t_args(language, "mng-panel-ask-url", &[("kind", spec.name), ("example", spec.url_help)]);
+    let text = t_args(language, "mng-panel-ask-url", &[("kind", spec.name)]);
     Screen { text: with_note(note, text), keyboard: InlineKeyboard::new(vec![back(language, menu)]) }
 }
 
@@ -187,7 +200,7 @@ async fn home(
         }
     };
     let mut rows = Vec::new();
-    if own_panel_allowed(ctx) {
+    if own_panel_allowed(ctx) && may_connect(ctx).await? {
         rows.push(vec![button(t(language, "mng-panel-btn-connect"), menu, Action::Admin(AREA, AdminOp::new(KINDS)))]);
     }
     rows.push(vec![button(t(language, "btn-back"), menu, Action::AdminHome)]);
