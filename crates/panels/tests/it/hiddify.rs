@@ -57,7 +57,7 @@ async fn the_whole_lifecycle_follows_on_the_panel() {
     assert_eq!(fake.users().len(), 1, "a retry never makes a second user");
     assert_eq!(user.panel_id, again.panel_id);
     let raw = &fake.users()[0];
-    assert_eq!((raw["usage_limit_GB"].as_f64(), raw["package_days"].as_i64()), (Some(10.0), Some(31)), "{raw}");
+    assert_eq!((raw["usage_limit_GB"].as_f64(), raw["package_days"].as_i64()), (Some(10.0), Some(30)), "{raw}");
     assert_eq!((raw["comment"].as_str(), raw["telegram_id"].as_i64()), (Some(MARKER), Some(4242)));
     let end = user.expire_at.unwrap();
     assert!(end >= spec.expire_at && end - spec.expire_at < DAY, "rounded up to a whole day: {end}");
@@ -107,7 +107,9 @@ async fn a_wrong_key_and_an_outage_say_what_to_do() {
     let fake = FakeHiddify::start().await;
     let wrong = panel_with_key(&fake, "00000000-0000-4000-8000-000000000000");
     assert_eq!(wrong.catalog().await.unwrap_err(), PanelError::Unauthorized);
+    assert_eq!(wrong.probe().await.unwrap_err(), PanelError::Unauthorized, "its 403 `Unathorized`");
     let panel = panel_with_key(&fake, &fake.api_key());
+    panel.probe().await.unwrap();
     fake.fail_next(1, 503);
     let outage = panel.ensure_user(&spec("bzq7k2ma_2_aaaa", MARKER)).await.unwrap_err();
     assert!(outage.is_retryable(), "{outage:?}");

@@ -3,12 +3,14 @@
 //!
 //! * **Paths**: `/{admin_proxy_path}/api/v2/admin/user/` and `…/user/{uuid}/`,
 //!   with their trailing slash (without it Flask answers 308); every call
-//!   needs `Hiddify-API-Key: <admin uuid>` (401 otherwise).
+//!   needs `Hiddify-API-Key: <admin uuid>` (403 `Unathorized`, sic, otherwise:
+//!   `hiddifypanel/auth.py`); `GET admin/me/` describes the admin.
 //! * **Users** keyed by `uuid`; `GET user/` lists them and answers **404
 //!   "You have no user"** when there are none; `POST user/` creates (`name`
 //!   required, 422 otherwise; a taken uuid 400 "The user exists"; no uuid:
-//!   one is made); `PATCH user/{uuid}/` merges the fields given and answers
-//!   `{"status": 200, "msg": "ok"}`, not the user; `DELETE` removes; a
+//!   one is made); `PATCH user/{uuid}/` merges the fields given (a new
+//!   `uuid` among them renames the user) and answers the user; `DELETE`
+//!   removes, answering `{"status": 200, "msg": "ok"}`; a
 //!   missing uuid is 404 "user not found". Errors are apiflask's
 //!   `{"detail", "message", "status"}`.
 //! * **Units**: `usage_limit_GB`, `current_usage_GB` floats of GiB;
@@ -112,14 +114,21 @@ async fn handle(
     if let [CLIENT_PATH, id] = parts.as_slice() {
         return subscription(&state, id);
     }
-    let ["hAdminPath", "api", "v2", "admin", "user", rest @ ..] = parts.as_slice() else {
+    let ["hAdminPath", "api", "v2", "admin", area, rest @ ..] = parts.as_slice() else {
         return error(404, "Not Found");
     };
     if !path.ends_with('/') {
         return (StatusCode::PERMANENT_REDIRECT, [("location", format!("{path}/"))]).into_response();
     }
     if headers.get("hiddify-api-key").and_then(|v| v.to_str().ok()) != Some(state.api_key.as_str()) {
-        return error(401, "Unauthorized");
+        return error(403, "Unathorized");
+    }
+    match (*area, rest) {
+        ("me", []) => {
+            return axum::Json(json!({"name": "owner", "uuid": state.api_key, "mode": "super_admin"})).into_response();
+        }
+        ("user", _) => {}
+        _ => return error(404, "Not Found"),
     }
     let body = json_body(&body).unwrap_or(Value::Null);
     let mut users = state.users.lock().unwrap();
@@ -151,9 +160,11 @@ async fn handle(
                 Method::GET => axum::Json(Value::Object(users[i].clone())).into_response(),
                 Method::PATCH => {
                     let mut fields = body.as_object().cloned().unwrap_or_default();
-                    fields.remove("uuid"); // the path names the user
+                    if fields.get("uuid").is_some_and(|u| !u.as_str().is_some_and(super::common::is_uuid)) {
+                        fields.remove("uuid"); // `add_or_update` keeps the old one for an invalid uuid
+                    }
                     users[i].extend(fields);
-                    axum::Json(json!({"status": 200, "msg": "ok"})).into_response()
+                    axum::Json(Value::Object(users[i].clone())).into_response()
                 }
                 Method::DELETE => {
                     users.remove(i);

@@ -10,15 +10,25 @@
 //!   are none, `users_api.py`) and Bazar's user is the one whose `name` is
 //!   its username (the newest, should a reset have left two).
 //!   `POST user/` creates (400 "The user exists" for a taken uuid),
-//!   `PATCH user/{uuid}/` changes and answers only `{"status", "msg"}`,
+//!   `PATCH user/{uuid}/` changes and answers the user (older builds only
+//!   `{"status", "msg"}`, so a user-less answer is read again),
 //!   `DELETE user/{uuid}/` removes (404 when gone: success here).
 //! * **Units**: `usage_limit_GB` and `current_usage_GB` are floats of GiB;
-//!   expiry is `start_date` (`YYYY-MM-DD`, null = counts from first use) plus
-//!   `package_days` whole days, so an end is rounded *up* to the next UTC
-//!   midnight; no limit is a very large one ([`UNLIMITED_GB`]).
-//! * **Reset link**: a user's uuid cannot be changed (`PATCH` takes it from
-//!   the path), so the user is created again under a new uuid with the same
-//!   name, allowance, usage and dates, then the old one is deleted.
+//!   a user is served while `package_days - (today - start_date)` is not
+//!   negative (`models/user.py`), i.e. through the day `start_date +
+//!   package_days` and cut at the midnight after it (the panel's date, taken
+//!   as UTC here); so an end is rounded *up* to a midnight. It is blocked
+//!   once usage *exceeds* the limit; no limit is a very large one
+//!   ([`UNLIMITED_GB`]).
+//! * **Probe**: `GET admin/me/` (`admin_info_api.py`), which checks the key
+//!   without listing users.
+//! * **Reset link**: the user is created again under a new uuid with the
+//!   same name, allowance, usage and dates, then the old one is deleted.
+//!   (A `PATCH` could change the uuid, but would keep the user's WireGuard
+//!   and ed25519 keys, which a new user gets fresh.)
+//! * **Whose**: users are listed per admin (and its sub-admins), so with an
+//!   agent's key another admin's user of the same name is invisible and not
+//!   reported as foreign; names are not unique in Hiddify.
 //! * **Whose**: the owner marker goes into `comment`.
 
 use crate::http::{Reply, endpoint, exchange, parse_base, status_error};
@@ -138,8 +148,10 @@ impl HiddifyClient {
 
     async fn patch(&self, uuid: &str, body: &Value) -> Result<Value, PanelError> {
         let reply = self.call(Method::PATCH, &["user", uuid], Some(body), "update user").await?;
-        Self::ok(reply, "update user")?;
-        self.fetch(uuid).await
+        match Self::ok(reply, "update user")?.json() {
+            Some(user) if user.get("uuid").is_some() => Ok(user),
+            _ => self.fetch(uuid).await,
+        }
     }
 
     async fn remove(&self, uuid: &str) -> Result<(), PanelError> {
@@ -157,12 +169,13 @@ impl HiddifyClient {
         let days = user["package_days"].as_i64().unwrap_or(0);
         let start = user["start_date"].as_str().and_then(parse_day);
         let now = now_secs();
-        let expire_at = Some(start.map_or(now, |d| d * DAY) + days * DAY);
+        // Served through its last day, cut at the midnight after it.
+        let expire_at = Some(start.map_or(now, |d| d * DAY) + (days + 1) * DAY);
         let status = if user["enable"].as_bool() == Some(false) {
             PanelUserStatus::Disabled
         } else if expire_at.is_some_and(|e| e <= now) {
             PanelUserStatus::Expired
-        } else if limit.is_some_and(|l| used >= l) {
+        } else if limit.is_some_and(|l| used > l) {
             PanelUserStatus::Limited
         } else {
             PanelUserStatus::Active
@@ -182,11 +195,12 @@ impl HiddifyClient {
     }
 }
 
-/// `expire_at` as a start date (today, UTC) and whole days, rounded up.
+/// `expire_at` as a start date (today, UTC) and the `package_days` that
+/// serve until the first midnight at or after it (the last day counts).
 fn package(expire_at: i64) -> (String, i64) {
     let today = now_secs().div_euclid(DAY);
-    let days = (expire_at - today * DAY + DAY - 1).div_euclid(DAY).max(1);
-    (format_day(today), days)
+    let midnights = (expire_at - today * DAY + DAY - 1).div_euclid(DAY);
+    (format_day(today), (midnights - 1).max(0))
 }
 
 fn limit_gb(bytes: Option<u64>) -> f64 {
@@ -324,6 +338,13 @@ impl VpnPanel for HiddifyClient {
         })
     }
 
+    fn probe(&self) -> BoxFuture<'_, Result<(), PanelError>> {
+        Box::pin(async move {
+            let reply = self.call(Method::GET, &["me"], None, "read the admin").await?;
+            Self::ok(reply, "read the admin").map(|_| ())
+        })
+    }
+
     fn catalog(&self) -> BoxFuture<'_, Result<PanelCatalog, PanelError>> {
         // Plans choose nothing on Hiddify; reading the users proves the key works.
         Box::pin(async move { self.list().await.map(|_| PanelCatalog::default()) })
@@ -338,9 +359,9 @@ mod tests {
     fn ends_round_up_to_whole_days_and_read_back() {
         let today = now_secs().div_euclid(DAY);
         let (start, days) = package(today * DAY + 30 * DAY + 5);
-        assert_eq!((parse_day(&start), days), (Some(today), 31));
-        assert_eq!(package(today * DAY + 30 * DAY).1, 30);
-        assert_eq!(package(0).1, 1, "never less than a day");
+        assert_eq!((parse_day(&start), days), (Some(today), 30), "served through day 30, cut at midnight 31");
+        assert_eq!(package(today * DAY + 30 * DAY).1, 29, "cut exactly at midnight 30");
+        assert_eq!(package(0).1, 0, "never less than today");
         assert_eq!(format_day(days_from_civil(2026, 12, 3)), "2026-12-03");
         assert_eq!(new_uuid().len(), 36);
     }
