@@ -29,8 +29,8 @@ const REMOVE: char = 'r';
 /// Op: remove, confirmed (id = their Telegram id).
 const REMOVE_CONFIRMED: char = 'x';
 
-/// Whether the sender may add and remove admins here.
-async fn can_manage(ctx: &mut UpdateContext) -> Result<bool, HandlerError> {
+/// Whether the sender may add and remove admins here (also: connect the shop's panel).
+pub(super) async fn can_manage(ctx: &mut UpdateContext) -> Result<bool, HandlerError> {
     let sender = ctx.customer.telegram_id;
     if ctx.bot.record.owner_telegram_id == Some(sender) {
         return Ok(true);

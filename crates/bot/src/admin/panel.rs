@@ -41,11 +41,7 @@ fn own_panel_allowed(ctx: &UpdateContext) -> bool {
 /// Whether the sender may change where the shop sells: its owner, or an
 /// admin allowed to manage admins (the same people who decide who runs it).
 async fn may_connect(ctx: &mut UpdateContext) -> Result<bool, HandlerError> {
-    let sender = ctx.customer.telegram_id;
-    if ctx.bot.record.owner_telegram_id == Some(sender) {
-        return Ok(true);
-    }
-    Ok(ctx.tx.admin(sender).await?.is_some_and(|a| a.can_manage_admins))
+    super::admins::can_manage(ctx).await
 }
 
 fn back(language: Language, menu: u64) -> Vec<bazar_telegram::InlineButton> {
