@@ -26,10 +26,10 @@
 //!   same name, allowance, usage and dates, then the old one is deleted.
 //!   (A `PATCH` could change the uuid, but would keep the user's WireGuard
 //!   and ed25519 keys, which a new user gets fresh.)
-//! * **Whose**: users are listed per admin (and its sub-admins), so with an
-//!   agent's key another admin's user of the same name is invisible and not
-//!   reported as foreign; names are not unique in Hiddify.
-//! * **Whose**: the owner marker goes into `comment`.
+//! * **Whose**: the owner marker goes into `comment`. Users are listed per
+//!   admin (and its sub-admins), so with an agent's key another admin's user
+//!   of the same name is invisible and not reported as foreign; names are not
+//!   unique in Hiddify.
 
 use crate::http::{Reply, endpoint, exchange, parse_base, status_error};
 use crate::{
